@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Provides the Pulumi CLI (`pulumi`) at the version of the pinned @pulumi/pulumi, and prints the
+# directory that holds it (last line of stdout). Order of preference:
+#   1. a `pulumi` on PATH whose version matches exactly (major.minor.patch);
+#   2. a cached build under ${PULUMI_PLANETSCALE_CACHE:-~/.cache/pulumi-planetscale}/cli/v<version>;
+#   3. a fresh build from the Go module proxy (several minutes on 2 cores), then cached.
+# The engine also needs `pulumi-resource-pulumi-nodejs` (shipped in node_modules/@pulumi/pulumi)
+# and a Node language host; both are put next to `pulumi` in the returned directory.
+# Progress goes to stderr so callers can capture the directory from stdout.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
+
+sdk_pkg="$root/node_modules/@pulumi/pulumi/package.json"
+if [[ ! -f $sdk_pkg ]]; then
+  log "node_modules/@pulumi/pulumi is missing: run 'npm ci' first."
+  exit 1
+fi
+version=$(node -p "require('$sdk_pkg').version")
+cache=${PULUMI_PLANETSCALE_CACHE:-$HOME/.cache/pulumi-planetscale}
+dir="$cache/cli/v$version/bin"
+
+# The dynamic-provider plugin and our language host are thin scripts, refreshed every run so a
+# changed node_modules is always the one used.
+install_companions() {
+  local target=$1
+  install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$target/"
+}
+
+if command -v pulumi >/dev/null 2>&1 && [[ ${PULUMI_PLANETSCALE_FORCE_BUILD:-} != 1 ]]; then
+  have=$(pulumi version 2>/dev/null || true)
+  if [[ $have == "v$version" ]]; then
+    log "using pulumi $have from PATH ($(command -v pulumi))"
+    dirname "$(command -v pulumi)"
+    exit 0
+  fi
+  log "pulumi on PATH is ${have:-unknown}, not v$version: using a build of v$version instead"
+fi
+
+if [[ -x $dir/pulumi ]] && [[ $("$dir/pulumi" version 2>/dev/null) == "v$version" ]]; then
+  install_companions "$dir"
+  echo "$dir"
+  exit 0
+fi
+
+if [[ ${PULUMI_PLANETSCALE_NO_BUILD:-} == 1 ]]; then
+  log "no Pulumi CLI v$version is cached and building was not asked for"
+  exit 3
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  cat >&2 <<MSG
+[pulumi-cli] The Pulumi CLI v$version is not installed and Go is not available to build it.
+[pulumi-cli] Install the CLI (https://www.pulumi.com/docs/iac/download-install/), for example:
+[pulumi-cli]     curl -fsSL https://get.pulumi.com | sh -s -- --version $version
+[pulumi-cli] or install Go >= 1.25.11 and run this script again.
+MSG
+  exit 1
+fi
+
+export GOFLAGS=-modcacherw CGO_ENABLED=0
+# A Go older than the one pkg/go.mod names fetches the right toolchain through the module proxy.
+export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
+[[ $GOTOOLCHAIN == local ]] && export GOTOOLCHAIN=auto
+
+log "building the Pulumi CLI v$version from the Go module proxy into $dir (takes several minutes; cached afterwards)"
+started=$(date +%s)
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+
+log "downloading modules github.com/pulumi/pulumi/{pkg,sdk}/v3@v$version"
+go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" "github.com/pulumi/pulumi/sdk/v3@v$version" >"$work/mods.json"
+modcache=$(go env GOMODCACHE)
+
+# Lay the two modules out as in the upstream repository so pkg/go.mod's `replace ../sdk` and its
+# go.sum apply unchanged (`go install pkg@version` is refused because of those replaces).
+src="$work/src"
+mkdir -p "$src"
+cp -r "$modcache/github.com/pulumi/pulumi/pkg/v3@v$version" "$src/pkg"
+cp -r "$modcache/github.com/pulumi/pulumi/sdk/v3@v$version" "$src/sdk"
+chmod -R u+w "$src"
+
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version"
+log "compiling (go build ./cmd/pulumi)"
+mkdir -p "$(dirname "$dir")" "$dir.tmp"
+(cd "$src/pkg" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$dir.tmp/pulumi" ./cmd/pulumi) &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+  sleep 30
+  kill -0 "$pid" 2>/dev/null && log "still compiling ($(($(date +%s) - started)) s)"
+done
+wait "$pid"
+
+built=$("$dir.tmp/pulumi" version)
+if [[ $built != "v$version" ]]; then
+  log "the built CLI reports '$built', expected v$version"
+  exit 1
+fi
+rm -rf "$dir"
+mv "$dir.tmp" "$dir"
+install_companions "$dir"
+log "built pulumi $built in $(($(date +%s) - started)) s"
+echo "$dir"

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm test`: builds the package, makes sure the Pulumi CLI is at hand for the end-to-end tier,
+// then runs every tier with Node's test runner in one run (one summary at the end).
+//   test/**/*.test.ts        provider methods, client, emulator, serialization, gRPC host
+//   test/e2e/**/*.test.ts    the real Pulumi CLI against the emulator
+// Without the CLI and outside CI the e2e tier is skipped loudly; with CI=true it must run.
+// Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=rename`).
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const inCI = process.env.CI === "true" || process.env.CI === "1";
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  return r;
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith(".test.ts")) out.push(relative(root, p));
+  }
+  return out.sort();
+}
+
+run("npm", ["run", "--silent", "build"]);
+
+// The CLI: built (or found) by scripts/pulumi-cli.sh; its directory is the last stdout line.
+let cliDir = process.env.PULUMI_PLANETSCALE_CLI_DIR;
+if (!cliDir) {
+  const cached = spawnSync("bash", ["scripts/pulumi-cli.sh"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PULUMI_PLANETSCALE_NO_BUILD: inCI ? "" : "1" },
+  });
+  if (cached.status === 0) cliDir = cached.stdout.trim().split("\n").pop();
+  else if (inCI) {
+    console.error("CI=true but the Pulumi CLI could not be provided (see above): the e2e tier must run in CI.");
+    process.exit(1);
+  }
+}
+
+const all = findTests(join(root, "test"));
+let files = all;
+if (!cliDir) {
+  files = all.filter((f) => !f.startsWith(join("test", "e2e")));
+  const skipped = all.length - files.length;
+  console.error(
+    [
+      "",
+      "!".repeat(78),
+      `!! SKIPPING the end-to-end tier (${skipped} files): no Pulumi CLI v${pulumiVersion()} is built yet.`,
+      "!! Build it once (several minutes, cached under ~/.cache/pulumi-planetscale):",
+      "!!     npm run pulumi -- version",
+      "!! or run the whole suite as CI does:  CI=true npm test",
+      "!".repeat(78),
+      "",
+    ].join("\n"),
+  );
+}
+
+const env = { ...process.env };
+if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
+run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...process.argv.slice(2), ...files], {
+  env,
+});
+
+function pulumiVersion() {
+  try {
+    return JSON.parse(
+      spawnSync(process.execPath, ["-p", "JSON.stringify(require('@pulumi/pulumi/package.json').version)"], {
+        cwd: root,
+        encoding: "utf8",
+      }).stdout,
+    );
+  } catch {
+    return "?";
+  }
+}
