@@ -1,0 +1,46 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { getClient, type PlanetScaleClient } from "./client/client";
+import { type ConfigSource, resolveSettings, type Settings } from "./client/settings";
+
+type Props = Record<string, unknown>;
+
+/** What a resource implementation gets from the host: lazily resolved settings and a client. */
+export interface ProviderContext {
+  /** Resolved on first use: `check` and `diff` must work without credentials. */
+  settings(): Settings;
+  client(): PlanetScaleClient;
+  /** `planetscale:organization`, or `PLANETSCALE_ORG`, when set. */
+  defaultOrganization(): string | undefined;
+  /** A progress line on stderr, which the Pulumi CLI shows. Never pass secrets. */
+  log(message: string): void;
+}
+
+/** One resource family's provider methods, with the context instead of `this`. */
+export interface ResourceImplementation {
+  check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
+  diff(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+  create(ctx: ProviderContext, inputs: Props): Promise<pulumi.dynamic.CreateResult>;
+  read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult>;
+  update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
+  delete(ctx: ProviderContext, id: string, props: Props): Promise<void>;
+}
+
+/** Builds the context for one provider call from the engine's stack configuration. */
+export function contextFor(config: ConfigSource | undefined): ProviderContext {
+  let settings: Settings | undefined;
+  return {
+    settings() {
+      settings ??= resolveSettings(config, process.env);
+      return settings;
+    },
+    client() {
+      return getClient(this.settings());
+    },
+    defaultOrganization() {
+      return config?.get("planetscale:organization") || process.env["PLANETSCALE_ORG"] || undefined;
+    },
+    log(message) {
+      process.stderr.write(`planetscale: ${message}\n`);
+    },
+  };
+}
