@@ -1,0 +1,92 @@
+import * as z from "zod";
+import { parseDuration } from "../duration";
+
+/** PlanetScale's rule: lowercase letters, digits and hyphens. We also refuse leading/trailing hyphens. */
+export const BRANCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+export const BRANCH_NAME_MAX = 63;
+/** Organization and database slugs: lowercase letters, digits, hyphens and underscores. */
+const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** Twenty minutes: long enough for most restores from backup. */
+export const DEFAULT_READY_TIMEOUT_MS = 20 * 60 * 1000;
+const MAX_READY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+function slug(what: string, example: string) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .regex(SLUG_PATTERN, `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`);
+}
+
+function branchName(what: string) {
+  return z
+    .string({ error: `${what} must be a string` })
+    .max(BRANCH_NAME_MAX, `${what} must be at most ${BRANCH_NAME_MAX} characters`)
+    .refine((v) => BRANCH_NAME_PATTERN.test(v), {
+      error: (issue) =>
+        `${what} '${String(issue.input)}' is not a valid PlanetScale branch name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (for example '${suggestName(String(issue.input))}')`,
+    });
+}
+
+const duration = z.union([z.number(), z.string()]).refine(
+  (v) => {
+    const ms = parseDuration(v);
+    return ms !== undefined && ms > 0 && ms <= MAX_READY_TIMEOUT_MS;
+  },
+  { error: "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'" },
+);
+
+/**
+ * The inputs of a Branch as the provider receives them (after the program's `Input`s resolved).
+ * Unknown keys are refused so that a typo such as `parent_branch` is caught at preview.
+ */
+export const BranchInputFields = z.strictObject({
+    organization: slug("organization", "acme").optional(),
+    database: slug("database", "app"),
+    name: branchName("name").optional(),
+    namePrefix: z.string().optional(),
+    parentBranch: branchName("parentBranch").optional(),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "region must be a PlanetScale region slug such as 'us-east' or 'eu-west'")
+      .optional(),
+    backupId: z.string().min(1, "backupId must not be empty").optional(),
+    seedData: z
+      .enum(["last_successful_backup"], { error: "seedData must be 'last_successful_backup' (the only value PlanetScale accepts)" })
+      .optional(),
+    clusterSize: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9_-]*$/, "clusterSize must be a PlanetScale cluster size such as 'PS_10' or 'PS_DEV'")
+      .optional(),
+    deletionProtected: z.boolean({ error: "deletionProtected must be true or false" }).optional(),
+    safeMigrations: z.boolean({ error: "safeMigrations must be true or false" }).optional(),
+    deleteDescendants: z.boolean({ error: "deleteDescendants must be true or false" }).optional(),
+    adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+    readyTimeout: duration.optional(),
+});
+
+/** {@link BranchInputFields} plus the rules that involve several properties. */
+export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
+    if (v.backupId !== undefined && v.seedData !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["seedData"],
+        message: "seedData cannot be combined with backupId: restore from one backup, or seed from the last successful one",
+      });
+    }
+  });
+export type BranchInputs = z.infer<typeof BranchInputs>;
+
+/** Makes a valid branch name out of anything (used for auto-naming and for suggestions). */
+export function suggestName(raw: string): string {
+  const cleaned = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return cleaned || "branch";
+}
+
+/** Milliseconds to wait for readiness. */
+export function readyTimeoutMs(inputs: Pick<BranchInputs, "readyTimeout">): number {
+  return inputs.readyTimeout === undefined ? DEFAULT_READY_TIMEOUT_MS : (parseDuration(inputs.readyTimeout) ?? DEFAULT_READY_TIMEOUT_MS);
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from "node:crypto";
+import { BRANCH_NAME_MAX, suggestName } from "./inputs";
+
+const SUFFIX_LENGTH = 7;
+
+/**
+ * Auto-naming, like Pulumi's own providers: the resource's name (or `namePrefix`) plus a random
+ * suffix, made valid. A name generated before is kept as long as the prefix is unchanged, so it is
+ * stable across `pulumi up`s (check's returned inputs are stored in state).
+ */
+export function autoName(prefix: string, previous: { name?: unknown; namePrefix?: unknown }): string {
+  const base = suggestName(prefix).slice(0, BRANCH_NAME_MAX - SUFFIX_LENGTH - 1).replace(/-+$/, "");
+  if (
+    previous.namePrefix === prefix &&
+    typeof previous.name === "string" &&
+    previous.name.startsWith(`${base}-`) &&
+    previous.name.length === base.length + 1 + SUFFIX_LENGTH
+  ) {
+    return previous.name;
+  }
+  return `${base}-${randomSuffix()}`;
+}
+
+function randomSuffix(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = randomBytes(SUFFIX_LENGTH);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}

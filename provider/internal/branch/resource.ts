@@ -1,0 +1,359 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as branches from "../api/branches";
+import * as organizations from "../api/organizations";
+import type { Branch as ApiBranch } from "../api/schemas";
+import { NotFoundError, OutcomeUnknownError, PermissionDeniedError, PlanetScaleError } from "../client/errors";
+import { checkFailures } from "../check-failures";
+import { formatDuration } from "../duration";
+import { PartialCreateError } from "../partial-create";
+import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
+import { containsUnknown, isUnknown } from "../unknown";
+import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
+import { autoName } from "./naming";
+import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";
+import { WaitTimeoutError, waitFor } from "./readiness";
+
+type Props = Record<string, unknown>;
+
+/** Changing any of these needs a new branch. */
+const REPLACE_KEYS = ["organization", "database", "parentBranch", "region", "backupId", "seedData", "clusterSize"] as const;
+/** Set by the server when the program leaves them unset: only compared when the program sets them. */
+const SERVER_DEFAULTED = new Set<string>(["parentBranch", "region", "clusterSize"]);
+/** Changed in place. */
+const UPDATE_KEYS = ["name", "deletionProtected", "safeMigrations", "deleteDescendants", "adopt", "readyTimeout", "namePrefix"] as const;
+
+/** Strips what Pulumi adds (`__provider`) before validation. */
+function userInputs(props: Props): Props {
+  const { __provider: _, ...rest } = props;
+  return rest;
+}
+
+/** Inputs after check, typed. Throws if check was bypassed with bad values (it never is by the engine). */
+function resolved(props: Props): ResolvedBranchInputs {
+  const parsed = BranchInputs.parse(userInputs(props));
+  if (parsed.organization === undefined || parsed.name === undefined) {
+    throw new Error("internal error: Branch inputs reached the provider without organization or name");
+  }
+  return parsed as ResolvedBranchInputs;
+}
+
+function where(inputs: { organization: string; database: string }): string {
+  return `${inputs.organization}/${inputs.database}`;
+}
+
+async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const inputs = { ...userInputs(news) };
+  // Unknown values (preview) are validated once they are known; only the known ones are checked now.
+  const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => !containsUnknown(v)));
+  if (!("database" in known) && "database" in inputs) known["database"] = "placeholder";
+  const result = BranchInputs.safeParse(known);
+  if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
+
+  if (inputs["organization"] === undefined) {
+    const organization = ctx.defaultOrganization();
+    if (organization === undefined) {
+      return {
+        inputs: news,
+        failures: [
+          {
+            property: "organization",
+            reason:
+              "no organization: pass `organization`, or set a default with `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
+          },
+        ],
+      };
+    }
+    inputs["organization"] = organization;
+  }
+  if (inputs["name"] === undefined) {
+    const prefix = typeof inputs["namePrefix"] === "string" ? inputs["namePrefix"] : "branch";
+    inputs["name"] = autoName(prefix, olds);
+  }
+  return { inputs: { ...inputs, __provider: news["__provider"] } };
+}
+
+async function diff(_ctx: ProviderContext, _id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const replaces: string[] = [];
+  const changed: string[] = [];
+  for (const key of REPLACE_KEYS) {
+    const next = news[key];
+    if (next === undefined && SERVER_DEFAULTED.has(key)) continue;
+    if (isUnknown(next) || !sameValue(next, olds[key])) replaces.push(key);
+  }
+  for (const key of UPDATE_KEYS) {
+    const next = news[key];
+    if ((key === "deletionProtected" || key === "safeMigrations") && next === undefined) continue;
+    if (isUnknown(next) || !sameValue(next, olds[key])) changed.push(key);
+  }
+  // Names are unique within a database: a replacement keeping its name must delete the old one first.
+  const keepsName = isUnknown(news["name"]) || news["name"] === olds["name"];
+  return {
+    changes: replaces.length > 0 || changed.length > 0,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && keepsName,
+  };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return (a ?? undefined) === (b ?? undefined);
+}
+
+async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = resolved(props);
+  const client = ctx.client();
+  const deadline = Date.now() + readyTimeoutMs(inputs);
+
+  if (inputs.adopt) {
+    const existing = await findBranch(client, inputs, inputs.name);
+    if (existing) {
+      ctx.log(`adopting existing branch ${inputs.name} of ${where(inputs)} (id ${existing.id})`);
+      return finishCreate(ctx, inputs, existing, deadline, props);
+    }
+  }
+
+  const parentName = inputs.parentBranch ?? (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
+  if (parentName) {
+    await waitFor({
+      subject: `parent branch ${parentName} of ${where(inputs)}`,
+      poll: () => branches.getBranch(client, inputs.organization, inputs.database, parentName),
+      isDone: isReady,
+      describe: (b) => b.state ?? "not ready",
+      deadline,
+      ctx,
+    }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) {
+        throw new Error(
+          `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch`,
+        );
+      }
+      throw error;
+    });
+  }
+
+  const created = await createOnce(ctx, inputs, parentName ?? undefined);
+  return finishCreate(ctx, inputs, created, deadline, props);
+}
+
+/**
+ * POSTs the branch. When the outcome is unknown (a timeout or 5xx after the request was sent), the
+ * branch may exist: look it up by name before trying again, so one `create` never makes two
+ * branches and never forgets one.
+ */
+async function createOnce(ctx: ProviderContext, inputs: ResolvedBranchInputs, parent: string | undefined): Promise<ApiBranch> {
+  const client = ctx.client();
+  const body = dropUndefined({
+    name: inputs.name,
+    parent_branch: parent,
+    region: inputs.region,
+    backup_id: inputs.backupId,
+    seed_data: inputs.seedData,
+    cluster_size: inputs.clusterSize,
+    deletion_protected: inputs.deletionProtected,
+  });
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await branches.createBranch(client, inputs.organization, inputs.database, body as branches.CreateBranchBody);
+    } catch (error) {
+      if (error instanceof OutcomeUnknownError) {
+        ctx.log(`creating branch ${inputs.name} of ${where(inputs)}: the outcome is unknown (${error.message}); checking whether it exists`);
+        const found = await findBranch(client, inputs, inputs.name);
+        if (found) return found;
+        if (attempt < attempts) continue;
+      }
+      throw explainCreateError(error, inputs);
+    }
+  }
+}
+
+async function findBranch(
+  client: ReturnType<ProviderContext["client"]>,
+  inputs: ResolvedBranchInputs,
+  nameOrId: string,
+): Promise<ApiBranch | undefined> {
+  try {
+    return await branches.getBranch(client, inputs.organization, inputs.database, nameOrId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function explainCreateError(error: unknown, inputs: ResolvedBranchInputs): unknown {
+  if (error instanceof PlanetScaleError && error.status === 422 && /already|taken|exist/i.test(error.apiMessage ?? "")) {
+    return new Error(
+      `branch '${inputs.name}' already exists in ${where(inputs)}. To manage the existing branch with Pulumi set \`adopt: true\`; otherwise choose another name. (${error.message})`,
+    );
+  }
+  return error;
+}
+
+/** Waits for readiness, then applies safe migrations. Any failure now leaves a recorded partial create. */
+async function finishCreate(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  branch: ApiBranch,
+  deadline: number,
+  props: Props,
+): Promise<pulumi.dynamic.CreateResult> {
+  let current = branch;
+  try {
+    current = await settle(ctx, inputs, branch, deadline);
+    return { id: current.id, outs: toOutputs(current, inputs) };
+  } catch (error) {
+    const last = error instanceof WaitTimeoutError ? (error.last as ApiBranch) : current;
+    const properties = { ...toOutputs(last, inputs), __provider: props["__provider"] };
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PartialCreateError(
+      `branch ${inputs.name} of ${where(inputs)} was created (id ${current.id}) but did not finish: ${reason}. ` +
+        "Pulumi has recorded it; the next `pulumi up` continues waiting (raise `readyTimeout` for slow restores).",
+      current.id,
+      properties,
+    );
+  }
+}
+
+/** Brings a branch to the state the inputs ask for: ready, then deletion protection and safe migrations. */
+async function settle(ctx: ProviderContext, inputs: ResolvedBranchInputs, branch: ApiBranch, deadline: number): Promise<ApiBranch> {
+  const client = ctx.client();
+  const { organization, database } = inputs;
+  let current = branch;
+  if (!isReady(current)) {
+    const started = Date.now();
+    current = await waitFor({
+      subject: `branch ${inputs.name}`,
+      poll: () => branches.getBranch(client, organization, database, branch.id),
+      isDone: isReady,
+      describe: (b) => b.state ?? "not ready",
+      deadline,
+      ctx,
+    });
+    if (Date.now() - started > 10_000) ctx.log(`branch ${inputs.name} is ready (${formatDuration(Date.now() - started)})`);
+  }
+  if (inputs.deletionProtected !== undefined && current.deletion_protected !== inputs.deletionProtected) {
+    current = await branches.updateBranch(client, organization, database, current.id, {
+      deletion_protected: inputs.deletionProtected,
+    });
+  }
+  // PlanetScale only accepts this once the branch is ready.
+  if (inputs.safeMigrations !== undefined && Boolean(current.safe_migrations) !== inputs.safeMigrations) {
+    current = await branches.setSafeMigrations(client, organization, database, current.id, inputs.safeMigrations);
+  }
+  return current;
+}
+
+async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const organization = String(props["organization"] ?? ctx.defaultOrganization() ?? "");
+  const database = String(props["database"] ?? "");
+  if (!organization || !database) {
+    throw new Error("cannot read a Branch without its organization and database (pass them as inputs when reading by id)");
+  }
+  const client = ctx.client();
+  let branch: ApiBranch;
+  try {
+    branch = await branches.getBranch(client, organization, database, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      await confirmBranchGone(client, organization, database, error);
+      return {};
+    }
+    throw error;
+  }
+  const previous = userInputs(props);
+  const inputs = {
+    ...(BranchInputFields.partial().safeParse(pickInputs(previous)).data ?? {}),
+    organization,
+    database,
+    name: branch.name,
+  } as ResolvedBranchInputs;
+  const outputs = toOutputs(branch, inputs);
+  return { id: branch.id, props: outputs, inputs: inputsFromOutputs(outputs, previous) };
+}
+
+function pickInputs(props: Props): Props {
+  const out: Props = {};
+  for (const key of Object.keys(BranchInputFields.shape)) if (props[key] !== undefined && props[key] !== null) out[key] = props[key];
+  return out;
+}
+
+async function update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = resolved(news);
+  const client = ctx.client();
+  const { organization, database } = inputs;
+  let branch: ApiBranch;
+  if (inputs.name !== olds["name"]) {
+    branch = await branches.updateBranch(client, organization, database, id, { new_name: inputs.name });
+  } else {
+    branch = await branches.getBranch(client, organization, database, id);
+  }
+  // Also resumes a create that timed out waiting for readiness.
+  branch = await settle(ctx, inputs, branch, Date.now() + readyTimeoutMs(inputs));
+  return { outs: toOutputs(branch, inputs) };
+}
+
+async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
+  const organization = String(props["organization"]);
+  const database = String(props["database"]);
+  const name = String(props["name"] ?? id);
+  const client = ctx.client();
+  try {
+    await branches.deleteBranch(client, organization, database, id, {
+      deleteDescendants: props["deleteDescendants"] === true,
+    });
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      await confirmBranchGone(client, organization, database, error);
+      return;
+    }
+    if (error instanceof PlanetScaleError && error.status !== undefined && error.status < 500) {
+      const message = error.apiMessage ?? "";
+      if (/protect/i.test(message) || (props["deletionProtected"] === true && error.status !== 401)) {
+        throw new Error(
+          `branch ${name} of ${organization}/${database} is deletion-protected, so PlanetScale refused to delete it. ` +
+            "To delete it: set `deletionProtected: false` on the Branch, run `pulumi up`, then run `pulumi destroy` again. " +
+            `(${error.message})`,
+        );
+      }
+      if (/child|descendant/i.test(message)) {
+        throw new Error(
+          `branch ${name} of ${organization}/${database} has child branches. Set \`deleteDescendants: true\` on the Branch, run \`pulumi up\`, then destroy again; or delete the children first. (${error.message})`,
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * PlanetScale answers 404 both for a branch that does not exist and for one the credential may not
+ * see. It is only safe to treat the branch as gone when the same credential can list the database's
+ * branches; otherwise Pulumi must keep it and say why.
+ */
+async function confirmBranchGone(
+  client: ReturnType<ProviderContext["client"]>,
+  organization: string,
+  database: string,
+  notFound: NotFoundError,
+): Promise<void> {
+  try {
+    await client.request({
+      method: "GET",
+      path: `/organizations/${encodeURIComponent(organization)}/databases/${encodeURIComponent(database)}/branches`,
+      query: { per_page: 1 },
+    });
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    // Tells an invalid credential (401) apart from one that lacks access.
+    await client.confirmGone(organization, notFound);
+    throw new PermissionDeniedError(
+      `PlanetScale answered 404 for ${notFound.method} ${notFound.path}, and this credential cannot list the branches of ` +
+        `${organization}/${database} either: it may lack access to the database (e.g. read_branch), or the database was deleted. ` +
+        "Pulumi keeps the branch in its state rather than forgetting it. Check the credential's access to the database, " +
+        "or remove the branch from the stack with `pulumi state delete <urn>` if the database is really gone.",
+      { method: notFound.method, path: notFound.path, status: 404, organization, cause: error },
+    );
+  }
+}
+
+/** The Branch provider methods, dispatched by the provider runtime. */
+export const branchResource: ResourceImplementation = { check, diff, create, read, update, delete: remove };

@@ -1,0 +1,249 @@
+// Level 1: the Branch provider methods called directly against the emulator on loopback.
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { PartialCreateError } from "../../provider/internal/partial-create";
+import { branchResource as branch } from "../../provider/internal/branch/resource";
+import { api, branchNames, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+
+const PROVIDER = "serialized-provider-text";
+
+let emu: Emulator;
+let ctx: ReturnType<typeof contextForEmulator>;
+before(async () => {
+  emu = await emulator();
+  ctx = contextForEmulator(emu);
+});
+after(async () => emu.stop());
+beforeEach(() => {
+  emu.setFaults({});
+  emu.clearRequests();
+});
+
+/** check, then create, as the engine does. */
+async function createBranch(inputs: Record<string, unknown>) {
+  const checked = await branch.check(ctx, {}, { ...inputs, __provider: PROVIDER });
+  assert.deepEqual(checked.failures ?? [], []);
+  const created = await branch.create(ctx, checked.inputs as Record<string, unknown>);
+  return { checked: checked.inputs as Record<string, unknown>, ...created, outs: created.outs as Record<string, unknown> };
+}
+
+describe("check", () => {
+  const invalid: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ["uppercase name", { database: "app", name: "PR_12" }, "name", /lowercase letters, digits and hyphens.*'pr-12'/],
+    ["name too long", { database: "app", name: "a".repeat(64) }, "name", /at most 63/],
+    ["trailing hyphen", { database: "app", name: "pr-" }, "name", /not a valid PlanetScale branch name/],
+    ["missing database", { name: "pr-1" }, "database", /database is required/],
+    ["bad database", { database: "App DB" }, "database", /lowercase slug/],
+    ["bad parent", { database: "app", parentBranch: "Main" }, "parentBranch", /not a valid PlanetScale branch name/],
+    ["bad seedData", { database: "app", seedData: "yesterday" }, "seedData", /last_successful_backup/],
+    ["backup with seed", { database: "app", backupId: "abc", seedData: "last_successful_backup" }, "seedData", /cannot be combined with backupId/],
+    ["bad cluster size", { database: "app", clusterSize: "big" }, "clusterSize", /PS_10/],
+    ["non-boolean protection", { database: "app", deletionProtected: "yes" }, "deletionProtected", /true or false/],
+    ["bad timeout", { database: "app", readyTimeout: "soon" }, "readyTimeout", /duration/],
+    ["typo in a key", { database: "app", parent_branch: "main" }, "parent_branch", /unrecognized|Unrecognized/i],
+  ];
+  for (const [title, inputs, property, reason] of invalid) {
+    test(`refuses ${title}, naming ${property}, without calling the API`, async () => {
+      const result = await branch.check(ctx, {}, inputs);
+      const failure = result.failures?.find((f) => f.property === property);
+      assert.ok(failure, `expected a failure for ${property}, got ${JSON.stringify(result.failures)}`);
+      assert.match(failure?.reason ?? "", reason);
+      assert.equal(emu.requests().length, 0);
+    });
+  }
+
+  test("accepts unknown values during preview and validates the known ones", async () => {
+    const result = await branch.check(ctx, {}, { database: UNKNOWN, name: UNKNOWN, parentBranch: "main" });
+    assert.deepEqual(result.failures ?? [], []);
+    assert.equal((result.inputs as Record<string, unknown>)["name"], UNKNOWN);
+  });
+
+  test("fills the organization from config, and says how to set it when missing", async () => {
+    const ok = await branch.check(ctx, {}, { database: "app", name: "x1" });
+    assert.equal((ok.inputs as Record<string, unknown>)["organization"], "acme");
+    const saved = process.env["PLANETSCALE_ORG"];
+    delete process.env["PLANETSCALE_ORG"];
+    const noOrg = contextForEmulator(emu, { "planetscale:organization": "" });
+    const missing = await branch.check(noOrg, {}, { database: "app", name: "x1" });
+    if (saved !== undefined) process.env["PLANETSCALE_ORG"] = saved;
+    assert.match(missing.failures?.[0]?.reason ?? "", /pulumi config set planetscale:organization/);
+  });
+
+  test("auto-names from the prefix with a random suffix, stable across checks", async () => {
+    const first = (await branch.check(ctx, {}, { database: "app", namePrefix: "Preview_Env" })).inputs as Record<string, unknown>;
+    assert.match(String(first["name"]), /^preview-env-[a-z0-9]{7}$/);
+    const again = (await branch.check(ctx, first, { database: "app", namePrefix: "Preview_Env" })).inputs as Record<string, unknown>;
+    assert.equal(again["name"], first["name"]);
+  });
+});
+
+describe("diff", () => {
+  const olds = {
+    organization: "acme",
+    database: "app",
+    name: "pr-1",
+    parentBranch: "main",
+    region: "us-east",
+    clusterSize: "PS_DEV",
+    deletionProtected: false,
+    safeMigrations: false,
+  };
+  const cases: Array<[string, Record<string, unknown>, { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }]> = [
+    ["nothing", { organization: "acme", database: "app", name: "pr-1" }, { changes: false, replaces: [] }],
+    ["server defaults left unset", { organization: "acme", database: "app", name: "pr-1" }, { changes: false, replaces: [] }],
+    ["same explicit region", { organization: "acme", database: "app", name: "pr-1", region: "us-east" }, { changes: false, replaces: [] }],
+    ["rename", { organization: "acme", database: "app", name: "pr-2" }, { changes: true, replaces: [] }],
+    ["protection", { organization: "acme", database: "app", name: "pr-1", deletionProtected: true }, { changes: true, replaces: [] }],
+    ["parent", { organization: "acme", database: "app", name: "pr-1", parentBranch: "dev" }, { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: true }],
+    ["database", { organization: "acme", database: "other", name: "pr-1" }, { changes: true, replaces: ["database"], deleteBeforeReplace: true }],
+    ["parent and name", { organization: "acme", database: "app", name: "pr-9", parentBranch: "dev" }, { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: false }],
+    ["unknown region", { organization: "acme", database: "app", name: "pr-1", region: UNKNOWN }, { changes: true, replaces: ["region"], deleteBeforeReplace: true }],
+  ];
+  for (const [title, news, expected] of cases) {
+    test(title, async () => {
+      const result = await branch.diff(ctx, "id", olds, news);
+      assert.equal(result.changes, expected.changes);
+      assert.deepEqual(result.replaces, expected.replaces);
+      if (expected.deleteBeforeReplace !== undefined) assert.equal(result.deleteBeforeReplace, expected.deleteBeforeReplace);
+    });
+  }
+});
+
+describe("create", () => {
+  test("creates the branch, waits until ready, and returns every output", async () => {
+    const { id, outs } = await createBranch({ database: "app", name: "feature-a", safeMigrations: true });
+    assert.match(id, /^[a-z0-9]{12}$/);
+    assert.equal(outs["branchId"], id);
+    assert.equal(outs["state"], "ready");
+    assert.equal(outs["ready"], true);
+    assert.equal(outs["parentBranch"], "main");
+    assert.equal(outs["production"], false);
+    assert.equal(outs["safeMigrations"], true);
+    assert.equal(outs["organization"], "acme");
+    assert.match(String(outs["htmlUrl"]), /feature-a/);
+    assert.ok(outs["createdAt"]);
+    assert.ok(outs["region"]);
+    assert.ok((await branchNames(emu)).includes("feature-a"));
+  });
+
+  test("waits for a pending parent before creating the child", async () => {
+    emu.setReadyDelay(800);
+    const parent = await api(emu, "POST", "/organizations/acme/databases/app/branches", { name: "parent-p", parent_branch: "main" });
+    assert.equal(parent.status, 201);
+    const { outs } = await createBranch({ database: "app", name: "child-p", parentBranch: "parent-p" });
+    emu.setReadyDelay(100);
+    assert.equal(outs["parentBranch"], "parent-p");
+  });
+
+  test("an unknown outcome (the server acted, then failed) creates exactly one branch", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/organizations/acme/databases/app/branches", action: "fail-after-acting", status: 500 }] });
+    const { outs } = await createBranch({ database: "app", name: "flaky-1" });
+    assert.equal(outs["name"], "flaky-1");
+    assert.equal((await branchNames(emu)).filter((n) => n === "flaky-1").length, 1);
+    assert.match(ctx.logs.join("\n"), /outcome is unknown/);
+  });
+
+  test("a dropped connection after acting also creates exactly one branch", async () => {
+    emu.setFaults({ rules: [{ method: "POST", path: "/organizations/acme/databases/app/branches", action: "fail-after-acting" }] });
+    await createBranch({ database: "app", name: "flaky-2" });
+    assert.equal((await branchNames(emu)).filter((n) => n === "flaky-2").length, 1);
+  });
+
+  test("a readiness timeout is a partial create that carries the id and the provider", async () => {
+    emu.setReadyDelay(60_000);
+    try {
+      await assert.rejects(createBranch({ database: "app", name: "slow-1", readyTimeout: 1 }), (error: unknown) => {
+        if (!(error instanceof PartialCreateError)) throw error;
+        assert.match(error.id, /^[a-z0-9]{12}$/);
+        assert.equal(error.properties["__provider"], PROVIDER);
+        assert.equal(error.properties["state"], "pending");
+        assert.match(error.message, /was created .* did not finish/);
+        return true;
+      });
+    } finally {
+      emu.setReadyDelay(100);
+    }
+  });
+
+  test("an existing name is refused with a hint to adopt, and adopt takes it over", async () => {
+    await createBranch({ database: "app", name: "taken-1" });
+    await assert.rejects(createBranch({ database: "app", name: "taken-1" }), /already exists in acme\/app.*`adopt: true`/);
+    const adopted = await createBranch({ database: "app", name: "taken-1", adopt: true, deletionProtected: true });
+    assert.equal(adopted.outs["deletionProtected"], true);
+    assert.equal((await branchNames(emu)).filter((n) => n === "taken-1").length, 1);
+  });
+
+  test("a missing parent gives a clear error", async () => {
+    await assert.rejects(createBranch({ database: "app", name: "orphan-1", parentBranch: "nope" }), /parentBranch 'nope' does not exist/);
+  });
+});
+
+describe("read, update, delete", () => {
+  test("read returns the same outputs as create and the inputs, so refresh shows no diff", async () => {
+    const { id, outs, checked } = await createBranch({ database: "app", name: "read-1" });
+    const result = await branch.read(ctx, id, { ...outs, __provider: PROVIDER });
+    assert.equal(result.id, id);
+    assert.deepEqual(result.props, outs);
+    const inputs = result.inputs as Record<string, unknown>;
+    for (const key of ["organization", "database", "name"]) assert.equal(inputs[key], checked[key]);
+    const diff = await branch.diff(ctx, id, result.props as Record<string, unknown>, checked);
+    assert.equal(diff.changes, false);
+  });
+
+  test("a branch deleted out of band reads as gone once the credential is confirmed", async () => {
+    const { id, outs } = await createBranch({ database: "app", name: "gone-1" });
+    assert.equal((await api(emu, "DELETE", `/organizations/acme/databases/app/branches/gone-1`)).status, 204);
+    const result = await branch.read(ctx, id, outs);
+    assert.equal(result.id, undefined);
+  });
+
+  test("a 404 caused by a credential that lost access is an error, not a silent removal", async () => {
+    const { id, outs } = await createBranch({ database: "app", name: "hidden-1" });
+    const token = await api(emu, "POST", "/organizations/acme/service-tokens", { name: "no-access" });
+    const limited = contextForEmulator(emu, {
+      "planetscale:serviceTokenId": token.body.id,
+      "planetscale:serviceToken": token.body.token,
+    });
+    await assert.rejects(branch.read(limited, id, outs), (e: Error & { code?: string }) => e.code === "PLANETSCALE_PERMISSION_DENIED");
+    await api(emu, "DELETE", `/organizations/acme/service-tokens/${token.body.id}`);
+    await assert.rejects(branch.read(limited, id, outs), (e: Error & { code?: string }) =>
+      ["PLANETSCALE_PERMISSION_DENIED", "PLANETSCALE_UNAUTHORIZED"].includes(String(e.code)),
+    );
+  });
+
+  test("rename happens in place by id; protection and safe migrations toggle in place", async () => {
+    const { id, outs, checked } = await createBranch({ database: "app", name: "rename-1" });
+    const renamed = await branch.update(ctx, id, outs, { ...checked, name: "rename-2" });
+    const renamedOuts = renamed.outs as Record<string, unknown>;
+    assert.equal(renamedOuts["branchId"], id);
+    assert.equal(renamedOuts["name"], "rename-2");
+    const protectedOuts = (await branch.update(ctx, id, renamedOuts, { ...checked, name: "rename-2", deletionProtected: true, safeMigrations: true }))
+      .outs as Record<string, unknown>;
+    assert.equal(protectedOuts["deletionProtected"], true);
+    assert.equal(protectedOuts["safeMigrations"], true);
+    const names = await branchNames(emu);
+    assert.ok(names.includes("rename-2") && !names.includes("rename-1"));
+  });
+
+  test("deleting a protected branch explains how to proceed", async () => {
+    const { id, outs } = await createBranch({ database: "app", name: "guarded-1", deletionProtected: true });
+    await assert.rejects(branch.delete(ctx, id, outs), /deletionProtected: false.*pulumi up.*pulumi destroy/s);
+    assert.ok((await branchNames(emu)).includes("guarded-1"));
+  });
+
+  test("children block deletion unless deleteDescendants is set", async () => {
+    const parent = await createBranch({ database: "app", name: "tree-1" });
+    await createBranch({ database: "app", name: "tree-1-child", parentBranch: "tree-1" });
+    await assert.rejects(branch.delete(ctx, parent.id, parent.outs), /deleteDescendants/);
+    await branch.delete(ctx, parent.id, { ...parent.outs, deleteDescendants: true });
+    const names = await branchNames(emu);
+    assert.ok(!names.includes("tree-1") && !names.includes("tree-1-child"));
+  });
+
+  test("deleting a branch that is already gone succeeds", async () => {
+    const { id, outs } = await createBranch({ database: "app", name: "twice-1" });
+    await branch.delete(ctx, id, outs);
+    await branch.delete(ctx, id, outs);
+    assert.ok(!(await branchNames(emu)).includes("twice-1"));
+  });
+});

@@ -1,0 +1,158 @@
+// Level 4: Branch through the real Pulumi CLI against the emulator, the lifecycle a platform
+// engineer goes through: up, no-op preview and refresh, rename, protection, re-parenting, drift,
+// destroy; plus preview-time unknowns and invalid inputs.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type * as pulumi from "@pulumi/pulumi";
+import type * as planetscale from "pulumi-planetscale";
+import { api, branchNames } from "../support/fixtures";
+import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
+
+const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
+// The built package, resolved by name as a program resolves it.
+const ps: typeof planetscale = require("pulumi-planetscale");
+
+describe("Branch end to end", { skip: skipWithoutCli }, () => {
+  let env: TestStack;
+  let args: planetscale.BranchArgs = { database: "app", name: "pr-12", parentBranch: "main" };
+  let firstId = "";
+
+  before(async () => {
+    env = await createTestStack({
+      program: async () => {
+        const branch = new ps.Branch("preview", args);
+        return { branchId: branch.branchId, name: branch.name, state: branch.state, url: branch.htmlUrl };
+      },
+    });
+  });
+  after(async () => env?.cleanup());
+
+  async function stateOf() {
+    const [branch] = await env.resourcesOfType(BRANCH);
+    assert.ok(branch, "the branch is in the state");
+    return branch;
+  }
+
+  test("up creates a ready branch and records its public id", async () => {
+    const result = await env.stack.up();
+    assert.equal(result.outputs["name"]?.value, "pr-12");
+    assert.equal(result.outputs["state"]?.value, "ready");
+    firstId = String(result.outputs["branchId"]?.value);
+    assert.match(firstId, /^[a-z0-9]{12}$/);
+    assert.equal((await stateOf()).id, firstId);
+    assert.ok((await branchNames(env.emulator)).includes("pr-12"));
+  });
+
+  test("the state holds no credential", async () => {
+    const state = JSON.stringify(await env.exportState());
+    assert.ok(!state.includes(env.emulator.adminCredential.token));
+  });
+
+  test("preview then shows no changes", async () => {
+    await env.stack.preview({ expectNoChanges: true });
+  });
+
+  test("refresh then shows no changes, and preview still none", async () => {
+    const refresh = await env.stack.refresh();
+    assert.deepEqual(Object.keys(refresh.summary.resourceChanges ?? {}).sort(), ["same"]);
+    await env.stack.preview({ expectNoChanges: true });
+  });
+
+  test("rename happens in place: same branchId", async () => {
+    args = { ...args, name: "pr-12-renamed" };
+    const result = await env.stack.up();
+    assert.equal(result.summary.resourceChanges?.["update"], 1);
+    assert.equal(result.outputs["branchId"]?.value, firstId);
+    const names = await branchNames(env.emulator);
+    assert.ok(names.includes("pr-12-renamed") && !names.includes("pr-12"));
+  });
+
+  test("deletion protection toggles in place", async () => {
+    args = { ...args, deletionProtected: true };
+    await env.stack.up();
+    const res = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
+    assert.equal(res.body.deletion_protected, true);
+    args = { ...args, deletionProtected: false };
+    const result = await env.stack.up();
+    assert.equal(result.summary.resourceChanges?.["update"], 1);
+    assert.equal((await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body.deletion_protected, false);
+  });
+
+  test("changing the parent replaces the branch and deletes the old one", async () => {
+    const parent = await api(env.emulator, "POST", "/organizations/acme/databases/app/branches", { name: "staging", parent_branch: "main" });
+    assert.equal(parent.status, 201);
+    args = { ...args, parentBranch: "staging" };
+    const result = await env.stack.up();
+    assert.equal(result.summary.resourceChanges?.["replace"], 1);
+    const newId = String(result.outputs["branchId"]?.value);
+    assert.notEqual(newId, firstId);
+    assert.equal((await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).status, 404);
+    const current = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${newId}`);
+    assert.equal(current.body.parent_branch, "staging");
+    assert.equal(current.body.name, "pr-12-renamed");
+  });
+
+  test("a branch deleted out of band is dropped by refresh", async () => {
+    const { id } = await stateOf();
+    assert.equal((await api(env.emulator, "DELETE", `/organizations/acme/databases/app/branches/${id}`)).status, 204);
+    const refresh = await env.stack.refresh();
+    assert.equal(refresh.summary.resourceChanges?.["delete"], 1);
+    assert.deepEqual(await env.resourcesOfType(BRANCH), []);
+  });
+
+  test("up recreates it and destroy leaves nothing", async () => {
+    await env.stack.up();
+    assert.ok((await branchNames(env.emulator)).includes("pr-12-renamed"));
+    await env.stack.destroy();
+    assert.deepEqual(await env.resourcesOfType(BRANCH), []);
+    assert.deepEqual(await branchNames(env.emulator), ["main", "staging"]);
+  });
+
+  test("no credential was ever printed", () => {
+    assert.ok(!env.output().includes(env.emulator.adminCredential.token));
+  });
+});
+
+describe("Branch at preview time", { skip: skipWithoutCli }, () => {
+  let env: TestStack;
+  let program: pulumi.automation.PulumiFn;
+  before(async () => {
+    env = await createTestStack({ program: async () => program() });
+  });
+  after(async () => env?.cleanup());
+
+  test("a branch whose inputs depend on another resource previews with unknowns", async () => {
+    program = async () => {
+      const parent = new ps.Branch("parent", { database: "app", name: "feature-base" });
+      // parent.name is unknown until the parent exists: check and diff must accept it.
+      const child = new ps.Branch("child", { database: "app", parentBranch: parent.name, name: "feature-child" });
+      return { child: child.name };
+    };
+    const preview = await env.stack.preview();
+    assert.equal(preview.changeSummary["create"], 3);
+    env.emulator.clearRequests();
+    const result = await env.stack.up();
+    assert.equal(result.outputs["child"]?.value, "feature-child");
+    await env.stack.destroy();
+  });
+
+  const invalid: Array<[string, planetscale.BranchArgs, RegExp]> = [
+    ["an invalid name", { database: "app", name: "PR_12" }, /name.*not a valid PlanetScale branch name/],
+    ["seedData with backupId", { database: "app", backupId: "x", seedData: "last_successful_backup" }, /seedData cannot be combined with backupId/],
+    ["an invalid readyTimeout", { database: "app", readyTimeout: "soon" }, /readyTimeout must be a duration/],
+  ];
+  for (const [title, args, message] of invalid) {
+    test(`${title} fails at preview, naming the property, with no API call`, async () => {
+      program = async () => {
+        new ps.Branch("bad", args);
+        return {};
+      };
+      env.emulator.clearRequests();
+      await assert.rejects(env.stack.preview(), (e: Error) => {
+        assert.match(e.message, message);
+        return true;
+      });
+      assert.deepEqual(env.emulator.requests(), []);
+    });
+  }
+});

@@ -1,0 +1,92 @@
+// Level 3: the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) driven over gRPC
+// as the engine drives it, with the provider text exactly as `dynamic.Resource` serializes it.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+import { type DynamicProviderHost, HostRpcError, secretValue, startDynamicProviderHost } from "../support/grpc-host";
+
+const shellModule = require("../../dist/provider/internal/provider-shell.js");
+const URN = "urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:Branch::b";
+
+let emu: Emulator;
+let host: DynamicProviderHost;
+let providerText: string;
+before(async () => {
+  emu = await emulator();
+  const provider = new shellModule.ProviderShell("branch");
+  providerText = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+  host = await startDynamicProviderHost();
+  await host.configure({
+    "planetscale:serviceTokenId": emu.adminCredential.id,
+    "planetscale:serviceToken": secretValue(emu.adminCredential.token),
+    "planetscale:apiUrl": emu.apiUrl,
+    "planetscale:organization": "acme",
+  });
+});
+after(async () => {
+  await host?.close();
+  await emu?.stop();
+});
+
+describe("Branch through the dynamic-provider host", () => {
+  let id = "";
+  let outputs: Record<string, unknown> = {};
+  let inputs: Record<string, unknown> = {};
+
+  test("check reports failures per property and accepts preview unknowns", async () => {
+    const bad = await host.check(URN, {}, { __provider: providerText, database: "app", name: "Bad_Name" });
+    assert.equal(bad.failures[0]?.property, "name");
+    const unknown = await host.check(URN, {}, { __provider: providerText, database: "app", name: UNKNOWN });
+    assert.deepEqual(unknown.failures, []);
+    const good = await host.check(URN, {}, { __provider: providerText, database: "app", name: "grpc-1" });
+    assert.deepEqual(good.failures, []);
+    assert.equal(good.inputs["organization"], "acme", "organization came from configure");
+    inputs = good.inputs;
+  });
+
+  test("create returns the id and full outputs", async () => {
+    const created = await host.create(URN, inputs);
+    id = created.id;
+    outputs = created.properties;
+    assert.equal(outputs["branchId"], id);
+    assert.equal(outputs["ready"], true);
+    assert.equal(outputs["__provider"], providerText);
+  });
+
+  test("diff and update rename in place", async () => {
+    const news = { ...inputs, name: "grpc-2" };
+    const diff = await host.diff(URN, id, outputs, news);
+    assert.equal(diff.changes, 2 /* DIFF_SOME */);
+    assert.deepEqual(diff.replaces, []);
+    outputs = (await host.update(URN, id, outputs, news)).properties;
+    assert.equal(outputs["name"], "grpc-2");
+    assert.equal(outputs["branchId"], id);
+  });
+
+  test("read returns outputs and inputs", async () => {
+    const read = await host.read(URN, id, outputs);
+    assert.equal(read.id, id);
+    assert.equal(read.properties["name"], "grpc-2");
+    assert.equal(read.inputs?.["name"], "grpc-2");
+  });
+
+  test("a readiness timeout comes back as ErrorResourceInitFailed with the id and provider", async () => {
+    emu.setReadyDelay(60_000);
+    const checked = await host.check(URN, {}, { __provider: providerText, database: "app", name: "grpc-slow", readyTimeout: 1 });
+    await assert.rejects(host.create(URN, checked.inputs), (e: unknown) => {
+      if (!(e instanceof HostRpcError)) throw e;
+      assert.match(e.initFailed?.id ?? "", /^[a-z0-9]{12}$/);
+      assert.equal(e.initFailed?.properties["__provider"], providerText);
+      return true;
+    });
+    emu.setReadyDelay(100);
+  });
+
+  test("delete removes it, and the host never printed the credential", async () => {
+    await host.delete(URN, id, outputs);
+    const read = await host.read(URN, id, outputs);
+    assert.equal(read.id, "");
+    assert.ok(!host.stderr().includes(emu.adminCredential.token));
+  });
+});

@@ -1,0 +1,47 @@
+// Level 2: the provider survives Pulumi's closure serialization, exactly as `dynamic.Resource`
+// serializes it, and what lands in state is small and free of library code and configuration.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { configFor, type Emulator, emulator } from "../support/fixtures";
+
+// The built package (CommonJS, as users get it).
+const shellModule = require("../../dist/provider/internal/provider-shell.js");
+const requireFromString = require("require-from-string");
+
+let emu: Emulator;
+before(async () => {
+  emu = await emulator();
+});
+after(async () => emu.stop());
+
+async function serialize(kind: string) {
+  const provider = new shellModule.ProviderShell(kind);
+  return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+}
+
+describe("the serialized provider", () => {
+  for (const kind of ["branch", "apiToken"]) {
+    test(`${kind}: is small, holds no library code, and loads the runtime by package name`, async () => {
+      const serialized = await serialize(kind);
+      // Eight small method wrappers (~4 KB); the library itself would be hundreds of KB.
+      assert.ok(serialized.text.length < 8000, `serialized provider is ${serialized.text.length} bytes`);
+      assert.equal(serialized.containsSecrets, false);
+      assert.match(serialized.text, /require\("pulumi-planetscale\/internal\/provider-runtime"\)/);
+      assert.doesNotMatch(serialized.text, /undici|zod|api\.planetscale\.com/);
+    });
+  }
+
+  test("loads the way the host loads it and creates a branch", async () => {
+    const serialized = await serialize("branch");
+    // The host: requireFromString(text).handler(), then configure, then the CRUD calls.
+    const provider = requireFromString(serialized.text).handler();
+    await provider.configure({ config: configFor(emu) });
+    const checked = await provider.check({}, { database: "app", name: "serialized-1" });
+    assert.deepEqual(checked.failures ?? [], []);
+    const created = await provider.create(checked.inputs);
+    assert.equal(created.outs.name, "serialized-1");
+    assert.equal(created.outs.ready, true);
+    await provider.delete(created.id, created.outs);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * End-to-end fixture: a throwaway Pulumi stack run by the real CLI (built by
+ * scripts/pulumi-cli.sh) against the emulator, with a local file backend and a private
+ * PULUMI_HOME. Programs are inline functions (Automation API), run in this process; the engine
+ * starts the real dynamic-provider host from the stack's directory, which resolves
+ * `pulumi-planetscale` through a `node_modules` link to this repository, like an installed copy.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { LocalWorkspace, type PulumiFn, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+
+const repoRoot = join(__dirname, "..", "..");
+
+/** Directory of the `pulumi` binary, when the test runner found or built one. */
+export const cliDir = process.env["PULUMI_PLANETSCALE_CLI_DIR"];
+
+/** For `describe(..., { skip })`: why the end-to-end tier cannot run here, or false. */
+export const skipWithoutCli: string | false = cliDir
+  ? false
+  : "no Pulumi CLI: run `npm test` (it provides one) or `npm run pulumi -- version` to build it";
+
+export interface TestStack {
+  stack: Stack;
+  emulator: Emulator;
+  workDir: string;
+  /** Everything the CLI printed (stdout and stderr), across all operations so far. */
+  output(): string;
+  setProgram(program: PulumiFn): void;
+  /** The stack's state as the backend stores it (secrets stay encrypted). */
+  exportState(): Promise<{ resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> }>;
+  /** Resources of one type token, e.g. `pulumi-nodejs:dynamic/planetscale:Branch`. */
+  resourcesOfType(type: string): Promise<Array<{ urn: string; id?: string; outputs: Record<string, unknown> }>>;
+  /** Destroys what is left, stops the emulator and removes the temporary directory. */
+  cleanup(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  program: PulumiFn;
+  emulator?: EmulatorOptions;
+  /** Extra stack config; the credential, API URL and organization are set already. */
+  config?: Record<string, { value: string; secret?: boolean }>;
+  /** Use this emulator instead of starting one (it is not stopped by cleanup). */
+  useEmulator?: Emulator;
+}
+
+export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
+  if (!cliDir) throw new Error(String(skipWithoutCli));
+  const workDir = mkdtempSync(join(tmpdir(), "pps-e2e-"));
+  const emulator = options.useEmulator ?? (await startEmulator({ readyDelayMs: 300, quiet: true, ...options.emulator }));
+  mkdirSync(join(workDir, "state"));
+  writeFileSync(join(workDir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\n");
+  writeFileSync(join(workDir, "package.json"), JSON.stringify({ name: "e2e-program", private: true }));
+  symlinkSync(join(repoRoot, "node_modules"), join(workDir, "node_modules"), "dir");
+
+  let log = "";
+  const pulumiCommand = await PulumiCommand.get({ root: dirname(cliDir) });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: "test", projectName: "e2e", program: options.program },
+    {
+      workDir,
+      pulumiCommand,
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${join(workDir, "state")}`,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
+        PULUMI_HOME: join(workDir, "home"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PATH: `${cliDir}:${process.env["PATH"] ?? ""}`,
+      },
+    },
+  );
+  await stack.setAllConfig({
+    "planetscale:serviceTokenId": { value: emulator.adminCredential.id },
+    "planetscale:serviceToken": { value: emulator.adminCredential.token, secret: true },
+    "planetscale:apiUrl": { value: emulator.apiUrl },
+    "planetscale:organization": { value: emulator.organization },
+    ...options.config,
+  });
+
+  // Capture all CLI output for assertions (e.g. that no secret is ever printed).
+  const capture = (s: string) => {
+    log += s;
+  };
+  for (const op of ["up", "preview", "refresh", "destroy"] as const) {
+    const original = stack[op].bind(stack) as (o?: Record<string, unknown>) => Promise<unknown>;
+    (stack as unknown as Record<string, unknown>)[op] = (opts: Record<string, unknown> = {}) =>
+      original({ onOutput: capture, onError: capture, color: "never", ...opts });
+  }
+
+  const testStack: TestStack = {
+    stack,
+    emulator,
+    workDir,
+    output: () => log,
+    setProgram(program) {
+      stack.workspace.program = program;
+    },
+    async exportState() {
+      // The checkpoint as stored by the file backend (secrets encrypted); Automation API's
+      // exportStack would decrypt them (it passes --show-secrets).
+      const file = join(workDir, "state", ".pulumi", "stacks", "e2e", "test.json");
+      const checkpoint = JSON.parse(readFileSync(file, "utf8"));
+      return (checkpoint.checkpoint?.latest ?? { resources: [] }) as Awaited<ReturnType<TestStack["exportState"]>>;
+    },
+    async resourcesOfType(type) {
+      const state = await testStack.exportState();
+      return (state.resources ?? [])
+        .filter((r) => r.type === type)
+        .map((r) => ({ urn: r.urn, ...(r.id === undefined ? {} : { id: r.id }), outputs: r.outputs ?? {} }));
+    },
+    async cleanup() {
+      try {
+        await stack.destroy();
+      } catch {
+        // Best effort: the test has already failed or destroyed everything.
+      }
+      if (!options.useEmulator) await emulator.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+  return testStack;
+}
+
