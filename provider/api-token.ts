@@ -1,0 +1,185 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ProviderShell } from "./internal/provider-shell";
+
+/**
+ * A scope preset of an {@link ApiToken}: a named set of PlanetScale accesses, each with an
+ * organization part and a database part (the README has the full table).
+ *
+ * - `read_only`: read the organization, databases, branches, deploy requests, comments, backups.
+ * - `schema_changes`: `read_only`, plus create and connect to development branches, open deploy
+ *   requests, comment, write branch VSchema. No `delete_*` and no production access.
+ * - `database_access`: `schema_changes`, plus production connections, deleting branches and
+ *   their passwords, approving deploy requests, backups and restores, editing database settings.
+ * - `admin`: every organization and every database access.
+ */
+export type ApiTokenScope = "read_only" | "schema_changes" | "database_access" | "admin";
+
+/**
+ * Arguments of an {@link ApiToken}. Credentials never go here: the token is created with the
+ * credential from Pulumi config (`planetscale:serviceTokenId` and the secret
+ * `planetscale:serviceToken`, or the secret `planetscale:accessToken`), with `PLANETSCALE_*`
+ * environment variables as fallback. That credential must itself hold every access it grants.
+ */
+export interface ApiTokenArgs {
+  /** Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. Changing it replaces the token. */
+  organization?: pulumi.Input<string>;
+  /**
+   * The token's name in PlanetScale (not unique there). Default: the resource name (or
+   * {@link ApiTokenArgs.namePrefix}) plus a random suffix, kept across updates. PlanetScale cannot
+   * rename tokens, so changing it replaces the token.
+   */
+  name?: pulumi.Input<string>;
+  /** Prefix for the generated name when `name` is omitted. Default: the resource name. */
+  namePrefix?: pulumi.Input<string>;
+  /** Scope presets to grant (see {@link ApiTokenScope}); combined with `permissions`. Updated in place. */
+  scopes?: pulumi.Input<pulumi.Input<ApiTokenScope>[]>;
+  /**
+   * Explicit PlanetScale access names, e.g. `read_branch`, `create_databases`, `promote_branches`;
+   * combined with `scopes`. Unknown names are refused at preview. Updated in place.
+   */
+  permissions?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Grant the database accesses on these databases only. Default: at organization level, which
+   * PlanetScale applies to every database (present and future). Organization accesses stay at
+   * organization level either way. Updated in place.
+   */
+  databases?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * When the token expires: ISO 8601 with a time zone (`"2027-01-01T00:00:00Z"`) or a date
+   * (`"2027-01-01"`, midnight UTC); must be in the future. Not with `ttl`. Omit both for a token
+   * that never expires (a warning is logged). Changing it replaces the token.
+   */
+  expiresAt?: pulumi.Input<string>;
+  /**
+   * The token's lifetime from creation: seconds, or text like `"12h"`, `"30d"`. Not with
+   * `expiresAt`. Changing it replaces the token.
+   */
+  ttl?: pulumi.Input<number | string>;
+  /**
+   * Rotate early: when the token is within this much of its expiry (seconds, or text like
+   * `"7d"`), `pulumi up` replaces it with a new one (created before the old one is deleted).
+   * Needs `ttl` (or an `expiresAt` later than this window). An expired token is always replaced.
+   */
+  rotateBefore?: pulumi.Input<number | string>;
+}
+
+/**
+ * One grant of an {@link ApiToken}, as PlanetScale reports it: the accesses it holds on the
+ * organization, or on one database.
+ */
+export interface ApiTokenGrant {
+  /** `organization` or `database`. */
+  resource: "organization" | "database";
+  /** The organization's or the database's name. */
+  name: string;
+  /** Access names, sorted. */
+  accesses: string[];
+}
+
+/**
+ * A scoped, optionally expiring PlanetScale service token.
+ *
+ * ```ts
+ * const ci = new planetscale.ApiToken("ci", {
+ *   scopes: ["read_only"],
+ *   databases: ["app"],
+ *   ttl: "30d",
+ *   rotateBefore: "7d",
+ * });
+ * export const ciAuthorization = ci.authorizationHeader; // secret: "<id>:<token>"
+ * ```
+ *
+ * `pulumi up` creates the token and grants its accesses (all or nothing: if a grant fails the
+ * token is deleted again); scope, permission and database changes are applied in place by adding
+ * and revoking exactly the accesses that differ; name, organization and lifetime changes, expiry
+ * and `rotateBefore` replace it (new token first). `pulumi refresh` notices deleted, expired and
+ * re-scoped tokens. {@link ApiToken.token} and {@link ApiToken.authorizationHeader} are Pulumi
+ * secrets; PlanetScale shows the token value only once, so state is the only place that keeps it.
+ */
+export class ApiToken extends pulumi.dynamic.Resource {
+  /** PlanetScale's id of the token (also the resource id and the first half of the credential). */
+  declare readonly tokenId: pulumi.Output<string>;
+  /** The token's secret value (a Pulumi secret). */
+  declare readonly token: pulumi.Output<string>;
+  /** `"<tokenId>:<token>"`, the value of PlanetScale's `Authorization` header (a Pulumi secret). */
+  declare readonly authorizationHeader: pulumi.Output<string>;
+  /** Organization slug. */
+  declare readonly organization: pulumi.Output<string>;
+  /** The token's name. */
+  declare readonly name: pulumi.Output<string>;
+  /** When the token expires (ISO 8601), as PlanetScale reports it; undefined if it never expires. */
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
+  /** The accesses the token holds, as PlanetScale reports them, sorted by resource then name. */
+  declare readonly grants: pulumi.Output<ApiTokenGrant[]>;
+  /** Scope presets, as given. */
+  declare readonly scopes: pulumi.Output<ApiTokenScope[] | undefined>;
+  /** Explicit accesses, as given. */
+  declare readonly permissions: pulumi.Output<string[] | undefined>;
+  /** Databases the database accesses are restricted to, as given. */
+  declare readonly databases: pulumi.Output<string[] | undefined>;
+  /** Lifetime, as given. */
+  declare readonly ttl: pulumi.Output<number | string | undefined>;
+  /** Rotation window, as given. */
+  declare readonly rotateBefore: pulumi.Output<number | string | undefined>;
+  /** Creation time (ISO 8601). */
+  declare readonly createdAt: pulumi.Output<string>;
+
+  constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      apiTokenProvider,
+      name,
+      {
+        ...args,
+        namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
+        // Output-only keys must be present (as undefined) to be exposed on the resource.
+        tokenId: undefined,
+        token: undefined,
+        authorizationHeader: undefined,
+        grants: undefined,
+        createdAt: undefined,
+        ...outputOnly(args),
+      },
+      withSecretOutputs(opts),
+      "planetscale",
+      "ApiToken",
+    );
+    warnIfNeverExpires(this, args);
+  }
+}
+
+/** The token's secret outputs are always secrets, whatever the caller passed. */
+function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  const secrets = new Set([...(opts?.additionalSecretOutputs ?? []), "token", "authorizationHeader"]);
+  return { ...opts, additionalSecretOutputs: [...secrets] };
+}
+
+/** Declares the echoed outputs the program did not set, so they are exposed too. */
+function outputOnly(args: ApiTokenArgs): Record<string, undefined> {
+  const keys = [
+    "organization",
+    "name",
+    "expiresAt",
+    "scopes",
+    "permissions",
+    "databases",
+    "ttl",
+    "rotateBefore",
+  ];
+  return Object.fromEntries(keys.filter((k) => !(k in args)).map((k) => [k, undefined]));
+}
+
+/** Never-expiring tokens are discouraged: say so at preview, naming the fix. */
+function warnIfNeverExpires(resource: ApiToken, args: ApiTokenArgs): void {
+  pulumi.all([args.expiresAt, args.ttl]).apply(([expiresAt, ttl]) => {
+    if (expiresAt === undefined && ttl === undefined) {
+      pulumi.log.warn(
+        'this API token never expires: set `ttl` (e.g. "30d", with `rotateBefore: "7d"` to rotate it) or `expiresAt` ' +
+          "so a leaked token stops working on its own",
+        resource,
+      );
+    }
+  });
+}
+
+/** One shared provider instance: Pulumi serializes it once per type instead of once per resource. */
+const apiTokenProvider = new ProviderShell("apiToken");

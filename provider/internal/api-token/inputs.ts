@@ -1,0 +1,219 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as z from "zod";
+import { parseDuration } from "../duration";
+import {
+  closestName,
+  DATABASE_PERMISSIONS,
+  expandPermissions,
+  isPermission,
+  isScope,
+  ORGANIZATION_PERMISSIONS,
+  SCOPES,
+} from "./permissions";
+
+/** Organization and database slugs: lowercase letters, digits, hyphens and underscores. */
+const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+/** PlanetScale documents no limit; this keeps names readable in the dashboard. */
+export const TOKEN_NAME_MAX = 255;
+/** ISO 8601 date, or date-time with seconds optional and an explicit offset (`Z` or `±hh:mm`). */
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+
+const ALL_PERMISSIONS: readonly string[] = [...ORGANIZATION_PERMISSIONS, ...DATABASE_PERMISSIONS];
+
+function slug(what: string, example: string) {
+  return z
+    .string({ error: `${what} must be a string` })
+    .regex(
+      SLUG_PATTERN,
+      `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`,
+    );
+}
+
+/** A list of distinct strings, each checked by `validate` (which returns a reason or undefined). */
+function nameList(
+  what: string,
+  validate: (value: string) => string | undefined,
+  options: { nonEmpty?: boolean } = {},
+) {
+  return z.array(z.string(), { error: `${what} must be a list of strings` }).superRefine((values, ctx) => {
+    if (options.nonEmpty && values.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `${what} must not be empty: omit it to grant at organization level (every database)`,
+      });
+      return;
+    }
+    const seen = new Set<string>();
+    for (const value of values) {
+      const reason = seen.has(value) ? `${what} lists '${value}' more than once` : validate(value);
+      seen.add(value);
+      if (reason !== undefined) {
+        ctx.addIssue({ code: "custom", path: [], message: reason });
+        return;
+      }
+    }
+  });
+}
+
+function scopeReason(value: string): string | undefined {
+  if (isScope(value)) return undefined;
+  return `scopes: '${value}' is not a scope${hint(value, SCOPES)}. Known scopes: ${SCOPES.join(", ")}`;
+}
+
+function permissionReason(value: string): string | undefined {
+  if (isPermission(value)) return undefined;
+  return (
+    `permissions: '${value}' is not a PlanetScale access name${hint(value, ALL_PERMISSIONS)}. ` +
+    `Organization accesses: ${ORGANIZATION_PERMISSIONS.join(", ")}. Database accesses: ${DATABASE_PERMISSIONS.join(", ")}`
+  );
+}
+
+function databaseReason(value: string): string | undefined {
+  return SLUG_PATTERN.test(value)
+    ? undefined
+    : `databases: '${value}' is not a database name (lowercase letters, digits, '-' or '_')`;
+}
+
+function hint(value: string, candidates: readonly string[]): string {
+  const close = closestName(value, candidates);
+  return close === undefined ? "" : ` (did you mean '${close}'?)`;
+}
+
+function duration(what: string) {
+  return z
+    .union([z.number(), z.string()], {
+      error: `${what} must be seconds (a number) or text like '90s', '12h', '30d'`,
+    })
+    .refine(
+      (v) => {
+        const ms = parseDuration(v);
+        return ms !== undefined && ms >= 1000;
+      },
+      {
+        error: `${what} must be a duration of at least 1 s: seconds as a number, or text like '90s', '12h', '30d'`,
+      },
+    );
+}
+
+/** Milliseconds since the epoch of an ISO 8601 timestamp, or undefined when it is not one. */
+export function parseTimestamp(value: string): number | undefined {
+  const match = ISO_PATTERN.exec(value);
+  if (!match) return undefined;
+  const [, y, m, d] = match;
+  // Date.parse rolls 2027-02-30 over to March; refuse dates that do not exist.
+  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (
+    day.getUTCFullYear() !== Number(y) ||
+    day.getUTCMonth() !== Number(m) - 1 ||
+    day.getUTCDate() !== Number(d)
+  ) {
+    return undefined;
+  }
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The inputs of an ApiToken as the provider receives them (the program's `Input`s resolved).
+ * Validates each property alone; {@link crossCheck} adds the rules that combine properties or
+ * depend on the clock. Unknown keys are refused so that a typo such as `expires_at` is caught at
+ * preview.
+ */
+export const ApiTokenInputs = z.strictObject({
+  organization: slug("organization", "acme").optional(),
+  name: z
+    .string({ error: "name must be a string" })
+    .min(1, "name must not be empty: omit it to generate one")
+    .max(TOKEN_NAME_MAX, `name must be at most ${TOKEN_NAME_MAX} characters`)
+    .optional(),
+  namePrefix: z.string({ error: "namePrefix must be a string" }).optional(),
+  scopes: nameList("scopes", scopeReason).optional(),
+  permissions: nameList("permissions", permissionReason).optional(),
+  databases: nameList("databases", databaseReason, { nonEmpty: true }).optional(),
+  expiresAt: z
+    .string({ error: "expiresAt must be an ISO 8601 timestamp string such as '2027-01-01T00:00:00Z'" })
+    .refine((v) => parseTimestamp(v) !== undefined, {
+      error: (issue) =>
+        `expiresAt '${String(issue.input)}' is not an ISO 8601 timestamp with a time zone, such as '2027-01-01T00:00:00Z' or '2027-01-01'`,
+    })
+    .optional(),
+  ttl: duration("ttl").optional(),
+  rotateBefore: duration("rotateBefore").optional(),
+});
+export type ApiTokenInputs = z.infer<typeof ApiTokenInputs>;
+
+/**
+ * Rules across properties and against the clock, on inputs that passed {@link ApiTokenInputs}.
+ * `unknown` names properties whose value is not known yet (preview): rules needing them are skipped.
+ */
+export function crossCheck(
+  inputs: ApiTokenInputs,
+  unknown: ReadonlySet<string>,
+  now: number,
+): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const expiryUnknown = unknown.has("ttl") || unknown.has("expiresAt");
+  if (inputs.ttl !== undefined && inputs.expiresAt !== undefined) {
+    failures.push({
+      property: "ttl",
+      reason: "set either ttl (a lifetime) or expiresAt (a point in time), not both",
+    });
+  }
+  const expiresAt = inputs.expiresAt === undefined ? undefined : parseTimestamp(inputs.expiresAt);
+  if (expiresAt !== undefined && expiresAt <= now) {
+    failures.push({
+      property: "expiresAt",
+      reason: `expiresAt '${inputs.expiresAt}' is in the past: set a later time (a token cannot be created expired)`,
+    });
+  }
+  if (!unknown.has("scopes") && !unknown.has("permissions")) {
+    const { organization, database } = expandPermissions(inputs.scopes, inputs.permissions);
+    if (organization.length === 0 && database.length === 0) {
+      failures.push({
+        property: "scopes",
+        reason: `nothing to grant: set scopes (${SCOPES.join(", ")}) and/or permissions`,
+      });
+    }
+  }
+  if (inputs.rotateBefore !== undefined) {
+    const window = parseDuration(inputs.rotateBefore) ?? 0;
+    const ttl = inputs.ttl === undefined ? undefined : parseDuration(inputs.ttl);
+    if (!expiryUnknown && inputs.ttl === undefined && inputs.expiresAt === undefined) {
+      failures.push({
+        property: "rotateBefore",
+        reason: "rotateBefore needs ttl or expiresAt: a token that never expires is never rotated",
+      });
+    } else if (ttl !== undefined && window >= ttl) {
+      failures.push({
+        property: "rotateBefore",
+        reason: "rotateBefore must be shorter than ttl, or every new token would be due for rotation at once",
+      });
+    } else if (expiresAt !== undefined && expiresAt > now && expiresAt - now <= window) {
+      failures.push({
+        property: "expiresAt",
+        reason:
+          `expiresAt '${inputs.expiresAt}' is within rotateBefore of now, so the token is due for rotation, ` +
+          "but a new token would expire at the same time: set a later expiresAt (or use ttl, which rotates by itself)",
+      });
+    }
+  }
+  return failures;
+}
+
+/** Seconds to pass as PlanetScale's `ttl`, or undefined for a token that never expires. */
+export function ttlSeconds(
+  inputs: Pick<ApiTokenInputs, "ttl" | "expiresAt">,
+  now: number,
+): number | undefined {
+  if (inputs.ttl !== undefined) {
+    const ms = parseDuration(inputs.ttl);
+    return ms === undefined ? undefined : Math.ceil(ms / 1000);
+  }
+  if (inputs.expiresAt !== undefined) {
+    const at = parseTimestamp(inputs.expiresAt);
+    return at === undefined ? undefined : Math.ceil((at - now) / 1000);
+  }
+  return undefined;
+}

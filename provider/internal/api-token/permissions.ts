@@ -1,0 +1,197 @@
+/**
+ * PlanetScale service-token access names and the scope presets built from them.
+ * Names: PlanetScale's service-token docs, plus `promote_branches` and `demote_branches`, which the
+ * OpenAPI spec's per-operation authorization blocks name (DESIGN.md §2).
+ */
+
+/** Accesses that exist only at organization level. */
+export const ORGANIZATION_PERMISSIONS = [
+  "read_organization",
+  "read_invoices",
+  "read_audit_logs",
+  "read_databases",
+  "create_databases",
+  "delete_databases",
+  "read_oauth_applications",
+  "read_oauth_tokens",
+  "write_oauth_tokens",
+  "delete_oauth_tokens",
+  "read_service_tokens",
+  "write_service_tokens",
+  "delete_service_tokens",
+  "write_teams",
+  "read_metrics_endpoints",
+] as const;
+
+/** Accesses granted on one database, or at organization level (then they cover every database). */
+export const DATABASE_PERMISSIONS = [
+  "read_database",
+  "write_database",
+  "delete_database",
+  "create_branch",
+  "read_branch",
+  "delete_branch",
+  "delete_production_branch",
+  "connect_branch",
+  "connect_production_branch",
+  "delete_branch_password",
+  "delete_production_branch_password",
+  "create_deploy_request",
+  "read_deploy_request",
+  "approve_deploy_request",
+  "create_comment",
+  "read_comment",
+  "read_backups",
+  "write_backups",
+  "delete_backups",
+  "delete_production_branch_backups",
+  "restore_backup",
+  "restore_production_branch_backup",
+  "write_branch_vschema",
+  "write_production_branch_vschema",
+  "promote_branches",
+  "demote_branches",
+] as const;
+
+/** An organization-level access name. */
+export type OrganizationPermission = (typeof ORGANIZATION_PERMISSIONS)[number];
+/** A database-level access name. */
+export type DatabasePermission = (typeof DATABASE_PERMISSIONS)[number];
+/** Any access name this package knows. */
+export type Permission = OrganizationPermission | DatabasePermission;
+
+/** The scope presets, from narrowest to widest. */
+export const SCOPES = ["read_only", "schema_changes", "database_access", "admin"] as const;
+/** A scope preset name. */
+export type Scope = (typeof SCOPES)[number];
+
+/** What a preset grants: an organization part and a database part. */
+export interface PermissionSet {
+  organization: readonly OrganizationPermission[];
+  database: readonly DatabasePermission[];
+}
+
+const READ_ONLY: PermissionSet = {
+  organization: ["read_organization", "read_databases"],
+  database: ["read_database", "read_branch", "read_deploy_request", "read_comment", "read_backups"],
+};
+
+// Creates and alters schemas on development branches; no delete_* and no production access.
+const SCHEMA_CHANGES: PermissionSet = {
+  organization: READ_ONLY.organization,
+  database: [
+    ...READ_ONLY.database,
+    "create_branch",
+    "connect_branch",
+    "create_deploy_request",
+    "create_comment",
+    "write_branch_vschema",
+  ],
+};
+
+const DATABASE_ACCESS: PermissionSet = {
+  organization: SCHEMA_CHANGES.organization,
+  database: unique([
+    ...SCHEMA_CHANGES.database,
+    "connect_production_branch",
+    "delete_branch",
+    "delete_branch_password",
+    "approve_deploy_request",
+    "read_backups",
+    "write_backups",
+    "restore_backup",
+    "write_database",
+  ]),
+};
+
+const ADMIN: PermissionSet = { organization: ORGANIZATION_PERMISSIONS, database: DATABASE_PERMISSIONS };
+
+/** The preset table (documented in the README). */
+export const SCOPE_PRESETS: Readonly<Record<Scope, PermissionSet>> = {
+  read_only: READ_ONLY,
+  schema_changes: SCHEMA_CHANGES,
+  database_access: DATABASE_ACCESS,
+  admin: ADMIN,
+};
+
+const ORGANIZATION_SET: ReadonlySet<string> = new Set(ORGANIZATION_PERMISSIONS);
+const DATABASE_SET: ReadonlySet<string> = new Set(DATABASE_PERMISSIONS);
+const SCOPE_SET: ReadonlySet<string> = new Set(SCOPES);
+
+/** True for a known organization-level access. */
+export function isOrganizationPermission(name: string): name is OrganizationPermission {
+  return ORGANIZATION_SET.has(name);
+}
+
+/** True for a known database-level access. */
+export function isDatabasePermission(name: string): name is DatabasePermission {
+  return DATABASE_SET.has(name);
+}
+
+/** True for any known access. */
+export function isPermission(name: string): name is Permission {
+  return isOrganizationPermission(name) || isDatabasePermission(name);
+}
+
+/** True for a scope preset name. */
+export function isScope(name: string): name is Scope {
+  return SCOPE_SET.has(name);
+}
+
+/**
+ * The union of the presets and the explicit permissions, split into organization and database
+ * parts, each sorted. Unknown names are ignored (check refuses them first).
+ */
+export function expandPermissions(
+  scopes: readonly string[] = [],
+  permissions: readonly string[] = [],
+): { organization: string[]; database: string[] } {
+  const organization = new Set<string>();
+  const database = new Set<string>();
+  for (const scope of scopes) {
+    if (!isScope(scope)) continue;
+    for (const p of SCOPE_PRESETS[scope].organization) organization.add(p);
+    for (const p of SCOPE_PRESETS[scope].database) database.add(p);
+  }
+  for (const p of permissions) {
+    if (isOrganizationPermission(p)) organization.add(p);
+    else if (isDatabasePermission(p)) database.add(p);
+  }
+  return { organization: [...organization].sort(), database: [...database].sort() };
+}
+
+/**
+ * The closest known name to a mistyped one, for "did you mean" hints; undefined when nothing is
+ * close. Compares case-insensitively with '-' and ' ' read as '_'.
+ */
+export function closestName(input: string, candidates: readonly string[]): string | undefined {
+  const normalized = input.toLowerCase().replace(/[-\s]+/g, "_");
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(normalized, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = Math.max(2, Math.floor(normalized.length / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

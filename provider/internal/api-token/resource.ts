@@ -1,0 +1,461 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
+import * as serviceTokens from "../api/service-tokens";
+import { autoName } from "../branch/naming";
+import { checkFailures } from "../check-failures";
+import type { PlanetScaleClient } from "../client/client";
+import { NotFoundError, OutcomeUnknownError } from "../client/errors";
+import { parseDuration } from "../duration";
+import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
+import { containsUnknown, isUnknown, UNKNOWN } from "../unknown";
+import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
+import { ApiTokenInputs, crossCheck, parseTimestamp, ttlSeconds } from "./inputs";
+import {
+  carriedSecret,
+  grantsOf,
+  inputsFromOutputs,
+  REQUESTED_EXPIRES_AT,
+  type ResolvedApiTokenInputs,
+  secretOf,
+  type TokenSecret,
+  toOutputs,
+} from "./outputs";
+
+type Props = Record<string, unknown>;
+
+/** Name prefix of generated token names when neither `name` nor `namePrefix` is given. */
+const DEFAULT_NAME_PREFIX = "token";
+
+/** Strips what Pulumi adds (`__provider`) before validation. */
+function userInputs(props: Props): Props {
+  const { __provider: _, ...rest } = props;
+  return rest;
+}
+
+/** Inputs after check, typed. Throws if check was bypassed with bad values (the engine never does). */
+function resolved(props: Props): ResolvedApiTokenInputs {
+  const parsed = ApiTokenInputs.parse(userInputs(props));
+  if (parsed.organization === undefined || parsed.name === undefined) {
+    throw new Error("internal error: ApiToken inputs reached the provider without organization or name");
+  }
+  return parsed as ResolvedApiTokenInputs;
+}
+
+function describe(inputs: { organization: string; name: string }, id?: string): string {
+  return `service token '${inputs.name}'${id ? ` (id ${id})` : ""} of ${inputs.organization}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const inputs = { ...userInputs(news) };
+  // Unknown values (preview) are validated once they are known; only the known ones are checked now.
+  const unknown = new Set(Object.keys(inputs).filter((k) => containsUnknown(inputs[k])));
+  const known = Object.fromEntries(Object.entries(inputs).filter(([k]) => !unknown.has(k)));
+  const result = ApiTokenInputs.safeParse(known);
+  if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
+  const failures = crossCheck(result.data, unknown, Date.now());
+  if (failures.length > 0) return { inputs: news, failures };
+
+  if (inputs["organization"] === undefined) {
+    const organization = ctx.defaultOrganization();
+    if (organization === undefined) {
+      return {
+        inputs: news,
+        failures: [
+          {
+            property: "organization",
+            reason:
+              "no organization: pass `organization`, or set a default with `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
+          },
+        ],
+      };
+    }
+    inputs["organization"] = organization;
+  }
+  if (inputs["name"] === undefined) {
+    const prefix = inputs["namePrefix"];
+    if (isUnknown(prefix)) inputs["name"] = UNKNOWN;
+    else inputs["name"] = autoName(typeof prefix === "string" ? prefix : DEFAULT_NAME_PREFIX, olds);
+  }
+  return { inputs: { ...inputs, __provider: news["__provider"] } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+async function diff(
+  _ctx: ProviderContext,
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.DiffResult> {
+  const now = Date.now();
+  const replaces: string[] = [];
+  const changes: string[] = [];
+
+  // No update endpoint: a new name, organization or lifetime needs a new token.
+  for (const key of ["organization", "name"] as const) {
+    if (isUnknown(news[key]) || news[key] !== olds[key]) replaces.push(key);
+  }
+  if (!sameInstant(news["expiresAt"], olds[REQUESTED_EXPIRES_AT])) replaces.push("expiresAt");
+  if (!sameDuration(news["ttl"], olds["ttl"])) replaces.push("ttl");
+
+  // Expired, or due for rotation: replace with a fresh token (created before the old one is deleted).
+  const expiresAt = typeof olds["expiresAt"] === "string" ? Date.parse(olds["expiresAt"]) : Number.NaN;
+  if (!Number.isNaN(expiresAt) && !replaces.includes("expiresAt")) {
+    const window = durationMs(news["rotateBefore"]) ?? 0;
+    if (expiresAt - now <= window) replaces.push("expiresAt");
+  }
+
+  for (const key of ["scopes", "permissions", "databases"] as const) {
+    if (!sameSet(news[key], olds[key])) changes.push(key);
+  }
+  if (!sameDuration(news["rotateBefore"], olds["rotateBefore"])) changes.push("rotateBefore");
+  if (news["namePrefix"] !== olds["namePrefix"]) changes.push("namePrefix");
+  // Accesses changed outside Pulumi (seen by refresh) are put back by an update.
+  if (!grantsMatch(news, olds)) changes.push("grants");
+
+  return {
+    changes: replaces.length > 0 || changes.length > 0,
+    replaces,
+    // Token names are not unique: the new token is created first, so consumers never go without one.
+    deleteBeforeReplace: false,
+  };
+}
+
+function sameInstant(next: unknown, previous: unknown): boolean {
+  if (isUnknown(next)) return false;
+  if (next === undefined || next === null) return previous === undefined || previous === null;
+  if (typeof next !== "string" || typeof previous !== "string") return false;
+  return parseTimestamp(next) === parseTimestamp(previous);
+}
+
+function durationMs(value: unknown): number | undefined {
+  return typeof value === "number" || typeof value === "string" ? parseDuration(value) : undefined;
+}
+
+function sameDuration(next: unknown, previous: unknown): boolean {
+  if (isUnknown(next)) return false;
+  if (next === undefined || next === null) return previous === undefined || previous === null;
+  const a = durationMs(next);
+  return a !== undefined && a === durationMs(previous);
+}
+
+function sameSet(next: unknown, previous: unknown): boolean {
+  if (containsUnknown(next)) return false;
+  if (next === undefined || next === null) return previous === undefined || previous === null;
+  if (!Array.isArray(next) || !Array.isArray(previous)) return false;
+  const a = [...new Set(next.map(String))].sort();
+  const b = [...new Set(previous.map(String))].sort();
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function grantsMatch(news: Props, olds: Props): boolean {
+  const keys = ["organization", "scopes", "permissions", "databases"];
+  if (keys.some((k) => containsUnknown(news[k])) || typeof news["organization"] !== "string") return true;
+  const wanted = desiredGrants(news["organization"], {
+    scopes: stringList(news["scopes"]),
+    permissions: stringList(news["permissions"]),
+    databases: stringList(news["databases"]),
+  });
+  return sameGrants(wanted, parseGrants(olds["grants"]));
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// create
+
+async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = resolved(props);
+  const client = ctx.client();
+  const { organization } = inputs;
+  const startedAt = Date.now();
+  const ttl = ttlSeconds(inputs, startedAt);
+  if (ttl !== undefined && ttl <= 0) {
+    throw new Error(
+      `cannot create ${describe(inputs)}: expiresAt '${inputs.expiresAt}' has passed; set a later time`,
+    );
+  }
+  const desired = desiredGrants(organization, inputs);
+
+  const baseline = await tokenIdsNamed(client, organization, inputs.name).catch(() => undefined);
+  let created: ServiceToken;
+  try {
+    created = await serviceTokens.createServiceToken(client, organization, { name: inputs.name, ttl });
+  } catch (error) {
+    if (error instanceof OutcomeUnknownError) {
+      throw await cleanUpUnknownCreate(ctx, client, inputs, error, baseline, startedAt);
+    }
+    throw error;
+  }
+  if (typeof created.token !== "string" || created.token === "") {
+    await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");
+    throw new Error(
+      `${describe(inputs, created.id)} was created without a secret in PlanetScale's answer; it was deleted again`,
+    );
+  }
+  const secret = secretOf(created.id, created.token);
+
+  let grants: Grant[];
+  try {
+    for (const change of planChanges(desired, []).add) {
+      await serviceTokens.addServiceTokenAccesses(client, organization, created.id, change);
+    }
+    grants = await effectiveGrants(ctx, client, inputs, created.id, desired);
+  } catch (error) {
+    await rollback(ctx, client, inputs, created.id, message(error));
+    throw error;
+  }
+  return { id: created.id, outs: toOutputs(created, inputs, grants, secret) };
+}
+
+/** Ids of the tokens with this name, before creating one (to tell ours apart after an unknown outcome). */
+async function tokenIdsNamed(
+  client: PlanetScaleClient,
+  organization: string,
+  name: string,
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const token of serviceTokens.listServiceTokens(client, organization)) {
+    if (token.name === name) ids.add(token.id);
+  }
+  return ids;
+}
+
+/**
+ * The grants PlanetScale reports after granting. A token missing any requested access is
+ * refused (and then deleted by the caller): never leave a token with partial access. If the
+ * list itself cannot be read, the grants just made are reported.
+ */
+async function effectiveGrants(
+  ctx: ProviderContext,
+  client: PlanetScaleClient,
+  inputs: ResolvedApiTokenInputs,
+  id: string,
+  desired: Grant[],
+): Promise<Grant[]> {
+  let accesses: ServiceTokenAccess[];
+  try {
+    accesses = await serviceTokens.listServiceTokenAccesses(client, inputs.organization, id);
+  } catch (error) {
+    ctx.log(
+      `${describe(inputs, id)}: could not list its accesses after granting them (${message(error)}); reporting the requested ones`,
+    );
+    return desired;
+  }
+  const actual = grantsOf(inputs.organization, accesses);
+  const missing = planChanges(desired, actual).add;
+  if (missing.length > 0) {
+    const what = missing.map(
+      (m) => `${m.database ? `database ${m.database}` : "organization"}: ${m.access.join(", ")}`,
+    );
+    throw new Error(
+      `PlanetScale accepted the grants of ${describe(inputs, id)} but does not list these accesses: ${what.join("; ")}. ` +
+        "The credential Pulumi uses may only grant accesses it holds itself.",
+    );
+  }
+  return actual;
+}
+
+/** Deletes a token whose grants failed. Reports (without throwing) when that fails too. */
+async function rollback(
+  ctx: ProviderContext,
+  client: PlanetScaleClient,
+  inputs: ResolvedApiTokenInputs,
+  id: string,
+  reason: string,
+): Promise<void> {
+  try {
+    await serviceTokens.deleteServiceToken(client, inputs.organization, id);
+    ctx.log(`${describe(inputs, id)} was deleted again because granting its accesses failed (${reason})`);
+  } catch (error) {
+    if (error instanceof NotFoundError) return;
+    ctx.log(
+      `${describe(inputs, id)} could not be deleted after granting its accesses failed (${message(error)}). ` +
+        `It may hold only some of its accesses: delete it by hand (pscale service-token delete ${id} --org ${inputs.organization}, ` +
+        "or the organization's Settings → Service tokens page).",
+    );
+  }
+}
+
+/**
+ * The token POST may or may not have been applied. If it was, the token exists but its secret is
+ * lost, so it is useless to Pulumi: find it (same name, not there before) and delete it. Returns
+ * the error to throw; never retries by itself.
+ */
+async function cleanUpUnknownCreate(
+  ctx: ProviderContext,
+  client: PlanetScaleClient,
+  inputs: ResolvedApiTokenInputs,
+  original: OutcomeUnknownError,
+  baseline: Set<string> | undefined,
+  startedAt: number,
+): Promise<Error> {
+  const what = describe(inputs);
+  ctx.log(
+    `creating ${what}: the outcome is unknown (${original.message}); looking for the token to delete it`,
+  );
+  const fail = (text: string) =>
+    new Error(`creating ${what} failed and PlanetScale's answer was lost (${original.message}). ${text}`, {
+      cause: original,
+    });
+  let candidates: ServiceToken[];
+  try {
+    candidates = [];
+    for await (const token of serviceTokens.listServiceTokens(client, inputs.organization)) {
+      if (token.name !== inputs.name) continue;
+      if (baseline ? baseline.has(token.id) : Date.parse(token.created_at) < startedAt - 60_000) continue;
+      candidates.push(token);
+    }
+  } catch (error) {
+    return fail(
+      `Could not check whether the token was created (${message(error)}): look for a service token named '${inputs.name}' ` +
+        "created just now and delete it, then run `pulumi up` again.",
+    );
+  }
+  const [only, ...others] = candidates;
+  if (only === undefined) return fail("No such token exists: nothing was created. Run `pulumi up` again.");
+  if (others.length > 0) {
+    return fail(
+      `Several new tokens are named '${inputs.name}' (ids ${candidates.map((t) => t.id).join(", ")}), so none was deleted: ` +
+        "delete the ones nothing uses, then run `pulumi up` again.",
+    );
+  }
+  try {
+    await serviceTokens.deleteServiceToken(client, inputs.organization, only.id);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) {
+      return fail(
+        `The token was created (id ${only.id}) but its secret was lost, and deleting it failed (${message(error)}): ` +
+          `delete it by hand (pscale service-token delete ${only.id} --org ${inputs.organization}), then run \`pulumi up\` again.`,
+      );
+    }
+  }
+  return fail(
+    `The token had been created (id ${only.id}) but its secret was lost, so it was deleted. Run \`pulumi up\` again.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// read
+
+async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
+  if (!organization) {
+    throw new Error(
+      "cannot read an ApiToken without its organization (pass `organization` when reading by id)",
+    );
+  }
+  const client = ctx.client();
+  let token: ServiceToken;
+  let accesses: ServiceTokenAccess[];
+  try {
+    token = await serviceTokens.getServiceToken(client, organization, id);
+    if (isExpired(token, Date.now())) {
+      ctx.log(`service token ${id} of ${organization} expired at ${token.expires_at}; reporting it gone`);
+      return {};
+    }
+    accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      // A 404 also means "no permission": only report the token gone once the credential is proven to work.
+      await client.confirmGone(organization, error);
+      return {};
+    }
+    throw error;
+  }
+  const previous = userInputs(props);
+  // Read by id (`opts.id`) passes the program's inputs: their expiresAt is the requested one.
+  const requested =
+    previous[REQUESTED_EXPIRES_AT] ?? (previous["tokenId"] === undefined ? previous["expiresAt"] : undefined);
+  const echoed =
+    ApiTokenInputs.partial().safeParse({ ...inputsFromOutputs(previous), expiresAt: requested }).data ?? {};
+  const inputs = {
+    ...echoed,
+    organization,
+    name: token.name ?? stringOr(previous["name"]) ?? id,
+  } as ResolvedApiTokenInputs;
+  const outputs = toOutputs(token, inputs, grantsOf(organization, accesses), carriedSecret(previous));
+  return { id: token.id, props: outputs, inputs: inputsFromOutputs(outputs) };
+}
+
+function isExpired(token: ServiceToken, now: number): boolean {
+  if (!token.expires_at) return false;
+  const at = Date.parse(token.expires_at);
+  return !Number.isNaN(at) && at <= now;
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// update
+
+async function update(
+  ctx: ProviderContext,
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult> {
+  const inputs = resolved(news);
+  const client = ctx.client();
+  const { organization } = inputs;
+  let token: ServiceToken;
+  let accesses: ServiceTokenAccess[];
+  try {
+    token = await serviceTokens.getServiceToken(client, organization, id);
+    // The live accesses, not the recorded ones: exact even when they changed since the last refresh.
+    accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      await client.confirmGone(organization, error);
+      throw new Error(
+        `${describe(inputs, id)} no longer exists (deleted outside Pulumi, or expired). ` +
+          "Run `pulumi refresh` and then `pulumi up` to create a new one.",
+      );
+    }
+    throw error;
+  }
+  const desired = desiredGrants(organization, inputs);
+  const { add, remove } = planChanges(desired, grantsOf(organization, accesses));
+  // Revoke first: the token never holds more than the old and new grants have in common plus the new ones.
+  for (const change of remove)
+    await serviceTokens.removeServiceTokenAccesses(client, organization, id, change);
+  for (const change of add) await serviceTokens.addServiceTokenAccesses(client, organization, id, change);
+  if (add.length > 0 || remove.length > 0) {
+    accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
+  }
+  const secret: TokenSecret = carriedSecret(olds);
+  return { outs: toOutputs(token, inputs, grantsOf(organization, accesses), secret) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// delete
+
+async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
+  const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
+  if (!organization) throw new Error(`cannot delete service token ${id}: its organization is not recorded`);
+  const client = ctx.client();
+  try {
+    await serviceTokens.deleteServiceToken(client, organization, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      await client.confirmGone(organization, error);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** The ApiToken provider methods, dispatched by the provider runtime. */
+export const apiTokenResource: ResourceImplementation = { check, diff, create, read, update, delete: remove };

@@ -1,0 +1,589 @@
+// Level 1: the ApiToken provider methods called directly against the in-process emulator.
+import { strict as assert } from "node:assert";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { type Emulator, startEmulator } from "../../emulator";
+import * as branchesApi from "../../provider/internal/api/branches";
+import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
+import { getClient, type PlanetScaleClient } from "../../provider/internal/client/client";
+import { NotFoundError, UnauthorizedError } from "../../provider/internal/client/errors";
+import { resolveSettings } from "../../provider/internal/client/settings";
+import { contextFor, type ProviderContext } from "../../provider/internal/resource-implementation";
+import { UNKNOWN } from "../../provider/internal/unknown";
+
+type Props = Record<string, unknown>;
+const PROVIDER = "serialized-provider-text";
+
+let emu: Emulator;
+let ctx: ProviderContext;
+/** Progress lines the provider printed. */
+const logs: string[] = [];
+/** Everything written to stderr or the console while the tests ran. */
+const printed: string[] = [];
+/** Every token secret the provider returned: none may ever be printed. */
+const secrets = new Set<string>();
+/** Every error message and check failure seen. */
+const messages: string[] = [];
+
+const originalStderrWrite = process.stderr.write.bind(process.stderr);
+const originalConsole = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+
+before(async () => {
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
+    printed.push(String(chunk));
+    return (originalStderrWrite as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  for (const key of Object.keys(originalConsole) as Array<keyof typeof originalConsole>) {
+    const original = originalConsole[key];
+    console[key] = (...args: unknown[]) => {
+      printed.push(args.map(String).join(" "));
+      original(...args);
+    };
+  }
+  emu = await startEmulator({ readyDelayMs: 20, quiet: true });
+  const values: Record<string, string> = {
+    "planetscale:serviceTokenId": emu.adminCredential.id,
+    "planetscale:serviceToken": emu.adminCredential.token,
+    "planetscale:apiUrl": emu.apiUrl,
+    "planetscale:organization": "acme",
+    "planetscale:maxRetries": "0",
+    // The client-side limiter (500/min) would only slow the tests down; the emulator allows 600.
+    "planetscale:requestsPerMinute": "0",
+  };
+  const base = contextFor({ get: (k) => values[k] });
+  ctx = {
+    ...base,
+    log: (m) => {
+      logs.push(m);
+      base.log(m);
+    },
+  };
+});
+
+after(async () => {
+  process.stderr.write = originalStderrWrite as typeof process.stderr.write;
+  Object.assign(console, originalConsole);
+  await emu.stop();
+});
+
+beforeEach(() => {
+  emu.setFaults({});
+  emu.clearRequests();
+});
+
+/** check, then create, as the engine does; remembers the secret. */
+async function createToken(inputs: Props, olds: Props = {}) {
+  const checked = await token.check(ctx, olds, { ...inputs, __provider: PROVIDER });
+  assert.deepEqual(checked.failures ?? [], []);
+  const news = checked.inputs as Props;
+  const created = await token.create(ctx, news);
+  const outs = created.outs as Props;
+  if (typeof outs["token"] === "string") secrets.add(outs["token"]);
+  return { news, id: created.id, outs };
+}
+
+/** A client that authenticates as the created token. */
+function clientAs(outs: Props): PlanetScaleClient {
+  const values: Record<string, string> = {
+    "planetscale:serviceTokenId": String(outs["tokenId"]),
+    "planetscale:serviceToken": String(outs["token"]),
+    "planetscale:apiUrl": emu.apiUrl,
+    "planetscale:maxRetries": "0",
+  };
+  return getClient(resolveSettings({ get: (k) => values[k] }, {}));
+}
+
+function snapshotToken(id: string) {
+  return emu.snapshot().serviceTokens.find((t) => t.id === id);
+}
+
+function accessesOf(id: string): string[] {
+  return (snapshotToken(id)?.accesses ?? []).map((a) => `${a.database ?? "*"}:${a.access}`).sort();
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof Error);
+    messages.push(error.message, JSON.stringify(error));
+    return error;
+  }
+  assert.fail("expected a rejection");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("check", () => {
+  const future = new Date(Date.now() + 86_400_000).toISOString();
+  const invalid: Array<[string, Props, string, RegExp]> = [
+    [
+      "an unknown scope",
+      { scopes: ["read-only"] },
+      "scopes",
+      /'read-only' is not a scope \(did you mean 'read_only'\?\)/,
+    ],
+    [
+      "an unknown permission",
+      { permissions: ["read_branches"] },
+      "permissions",
+      /did you mean 'read_branch'/,
+    ],
+    ["a non-list of scopes", { scopes: "read_only" }, "scopes", /list of strings/],
+    [
+      "ttl with expiresAt",
+      { scopes: ["read_only"], ttl: 60, expiresAt: future },
+      "ttl",
+      /either ttl .* or expiresAt/,
+    ],
+    [
+      "a past expiresAt",
+      { scopes: ["read_only"], expiresAt: "2020-01-01T00:00:00Z" },
+      "expiresAt",
+      /in the past/,
+    ],
+    ["a malformed expiresAt", { scopes: ["read_only"], expiresAt: "next tuesday" }, "expiresAt", /ISO 8601/],
+    [
+      "a date that does not exist",
+      { scopes: ["read_only"], expiresAt: "2031-02-30T00:00:00Z" },
+      "expiresAt",
+      /ISO 8601/,
+    ],
+    [
+      "an expiresAt without time zone",
+      { scopes: ["read_only"], expiresAt: "2031-01-01T10:00:00" },
+      "expiresAt",
+      /time zone/,
+    ],
+    ["nothing to grant", { ttl: 60 }, "scopes", /nothing to grant/],
+    ["empty scopes and permissions", { scopes: [], permissions: [], ttl: 60 }, "scopes", /nothing to grant/],
+    ["an empty databases list", { scopes: ["read_only"], databases: [] }, "databases", /must not be empty/],
+    ["a duplicate scope", { scopes: ["read_only", "read_only"] }, "scopes", /more than once/],
+    [
+      "a duplicate permission",
+      { permissions: ["read_branch", "read_branch"] },
+      "permissions",
+      /more than once/,
+    ],
+    [
+      "a duplicate database",
+      { scopes: ["read_only"], databases: ["app", "app"] },
+      "databases",
+      /more than once/,
+    ],
+    [
+      "a bad database name",
+      { scopes: ["read_only"], databases: ["My DB"] },
+      "databases",
+      /not a database name/,
+    ],
+    ["an unknown key", { scopes: ["read_only"], expires_at: future }, "expires_at", /unrecognized/i],
+    ["a bad ttl", { scopes: ["read_only"], ttl: "soon" }, "ttl", /duration/],
+    ["a zero ttl", { scopes: ["read_only"], ttl: 0 }, "ttl", /at least 1 s/],
+    [
+      "rotateBefore without expiry",
+      { scopes: ["read_only"], rotateBefore: "1d" },
+      "rotateBefore",
+      /needs ttl or expiresAt/,
+    ],
+    [
+      "rotateBefore longer than ttl",
+      { scopes: ["read_only"], ttl: "1d", rotateBefore: "2d" },
+      "rotateBefore",
+      /shorter than ttl/,
+    ],
+    [
+      "expiresAt inside rotateBefore",
+      { scopes: ["read_only"], expiresAt: future, rotateBefore: "2d" },
+      "expiresAt",
+      /due for rotation/,
+    ],
+    [
+      "a bad organization",
+      { scopes: ["read_only"], organization: "Acme Corp" },
+      "organization",
+      /lowercase slug/,
+    ],
+    ["an empty name", { scopes: ["read_only"], name: "" }, "name", /must not be empty/],
+  ];
+  for (const [title, inputs, property, reason] of invalid) {
+    test(`refuses ${title}, naming ${property}, without calling the API`, async () => {
+      const result = await token.check(ctx, {}, { ...inputs, __provider: PROVIDER });
+      for (const f of result.failures ?? []) messages.push(f.reason);
+      const failure = result.failures?.find((f) => f.property === property);
+      assert.ok(failure, `expected a failure for ${property}, got ${JSON.stringify(result.failures)}`);
+      assert.match(failure.reason, reason);
+      assert.equal(emu.requests().length, 0);
+    });
+  }
+
+  test("accepts unknown values during preview", async () => {
+    const result = await token.check(
+      ctx,
+      {},
+      {
+        scopes: UNKNOWN,
+        databases: [UNKNOWN],
+        ttl: UNKNOWN,
+        rotateBefore: "1h",
+        namePrefix: UNKNOWN,
+        __provider: PROVIDER,
+      },
+    );
+    assert.deepEqual(result.failures ?? [], []);
+    const inputs = result.inputs as Props;
+    assert.equal(inputs["name"], UNKNOWN);
+    assert.equal(inputs["organization"], "acme");
+    assert.equal(inputs["__provider"], PROVIDER);
+    // Known values are still validated.
+    const bad = await token.check(ctx, {}, { scopes: UNKNOWN, permissions: ["nope"] });
+    assert.equal(bad.failures?.[0]?.property, "permissions");
+    assert.equal(emu.requests().length, 0);
+  });
+
+  test("auto-names from the prefix, stable across checks", async () => {
+    const first = (await token.check(ctx, {}, { scopes: ["read_only"], namePrefix: "CI Token" }))
+      .inputs as Props;
+    assert.match(String(first["name"]), /^ci-token-[a-z0-9]{7}$/);
+    const again = (await token.check(ctx, first, { scopes: ["read_only"], namePrefix: "CI Token" }))
+      .inputs as Props;
+    assert.equal(again["name"], first["name"]);
+    const given = (await token.check(ctx, {}, { scopes: ["read_only"], name: "My CI token" }))
+      .inputs as Props;
+    assert.equal(given["name"], "My CI token");
+  });
+});
+
+describe("create", () => {
+  test("a read_only token on app can read app's branches and nothing more", async () => {
+    const { id, outs } = await createToken({
+      name: "ro-app",
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: "1h",
+    });
+    assert.equal(outs["tokenId"], id);
+    assert.equal(typeof outs["token"], "string");
+    assert.ok(
+      outs["authorizationHeader"] === `${id}:${outs["token"]}`,
+      "authorizationHeader is <id>:<token>",
+    );
+    assert.deepEqual(outs["grants"], [
+      {
+        resource: "database",
+        name: "app",
+        accesses: ["read_backups", "read_branch", "read_comment", "read_database", "read_deploy_request"],
+      },
+      { resource: "organization", name: "acme", accesses: ["read_databases", "read_organization"] },
+    ]);
+    const expiresIn = Date.parse(String(outs["expiresAt"])) - Date.now();
+    assert.ok(expiresIn > 3590_000 && expiresIn <= 3600_000, `expires in ${expiresIn} ms`);
+    assert.match(String(outs["createdAt"]), /^\d{4}-\d{2}-\d{2}T/);
+    assert.equal(outs["name"], "ro-app");
+    assert.deepEqual(outs["scopes"], ["read_only"]);
+
+    const client = clientAs(outs);
+    const list: string[] = [];
+    for await (const b of branchesApi.listBranches(client, "acme", "app")) list.push(b.name);
+    assert.ok(list.includes("main"));
+    const create = await rejection(branchesApi.createBranch(client, "acme", "app", { name: "nope" }));
+    assert.ok(create instanceof NotFoundError, create.message);
+    const other = await rejection(
+      (async () => {
+        for await (const _ of branchesApi.listBranches(client, "acme", "other")) break;
+      })(),
+    );
+    assert.ok(other instanceof NotFoundError, other.message);
+  });
+
+  test("a schema_changes token can create a branch", async () => {
+    const { outs } = await createToken({
+      name: "sc-app",
+      scopes: ["schema_changes"],
+      databases: ["app"],
+      ttl: "1h",
+    });
+    const branch = await branchesApi.createBranch(clientAs(outs), "acme", "app", { name: "from-token" });
+    assert.equal(branch.name, "from-token");
+  });
+
+  test("without databases the grant is organization-level and covers every database", async () => {
+    const { outs } = await createToken({
+      name: "ro-all",
+      scopes: ["read_only"],
+      permissions: ["promote_branches"],
+      ttl: 600,
+    });
+    const grants = outs["grants"] as Array<{ resource: string; accesses: string[] }>;
+    assert.equal(grants.length, 1);
+    assert.equal(grants[0]?.resource, "organization");
+    assert.ok(grants[0]?.accesses.includes("promote_branches"));
+    for await (const _ of branchesApi.listBranches(clientAs(outs), "acme", "other")) break;
+  });
+
+  test("an expiresAt becomes a ttl; no expiry means never", async () => {
+    const at = new Date(Date.now() + 7200_000).toISOString();
+    const { news, outs } = await createToken({ name: "until", scopes: ["read_only"], expiresAt: at });
+    assert.ok(Math.abs(Date.parse(String(outs["expiresAt"])) - Date.parse(at)) < 2000);
+    assert.equal(outs["requestedExpiresAt"], at);
+    const same = await token.diff(ctx, String(outs["tokenId"]), outs, news);
+    assert.equal(same.changes, false);
+    const forever = await createToken({ name: "forever", scopes: ["read_only"] });
+    assert.equal(forever.outs["expiresAt"], null);
+  });
+
+  test("a failing grant leaves no token behind", async () => {
+    emu.setFaults({
+      rules: [
+        {
+          method: "POST",
+          path: "/organizations/acme/service-tokens/*/access",
+          action: "status",
+          status: 500,
+        },
+      ],
+    });
+    const before = emu.snapshot().serviceTokens.length;
+    const checked = await token.check(
+      ctx,
+      {},
+      { name: "doomed", scopes: ["read_only"], databases: ["app"], ttl: 60 },
+    );
+    await rejection(token.create(ctx, checked.inputs as Props));
+    const after = emu.snapshot().serviceTokens;
+    assert.equal(after.length, before);
+    assert.equal(after.filter((t) => t.name === "doomed").length, 0);
+    assert.ok(logs.some((l) => /doomed.*was deleted again because granting its accesses failed/.test(l)));
+  });
+
+  test("a token create with an unknown outcome is found and deleted", async () => {
+    // The emulator creates the token, then answers 500: the secret is lost.
+    emu.setFaults({
+      rules: [{ method: "POST", path: "/organizations/acme/service-tokens", action: "fail-after-acting" }],
+    });
+    const checked = await token.check(ctx, {}, { name: "lost", scopes: ["read_only"], ttl: 60 });
+    const error = await rejection(token.create(ctx, checked.inputs as Props));
+    assert.match(error.message, /secret was lost, so it was deleted/);
+    assert.equal(emu.snapshot().serviceTokens.filter((t) => t.name === "lost").length, 0);
+    const posts = emu.requests().filter((r) => r.method === "POST");
+    assert.equal(posts.length, 1, "never retried blindly");
+  });
+
+  test("an unknown outcome where nothing was created says so", async () => {
+    const keep = await createToken({ name: "same-name", scopes: ["read_only"], ttl: 60 });
+    emu.setFaults({
+      rules: [{ method: "POST", path: "/organizations/acme/service-tokens", action: "status", status: 500 }],
+    });
+    const checked = await token.check(ctx, {}, { name: "same-name", scopes: ["read_only"], ttl: 60 });
+    const error = await rejection(token.create(ctx, checked.inputs as Props));
+    assert.match(error.message, /nothing was created/);
+    // The existing token with the same name is left alone.
+    assert.ok(snapshotToken(keep.id));
+  });
+});
+
+describe("expiry and rotation", () => {
+  test("an expired token gets 401, read reports it gone, diff replaces it", async () => {
+    const { id, news, outs } = await createToken({ name: "short", scopes: ["read_only"], ttl: 1 });
+    await sleep(1200);
+    const client = clientAs(outs);
+    const error = await rejection(
+      (async () => {
+        for await (const _ of branchesApi.listBranches(client, "acme", "app")) break;
+      })(),
+    );
+    assert.ok(error instanceof UnauthorizedError, error.message);
+    assert.deepEqual(await token.read(ctx, id, outs), {});
+    const d = await token.diff(ctx, id, outs, news);
+    assert.deepEqual(d.replaces, ["expiresAt"]);
+  });
+
+  test("rotateBefore asks for a replacement (new token first) once expiry is near", async () => {
+    const { id, news, outs } = await createToken({
+      name: "rotating",
+      scopes: ["read_only"],
+      ttl: "1h",
+      rotateBefore: "10m",
+    });
+    const fresh = await token.diff(ctx, id, outs, news);
+    assert.equal(fresh.changes, false);
+    const soon = { ...outs, expiresAt: new Date(Date.now() + 5 * 60_000).toISOString() };
+    const due = await token.diff(ctx, id, soon, news);
+    assert.deepEqual(due.replaces, ["expiresAt"]);
+    assert.equal(due.deleteBeforeReplace, false);
+    assert.equal(emu.requests().filter((r) => r.method === "GET" && r.path.endsWith(id)).length, 0);
+  });
+});
+
+describe("diff", () => {
+  test("replaces on organization, name and lifetime; updates scopes, permissions, databases in place", async () => {
+    const { id, news, outs } = await createToken({
+      name: "diffing",
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: "1h",
+    });
+    assert.equal((await token.diff(ctx, id, outs, news)).changes, false);
+    // The same lifetime written differently is no change.
+    assert.equal((await token.diff(ctx, id, outs, { ...news, ttl: 3600 })).changes, false);
+    const cases: Array<[Props, string[]]> = [
+      [{ name: "renamed" }, ["name"]],
+      [{ organization: "other-org" }, ["organization"]],
+      [{ ttl: "2h" }, ["ttl"]],
+      [{ ttl: undefined, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, ["expiresAt", "ttl"]],
+      [{ name: UNKNOWN }, ["name"]],
+      [{ scopes: ["schema_changes"] }, []],
+      [{ permissions: ["read_invoices"] }, []],
+      [{ databases: ["app", "other"] }, []],
+      [{ scopes: UNKNOWN }, []],
+    ];
+    for (const [change, replaces] of cases) {
+      const d = await token.diff(ctx, id, outs, { ...news, ...change });
+      assert.equal(d.changes, true, JSON.stringify(change));
+      assert.deepEqual(d.replaces, replaces, JSON.stringify(change));
+      assert.equal(d.deleteBeforeReplace, false);
+    }
+    // Order of a list does not matter.
+    const reordered = await token.diff(
+      ctx,
+      id,
+      { ...outs, scopes: ["read_only"] },
+      { ...news, scopes: ["read_only"] },
+    );
+    assert.equal(reordered.changes, false);
+  });
+});
+
+describe("update", () => {
+  test("a scope change adds and removes exactly the differing accesses, in place", async () => {
+    const { id, news, outs } = await createToken({
+      name: "widen",
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: "1h",
+    });
+    const before = accessesOf(id);
+    const wider = { ...news, scopes: ["schema_changes"], databases: ["app", "other"] };
+    assert.equal((await token.diff(ctx, id, outs, wider)).changes, true);
+    emu.clearRequests();
+    const updated = (await token.update(ctx, id, outs, wider)).outs as Props;
+    const afterWiden = accessesOf(id);
+    const expectedAdded = [
+      ...[
+        "create_branch",
+        "connect_branch",
+        "create_deploy_request",
+        "create_comment",
+        "write_branch_vschema",
+      ].map((a) => `app:${a}`),
+      ...["read_database", "read_branch", "read_deploy_request", "read_comment", "read_backups"].map(
+        (a) => `other:${a}`,
+      ),
+      ...[
+        "create_branch",
+        "connect_branch",
+        "create_deploy_request",
+        "create_comment",
+        "write_branch_vschema",
+      ].map((a) => `other:${a}`),
+    ].sort();
+    assert.deepEqual(
+      afterWiden.filter((a) => !before.includes(a)),
+      expectedAdded,
+    );
+    assert.ok(before.every((a) => afterWiden.includes(a)));
+    const accessCalls = emu.requests().filter((r) => r.path.endsWith("/access") && r.method !== "GET");
+    assert.deepEqual(
+      accessCalls.map((r) => r.method),
+      ["POST", "POST"],
+      "one grant per database that changed, nothing removed",
+    );
+    assert.equal(updated["tokenId"], id);
+    assert.ok(updated["token"] === outs["token"], "token carried forward");
+    assert.ok(
+      updated["authorizationHeader"] === outs["authorizationHeader"],
+      "authorizationHeader carried forward",
+    );
+    assert.equal((await token.diff(ctx, id, updated, wider)).changes, false);
+
+    // And back: only removals.
+    emu.clearRequests();
+    const narrowed = (await token.update(ctx, id, updated, news)).outs as Props;
+    assert.deepEqual(accessesOf(id), before);
+    assert.deepEqual(
+      emu
+        .requests()
+        .filter((r) => r.path.endsWith("/access") && r.method !== "GET")
+        .map((r) => r.method),
+      ["DELETE", "DELETE"],
+    );
+    assert.deepEqual(narrowed["grants"], outs["grants"]);
+    // The old token still works: it was never replaced.
+    for await (const _ of branchesApi.listBranches(clientAs(narrowed), "acme", "app")) break;
+  });
+
+  test("accesses changed outside Pulumi show after refresh and are put back", async () => {
+    const { id, news, outs } = await createToken({
+      name: "drift",
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: "1h",
+    });
+    const admin = ctx.client();
+    await admin.request({
+      method: "DELETE",
+      path: `/organizations/acme/service-tokens/${id}/access`,
+      body: { database: "app", access: ["read_branch"] },
+    });
+    const refreshed = await token.read(ctx, id, outs);
+    const props = refreshed.props as Props;
+    assert.ok(props["token"] === outs["token"], "token carried forward by read");
+    assert.ok(!(props["grants"] as Array<{ accesses: string[] }>)[0]?.accesses.includes("read_branch"));
+    const refreshedInputs = refreshed.inputs as Props;
+    assert.deepEqual(refreshedInputs["scopes"], ["read_only"]);
+    assert.equal(refreshedInputs["ttl"], "1h");
+    assert.equal(refreshedInputs["name"], "drift");
+    const d = await token.diff(ctx, id, props, { ...refreshedInputs, __provider: PROVIDER });
+    assert.equal(d.changes, true);
+    assert.deepEqual(d.replaces, []);
+    const fixed = (await token.update(ctx, id, props, news)).outs as Props;
+    assert.deepEqual(fixed["grants"], outs["grants"]);
+  });
+
+  test("a refresh without drift leaves no diff", async () => {
+    const { id, outs } = await createToken({
+      name: "steady",
+      scopes: ["read_only"],
+      ttl: "1h",
+      rotateBefore: "5m",
+    });
+    const refreshed = await token.read(ctx, id, outs);
+    assert.equal(refreshed.id, id);
+    const d = await token.diff(ctx, id, refreshed.props as Props, {
+      ...(refreshed.inputs as Props),
+      __provider: PROVIDER,
+    });
+    assert.equal(d.changes, false);
+  });
+});
+
+describe("delete", () => {
+  test("204 deletes; a second delete (404, credential still valid) succeeds", async () => {
+    const { id, outs } = await createToken({ name: "bye", scopes: ["read_only"], ttl: 60 });
+    await token.delete(ctx, id, outs);
+    assert.equal(snapshotToken(id), undefined);
+    await token.delete(ctx, id, outs);
+    assert.deepEqual(await token.read(ctx, id, outs), {});
+    const error = await rejection(clientAs(outs).request({ method: "GET", path: "/organizations/acme" }));
+    assert.ok(error instanceof UnauthorizedError);
+  });
+});
+
+describe("secret hygiene", () => {
+  test("no token value was ever printed, logged, or put in an error or check failure", () => {
+    assert.ok(secrets.size >= 5, "tokens were created");
+    const haystack = [...printed, ...logs, ...messages].join("\n");
+    for (const secret of secrets) {
+      assert.ok(!haystack.includes(secret), "a token value leaked");
+    }
+  });
+});
