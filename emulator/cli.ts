@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-planetscale-emulator`: runs the local PlanetScale API until SIGINT/SIGTERM.
+ * stdout carries only the env-file lines (API URL, org, admin credential); everything else goes to stderr.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { FaultSettings } from "./faults";
+import { type EmulatorOptions, startEmulator } from "./index";
+import type { Seed } from "./seed";
+
+const USAGE = `Usage: pulumi-planetscale-emulator [flags]
+
+A local PlanetScale API (https://api.planetscale.com/v1) for tests and demos.
+On start it prints env-file lines to stdout:
+  PLANETSCALE_API_URL, PLANETSCALE_ORG, PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN
+
+Flags:
+  --host HOST              interface to listen on (default 127.0.0.1)
+  --port PORT              port, 0 = pick a free one (default 0)
+  --seed FILE              JSON seed (organizations, databases, branches, backups, service tokens)
+  --state FILE             persist state atomically to FILE after each change; loaded on start
+  --ready-delay MS         how long new branches stay "pending" (default 1500)
+  --rate-limit N           requests per minute per credential (default 600)
+  --latency MS             added latency per request
+  --jitter MS              random extra latency in [0, MS)
+  --fail-rate STATUS=P     answer STATUS (429, 500, 502 or 503) with probability P; repeatable
+  --drop-rate P            drop the connection without answering with probability P
+  --admin-token-id ID      fixed admin credential id (requires --admin-token)
+  --admin-token TOKEN      fixed admin credential secret (requires --admin-token-id)
+  --quiet                  do not log each request to stderr
+  --help                   show this help
+
+Control API (unauthenticated): GET /_emulator/health, GET|DELETE /_emulator/requests,
+PUT /_emulator/faults, PUT /_emulator/ready-delay, GET /_emulator/state.
+`;
+
+class UsageError extends Error {}
+
+function num(
+  flag: string,
+  v: string | undefined,
+  opts: { int?: boolean; min?: number; max?: number } = {},
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || (opts.int && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} expects ${opts.int ? "an integer" : "a number"}, got "${v}"`);
+  }
+  if (opts.min !== undefined && n < opts.min) throw new UsageError(`--${flag} must be at least ${opts.min}`);
+  if (opts.max !== undefined && n > opts.max) throw new UsageError(`--${flag} must be at most ${opts.max}`);
+  return n;
+}
+
+/** Turns argv into EmulatorOptions, or throws UsageError. Returns "help" for --help. */
+export function parseCli(argv: string[]): EmulatorOptions | "help" {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return "help";
+  const o: EmulatorOptions = {};
+  if (v.host !== undefined) o.host = v.host;
+  const port = num("port", v.port, { int: true, min: 0, max: 65535 });
+  if (port !== undefined) o.port = port;
+  const ready = num("ready-delay", v["ready-delay"], { min: 0 });
+  if (ready !== undefined) o.readyDelayMs = ready;
+  const rate = num("rate-limit", v["rate-limit"], { int: true, min: 1 });
+  if (rate !== undefined) o.rateLimitPerMinute = rate;
+  if (v.state !== undefined) o.stateFile = v.state;
+  if (v.seed !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(v.seed, "utf8");
+    } catch (e) {
+      throw new UsageError(
+        `--seed: cannot read ${v.seed}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
+    }
+    try {
+      o.seed = JSON.parse(text) as Seed;
+    } catch {
+      throw new UsageError(`--seed: ${v.seed} is not valid JSON`);
+    }
+  }
+  const faults: FaultSettings = {};
+  const latency = num("latency", v.latency, { min: 0 });
+  if (latency !== undefined) faults.latencyMs = latency;
+  const jitter = num("jitter", v.jitter, { min: 0 });
+  if (jitter !== undefined) faults.jitterMs = jitter;
+  const drop = num("drop-rate", v["drop-rate"], { min: 0, max: 1 });
+  if (drop !== undefined) faults.dropProbability = drop;
+  for (const spec of v["fail-rate"] ?? []) {
+    const m = /^(429|500|502|503)=(.+)$/.exec(spec);
+    if (!m)
+      throw new UsageError(
+        `--fail-rate expects STATUS=P with STATUS one of 429, 500, 502, 503; got "${spec}"`,
+      );
+    const p = num("fail-rate", m[2], { min: 0, max: 1 })!;
+    faults.statusProbability = { ...faults.statusProbability, [m[1] as "429"]: p };
+  }
+  if (Object.keys(faults).length > 0) o.faults = faults;
+  const id = v["admin-token-id"];
+  const token = v["admin-token"];
+  if ((id === undefined) !== (token === undefined)) {
+    throw new UsageError("--admin-token-id and --admin-token must be given together");
+  }
+  if (id !== undefined && token !== undefined) o.adminToken = { id, token };
+  if (v.quiet) o.quiet = true;
+  return o;
+}
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  seed: { type: "string" },
+  state: { type: "string" },
+  "ready-delay": { type: "string" },
+  "rate-limit": { type: "string" },
+  latency: { type: "string" },
+  jitter: { type: "string" },
+  "fail-rate": { type: "string", multiple: true },
+  "drop-rate": { type: "string" },
+  "admin-token-id": { type: "string" },
+  "admin-token": { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+async function main(): Promise<void> {
+  let options: EmulatorOptions | "help";
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`pulumi-planetscale-emulator: ${(e as Error).message}\nTry --help.\n`);
+    process.exit(2);
+  }
+  if (options === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let emu: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emu = await startEmulator(options);
+  } catch (e) {
+    process.stderr.write(`pulumi-planetscale-emulator: ${(e as Error).message}\n`);
+    process.exit(options.seed !== undefined || options.adminToken !== undefined ? 2 : 1);
+  }
+  process.stdout.write(
+    [
+      `PLANETSCALE_API_URL=${emu.apiUrl}`,
+      `PLANETSCALE_ORG=${emu.organization}`,
+      `PLANETSCALE_SERVICE_TOKEN_ID=${emu.adminCredential.id}`,
+      `PLANETSCALE_SERVICE_TOKEN=${emu.adminCredential.token}`,
+      "",
+    ].join("\n"),
+  );
+  process.stderr.write(
+    `PlanetScale emulator listening on ${emu.apiUrl} (org ${emu.organization}; control API at ${emu.url}/_emulator). Ctrl-C to stop.\n`,
+  );
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`Received ${signal}, stopping.\n`);
+    emu.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`pulumi-planetscale-emulator: error while stopping: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (require.main === module) {
+  void main();
+}

@@ -1,0 +1,171 @@
+import type { z } from "zod";
+import { type Credential, holdsAny } from "./auth";
+import { ApiError, badRequest, notFound } from "./errors";
+import type { AccessName } from "./permissions";
+import type { UrlBase } from "./serialize";
+import type { DatabaseRecord, OrganizationRecord, Store } from "./store";
+
+/** A handler's answer: a status and an optional JSON body. */
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+}
+
+/** Everything a route handler gets for one request. */
+export interface RequestContext {
+  method: string;
+  /** Decoded path parameters (`organization`, `database`, `branch`, `id`). */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The raw body text ("" when none). */
+  rawBody: string;
+  cred: Credential;
+  now: number;
+  store: Store;
+  base: UrlBase;
+  readyDelayMs: number;
+  /** Marks the store as changed, so it is persisted after the handler. */
+  changed(): void;
+}
+
+/** A route handler. */
+export type Handler = (ctx: RequestContext) => HandlerResult;
+
+/** A route: method, path pattern after `/v1` (`:name` segments are parameters), handler. */
+export interface Route {
+  method: string;
+  pattern: string;
+  handler: Handler;
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const at = issue.path.length > 0 ? ` in ${issue.path.join(".")}` : "";
+    return `unknown field${issue.keys.length > 1 ? "s" : ""}${at}: ${issue.keys.join(", ")}`;
+  }
+  const where = issue.path.length > 0 ? issue.path.join(".") : "body";
+  if (issue.code === "invalid_type") {
+    const expected = issue.expected;
+    const input = (issue as { input?: unknown }).input;
+    if (input === undefined) return `${where} is required`;
+    return `${where} must be ${expected === "object" ? "an object" : `a ${expected}`}`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+/**
+ * Parses the JSON body with a zod schema. An empty body counts as `{}`. Invalid JSON, a
+ * non-object, wrong types, missing required fields and unknown fields answer 400 `bad_request`.
+ */
+export function parseBody<T extends z.ZodType>(ctx: RequestContext, schema: T): z.output<T> {
+  let value: unknown = {};
+  if (ctx.rawBody.trim() !== "") {
+    try {
+      value = JSON.parse(ctx.rawBody);
+    } catch {
+      throw badRequest("Invalid JSON in request body");
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest("The request body must be a JSON object");
+  }
+  const r = schema.safeParse(value, { reportInput: true });
+  if (!r.success) {
+    throw badRequest(`Invalid request body: ${r.error.issues.map(formatIssue).join("; ")}`);
+  }
+  return r.data;
+}
+
+/** Reads an optional boolean query parameter (`true`/`false`); anything else is 400. */
+export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null || v === "") return undefined;
+  if (v === "true" || v === "1") return true;
+  if (v === "false" || v === "0") return false;
+  throw badRequest(`Query parameter ${name} must be true or false`);
+}
+
+function intParam(q: URLSearchParams, name: string, fallback: number): number {
+  const v = q.get(name);
+  if (v === null || v === "") return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+    throw badRequest(`Query parameter ${name} must be a positive integer`);
+  }
+  return Number(v);
+}
+
+/**
+ * The PlanetScale list envelope for one page of `items`: `page` (default 1) and `per_page`
+ * (default 25, capped at 100), with `next_page`/`prev_page` null at the ends and their URLs.
+ */
+export function paginate(
+  ctx: RequestContext,
+  items: unknown[],
+  listUrl: string,
+  options: { totals?: boolean } = {},
+): Record<string, unknown> {
+  const page = intParam(ctx.query, "page", 1);
+  const perPage = Math.min(intParam(ctx.query, "per_page", 25), 100);
+  const total = items.length;
+  const totalPages = Math.max(1, Math.ceil(total / perPage));
+  const start = (page - 1) * perPage;
+  const data = items.slice(start, start + perPage);
+  const pageUrl = (p: number): string => {
+    const q = new URLSearchParams(ctx.query);
+    q.set("page", String(p));
+    q.set("per_page", String(perPage));
+    return `${listUrl}?${q.toString()}`;
+  };
+  const next = start + perPage < total ? page + 1 : null;
+  const prev = page > 1 ? Math.min(page - 1, totalPages) : null;
+  return {
+    type: "list",
+    current_page: page,
+    per_page: perPage,
+    next_page: next,
+    next_page_url: next === null ? null : pageUrl(next),
+    prev_page: prev,
+    prev_page_url: prev === null ? null : pageUrl(prev),
+    // list_organizations is the one list whose envelope has no totals in the spec.
+    ...(options.totals === false ? {} : { total_count: total, total_pages: totalPages }),
+    data,
+  };
+}
+
+/** The organization in the path, if the credential belongs to it; otherwise 404. */
+export function requireOrganization(ctx: RequestContext): OrganizationRecord {
+  const name = ctx.params["organization"] ?? "";
+  const org = ctx.store.organization(name);
+  if (!org) throw notFound(`organization "${name}" does not exist`);
+  if (ctx.cred.kind === "token" && ctx.cred.token.organization !== name)
+    throw notFound(`the credential belongs to organization "${ctx.cred.token.organization}", not "${name}"`);
+  return org;
+}
+
+/**
+ * The database in the path, if it exists and the credential holds one of `accesses` on it
+ * (database grant or organization grant); otherwise 404, as PlanetScale answers.
+ */
+export function requireDatabase(ctx: RequestContext, accesses: readonly AccessName[]): DatabaseRecord {
+  const org = requireOrganization(ctx);
+  const name = ctx.params["database"] ?? "";
+  const db = ctx.store.database(org.name, name);
+  if (!db) throw notFound(`database "${name}" does not exist`);
+  requireAccess(ctx, accesses, db.name);
+  return db;
+}
+
+/** 404 unless the credential holds one of `accesses` on `database` (null = organization level). */
+export function requireAccess(
+  ctx: RequestContext,
+  accesses: readonly AccessName[],
+  database: string | null,
+): void {
+  if (!holdsAny(ctx.cred, accesses, database)) {
+    const where = database === null ? "at organization level" : `on database "${database}"`;
+    throw notFound(`the credential lacks every one of [${accesses.join(", ")}] ${where}`);
+  }
+}
+
+/** Re-exported for route modules. */
+export { ApiError };

@@ -1,0 +1,71 @@
+import { parseFaults } from "./faults";
+import type { EmulatorCore } from "./server";
+
+/** A control endpoint's answer. */
+export interface ControlResult {
+  status: number;
+  body?: unknown;
+}
+
+function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: raw.trim() === "" ? {} : JSON.parse(raw) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function bad(message: string): ControlResult {
+  return { status: 400, body: { code: "bad_request", message } };
+}
+
+/**
+ * The unauthenticated loopback control API under `/_emulator` (outside `/v1`): request log,
+ * fault settings, ready delay, state snapshot, health. Never logged, faulted or rate limited.
+ */
+export function handleControl(core: EmulatorCore, method: string, path: string, raw: string): ControlResult {
+  const route = `${method} ${path.replace(/\/+$/, "")}`;
+  switch (route) {
+    case "GET /_emulator/health":
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          apiUrl: core.apiUrl,
+          organization: core.organization,
+          readyDelayMs: core.readyDelayMs,
+        },
+      };
+    case "GET /_emulator/requests":
+      return { status: 200, body: core.log.all() };
+    case "DELETE /_emulator/requests":
+      core.log.clear();
+      return { status: 204 };
+    case "GET /_emulator/faults":
+      return { status: 200, body: core.faults.get() };
+    case "PUT /_emulator/faults": {
+      const j = parseJson(raw);
+      if (!j.ok) return bad("Invalid JSON");
+      try {
+        core.faults.set(parseFaults(j.value));
+      } catch (e) {
+        return bad((e as Error).message);
+      }
+      return { status: 200, body: core.faults.get() };
+    }
+    case "PUT /_emulator/ready-delay": {
+      const j = parseJson(raw);
+      if (!j.ok) return bad("Invalid JSON");
+      const v = j.value as { ms?: unknown } | null;
+      const ms = v && typeof v === "object" ? v.ms : undefined;
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+        return bad('Body must be {"ms": <non-negative number>}');
+      core.readyDelayMs = ms;
+      return { status: 200, body: { ms } };
+    }
+    case "GET /_emulator/state":
+      return { status: 200, body: core.store.snapshot(Date.now()) };
+    default:
+      return { status: 404, body: { code: "not_found", message: "Not Found" } };
+  }
+}

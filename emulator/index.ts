@@ -1,0 +1,127 @@
+/**
+ * A local PlanetScale API emulator: organizations, databases, branches and service tokens
+ * with PlanetScale's status codes, error bodies, permission checks, pagination, asynchronous
+ * branch readiness, rate limiting and fault injection. Use it in-process:
+ *
+ * ```ts
+ * import { startEmulator } from "pulumi-planetscale/emulator";
+ * const emu = await startEmulator({ readyDelayMs: 50, quiet: true });
+ * // emu.apiUrl, emu.organization, emu.adminCredential
+ * await emu.stop();
+ * ```
+ *
+ * or as the `pulumi-planetscale-emulator` CLI.
+ */
+
+import type { FaultRule, FaultSettings } from "./faults";
+import { Faults, parseFaults } from "./faults";
+import { hashSecret, publicId, tokenSecret } from "./ids";
+import type { RequestLogEntry } from "./request-log";
+import { DEFAULT_SEED, type Seed } from "./seed";
+import { EmulatorCore } from "./server";
+import { type EmulatorSnapshot, Store } from "./store";
+
+export { DATABASE_ACCESSES, OPERATION_ACCESSES, ORGANIZATION_ACCESSES } from "./permissions";
+export { REGION_SLUGS } from "./regions";
+export type { EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry, Seed };
+export { DEFAULT_SEED };
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Interface to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Port (default 0: pick a free one). */
+  port?: number;
+  /** Initial data (default: org `acme` with databases `app` and `other`, each with production branch `main`). */
+  seed?: Seed;
+  /** Persist the data atomically after each change and load it on start when the file exists. */
+  stateFile?: string;
+  /** How long a new branch stays `pending` (default 1500 ms). */
+  readyDelayMs?: number;
+  /** Fixed admin credential (every access, organization level) for reproducible setups; random otherwise. */
+  adminToken?: { id: string; token: string };
+  /** Requests per minute per credential, sliding window (default 600). */
+  rateLimitPerMinute?: number;
+  /** Fault injection settings (none by default). */
+  faults?: FaultSettings;
+  /** Do not print a line per request to stderr. */
+  quiet?: boolean;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `url + "/v1"`: what clients use as the API base URL. */
+  apiUrl: string;
+  /** The first seeded organization (`acme` by default). */
+  organization: string;
+  /** The admin credential: send `Authorization: <id>:<token>` (or `Bearer <token>`). */
+  adminCredential: { id: string; token: string };
+  /** Every request answered so far (never secrets). */
+  requests(): RequestLogEntry[];
+  /** Forgets the request log. */
+  clearRequests(): void;
+  /** Replaces the fault settings. */
+  setFaults(f: FaultSettings): void;
+  /** Sets how long branches created from now on stay `pending`. */
+  setReadyDelay(ms: number): void;
+  /** Sets the per-credential rate limit (resets the windows). */
+  setRateLimit(perMinute: number): void;
+  /** Plain JSON of organizations, databases, branches, backups and service tokens (no secrets). */
+  snapshot(): EmulatorSnapshot;
+  /** Stops the server (and writes the state file). */
+  stop(): Promise<void>;
+}
+
+function checkNonNegative(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isFinite(v) || v < 0))
+    throw new Error(`${name} must be a non-negative number`);
+}
+
+/** Starts an emulator and resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  checkNonNegative("readyDelayMs", options.readyDelayMs);
+  const rate = options.rateLimitPerMinute ?? 600;
+  if (!Number.isInteger(rate) || rate < 1) throw new Error("rateLimitPerMinute must be a positive integer");
+  const admin = options.adminToken ?? { id: publicId(), token: tokenSecret() };
+  if (admin.id === "" || admin.token === "" || admin.id.includes(":") || /\s/.test(admin.id + admin.token)) {
+    throw new Error("adminToken id and token must be non-empty, without spaces, and the id without ':'");
+  }
+  const now = Date.now();
+  const store = Store.open(options.seed ?? DEFAULT_SEED, options.stateFile, now);
+  if (store.tokenById(admin.id))
+    throw new Error(`adminToken id "${admin.id}" is already used by a service token`);
+  const organization = store.data.organizations[0]?.name;
+  if (organization === undefined) throw new Error("the emulator needs at least one organization");
+  const core = new EmulatorCore({
+    store,
+    admin: { id: admin.id, secretHash: hashSecret(admin.token) },
+    readyDelayMs: options.readyDelayMs ?? 1500,
+    rateLimitPerMinute: rate,
+    faults: new Faults(options.faults ? parseFaults(options.faults) : undefined),
+    quiet: options.quiet ?? false,
+    organization,
+  });
+  await core.listen(options.host ?? "127.0.0.1", options.port ?? 0);
+  return {
+    url: core.url,
+    apiUrl: core.apiUrl,
+    organization,
+    adminCredential: { id: admin.id, token: admin.token },
+    requests: () => core.log.all(),
+    clearRequests: () => core.log.clear(),
+    setFaults: (f) => core.faults.set(f),
+    setReadyDelay: (ms) => {
+      checkNonNegative("ready delay", ms);
+      core.readyDelayMs = ms;
+    },
+    setRateLimit: (perMinute) => {
+      if (!Number.isInteger(perMinute) || perMinute < 1)
+        throw new Error("rate limit must be a positive integer");
+      core.setRateLimit(perMinute);
+    },
+    snapshot: () => core.store.snapshot(Date.now()),
+    stop: () => core.stop(),
+  };
+}

@@ -1,0 +1,46 @@
+/** One request the emulator answered (or dropped: `status` 0). Never contains a secret. */
+export interface RequestLogEntry {
+  method: string;
+  /** Path including `/v1`, without the query string. */
+  path: string;
+  /** Query string without the leading `?` ("" when none). */
+  query: string;
+  /** HTTP status answered; 0 when the connection was dropped without an answer. */
+  status: number;
+  /** Id of the credential that authenticated the request, or null. */
+  credentialId: string | null;
+  /** ISO timestamp of arrival. */
+  at: string;
+}
+
+/** Bounded in-memory request log (oldest entries are discarded past `limit`). */
+export class RequestLog {
+  private entries: RequestLogEntry[];
+  private readonly limit: number;
+
+  constructor(initial: RequestLogEntry[] = [], limit = 10_000) {
+    this.limit = limit;
+    this.entries = initial.slice(-limit);
+  }
+
+  /** Appends one entry. */
+  add(entry: RequestLogEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+  }
+
+  /** A copy of every entry, oldest first. */
+  all(): RequestLogEntry[] {
+    return this.entries.map((e) => ({ ...e }));
+  }
+
+  /** The last `n` entries (for persistence). */
+  tail(n: number): RequestLogEntry[] {
+    return this.entries.slice(-n).map((e) => ({ ...e }));
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries = [];
+  }
+}

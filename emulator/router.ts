@@ -1,0 +1,53 @@
+import type { Handler, Route } from "./context";
+import { badRequest } from "./errors";
+import { branchRoutes } from "./routes/branches";
+import { databaseRoutes } from "./routes/databases";
+import { organizationRoutes } from "./routes/organizations";
+import { serviceTokenRoutes } from "./routes/service-tokens";
+
+/** Every /v1 route the emulator answers. */
+export const ROUTES: readonly Route[] = [
+  ...organizationRoutes,
+  ...databaseRoutes,
+  ...branchRoutes,
+  ...serviceTokenRoutes,
+];
+
+const compiled = ROUTES.map((r) => ({ ...r, segs: r.pattern.split("/") }));
+
+/**
+ * Finds the route for `method` and the path after `/v1` (leading slash and one trailing slash
+ * tolerated). Path segments are percent-decoded; a bad escape answers 400.
+ */
+export function match(
+  method: string,
+  path: string,
+): { handler: Handler; params: Record<string, string> } | null {
+  const raw = path.replace(/^\/+/, "").replace(/\/$/, "");
+  const parts = raw === "" ? [] : raw.split("/");
+  for (const r of compiled) {
+    if (r.method !== method || r.segs.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < parts.length; i++) {
+      const seg = r.segs[i]!;
+      const part = parts[i]!;
+      if (seg.startsWith(":")) {
+        if (part === "") {
+          ok = false;
+          break;
+        }
+        try {
+          params[seg.slice(1)] = decodeURIComponent(part);
+        } catch {
+          throw badRequest("Malformed percent-encoding in the request path");
+        }
+      } else if (seg !== part) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return { handler: r.handler, params };
+  }
+  return null;
+}

@@ -1,0 +1,474 @@
+import { z } from "zod";
+import { actorOf, holds } from "../auth";
+import {
+  boolParam,
+  paginate,
+  parseBody,
+  type RequestContext,
+  type Route,
+  requireAccess,
+  requireDatabase,
+  requireOrganization,
+} from "../context";
+import { badRequest, notFound, unprocessable } from "../errors";
+import { publicId } from "../ids";
+import { type AccessName, DATABASE_ACCESSES, type DatabaseAccess, OPERATION_ACCESSES } from "../permissions";
+import { DEFAULT_REGION, isRegion, REGION_SLUGS } from "../regions";
+import { renderBranch } from "../serialize";
+import {
+  BRANCH_NAME_RULE,
+  type BranchRecord,
+  branchState,
+  type DatabaseRecord,
+  isValidBranchName,
+} from "../store";
+
+/** PlanetScale's documented limit of development branches per database. */
+export const MAX_DEVELOPMENT_BRANCHES = 100;
+
+function accesses(op: string): readonly AccessName[] {
+  const a = OPERATION_ACCESSES[op];
+  return Array.isArray(a) ? a : [];
+}
+
+function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
+  return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
+}
+
+function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
+  const key = ctx.params["branch"] ?? "";
+  const b = ctx.store.branch(db.organization, db.name, key);
+  if (!b) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
+  return b;
+}
+
+function ok(ctx: RequestContext, b: BranchRecord, status = 200) {
+  return { status, body: renderBranch(b, ctx.base, ctx.now) };
+}
+
+function checkName(name: string): void {
+  if (!isValidBranchName(name)) throw unprocessable(`Name ${BRANCH_NAME_RULE}`);
+}
+
+function checkUnique(ctx: RequestContext, db: DatabaseRecord, name: string, except?: BranchRecord): void {
+  const clash = ctx.store.branches(db.organization, db.name).find((b) => b.name === name && b !== except);
+  if (clash)
+    throw unprocessable(`Name has already been taken: a branch named "${name}" exists in ${db.name}`);
+}
+
+/** `GET …/branches` with `q`, `production`, `safe_migrations`, `order`, `page`, `per_page`. */
+function listBranches(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("list_branches"));
+  const q = (ctx.query.get("q") ?? "").toLowerCase();
+  const production = boolParam(ctx.query, "production");
+  const safe = boolParam(ctx.query, "safe_migrations");
+  const order = ctx.query.get("order") ?? "asc";
+  if (order !== "asc" && order !== "desc") throw badRequest("Query parameter order must be asc or desc");
+  let items = ctx.store
+    .branches(db.organization, db.name)
+    .filter((b) => q === "" || b.name.toLowerCase().includes(q))
+    .filter((b) => production === undefined || b.production === production)
+    .filter((b) => safe === undefined || b.safeMigrations === safe);
+  if (order === "desc") items = [...items].reverse();
+  return {
+    status: 200,
+    body: paginate(
+      ctx,
+      items.map((b) => renderBranch(b, ctx.base, ctx.now)),
+      listUrl(ctx, db),
+    ),
+  };
+}
+
+/** `GET …/branches/{branch}`: by name or public id. */
+function getBranch(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("get_branch"));
+  return ok(ctx, requireBranch(ctx, db));
+}
+
+const createBody = z.strictObject({
+  name: z.string(),
+  parent_branch: z.string().optional(),
+  backup_id: z.string().optional(),
+  region: z.string().optional(),
+  restore_point: z.string().optional(),
+  seed_data: z.enum(["last_successful_backup"]).optional(),
+  cluster_size: z.string().optional(),
+  keyspace_cluster_sizes: z.array(z.unknown()).optional(),
+  storage: z
+    .strictObject({
+      minimum_storage_bytes: z.number().int().optional(),
+      maximum_storage_bytes: z.number().int().optional(),
+    })
+    .optional(),
+  major_version: z.string().optional(),
+  deletion_protected: z.boolean().optional(),
+  create_database_if_missing: z.boolean().optional(),
+  kind: z.enum(["mysql", "postgresql"]).optional(),
+});
+
+const RESTORE: readonly AccessName[] = ["restore_backup", "restore_production_branch_backup"];
+
+/**
+ * `POST …/branches`: 201 with the branch `pending` until `readyDelayMs` has passed.
+ * Every check runs before anything changes, so a refused request leaves no trace.
+ */
+function createBranch(ctx: RequestContext) {
+  const org = requireOrganization(ctx);
+  const dbName = ctx.params["database"] ?? "";
+  const existing = ctx.store.database(org.name, dbName);
+  // PlanetScale authorizes before it reads the body: a caller without access learns nothing.
+  if (existing) requireAccess(ctx, accesses("create_branch"), existing.name);
+  const body = parseBody(ctx, createBody);
+  const restoring = body.backup_id !== undefined || body.seed_data !== undefined;
+
+  if (!existing) {
+    return createBranchAndDatabase(ctx, org.name, dbName, body);
+  }
+  const db = existing;
+  if (body.kind !== undefined && body.kind !== "mysql") {
+    throw unprocessable(`Kind "${body.kind}" does not match the database kind "mysql"`);
+  }
+  if (restoring) requireAccess(ctx, RESTORE, db.name);
+  else requireAccess(ctx, ["create_branch"], db.name);
+  if (!db.ready) throw badRequest("Database is still initializing and cannot create branches");
+  rejectPostgresOnly(body);
+  checkName(body.name);
+  checkUnique(ctx, db, body.name);
+
+  const parentKey = body.parent_branch ?? db.defaultBranch;
+  const parent = ctx.store.branch(db.organization, db.name, parentKey);
+  if (!parent) throw notFound(`parent branch "${parentKey}" does not exist in database "${db.name}"`);
+  if (branchState(parent, ctx.now) !== "ready") {
+    throw badRequest(`Parent branch ${parent.name} is still initializing and cannot be branched from yet`);
+  }
+  const region = checkRegion(body.region ?? db.region);
+
+  let restoredFrom: BranchRecord["restoredFrom"] = null;
+  if (body.backup_id !== undefined) {
+    const backup = ctx.store.backup(db.organization, db.name, body.backup_id);
+    if (!backup) throw notFound(`backup "${body.backup_id}" does not exist in database "${db.name}"`);
+    if (body.cluster_size === undefined) {
+      throw unprocessable("Cluster size is required when restoring a backup");
+    }
+    restoredFrom = {
+      backupId: backup.id,
+      branchId: backup.branchId,
+      branchName: backup.branchName,
+      createdAt: backup.createdAt,
+    };
+  }
+  checkClusterSize(body.cluster_size);
+
+  const development = ctx.store.branches(db.organization, db.name).filter((b) => !b.production).length;
+  if (development >= MAX_DEVELOPMENT_BRANCHES) {
+    throw unprocessable(
+      `A database can have a maximum of ${MAX_DEVELOPMENT_BRANCHES} development branches at the same time`,
+    );
+  }
+
+  const b = newBranch(
+    ctx,
+    db,
+    body.name,
+    parent.name,
+    region,
+    false,
+    body.deletion_protected ?? false,
+    body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
+  );
+  b.restoredFrom = restoredFrom;
+  return ok(ctx, b, 201);
+}
+
+function rejectPostgresOnly(body: z.output<typeof createBody>): void {
+  if (body.restore_point !== undefined || body.major_version !== undefined || body.storage !== undefined) {
+    throw unprocessable(
+      "restore_point, major_version and storage are only available for PostgreSQL databases",
+    );
+  }
+}
+
+function checkRegion(region: string): string {
+  if (!isRegion(region)) {
+    throw unprocessable(`Region "${region}" is not valid. Valid regions: ${REGION_SLUGS.join(", ")}`);
+  }
+  return region;
+}
+
+function checkClusterSize(size: string | undefined): void {
+  if (size !== undefined && !/^PS[-_][A-Z0-9_]+$/.test(size)) {
+    throw unprocessable(`Cluster size "${size}" is not valid (examples: PS_DEV, PS_10, PS_20)`);
+  }
+}
+
+/**
+ * `create_database_if_missing`: creates the database (default branch `main`, production, ready)
+ * and then the branch. Needs organization-level `create_databases`; like PlanetScale, a service
+ * token that creates a database receives every database access on it.
+ */
+function createBranchAndDatabase(
+  ctx: RequestContext,
+  org: string,
+  dbName: string,
+  body: z.output<typeof createBody>,
+) {
+  if (!body.create_database_if_missing) throw notFound(`database "${dbName}" does not exist`);
+  if (!holds(ctx.cred, "create_databases", null)) {
+    throw notFound(`database "${dbName}" does not exist and the credential lacks create_databases`);
+  }
+  if (body.kind === undefined) throw unprocessable("Kind is required when create_database_if_missing is set");
+  if (body.kind !== "mysql") throw unprocessable("The emulator only provides MySQL (Vitess) databases");
+  if (body.backup_id !== undefined || body.seed_data !== undefined) {
+    throw unprocessable("A new database has no backups to restore");
+  }
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(dbName)) {
+    throw unprocessable(
+      "Database name must be lowercase letters, digits, underscores and hyphens (at most 63)",
+    );
+  }
+  rejectPostgresOnly(body);
+  checkName(body.name);
+  const region = checkRegion(body.region ?? DEFAULT_REGION);
+  checkClusterSize(body.cluster_size);
+  if (body.parent_branch !== undefined && body.parent_branch !== "main") {
+    throw notFound(`parent branch "${body.parent_branch}" does not exist in database "${dbName}"`);
+  }
+
+  const db: DatabaseRecord = {
+    id: publicId(),
+    organization: org,
+    name: dbName,
+    region,
+    defaultBranch: "main",
+    ready: true,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  ctx.store.data.databases.push(db);
+  if (ctx.cred.kind === "token") {
+    const token = ctx.cred.token;
+    for (const access of Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]) {
+      token.accesses.push({ id: publicId(), access, database: db.name, createdAt: ctx.now });
+    }
+  }
+  if (body.name === db.defaultBranch) {
+    const main = newBranch(ctx, db, body.name, null, region, true, body.deletion_protected ?? false, "PS_10");
+    return ok(ctx, main, 201);
+  }
+  const main = newBranch(ctx, db, db.defaultBranch, null, region, true, false, "PS_10");
+  main.readyAt = ctx.now;
+  const b = newBranch(
+    ctx,
+    db,
+    body.name,
+    main.name,
+    region,
+    false,
+    body.deletion_protected ?? false,
+    body.cluster_size ?? "PS_DEV",
+  );
+  return ok(ctx, b, 201);
+}
+
+function newBranch(
+  ctx: RequestContext,
+  db: DatabaseRecord,
+  name: string,
+  parent: string | null,
+  region: string,
+  production: boolean,
+  deletionProtected: boolean,
+  clusterName: string,
+): BranchRecord {
+  const b: BranchRecord = {
+    id: publicId(),
+    organization: db.organization,
+    database: db.name,
+    name,
+    parentBranch: parent,
+    production,
+    deletionProtected,
+    safeMigrations: false,
+    region,
+    clusterName,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    readyAt: ctx.now + ctx.readyDelayMs,
+    actor: actorOf(ctx.cred),
+    restoredFrom: null,
+  };
+  ctx.store.data.branches.push(b);
+  ctx.changed();
+  return b;
+}
+
+const updateBody = z.strictObject({
+  new_name: z.string().optional(),
+  deletion_protected: z.boolean().optional(),
+});
+
+/** `PATCH …/branches/{branch}`: rename (`new_name`) and `deletion_protected`. */
+function updateBranch(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("update_branch"));
+  const b = requireBranch(ctx, db);
+  const body = parseBody(ctx, updateBody);
+  if (body.new_name !== undefined && body.new_name !== b.name) {
+    checkName(body.new_name);
+    checkUnique(ctx, db, body.new_name, b);
+    const old = b.name;
+    for (const child of ctx.store.branches(db.organization, db.name)) {
+      if (child.parentBranch === old) child.parentBranch = body.new_name;
+    }
+    for (const backup of ctx.store.data.backups) {
+      if (backup.branchId === b.id) backup.branchName = body.new_name;
+    }
+    if (db.defaultBranch === old) db.defaultBranch = body.new_name;
+    b.name = body.new_name;
+    b.updatedAt = ctx.now;
+    ctx.changed();
+  }
+  if (body.deletion_protected !== undefined && body.deletion_protected !== b.deletionProtected) {
+    b.deletionProtected = body.deletion_protected;
+    b.updatedAt = ctx.now;
+    ctx.changed();
+  }
+  return ok(ctx, b);
+}
+
+function descendants(ctx: RequestContext, db: DatabaseRecord, b: BranchRecord): BranchRecord[] {
+  const all = ctx.store.branches(db.organization, db.name);
+  const out: BranchRecord[] = [];
+  const walk = (name: string): void => {
+    for (const c of all) {
+      if (c.parentBranch === name && !out.includes(c)) {
+        out.push(c);
+        walk(c.name);
+      }
+    }
+  };
+  walk(b.name);
+  return out;
+}
+
+/** `DELETE …/branches/{branch}[?delete_descendants=true]`: 204. */
+function deleteBranch(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("delete_branch"));
+  const b = requireBranch(ctx, db);
+  const withDescendants = boolParam(ctx.query, "delete_descendants") ?? false;
+  const refuse = (x: BranchRecord): void => {
+    if (x.name === db.defaultBranch) {
+      throw unprocessable(`Branch ${x.name} is the default branch of ${db.name} and cannot be deleted`);
+    }
+    if (x.production) {
+      throw unprocessable(`Branch ${x.name} is a production branch and cannot be deleted; demote it first`);
+    }
+    if (x.deletionProtected) {
+      throw unprocessable(
+        `Branch ${x.name} has deletion protection enabled; disable it before deleting the branch`,
+      );
+    }
+  };
+  refuse(b);
+  const children = descendants(ctx, db, b);
+  if (children.length > 0 && !withDescendants) {
+    throw unprocessable(
+      `Branch ${b.name} has ${children.length} descendant branch${children.length === 1 ? "" : "es"} ` +
+        `(${children.map((c) => c.name).join(", ")}); pass delete_descendants=true to delete them too`,
+    );
+  }
+  for (const c of children) refuse(c);
+  const gone = new Set([b, ...children]);
+  ctx.store.data.branches = ctx.store.data.branches.filter((x) => !gone.has(x));
+  ctx.changed();
+  return { status: 204 };
+}
+
+function requireReady(ctx: RequestContext, b: BranchRecord, what: string): void {
+  if (branchState(b, ctx.now) !== "ready") {
+    throw unprocessable(`Branch ${b.name} is not ready yet; ${what} once its state is "ready"`);
+  }
+}
+
+/** `POST …/branches/{branch}/promote`: makes the branch a production branch. */
+function promoteBranch(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("promote_branch"));
+  const b = requireBranch(ctx, db);
+  requireReady(ctx, b, "promote it");
+  if (!b.production) {
+    b.production = true;
+    if (b.clusterName === "PS_DEV") b.clusterName = "PS_10";
+    b.updatedAt = ctx.now;
+    ctx.changed();
+  }
+  return ok(ctx, b);
+}
+
+/** `POST …/branches/{branch}/demote`: makes a production branch a development branch again. */
+function demoteBranch(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("demote_branch"));
+  const b = requireBranch(ctx, db);
+  if (b.name === db.defaultBranch) {
+    throw unprocessable(`Branch ${b.name} is the default branch of ${db.name} and cannot be demoted`);
+  }
+  if (b.production) {
+    const development = ctx.store.branches(db.organization, db.name).filter((x) => !x.production).length;
+    if (development >= MAX_DEVELOPMENT_BRANCHES) {
+      throw unprocessable(
+        `A database can have a maximum of ${MAX_DEVELOPMENT_BRANCHES} development branches at the same time`,
+      );
+    }
+    b.production = false;
+    b.updatedAt = ctx.now;
+    ctx.changed();
+  }
+  return ok(ctx, b);
+}
+
+function setSafeMigrations(ctx: RequestContext, b: BranchRecord, value: boolean) {
+  requireReady(ctx, b, "change safe migrations");
+  if (b.safeMigrations !== value) {
+    b.safeMigrations = value;
+    b.updatedAt = ctx.now;
+    ctx.changed();
+  }
+  return ok(ctx, b);
+}
+
+/** `POST …/safe-migrations`: enable. */
+function enableSafeMigrations(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("enable_safe_migrations"));
+  return setSafeMigrations(ctx, requireBranch(ctx, db), true);
+}
+
+/** `DELETE …/safe-migrations`: disable. */
+function disableSafeMigrations(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("disable_safe_migrations"));
+  return setSafeMigrations(ctx, requireBranch(ctx, db), false);
+}
+
+const safeMigrationsBody = z.strictObject({ safe_migrations: z.boolean() });
+
+/** `PUT …/safe-migrations` with `{safe_migrations}`. */
+function updateSafeMigrations(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accesses("update_safe_migrations"));
+  const b = requireBranch(ctx, db);
+  const body = parseBody(ctx, safeMigrationsBody);
+  return setSafeMigrations(ctx, b, body.safe_migrations);
+}
+
+const P = "organizations/:organization/databases/:database/branches";
+
+/** Branch routes. */
+export const branchRoutes: Route[] = [
+  { method: "GET", pattern: P, handler: listBranches },
+  { method: "POST", pattern: P, handler: createBranch },
+  { method: "GET", pattern: `${P}/:branch`, handler: getBranch },
+  { method: "PATCH", pattern: `${P}/:branch`, handler: updateBranch },
+  { method: "DELETE", pattern: `${P}/:branch`, handler: deleteBranch },
+  { method: "POST", pattern: `${P}/:branch/promote`, handler: promoteBranch },
+  { method: "POST", pattern: `${P}/:branch/demote`, handler: demoteBranch },
+  { method: "POST", pattern: `${P}/:branch/safe-migrations`, handler: enableSafeMigrations },
+  { method: "DELETE", pattern: `${P}/:branch/safe-migrations`, handler: disableSafeMigrations },
+  { method: "PUT", pattern: `${P}/:branch/safe-migrations`, handler: updateSafeMigrations },
+];

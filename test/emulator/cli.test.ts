@@ -1,0 +1,157 @@
+/** The CLI: env-file lines on stdout, a working credential, clean SIGTERM/SIGINT, bad flags → exit 2. */
+import * as assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, it } from "node:test";
+import { parseCli } from "../../emulator/cli";
+
+const root = resolve(__dirname, "..", "..");
+const CLI = ["--import", "tsx", "emulator/cli.ts"];
+
+function startCli(
+  args: string[],
+): Promise<{ child: ChildProcess; env: Record<string, string>; stdout: () => string }> {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`CLI did not start: ${err}`)), 15_000);
+    child.on("exit", (code) => rej(new Error(`CLI exited early (${code}): ${err}`)));
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const lines = out.split("\n").filter((l) => l !== "");
+      if (lines.length >= 4) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        const env = Object.fromEntries(
+          lines.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+        );
+        res({ child, env, stdout: () => out });
+      }
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((res) => child.on("exit", (code) => res(code)));
+}
+
+describe("CLI", { concurrency: true }, () => {
+  it("prints exactly the four env lines, serves the API with them, and exits 0 on SIGTERM", async () => {
+    const { child, env, stdout } = await startCli(["--port", "0", "--quiet", "--ready-delay", "10"]);
+    try {
+      assert.deepEqual(Object.keys(env), [
+        "PLANETSCALE_API_URL",
+        "PLANETSCALE_ORG",
+        "PLANETSCALE_SERVICE_TOKEN_ID",
+        "PLANETSCALE_SERVICE_TOKEN",
+      ]);
+      assert.match(env["PLANETSCALE_API_URL"] ?? "", /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      assert.equal(env["PLANETSCALE_ORG"], "acme");
+      assert.match(env["PLANETSCALE_SERVICE_TOKEN"] ?? "", /^pscale_tkn_/);
+      const r = await fetch(`${env["PLANETSCALE_API_URL"]}/organizations/acme/databases/app/branches`, {
+        headers: {
+          authorization: `${env["PLANETSCALE_SERVICE_TOKEN_ID"]}:${env["PLANETSCALE_SERVICE_TOKEN"]}`,
+        },
+      });
+      assert.equal(r.status, 200);
+      const body = (await r.json()) as { data: { name: string }[] };
+      assert.equal(body.data[0]?.name, "main");
+    } finally {
+      const exited = exitOf(child);
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    }
+    assert.equal(
+      stdout()
+        .split("\n")
+        .filter((l) => l !== "").length,
+      4,
+      "nothing else on stdout",
+    );
+  });
+
+  it("honours --seed, --admin-token-id/--admin-token, --state, and exits 0 on SIGINT", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ps-emu-cli-"));
+    try {
+      const seed = join(dir, "seed.json");
+      writeFileSync(
+        seed,
+        JSON.stringify({ organizations: [{ name: "initech", databases: [{ name: "tps" }] }] }),
+      );
+      const { child, env } = await startCli([
+        "--seed",
+        seed,
+        "--state",
+        join(dir, "state.json"),
+        "--admin-token-id",
+        "fixedadmin01",
+        "--admin-token",
+        "pscale_tkn_fixed",
+        "--fail-rate",
+        "500=0",
+        "--fail-rate",
+        "503=0",
+        "--drop-rate",
+        "0",
+        "--latency",
+        "0",
+        "--jitter",
+        "0",
+        "--rate-limit",
+        "100",
+        "--quiet",
+      ]);
+      assert.equal(env["PLANETSCALE_ORG"], "initech");
+      assert.equal(env["PLANETSCALE_SERVICE_TOKEN_ID"], "fixedadmin01");
+      const r = await fetch(`${env["PLANETSCALE_API_URL"]}/organizations/initech/databases/tps`, {
+        headers: { authorization: "Bearer pscale_tkn_fixed" },
+      });
+      assert.equal(r.status, 200);
+      const exited = exitOf(child);
+      child.kill("SIGINT");
+      assert.equal(await exited, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("bad flags: clear message and exit 2 (checked in-process, plus one real run); --help exits 0", () => {
+    for (const args of [
+      ["--bogus"],
+      ["--port", "abc"],
+      ["--port", "70000"],
+      ["--fail-rate", "418=0.5"],
+      ["--fail-rate", "500=2"],
+      ["--drop-rate", "x"],
+      ["--admin-token-id", "only-id"],
+      ["--seed", "/nonexistent/seed.json"],
+      ["stray-positional"],
+    ]) {
+      assert.throws(() => parseCli(args), /./, args.join(" "));
+    }
+    assert.deepEqual(parseCli(["--fail-rate", "429=0.1", "--fail-rate", "502=0.2", "--latency", "5"]), {
+      faults: { latencyMs: 5, statusProbability: { "429": 0.1, "502": 0.2 } },
+    });
+    const bad = spawnSync(process.execPath, [...CLI, "--fail-rate", "418=0.5"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /pulumi-planetscale-emulator: --fail-rate expects STATUS=P/);
+    assert.equal(bad.stdout, "");
+    const help = spawnSync(process.execPath, [...CLI, "--help"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--fail-rate STATUS=P/);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Contract: every emulated operation answers the status the spec declares, with a body that
+ * validates against the spec's schema for that operationId + status (and has no field the spec
+ * does not list). Error bodies are `{code, message}`.
+ */
+import * as assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Emulator } from "../../emulator/index";
+import {
+  assertMatchesSpec,
+  findOperation,
+  specAvailable,
+  specPath,
+  validateResponse,
+} from "../support/openapi";
+import { branchesPath, call, start, waitReady } from "./helpers";
+
+const inCI = process.env["CI"] === "true" || process.env["CI"] === "1";
+if (!specAvailable) {
+  const msg = `!! contract tests SKIPPED: the OpenAPI spec is not at ${specPath} (set PLANETSCALE_OPENAPI_SPEC)`;
+  if (inCI) throw new Error(msg);
+  process.stderr.write(`${msg}\n`);
+}
+
+const strict = { noAdditionalProperties: true };
+
+function check(
+  operationId: string,
+  res: { status: number; body: unknown; text: string },
+  status: number,
+): void {
+  assert.equal(res.status, status, `${operationId}: expected ${status}, got ${res.status} ${res.text}`);
+  assertMatchesSpec(operationId, status, status === 204 ? res.text : res.body, strict);
+}
+
+describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.stop());
+
+  it("the validator itself rejects wrong bodies (nullable, required, extra fields)", () => {
+    assert.ok(validateResponse("get_organization", 200, { id: "x" }).length > 0);
+    assert.ok(validateResponse("delete_branch", 204, '{"a":1}').length > 0);
+    assert.throws(() => validateResponse("get_branch", 418, {}), /declares no 418/);
+    assert.equal(findOperation("create_branch").method, "POST");
+  });
+
+  it("organizations: list_organizations, get_organization", async () => {
+    check("list_organizations", await call(emu, "GET", "/organizations"), 200);
+    check("get_organization", await call(emu, "GET", "/organizations/acme"), 200);
+  });
+
+  it("databases: list_databases, get_database", async () => {
+    const list = await call(emu, "GET", "/organizations/acme/databases");
+    check("list_databases", list, 200);
+    assert.deepEqual(
+      list.body.data.map((d: { name: string }) => d.name),
+      ["app", "other"],
+    );
+    const db = await call(emu, "GET", "/organizations/acme/databases/app");
+    check("get_database", db, 200);
+    assert.equal(db.body.default_branch, "main");
+    assert.equal(db.body.state, "ready");
+  });
+
+  it("branches: every operation", async () => {
+    const created = await call(emu, "POST", branchesPath(), { body: { name: "contract-1" } });
+    check("create_branch", created, 201);
+    assert.equal(created.body.state, "pending");
+    check("list_branches", await call(emu, "GET", branchesPath()), 200);
+    check("get_branch", await call(emu, "GET", `${branchesPath()}/contract-1`), 200);
+    await waitReady(emu, "contract-1");
+    check("get_branch", await call(emu, "GET", `${branchesPath()}/contract-1`), 200);
+    check(
+      "update_branch",
+      await call(emu, "PATCH", `${branchesPath()}/contract-1`, { body: { deletion_protected: false } }),
+      200,
+    );
+    check(
+      "enable_safe_migrations",
+      await call(emu, "POST", `${branchesPath()}/contract-1/safe-migrations`),
+      200,
+    );
+    check(
+      "update_safe_migrations",
+      await call(emu, "PUT", `${branchesPath()}/contract-1/safe-migrations`, {
+        body: { safe_migrations: true },
+      }),
+      200,
+    );
+    check(
+      "disable_safe_migrations",
+      await call(emu, "DELETE", `${branchesPath()}/contract-1/safe-migrations`),
+      200,
+    );
+    check("promote_branch", await call(emu, "POST", `${branchesPath()}/contract-1/promote`), 200);
+    check("demote_branch", await call(emu, "POST", `${branchesPath()}/contract-1/demote`), 200);
+    check("delete_branch", await call(emu, "DELETE", `${branchesPath()}/contract-1`), 204);
+  });
+
+  it("service tokens: every documented operation", async () => {
+    const created = await call(emu, "POST", "/organizations/acme/service-tokens", {
+      body: { name: "c", ttl: 60 },
+    });
+    check("create_service_token", created, 200);
+    const id = created.body.id as string;
+    await call(emu, "POST", `/organizations/acme/service-tokens/${id}/access`, {
+      body: { database: "app", access: ["read_branch"] },
+    });
+    await call(emu, "POST", `/organizations/acme/service-tokens/${id}/access`, {
+      body: { access: ["read_branch"] },
+    });
+    check("list_service_tokens", await call(emu, "GET", "/organizations/acme/service-tokens"), 200);
+    check("get_service_token", await call(emu, "GET", `/organizations/acme/service-tokens/${id}`), 200);
+    check("delete_service_token", await call(emu, "DELETE", `/organizations/acme/service-tokens/${id}`), 204);
+  });
+
+  it("error bodies are {code, message} with the spec's 401/404 statuses", async () => {
+    for (const [res, status, code] of [
+      [await call(emu, "GET", "/organizations/acme", { cred: null }), 401, "unauthorized"],
+      [await call(emu, "GET", `${branchesPath()}/nope`), 404, "not_found"],
+      [await call(emu, "GET", "/organizations/nope/databases"), 404, "not_found"],
+    ] as const) {
+      assert.equal(res.status, status);
+      assert.deepEqual(Object.keys(res.body).sort(), ["code", "message"]);
+      assert.equal(res.body.code, code);
+      assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+    }
+  });
+});

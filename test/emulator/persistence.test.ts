@@ -1,0 +1,48 @@
+/** --state / stateFile: atomic persistence after each change, reloaded on restart. */
+import * as assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { branchesPath, call, makeToken, start } from "./helpers";
+
+describe("state persistence", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ps-emu-state-"));
+  const file = join(dir, "nested", "state.json");
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("survives a restart: branches, renames, tokens (which still authenticate) and the request log", async () => {
+    const first = await start({ stateFile: file });
+    const created = await call(first, "POST", branchesPath(), { body: { name: "keep-me" } });
+    const cred = await makeToken(first, [{ access: ["read_branch"], database: "app" }]);
+    await call(first, "PATCH", `${branchesPath()}/keep-me`, { body: { new_name: "kept" } });
+    // Written before the answer: readable while the emulator still runs.
+    const onDisk = JSON.parse(readFileSync(file, "utf8"));
+    assert.ok(onDisk.branches.some((b: { name: string }) => b.name === "kept"));
+    assert.ok(!readFileSync(file, "utf8").includes(cred.token), "no plaintext secret on disk");
+    await first.stop();
+    assert.deepEqual(readdirSync(join(dir, "nested")), ["state.json"], "no temp files left behind");
+
+    const second = await start({ stateFile: file });
+    try {
+      const got = await call(second, "GET", `${branchesPath()}/${created.body.id}`);
+      assert.equal(got.status, 200);
+      assert.equal(got.body.name, "kept");
+      assert.equal(got.body.state, "ready");
+      assert.equal((await call(second, "GET", branchesPath(), { cred })).status, 200, "token still valid");
+      assert.ok(
+        second.requests().some((e) => e.method === "PATCH"),
+        "request log reloaded",
+      );
+      assert.equal(second.snapshot().branches.length, 3);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("refuses a corrupt state file", async () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{not json");
+    await assert.rejects(start({ stateFile: bad }), /not valid JSON/);
+  });
+});
