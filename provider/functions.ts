@@ -1,0 +1,92 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as branches from "./internal/api/branches";
+import type { Branch as ApiBranch } from "./internal/api/schemas";
+import { getClient } from "./internal/client/client";
+import { type ConfigSource, resolveSettings } from "./internal/client/settings";
+
+/** Arguments of {@link getBranches}. */
+export interface GetBranchesArgs {
+  /** Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. */
+  organization?: string;
+  /** Database name. */
+  database: string;
+  /** Only branches whose name contains this text (PlanetScale's `q`). */
+  search?: string;
+}
+
+/** Arguments of {@link getBranch}. */
+export interface GetBranchArgs {
+  /** Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. */
+  organization?: string;
+  /** Database name. */
+  database: string;
+  /** Branch name or public id. */
+  branch: string;
+}
+
+/** A branch as {@link getBranches} and {@link getBranch} return it. */
+export interface BranchInfo {
+  branchId: string;
+  name: string;
+  parentBranch: string | null;
+  production: boolean;
+  ready: boolean;
+  state: string | null;
+  region: string | null;
+  htmlUrl: string | null;
+  deletionProtected: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/**
+ * Lists a database's branches (every page), with the same credentials as the resources.
+ *
+ * ```ts
+ * const all = await planetscale.getBranches({ database: "app" });
+ * ```
+ */
+export async function getBranches(args: GetBranchesArgs): Promise<BranchInfo[]> {
+  const { client, organization } = programClient(args.organization);
+  const out: BranchInfo[] = [];
+  const query = args.search === undefined ? {} : { q: args.search };
+  for await (const branch of branches.listBranches(client, organization, args.database, query)) {
+    out.push(toInfo(branch));
+  }
+  return out;
+}
+
+/** Reads one branch by name or public id. Throws a {@link NotFoundError} when it does not exist. */
+export async function getBranch(args: GetBranchArgs): Promise<BranchInfo> {
+  const { client, organization } = programClient(args.organization);
+  return toInfo(await branches.getBranch(client, organization, args.database, args.branch));
+}
+
+/** Program-side settings: the stack's config (secrets included) with the usual env fallbacks. */
+function programClient(organization: string | undefined) {
+  const config: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
+  const settings = resolveSettings(config, process.env);
+  const org = organization ?? settings.organization;
+  if (!org) {
+    throw new Error(
+      "no organization: pass `organization`, or set `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
+    );
+  }
+  return { client: getClient(settings), organization: org };
+}
+
+function toInfo(branch: ApiBranch): BranchInfo {
+  return {
+    branchId: branch.id,
+    name: branch.name,
+    parentBranch: branch.parent_branch ?? null,
+    production: branch.production ?? false,
+    ready: branch.state === "ready" || (branch.state == null && branch.ready === true),
+    state: branch.state ?? null,
+    region: branch.region?.slug ?? null,
+    htmlUrl: branch.html_url ?? null,
+    deletionProtected: branch.deletion_protected ?? false,
+    createdAt: branch.created_at ?? null,
+    updatedAt: branch.updated_at ?? null,
+  };
+}
