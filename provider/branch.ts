@@ -125,7 +125,15 @@ export class Branch extends pulumi.dynamic.Resource {
 
 /** Declares the echoed outputs the program did not set, so they are exposed too. */
 function outputOnly(args: BranchArgs): Record<string, undefined> {
-  const keys = ["organization", "parentBranch", "region", "clusterSize", "deletionProtected", "safeMigrations", "name"];
+  const keys = [
+    "organization",
+    "parentBranch",
+    "region",
+    "clusterSize",
+    "deletionProtected",
+    "safeMigrations",
+    "name",
+  ];
   return Object.fromEntries(keys.filter((k) => !(k in args)).map((k) => [k, undefined]));
 }
 

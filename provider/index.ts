@@ -10,6 +10,13 @@
 export { ApiToken, type ApiTokenArgs } from "./api-token";
 export { Branch, type BranchArgs } from "./branch";
 export {
+  type BranchInfo,
+  type GetBranchArgs,
+  type GetBranchesArgs,
+  getBranch,
+  getBranches,
+} from "./functions";
+export {
   BadRequestError,
   ConflictError,
   ConnectionError,
@@ -27,4 +34,3 @@ export {
   UnauthorizedError,
   UnprocessableEntityError,
 } from "./internal/client/errors";
-export { type BranchInfo, type GetBranchArgs, type GetBranchesArgs, getBranch, getBranches } from "./functions";

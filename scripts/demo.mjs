@@ -113,7 +113,13 @@ async function printBranches() {
     headers: { Authorization: `${emulator.adminCredential.id}:${emulator.adminCredential.token}` },
   });
   const body = await res.json();
-  const rows = body.data.map((b) => [b.name, b.id, b.parent_branch ?? "-", b.state, b.production ? "yes" : "no"]);
+  const rows = body.data.map((b) => [
+    b.name,
+    b.id,
+    b.parent_branch ?? "-",
+    b.state,
+    b.production ? "yes" : "no",
+  ]);
   const table = [["NAME", "ID", "PARENT", "STATE", "PRODUCTION"], ...rows];
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
   for (const r of table) console.log(`  ${r.map((c, i) => String(c).padEnd(widths[i])).join("  ")}`);

@@ -43,7 +43,10 @@ export function pulumiEnv(cliDir, projectDir = root) {
 }
 
 /** Runs `pulumi <args>` in `projectDir`; resolves with its exit code. */
-export async function runPulumi(args, { projectDir = root, cliDir = cliDirectory(), stdio = "inherit", env } = {}) {
+export async function runPulumi(
+  args,
+  { projectDir = root, cliDir = cliDirectory(), stdio = "inherit", env } = {},
+) {
   const fullEnv = { ...pulumiEnv(cliDir, projectDir), ...env };
   const command = args.find((a) => !a.startsWith("-"));
   const { startProgramHost, PROGRAM_COMMANDS } = require("./lib/program-host.cjs");

@@ -41,7 +41,9 @@ if (!cliDir) {
   });
   if (cached.status === 0) cliDir = cached.stdout.trim().split("\n").pop();
   else if (inCI) {
-    console.error("CI=true but the Pulumi CLI could not be provided (see above): the e2e tier must run in CI.");
+    console.error(
+      "CI=true but the Pulumi CLI could not be provided (see above): the e2e tier must run in CI.",
+    );
     process.exit(1);
   }
 }
@@ -67,9 +69,13 @@ if (!cliDir) {
 
 const env = { ...process.env };
 if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
-run(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...process.argv.slice(2), ...files], {
-  env,
-});
+run(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-reporter=spec", ...process.argv.slice(2), ...files],
+  {
+    env,
+  },
+);
 
 function pulumiVersion() {
   try {

@@ -29,11 +29,18 @@ export class ProviderShell implements pulumi.dynamic.ResourceProvider {
     this.config = req.config;
   }
 
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
     return loadRuntime().check(this.kind, this.config, olds, news);
   }
 
-  async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+  async diff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.DiffResult> {
     return loadRuntime().diff(this.kind, this.config, id, olds, news);
   }
 

@@ -29,7 +29,10 @@ function programPath(projectDir) {
 function loadProgram(file, projectRequire, projectDir) {
   const own = fs.realpathSync(projectDir) + path.sep;
   for (const key of Object.keys(require.cache)) {
-    if ((key.startsWith(own) || key.startsWith(projectDir + path.sep)) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+    if (
+      (key.startsWith(own) || key.startsWith(projectDir + path.sep)) &&
+      !key.includes(`${path.sep}node_modules${path.sep}`)
+    ) {
       delete require.cache[key];
     }
   }
@@ -56,7 +59,9 @@ async function startProgramHost(projectDir) {
   const server = new grpc.Server({ ...grpcChannelOptions });
   server.addService(langrpc.LanguageRuntimeService, languageServer);
   const port = await new Promise((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return {
     address: `127.0.0.1:${port}`,

@@ -1,8 +1,8 @@
 // Level 1: the Branch provider methods called directly against the emulator on loopback.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { PartialCreateError } from "../../provider/internal/partial-create";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
+import { PartialCreateError } from "../../provider/internal/partial-create";
 import { api, branchNames, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
 
 const PROVIDER = "serialized-provider-text";
@@ -24,23 +24,52 @@ async function createBranch(inputs: Record<string, unknown>) {
   const checked = await branch.check(ctx, {}, { ...inputs, __provider: PROVIDER });
   assert.deepEqual(checked.failures ?? [], []);
   const created = await branch.create(ctx, checked.inputs as Record<string, unknown>);
-  return { checked: checked.inputs as Record<string, unknown>, ...created, outs: created.outs as Record<string, unknown> };
+  return {
+    checked: checked.inputs as Record<string, unknown>,
+    ...created,
+    outs: created.outs as Record<string, unknown>,
+  };
 }
 
 describe("check", () => {
   const invalid: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ["uppercase name", { database: "app", name: "PR_12" }, "name", /lowercase letters, digits and hyphens.*'pr-12'/],
+    [
+      "uppercase name",
+      { database: "app", name: "PR_12" },
+      "name",
+      /lowercase letters, digits and hyphens.*'pr-12'/,
+    ],
     ["name too long", { database: "app", name: "a".repeat(64) }, "name", /at most 63/],
     ["trailing hyphen", { database: "app", name: "pr-" }, "name", /not a valid PlanetScale branch name/],
     ["missing database", { name: "pr-1" }, "database", /database is required/],
     ["bad database", { database: "App DB" }, "database", /lowercase slug/],
-    ["bad parent", { database: "app", parentBranch: "Main" }, "parentBranch", /not a valid PlanetScale branch name/],
+    [
+      "bad parent",
+      { database: "app", parentBranch: "Main" },
+      "parentBranch",
+      /not a valid PlanetScale branch name/,
+    ],
     ["bad seedData", { database: "app", seedData: "yesterday" }, "seedData", /last_successful_backup/],
-    ["backup with seed", { database: "app", backupId: "abc", seedData: "last_successful_backup" }, "seedData", /cannot be combined with backupId/],
+    [
+      "backup with seed",
+      { database: "app", backupId: "abc", seedData: "last_successful_backup" },
+      "seedData",
+      /cannot be combined with backupId/,
+    ],
     ["bad cluster size", { database: "app", clusterSize: "big" }, "clusterSize", /PS_10/],
-    ["non-boolean protection", { database: "app", deletionProtected: "yes" }, "deletionProtected", /true or false/],
+    [
+      "non-boolean protection",
+      { database: "app", deletionProtected: "yes" },
+      "deletionProtected",
+      /true or false/,
+    ],
     ["bad timeout", { database: "app", readyTimeout: "soon" }, "readyTimeout", /duration/],
-    ["typo in a key", { database: "app", parent_branch: "main" }, "parent_branch", /unrecognized|Unrecognized/i],
+    [
+      "typo in a key",
+      { database: "app", parent_branch: "main" },
+      "parent_branch",
+      /unrecognized|Unrecognized/i,
+    ],
   ];
   for (const [title, inputs, property, reason] of invalid) {
     test(`refuses ${title}, naming ${property}, without calling the API`, async () => {
@@ -70,9 +99,11 @@ describe("check", () => {
   });
 
   test("auto-names from the prefix with a random suffix, stable across checks", async () => {
-    const first = (await branch.check(ctx, {}, { database: "app", namePrefix: "Preview_Env" })).inputs as Record<string, unknown>;
+    const first = (await branch.check(ctx, {}, { database: "app", namePrefix: "Preview_Env" }))
+      .inputs as Record<string, unknown>;
     assert.match(String(first["name"]), /^preview-env-[a-z0-9]{7}$/);
-    const again = (await branch.check(ctx, first, { database: "app", namePrefix: "Preview_Env" })).inputs as Record<string, unknown>;
+    const again = (await branch.check(ctx, first, { database: "app", namePrefix: "Preview_Env" }))
+      .inputs as Record<string, unknown>;
     assert.equal(again["name"], first["name"]);
   });
 });
@@ -88,23 +119,54 @@ describe("diff", () => {
     deletionProtected: false,
     safeMigrations: false,
   };
-  const cases: Array<[string, Record<string, unknown>, { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }]> = [
+  const cases: Array<
+    [string, Record<string, unknown>, { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }]
+  > = [
     ["nothing", { organization: "acme", database: "app", name: "pr-1" }, { changes: false, replaces: [] }],
-    ["server defaults left unset", { organization: "acme", database: "app", name: "pr-1" }, { changes: false, replaces: [] }],
-    ["same explicit region", { organization: "acme", database: "app", name: "pr-1", region: "us-east" }, { changes: false, replaces: [] }],
+    [
+      "server defaults left unset",
+      { organization: "acme", database: "app", name: "pr-1" },
+      { changes: false, replaces: [] },
+    ],
+    [
+      "same explicit region",
+      { organization: "acme", database: "app", name: "pr-1", region: "us-east" },
+      { changes: false, replaces: [] },
+    ],
     ["rename", { organization: "acme", database: "app", name: "pr-2" }, { changes: true, replaces: [] }],
-    ["protection", { organization: "acme", database: "app", name: "pr-1", deletionProtected: true }, { changes: true, replaces: [] }],
-    ["parent", { organization: "acme", database: "app", name: "pr-1", parentBranch: "dev" }, { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: true }],
-    ["database", { organization: "acme", database: "other", name: "pr-1" }, { changes: true, replaces: ["database"], deleteBeforeReplace: true }],
-    ["parent and name", { organization: "acme", database: "app", name: "pr-9", parentBranch: "dev" }, { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: false }],
-    ["unknown region", { organization: "acme", database: "app", name: "pr-1", region: UNKNOWN }, { changes: true, replaces: ["region"], deleteBeforeReplace: true }],
+    [
+      "protection",
+      { organization: "acme", database: "app", name: "pr-1", deletionProtected: true },
+      { changes: true, replaces: [] },
+    ],
+    [
+      "parent",
+      { organization: "acme", database: "app", name: "pr-1", parentBranch: "dev" },
+      { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: true },
+    ],
+    [
+      "database",
+      { organization: "acme", database: "other", name: "pr-1" },
+      { changes: true, replaces: ["database"], deleteBeforeReplace: true },
+    ],
+    [
+      "parent and name",
+      { organization: "acme", database: "app", name: "pr-9", parentBranch: "dev" },
+      { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: false },
+    ],
+    [
+      "unknown region",
+      { organization: "acme", database: "app", name: "pr-1", region: UNKNOWN },
+      { changes: true, replaces: ["region"], deleteBeforeReplace: true },
+    ],
   ];
   for (const [title, news, expected] of cases) {
     test(title, async () => {
       const result = await branch.diff(ctx, "id", olds, news);
       assert.equal(result.changes, expected.changes);
       assert.deepEqual(result.replaces, expected.replaces);
-      if (expected.deleteBeforeReplace !== undefined) assert.equal(result.deleteBeforeReplace, expected.deleteBeforeReplace);
+      if (expected.deleteBeforeReplace !== undefined)
+        assert.equal(result.deleteBeforeReplace, expected.deleteBeforeReplace);
     });
   }
 });
@@ -128,7 +190,10 @@ describe("create", () => {
 
   test("waits for a pending parent before creating the child", async () => {
     emu.setReadyDelay(800);
-    const parent = await api(emu, "POST", "/organizations/acme/databases/app/branches", { name: "parent-p", parent_branch: "main" });
+    const parent = await api(emu, "POST", "/organizations/acme/databases/app/branches", {
+      name: "parent-p",
+      parent_branch: "main",
+    });
     assert.equal(parent.status, 201);
     const { outs } = await createBranch({ database: "app", name: "child-p", parentBranch: "parent-p" });
     emu.setReadyDelay(100);
@@ -136,7 +201,16 @@ describe("create", () => {
   });
 
   test("an unknown outcome (the server acted, then failed) creates exactly one branch", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/organizations/acme/databases/app/branches", action: "fail-after-acting", status: 500 }] });
+    emu.setFaults({
+      rules: [
+        {
+          method: "POST",
+          path: "/organizations/acme/databases/app/branches",
+          action: "fail-after-acting",
+          status: 500,
+        },
+      ],
+    });
     const { outs } = await createBranch({ database: "app", name: "flaky-1" });
     assert.equal(outs["name"], "flaky-1");
     assert.equal((await branchNames(emu)).filter((n) => n === "flaky-1").length, 1);
@@ -144,7 +218,11 @@ describe("create", () => {
   });
 
   test("a dropped connection after acting also creates exactly one branch", async () => {
-    emu.setFaults({ rules: [{ method: "POST", path: "/organizations/acme/databases/app/branches", action: "fail-after-acting" }] });
+    emu.setFaults({
+      rules: [
+        { method: "POST", path: "/organizations/acme/databases/app/branches", action: "fail-after-acting" },
+      ],
+    });
     await createBranch({ database: "app", name: "flaky-2" });
     assert.equal((await branchNames(emu)).filter((n) => n === "flaky-2").length, 1);
   });
@@ -152,14 +230,17 @@ describe("create", () => {
   test("a readiness timeout is a partial create that carries the id and the provider", async () => {
     emu.setReadyDelay(60_000);
     try {
-      await assert.rejects(createBranch({ database: "app", name: "slow-1", readyTimeout: 1 }), (error: unknown) => {
-        if (!(error instanceof PartialCreateError)) throw error;
-        assert.match(error.id, /^[a-z0-9]{12}$/);
-        assert.equal(error.properties["__provider"], PROVIDER);
-        assert.equal(error.properties["state"], "pending");
-        assert.match(error.message, /was created .* did not finish/);
-        return true;
-      });
+      await assert.rejects(
+        createBranch({ database: "app", name: "slow-1", readyTimeout: 1 }),
+        (error: unknown) => {
+          if (!(error instanceof PartialCreateError)) throw error;
+          assert.match(error.id, /^[a-z0-9]{12}$/);
+          assert.equal(error.properties["__provider"], PROVIDER);
+          assert.equal(error.properties["state"], "pending");
+          assert.match(error.message, /was created .* did not finish/);
+          return true;
+        },
+      );
     } finally {
       emu.setReadyDelay(100);
     }
@@ -167,14 +248,25 @@ describe("create", () => {
 
   test("an existing name is refused with a hint to adopt, and adopt takes it over", async () => {
     await createBranch({ database: "app", name: "taken-1" });
-    await assert.rejects(createBranch({ database: "app", name: "taken-1" }), /already exists in acme\/app.*`adopt: true`/);
-    const adopted = await createBranch({ database: "app", name: "taken-1", adopt: true, deletionProtected: true });
+    await assert.rejects(
+      createBranch({ database: "app", name: "taken-1" }),
+      /already exists in acme\/app.*`adopt: true`/,
+    );
+    const adopted = await createBranch({
+      database: "app",
+      name: "taken-1",
+      adopt: true,
+      deletionProtected: true,
+    });
     assert.equal(adopted.outs["deletionProtected"], true);
     assert.equal((await branchNames(emu)).filter((n) => n === "taken-1").length, 1);
   });
 
   test("a missing parent gives a clear error", async () => {
-    await assert.rejects(createBranch({ database: "app", name: "orphan-1", parentBranch: "nope" }), /parentBranch 'nope' does not exist/);
+    await assert.rejects(
+      createBranch({ database: "app", name: "orphan-1", parentBranch: "nope" }),
+      /parentBranch 'nope' does not exist/,
+    );
   });
 });
 
@@ -204,7 +296,10 @@ describe("read, update, delete", () => {
       "planetscale:serviceTokenId": token.body.id,
       "planetscale:serviceToken": token.body.token,
     });
-    await assert.rejects(branch.read(limited, id, outs), (e: Error & { code?: string }) => e.code === "PLANETSCALE_PERMISSION_DENIED");
+    await assert.rejects(
+      branch.read(limited, id, outs),
+      (e: Error & { code?: string }) => e.code === "PLANETSCALE_PERMISSION_DENIED",
+    );
     await api(emu, "DELETE", `/organizations/acme/service-tokens/${token.body.id}`);
     await assert.rejects(branch.read(limited, id, outs), (e: Error & { code?: string }) =>
       ["PLANETSCALE_PERMISSION_DENIED", "PLANETSCALE_UNAUTHORIZED"].includes(String(e.code)),
@@ -217,8 +312,14 @@ describe("read, update, delete", () => {
     const renamedOuts = renamed.outs as Record<string, unknown>;
     assert.equal(renamedOuts["branchId"], id);
     assert.equal(renamedOuts["name"], "rename-2");
-    const protectedOuts = (await branch.update(ctx, id, renamedOuts, { ...checked, name: "rename-2", deletionProtected: true, safeMigrations: true }))
-      .outs as Record<string, unknown>;
+    const protectedOuts = (
+      await branch.update(ctx, id, renamedOuts, {
+        ...checked,
+        name: "rename-2",
+        deletionProtected: true,
+        safeMigrations: true,
+      })
+    ).outs as Record<string, unknown>;
     assert.equal(protectedOuts["deletionProtected"], true);
     assert.equal(protectedOuts["safeMigrations"], true);
     const names = await branchNames(emu);
@@ -227,7 +328,10 @@ describe("read, update, delete", () => {
 
   test("deleting a protected branch explains how to proceed", async () => {
     const { id, outs } = await createBranch({ database: "app", name: "guarded-1", deletionProtected: true });
-    await assert.rejects(branch.delete(ctx, id, outs), /deletionProtected: false.*pulumi up.*pulumi destroy/s);
+    await assert.rejects(
+      branch.delete(ctx, id, outs),
+      /deletionProtected: false.*pulumi up.*pulumi destroy/s,
+    );
     assert.ok((await branchNames(emu)).includes("guarded-1"));
   });
 

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type * as planetscale from "pulumi-planetscale";
-import { api } from "../support/fixtures";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
+import { api } from "../support/fixtures";
 
 const TOKEN = "pulumi-nodejs:dynamic/planetscale:ApiToken";
 const ps: typeof planetscale = require("pulumi-planetscale");
@@ -24,7 +24,12 @@ function allText(dir: string): string {
 
 describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
   let env: TestStack;
-  let args: planetscale.ApiTokenArgs = { name: "pr-7-ci", scopes: ["read_only"], databases: ["app"], ttl: "1h" };
+  let args: planetscale.ApiTokenArgs = {
+    name: "pr-7-ci",
+    scopes: ["read_only"],
+    databases: ["app"],
+    ttl: "1h",
+  };
   let tokenId = "";
   let secret = "";
   const seen: string[] = [];
@@ -33,7 +38,12 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
     env = await createTestStack({
       program: async () => {
         const token = new ps.ApiToken("ci", args);
-        return { tokenId: token.tokenId, token: token.token, header: token.authorizationHeader, grants: token.grants };
+        return {
+          tokenId: token.tokenId,
+          token: token.token,
+          header: token.authorizationHeader,
+          grants: token.grants,
+        };
       },
     });
   });
@@ -65,7 +75,15 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
 
   test("the token can list app's branches, and cannot create one or see another database", async () => {
     assert.equal((await as("GET", "/organizations/acme/databases/app/branches")).status, 200);
-    assert.equal((await as("POST", "/organizations/acme/databases/app/branches", { name: "nope-1", parent_branch: "main" })).status, 404);
+    assert.equal(
+      (
+        await as("POST", "/organizations/acme/databases/app/branches", {
+          name: "nope-1",
+          parent_branch: "main",
+        })
+      ).status,
+      404,
+    );
     assert.equal((await as("GET", "/organizations/acme/databases/other/branches")).status, 404);
   });
 
@@ -76,7 +94,10 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
     const outputs = await env.stack.outputs();
     assert.equal(outputs["tokenId"]?.value, tokenId);
     assert.equal(outputs["token"]?.value, secret);
-    const created = await as("POST", "/organizations/acme/databases/app/branches", { name: "made-by-token", parent_branch: "main" });
+    const created = await as("POST", "/organizations/acme/databases/app/branches", {
+      name: "made-by-token",
+      parent_branch: "main",
+    });
     assert.equal(created.status, 201, "a schema_changes token can create a branch");
     await preview();
   });
@@ -86,17 +107,30 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
   }
 
   test("refresh after an out-of-band revocation shows the drift, and up restores the access", async () => {
-    const revoked = await api(env.emulator, "DELETE", `/organizations/acme/service-tokens/${tokenId}/access`, {
-      database: "app",
-      access: ["create_branch"],
-    });
+    const revoked = await api(
+      env.emulator,
+      "DELETE",
+      `/organizations/acme/service-tokens/${tokenId}/access`,
+      {
+        database: "app",
+        access: ["create_branch"],
+      },
+    );
     assert.equal(revoked.status, 200);
     await env.stack.refresh();
     const [token] = await env.resourcesOfType(TOKEN);
     const grants = token?.outputs["grants"] as Array<{ accesses: string[] }>;
     assert.ok(!grants[0]?.accesses.includes("create_branch"));
     await env.stack.up();
-    assert.equal((await as("POST", "/organizations/acme/databases/app/branches", { name: "made-again", parent_branch: "main" })).status, 201);
+    assert.equal(
+      (
+        await as("POST", "/organizations/acme/databases/app/branches", {
+          name: "made-again",
+          parent_branch: "main",
+        })
+      ).status,
+      201,
+    );
   });
 
   test("the plaintext token is nowhere in the state files or the CLI output", () => {
@@ -116,7 +150,12 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
 
 describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, () => {
   let env: TestStack;
-  let args: planetscale.ApiTokenArgs = { name: "short-lived", scopes: ["read_only"], databases: ["app"], ttl: 2 };
+  let args: planetscale.ApiTokenArgs = {
+    name: "short-lived",
+    scopes: ["read_only"],
+    databases: ["app"],
+    ttl: 2,
+  };
   before(async () => {
     env = await createTestStack({
       program: async () => {
@@ -132,7 +171,11 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
     const outputs = await env.stack.outputs();
     const credential = { id: String(outputs["tokenId"]?.value), token: String(outputs["token"]?.value) };
     await new Promise((r) => setTimeout(r, 2500));
-    assert.equal((await api(env.emulator, "GET", "/organizations/acme/databases/app/branches", undefined, credential)).status, 401);
+    assert.equal(
+      (await api(env.emulator, "GET", "/organizations/acme/databases/app/branches", undefined, credential))
+        .status,
+      401,
+    );
     const refresh = await env.stack.refresh();
     assert.equal(refresh.summary.resourceChanges?.["delete"], 1);
     args = { ...args, ttl: "1h" };
@@ -144,12 +187,24 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
 
   test("a failing grant fails the update and leaves no token behind", async () => {
     await env.stack.destroy();
-    const before = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body.data.length;
-    env.emulator.setFaults({ rules: [{ method: "POST", path: "/organizations/acme/service-tokens/*/access", action: "status", status: 500, times: 10 }] });
+    const before = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+      .data.length;
+    env.emulator.setFaults({
+      rules: [
+        {
+          method: "POST",
+          path: "/organizations/acme/service-tokens/*/access",
+          action: "status",
+          status: 500,
+          times: 10,
+        },
+      ],
+    });
     args = { ...args, name: "doomed" };
     await assert.rejects(env.stack.up(), /500|server error|outcome/i);
     env.emulator.setFaults({});
-    const after = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body.data;
+    const after = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+      .data;
     assert.equal(after.length, before);
     assert.ok(!after.some((t: { name: string }) => t.name === "doomed"));
     assert.deepEqual(await env.resourcesOfType(TOKEN), []);

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as planetscale from "pulumi-planetscale";
-import { api, branchNames } from "../support/fixtures";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
+import { api, branchNames } from "../support/fixtures";
 
 const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
 // The built package, resolved by name as a program resolves it.
@@ -75,18 +75,28 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     args = { ...args, deletionProtected: false };
     const result = await env.stack.up();
     assert.equal(result.summary.resourceChanges?.["update"], 1);
-    assert.equal((await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body.deletion_protected, false);
+    assert.equal(
+      (await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body
+        .deletion_protected,
+      false,
+    );
   });
 
   test("changing the parent replaces the branch and deletes the old one", async () => {
-    const parent = await api(env.emulator, "POST", "/organizations/acme/databases/app/branches", { name: "staging", parent_branch: "main" });
+    const parent = await api(env.emulator, "POST", "/organizations/acme/databases/app/branches", {
+      name: "staging",
+      parent_branch: "main",
+    });
     assert.equal(parent.status, 201);
     args = { ...args, parentBranch: "staging" };
     const result = await env.stack.up();
     assert.equal(result.summary.resourceChanges?.["replace"], 1);
     const newId = String(result.outputs["branchId"]?.value);
     assert.notEqual(newId, firstId);
-    assert.equal((await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).status, 404);
+    assert.equal(
+      (await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).status,
+      404,
+    );
     const current = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${newId}`);
     assert.equal(current.body.parent_branch, "staging");
     assert.equal(current.body.name, "pr-12-renamed");
@@ -94,7 +104,10 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
 
   test("a branch deleted out of band is dropped by refresh", async () => {
     const { id } = await stateOf();
-    assert.equal((await api(env.emulator, "DELETE", `/organizations/acme/databases/app/branches/${id}`)).status, 204);
+    assert.equal(
+      (await api(env.emulator, "DELETE", `/organizations/acme/databases/app/branches/${id}`)).status,
+      204,
+    );
     const refresh = await env.stack.refresh();
     assert.equal(refresh.summary.resourceChanges?.["delete"], 1);
     assert.deepEqual(await env.resourcesOfType(BRANCH), []);
@@ -125,7 +138,11 @@ describe("Branch at preview time", { skip: skipWithoutCli }, () => {
     program = async () => {
       const parent = new ps.Branch("parent", { database: "app", name: "feature-base" });
       // parent.name is unknown until the parent exists: check and diff must accept it.
-      const child = new ps.Branch("child", { database: "app", parentBranch: parent.name, name: "feature-child" });
+      const child = new ps.Branch("child", {
+        database: "app",
+        parentBranch: parent.name,
+        name: "feature-child",
+      });
       return { child: child.name };
     };
     const preview = await env.stack.preview();
@@ -138,7 +155,11 @@ describe("Branch at preview time", { skip: skipWithoutCli }, () => {
 
   const invalid: Array<[string, planetscale.BranchArgs, RegExp]> = [
     ["an invalid name", { database: "app", name: "PR_12" }, /name.*not a valid PlanetScale branch name/],
-    ["seedData with backupId", { database: "app", backupId: "x", seedData: "last_successful_backup" }, /seedData cannot be combined with backupId/],
+    [
+      "seedData with backupId",
+      { database: "app", backupId: "x", seedData: "last_successful_backup" },
+      /seedData cannot be combined with backupId/,
+    ],
     ["an invalid readyTimeout", { database: "app", readyTimeout: "soon" }, /readyTimeout must be a duration/],
   ];
   for (const [title, args, message] of invalid) {

@@ -20,7 +20,12 @@ class EchoProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: EchoInputs) {
     return {
       id: `echo-${inputs.word}`,
-      outs: { ...inputs, shout: inputs.word.toUpperCase(), hidden: `hidden-${inputs.word}`, secretSeen: this.secretSeen },
+      outs: {
+        ...inputs,
+        shout: inputs.word.toUpperCase(),
+        hidden: `hidden-${inputs.word}`,
+        secretSeen: this.secretSeen,
+      },
     };
   }
   async diff(_id: string, olds: EchoInputs, news: EchoInputs) {
@@ -34,7 +39,14 @@ class Echo extends pulumi.dynamic.Resource {
   declare readonly hidden: pulumi.Output<string>;
   declare readonly secretSeen: pulumi.Output<string>;
   constructor(name: string, args: { word: pulumi.Input<string> }) {
-    super(echoProvider, name, { ...args, shout: undefined, hidden: undefined, secretSeen: undefined }, { additionalSecretOutputs: ["hidden"] }, "test", "Echo");
+    super(
+      echoProvider,
+      name,
+      { ...args, shout: undefined, hidden: undefined, secretSeen: undefined },
+      { additionalSecretOutputs: ["hidden"] },
+      "test",
+      "Echo",
+    );
   }
 }
 

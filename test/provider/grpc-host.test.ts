@@ -4,7 +4,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { type Emulator, emulator, UNKNOWN } from "../support/fixtures";
-import { type DynamicProviderHost, HostRpcError, secretValue, startDynamicProviderHost } from "../support/grpc-host";
+import {
+  type DynamicProviderHost,
+  HostRpcError,
+  secretValue,
+  startDynamicProviderHost,
+} from "../support/grpc-host";
 
 const shellModule = require("../../dist/provider/internal/provider-shell.js");
 const URN = "urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:Branch::b";
@@ -73,7 +78,11 @@ describe("Branch through the dynamic-provider host", () => {
 
   test("a readiness timeout comes back as ErrorResourceInitFailed with the id and provider", async () => {
     emu.setReadyDelay(60_000);
-    const checked = await host.check(URN, {}, { __provider: providerText, database: "app", name: "grpc-slow", readyTimeout: 1 });
+    const checked = await host.check(
+      URN,
+      {},
+      { __provider: providerText, database: "app", name: "grpc-slow", readyTimeout: 1 },
+    );
     await assert.rejects(host.create(URN, checked.inputs), (e: unknown) => {
       if (!(e instanceof HostRpcError)) throw e;
       assert.match(e.initFailed?.id ?? "", /^[a-z0-9]{12}$/);

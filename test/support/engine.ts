@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { LocalWorkspace, type PulumiFn, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -29,9 +29,19 @@ export interface TestStack {
   output(): string;
   setProgram(program: PulumiFn): void;
   /** The stack's state as the backend stores it (secrets stay encrypted). */
-  exportState(): Promise<{ resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> }>;
+  exportState(): Promise<{
+    resources: Array<{
+      urn: string;
+      type: string;
+      id?: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    }>;
+  }>;
   /** Resources of one type token, e.g. `pulumi-nodejs:dynamic/planetscale:Branch`. */
-  resourcesOfType(type: string): Promise<Array<{ urn: string; id?: string; outputs: Record<string, unknown> }>>;
+  resourcesOfType(
+    type: string,
+  ): Promise<Array<{ urn: string; id?: string; outputs: Record<string, unknown> }>>;
   /** Destroys what is left, stops the emulator and removes the temporary directory. */
   cleanup(): Promise<void>;
 }
@@ -48,7 +58,8 @@ export interface TestStackOptions {
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
   if (!cliDir) throw new Error(String(skipWithoutCli));
   const workDir = mkdtempSync(join(tmpdir(), "pps-e2e-"));
-  const emulator = options.useEmulator ?? (await startEmulator({ readyDelayMs: 300, quiet: true, ...options.emulator }));
+  const emulator =
+    options.useEmulator ?? (await startEmulator({ readyDelayMs: 300, quiet: true, ...options.emulator }));
   mkdirSync(join(workDir, "state"));
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\n");
   writeFileSync(join(workDir, "package.json"), JSON.stringify({ name: "e2e-program", private: true }));
@@ -102,7 +113,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       // exportStack would decrypt them (it passes --show-secrets).
       const file = join(workDir, "state", ".pulumi", "stacks", "e2e", "test.json");
       const checkpoint = JSON.parse(readFileSync(file, "utf8"));
-      return (checkpoint.checkpoint?.latest ?? { resources: [] }) as Awaited<ReturnType<TestStack["exportState"]>>;
+      return (checkpoint.checkpoint?.latest ?? { resources: [] }) as Awaited<
+        ReturnType<TestStack["exportState"]>
+      >;
     },
     async resourcesOfType(type) {
       const state = await testStack.exportState();
@@ -122,4 +135,3 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   };
   return testStack;
 }
-

@@ -10,7 +10,10 @@ export function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
 }
 
 /** The stack configuration a dynamic provider's `configure` would receive for this emulator. */
-export function configFor(emu: Emulator, extra: Record<string, string> = {}): { get(key: string): string | undefined } {
+export function configFor(
+  emu: Emulator,
+  extra: Record<string, string> = {},
+): { get(key: string): string | undefined } {
   const values: Record<string, string> = {
     "planetscale:serviceTokenId": emu.adminCredential.id,
     "planetscale:serviceToken": emu.adminCredential.token,
@@ -22,7 +25,10 @@ export function configFor(emu: Emulator, extra: Record<string, string> = {}): { 
 }
 
 /** A provider context as the host builds it, plus a record of the progress lines it printed. */
-export function contextForEmulator(emu: Emulator, extra: Record<string, string> = {}): ProviderContext & { logs: string[] } {
+export function contextForEmulator(
+  emu: Emulator,
+  extra: Record<string, string> = {},
+): ProviderContext & { logs: string[] } {
   const ctx = contextFor(configFor(emu, extra));
   const logs: string[] = [];
   return { ...ctx, log: (m: string) => logs.push(m), logs };
@@ -35,6 +41,7 @@ export async function api(
   path: string,
   body?: unknown,
   credential: { id: string; token: string } = emu.adminCredential,
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of many shapes; tests index into it freely.
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${emu.apiUrl}${path}`, {
     method,
@@ -50,7 +57,11 @@ export async function api(
 
 /** Branch names of a database, via the API. */
 export async function branchNames(emu: Emulator, database = "app"): Promise<string[]> {
-  const res = await api(emu, "GET", `/organizations/${emu.organization}/databases/${database}/branches?per_page=100`);
+  const res = await api(
+    emu,
+    "GET",
+    `/organizations/${emu.organization}/databases/${database}/branches?per_page=100`,
+  );
   return (res.body.data as Array<{ name: string }>).map((b) => b.name).sort();
 }
 

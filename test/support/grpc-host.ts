@@ -36,10 +36,23 @@ type Props = Record<string, unknown>;
 
 export interface DynamicProviderHost {
   configure(config: Props): Promise<void>;
-  check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
-  diff(urn: string, id: string, olds: Props, news: Props): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
+  check(
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
+  diff(
+    urn: string,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
   create(urn: string, properties: Props): Promise<{ id: string; properties: Props }>;
-  read(urn: string, id: string, properties: Props): Promise<{ id: string; properties: Props; inputs: Props | undefined }>;
+  read(
+    urn: string,
+    id: string,
+    properties: Props,
+  ): Promise<{ id: string; properties: Props; inputs: Props | undefined }>;
   update(urn: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }>;
   delete(urn: string, id: string, properties: Props): Promise<void>;
   /** Everything the host wrote to stderr so far (provider logs go there). */
@@ -51,7 +64,9 @@ export interface DynamicProviderHost {
  * Starts the host with `cwd` as the Pulumi project directory (where `require` resolves from),
  * and connects to it.
  */
-export async function startDynamicProviderHost(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<DynamicProviderHost> {
+export async function startDynamicProviderHost(
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<DynamicProviderHost> {
   const cwd = options.cwd ?? repoRoot;
   const script = requireFromRepo.resolve("@pulumi/pulumi/cmd/dynamic-provider");
   // The engine address argument is required but unused by these RPCs.
@@ -77,10 +92,13 @@ export async function startDynamicProviderHost(options: { cwd?: string; env?: No
 
   function call<T>(method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      client[method](request, (err: { message: string; metadata?: { get(k: string): Buffer[] } } | null, res: T) => {
-        if (err) reject(toRpcError(err));
-        else resolve(res);
-      });
+      client[method](
+        request,
+        (err: { message: string; metadata?: { get(k: string): Buffer[] } } | null, res: T) => {
+          if (err) reject(toRpcError(err));
+          else resolve(res);
+        },
+      );
     });
   }
 
@@ -97,7 +115,10 @@ export async function startDynamicProviderHost(options: { cwd?: string; env?: No
       req.setUrn(urn);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const res = await call<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>("check", req);
+      const res = await call<{
+        getInputs(): { toJavaScript(): Props };
+        getFailuresList(): { getProperty(): string; getReason(): string }[];
+      }>("check", req);
       return {
         inputs: res.getInputs().toJavaScript(),
         failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -109,8 +130,16 @@ export async function startDynamicProviderHost(options: { cwd?: string; env?: No
       req.setId(id);
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const res = await call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>("diff", req);
-      return { changes: res.getChanges(), replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+      const res = await call<{
+        getChanges(): number;
+        getReplacesList(): string[];
+        getDeletebeforereplace(): boolean;
+      }>("diff", req);
+      return {
+        changes: res.getChanges(),
+        replaces: res.getReplacesList(),
+        deleteBeforeReplace: res.getDeletebeforereplace(),
+      };
     },
     async create(urn, properties) {
       const req = new provproto.CreateRequest();
@@ -124,8 +153,16 @@ export async function startDynamicProviderHost(options: { cwd?: string; env?: No
       req.setUrn(urn);
       req.setId(id);
       req.setProperties(struct(properties));
-      const res = await call<{ getId(): string; getProperties(): { toJavaScript(): Props } | undefined; getInputs(): { toJavaScript(): Props } | undefined }>("read", req);
-      return { id: res.getId(), properties: res.getProperties()?.toJavaScript() ?? {}, inputs: res.getInputs()?.toJavaScript() };
+      const res = await call<{
+        getId(): string;
+        getProperties(): { toJavaScript(): Props } | undefined;
+        getInputs(): { toJavaScript(): Props } | undefined;
+      }>("read", req);
+      return {
+        id: res.getId(),
+        properties: res.getProperties()?.toJavaScript() ?? {},
+        inputs: res.getInputs()?.toJavaScript(),
+      };
     },
     async update(urn, id, olds, news) {
       const req = new provproto.UpdateRequest();

@@ -13,8 +13,13 @@ const MAX_READY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 function slug(what: string, example: string) {
   return z
-    .string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`) })
-    .regex(SLUG_PATTERN, `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`);
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`),
+    })
+    .regex(
+      SLUG_PATTERN,
+      `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`,
+    );
 }
 
 function branchName(what: string) {
@@ -32,7 +37,10 @@ const duration = z.union([z.number(), z.string()]).refine(
     const ms = parseDuration(v);
     return ms !== undefined && ms > 0 && ms <= MAX_READY_TIMEOUT_MS;
   },
-  { error: "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'" },
+  {
+    error:
+      "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'",
+  },
 );
 
 /**
@@ -40,40 +48,46 @@ const duration = z.union([z.number(), z.string()]).refine(
  * Unknown keys are refused so that a typo such as `parent_branch` is caught at preview.
  */
 export const BranchInputFields = z.strictObject({
-    organization: slug("organization", "acme").optional(),
-    database: slug("database", "app"),
-    name: branchName("name").optional(),
-    namePrefix: z.string().optional(),
-    parentBranch: branchName("parentBranch").optional(),
-    region: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, "region must be a PlanetScale region slug such as 'us-east' or 'eu-west'")
-      .optional(),
-    backupId: z.string().min(1, "backupId must not be empty").optional(),
-    seedData: z
-      .enum(["last_successful_backup"], { error: "seedData must be 'last_successful_backup' (the only value PlanetScale accepts)" })
-      .optional(),
-    clusterSize: z
-      .string()
-      .regex(/^[A-Z0-9][A-Z0-9_-]*$/, "clusterSize must be a PlanetScale cluster size such as 'PS_10' or 'PS_DEV'")
-      .optional(),
-    deletionProtected: z.boolean({ error: "deletionProtected must be true or false" }).optional(),
-    safeMigrations: z.boolean({ error: "safeMigrations must be true or false" }).optional(),
-    deleteDescendants: z.boolean({ error: "deleteDescendants must be true or false" }).optional(),
-    adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
-    readyTimeout: duration.optional(),
+  organization: slug("organization", "acme").optional(),
+  database: slug("database", "app"),
+  name: branchName("name").optional(),
+  namePrefix: z.string().optional(),
+  parentBranch: branchName("parentBranch").optional(),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "region must be a PlanetScale region slug such as 'us-east' or 'eu-west'")
+    .optional(),
+  backupId: z.string().min(1, "backupId must not be empty").optional(),
+  seedData: z
+    .enum(["last_successful_backup"], {
+      error: "seedData must be 'last_successful_backup' (the only value PlanetScale accepts)",
+    })
+    .optional(),
+  clusterSize: z
+    .string()
+    .regex(
+      /^[A-Z0-9][A-Z0-9_-]*$/,
+      "clusterSize must be a PlanetScale cluster size such as 'PS_10' or 'PS_DEV'",
+    )
+    .optional(),
+  deletionProtected: z.boolean({ error: "deletionProtected must be true or false" }).optional(),
+  safeMigrations: z.boolean({ error: "safeMigrations must be true or false" }).optional(),
+  deleteDescendants: z.boolean({ error: "deleteDescendants must be true or false" }).optional(),
+  adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+  readyTimeout: duration.optional(),
 });
 
 /** {@link BranchInputFields} plus the rules that involve several properties. */
 export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
-    if (v.backupId !== undefined && v.seedData !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["seedData"],
-        message: "seedData cannot be combined with backupId: restore from one backup, or seed from the last successful one",
-      });
-    }
-  });
+  if (v.backupId !== undefined && v.seedData !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["seedData"],
+      message:
+        "seedData cannot be combined with backupId: restore from one backup, or seed from the last successful one",
+    });
+  }
+});
 export type BranchInputs = z.infer<typeof BranchInputs>;
 
 /** Makes a valid branch name out of anything (used for auto-naming and for suggestions). */
@@ -88,5 +102,7 @@ export function suggestName(raw: string): string {
 
 /** Milliseconds to wait for readiness. */
 export function readyTimeoutMs(inputs: Pick<BranchInputs, "readyTimeout">): number {
-  return inputs.readyTimeout === undefined ? DEFAULT_READY_TIMEOUT_MS : (parseDuration(inputs.readyTimeout) ?? DEFAULT_READY_TIMEOUT_MS);
+  return inputs.readyTimeout === undefined
+    ? DEFAULT_READY_TIMEOUT_MS
+    : (parseDuration(inputs.readyTimeout) ?? DEFAULT_READY_TIMEOUT_MS);
 }

@@ -9,7 +9,9 @@ const SUFFIX_LENGTH = 7;
  * stable across `pulumi up`s (check's returned inputs are stored in state).
  */
 export function autoName(prefix: string, previous: { name?: unknown; namePrefix?: unknown }): string {
-  const base = suggestName(prefix).slice(0, BRANCH_NAME_MAX - SUFFIX_LENGTH - 1).replace(/-+$/, "");
+  const base = suggestName(prefix)
+    .slice(0, BRANCH_NAME_MAX - SUFFIX_LENGTH - 1)
+    .replace(/-+$/, "");
   if (
     previous.namePrefix === prefix &&
     typeof previous.name === "string" &&

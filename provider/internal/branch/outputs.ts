@@ -66,7 +66,8 @@ export function inputsFromOutputs(outputs: Record<string, unknown>, previousInpu
   for (const key of INPUT_KEYS) {
     const previous = previousInputs[key];
     // Server-normalised values stay unset when the program never set them.
-    if (previous === undefined && (key === "parentBranch" || key === "region" || key === "clusterSize")) continue;
+    if (previous === undefined && (key === "parentBranch" || key === "region" || key === "clusterSize"))
+      continue;
     if (previous === undefined && (key === "deletionProtected" || key === "safeMigrations")) continue;
     const value = outputs[key];
     if (value !== undefined && value !== null) inputs[key] = value;

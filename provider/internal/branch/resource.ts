@@ -2,8 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as branches from "../api/branches";
 import * as organizations from "../api/organizations";
 import type { Branch as ApiBranch } from "../api/schemas";
-import { NotFoundError, OutcomeUnknownError, PermissionDeniedError, PlanetScaleError } from "../client/errors";
 import { checkFailures } from "../check-failures";
+import {
+  NotFoundError,
+  OutcomeUnknownError,
+  PermissionDeniedError,
+  PlanetScaleError,
+} from "../client/errors";
 import { formatDuration } from "../duration";
 import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
@@ -16,11 +21,27 @@ import { WaitTimeoutError, waitFor } from "./readiness";
 type Props = Record<string, unknown>;
 
 /** Changing any of these needs a new branch. */
-const REPLACE_KEYS = ["organization", "database", "parentBranch", "region", "backupId", "seedData", "clusterSize"] as const;
+const REPLACE_KEYS = [
+  "organization",
+  "database",
+  "parentBranch",
+  "region",
+  "backupId",
+  "seedData",
+  "clusterSize",
+] as const;
 /** Set by the server when the program leaves them unset: only compared when the program sets them. */
 const SERVER_DEFAULTED = new Set<string>(["parentBranch", "region", "clusterSize"]);
 /** Changed in place. */
-const UPDATE_KEYS = ["name", "deletionProtected", "safeMigrations", "deleteDescendants", "adopt", "readyTimeout", "namePrefix"] as const;
+const UPDATE_KEYS = [
+  "name",
+  "deletionProtected",
+  "safeMigrations",
+  "deleteDescendants",
+  "adopt",
+  "readyTimeout",
+  "namePrefix",
+] as const;
 
 /** Strips what Pulumi adds (`__provider`) before validation. */
 function userInputs(props: Props): Props {
@@ -72,7 +93,12 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 
-async function diff(_ctx: ProviderContext, _id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+async function diff(
+  _ctx: ProviderContext,
+  _id: string,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.DiffResult> {
   const replaces: string[] = [];
   const changed: string[] = [];
   for (const key of REPLACE_KEYS) {
@@ -111,7 +137,9 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     }
   }
 
-  const parentName = inputs.parentBranch ?? (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
+  const parentName =
+    inputs.parentBranch ??
+    (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
   if (parentName) {
     await waitFor({
       subject: `parent branch ${parentName} of ${where(inputs)}`,
@@ -139,7 +167,11 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
  * branch may exist: look it up by name before trying again, so one `create` never makes two
  * branches and never forgets one.
  */
-async function createOnce(ctx: ProviderContext, inputs: ResolvedBranchInputs, parent: string | undefined): Promise<ApiBranch> {
+async function createOnce(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  parent: string | undefined,
+): Promise<ApiBranch> {
   const client = ctx.client();
   const body = dropUndefined({
     name: inputs.name,
@@ -153,10 +185,17 @@ async function createOnce(ctx: ProviderContext, inputs: ResolvedBranchInputs, pa
   const attempts = 3;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await branches.createBranch(client, inputs.organization, inputs.database, body as branches.CreateBranchBody);
+      return await branches.createBranch(
+        client,
+        inputs.organization,
+        inputs.database,
+        body as branches.CreateBranchBody,
+      );
     } catch (error) {
       if (error instanceof OutcomeUnknownError) {
-        ctx.log(`creating branch ${inputs.name} of ${where(inputs)}: the outcome is unknown (${error.message}); checking whether it exists`);
+        ctx.log(
+          `creating branch ${inputs.name} of ${where(inputs)}: the outcome is unknown (${error.message}); checking whether it exists`,
+        );
         const found = await findBranch(client, inputs, inputs.name);
         if (found) return found;
         if (attempt < attempts) continue;
@@ -180,7 +219,11 @@ async function findBranch(
 }
 
 function explainCreateError(error: unknown, inputs: ResolvedBranchInputs): unknown {
-  if (error instanceof PlanetScaleError && error.status === 422 && /already|taken|exist/i.test(error.apiMessage ?? "")) {
+  if (
+    error instanceof PlanetScaleError &&
+    error.status === 422 &&
+    /already|taken|exist/i.test(error.apiMessage ?? "")
+  ) {
     return new Error(
       `branch '${inputs.name}' already exists in ${where(inputs)}. To manage the existing branch with Pulumi set \`adopt: true\`; otherwise choose another name. (${error.message})`,
     );
@@ -214,7 +257,12 @@ async function finishCreate(
 }
 
 /** Brings a branch to the state the inputs ask for: ready, then deletion protection and safe migrations. */
-async function settle(ctx: ProviderContext, inputs: ResolvedBranchInputs, branch: ApiBranch, deadline: number): Promise<ApiBranch> {
+async function settle(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  branch: ApiBranch,
+  deadline: number,
+): Promise<ApiBranch> {
   const client = ctx.client();
   const { organization, database } = inputs;
   let current = branch;
@@ -228,7 +276,8 @@ async function settle(ctx: ProviderContext, inputs: ResolvedBranchInputs, branch
       deadline,
       ctx,
     });
-    if (Date.now() - started > 10_000) ctx.log(`branch ${inputs.name} is ready (${formatDuration(Date.now() - started)})`);
+    if (Date.now() - started > 10_000)
+      ctx.log(`branch ${inputs.name} is ready (${formatDuration(Date.now() - started)})`);
   }
   if (inputs.deletionProtected !== undefined && current.deletion_protected !== inputs.deletionProtected) {
     current = await branches.updateBranch(client, organization, database, current.id, {
@@ -237,7 +286,13 @@ async function settle(ctx: ProviderContext, inputs: ResolvedBranchInputs, branch
   }
   // PlanetScale only accepts this once the branch is ready.
   if (inputs.safeMigrations !== undefined && Boolean(current.safe_migrations) !== inputs.safeMigrations) {
-    current = await branches.setSafeMigrations(client, organization, database, current.id, inputs.safeMigrations);
+    current = await branches.setSafeMigrations(
+      client,
+      organization,
+      database,
+      current.id,
+      inputs.safeMigrations,
+    );
   }
   return current;
 }
@@ -246,7 +301,9 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   const organization = String(props["organization"] ?? ctx.defaultOrganization() ?? "");
   const database = String(props["database"] ?? "");
   if (!organization || !database) {
-    throw new Error("cannot read a Branch without its organization and database (pass them as inputs when reading by id)");
+    throw new Error(
+      "cannot read a Branch without its organization and database (pass them as inputs when reading by id)",
+    );
   }
   const client = ctx.client();
   let branch: ApiBranch;
@@ -272,11 +329,17 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
 
 function pickInputs(props: Props): Props {
   const out: Props = {};
-  for (const key of Object.keys(BranchInputFields.shape)) if (props[key] !== undefined && props[key] !== null) out[key] = props[key];
+  for (const key of Object.keys(BranchInputFields.shape))
+    if (props[key] !== undefined && props[key] !== null) out[key] = props[key];
   return out;
 }
 
-async function update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+async function update(
+  ctx: ProviderContext,
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.UpdateResult> {
   const inputs = resolved(news);
   const client = ctx.client();
   const { organization, database } = inputs;
