@@ -71,7 +71,7 @@ try {
   // The API URL changes with the emulator's port; the credential goes in as a secret.
   await pulumi(["config", "set", "planetscale:apiUrl", emulator.apiUrl]);
   await pulumi(["config", "set", "planetscale:organization", emulator.organization]);
-  await pulumi(["config", "set", "planetscale:serviceTokenId", emulator.adminCredential.id]);
+  await pulumi(["config", "set", "--plaintext", "planetscale:serviceTokenId", emulator.adminCredential.id]);
   await pulumi(["config", "set", "--secret", "planetscale:serviceToken", emulator.adminCredential.token]);
   if (values.pr) await pulumi(["config", "set", "pr", values.pr]);
 
