@@ -1,0 +1,174 @@
+/**
+ * Zod schemas of the PlanetScale responses we use. Lenient on purpose: unknown fields pass through
+ * and most fields may be null or absent (the spec calls nearly everything required, real answers
+ * do not). Strict only where the provider relies on a field. Each schema and its type share a name.
+ */
+import * as z from "zod";
+
+/** A region, as embedded in branches and databases. */
+export const Region = z.looseObject({
+  slug: z.string(),
+  id: z.string().nullish(),
+  display_name: z.string().nullish(),
+  provider: z.string().nullish(),
+  location: z.string().nullish(),
+  enabled: z.boolean().nullish(),
+});
+export type Region = z.infer<typeof Region>;
+
+/** Who did something (`actor` on branches). */
+export const Actor = z.looseObject({
+  id: z.string().nullish(),
+  display_name: z.string().nullish(),
+  avatar_url: z.string().nullish(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+/** Branch states seen in the spec; others may appear, so `Branch.state` is any string. */
+export const KNOWN_BRANCH_STATES = [
+  "pending",
+  "sleep_in_progress",
+  "sleeping",
+  "awakening",
+  "ready",
+] as const;
+
+/** A database branch (`GET /organizations/{org}/databases/{db}/branches/{branch}`). */
+export const Branch = z
+  .looseObject({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    /** `pending` | `sleep_in_progress` | `sleeping` | `awakening` | `ready` (current API). */
+    state: z.string().nullish(),
+    /** Older readiness flag; at least one of `state` and `ready` is present. */
+    ready: z.boolean().nullish(),
+    production: z.boolean(),
+    parent_branch: z.string().nullable(),
+    deletion_protected: z.boolean(),
+    safe_migrations: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    html_url: z.string(),
+    region: Region.nullable(),
+    mysql_address: z.string().nullish(),
+    mysql_edge_address: z.string().nullish(),
+    kind: z.string().nullish(),
+    url: z.string().nullish(),
+    deleted_at: z.string().nullish(),
+    schema_ready: z.boolean().nullish(),
+    cluster_name: z.string().nullish(),
+    actor: Actor.nullish(),
+    restored_from_branch: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
+  })
+  .refine((b) => b.state != null || b.ready != null, {
+    message: "a branch needs `state` or `ready`",
+    path: ["state"],
+  });
+export type Branch = z.infer<typeof Branch>;
+
+/** A database (`GET /organizations/{org}/databases/{db}`). */
+export const Database = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  state: z.string().nullish(),
+  ready: z.boolean().nullish(),
+  kind: z.string().nullish(),
+  default_branch: z.string().nullish(),
+  html_url: z.string().nullish(),
+  url: z.string().nullish(),
+  region: Region.nullish(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  development_branches_count: z.number().nullish(),
+  production_branches_count: z.number().nullish(),
+  at_development_branch_usage_limit: z.boolean().nullish(),
+});
+export type Database = z.infer<typeof Database>;
+
+/** An organization (`GET /organizations/{org}`). */
+export const Organization = z.looseObject({
+  id: z.string().nullish(),
+  name: z.string(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  plan: z.string().nullish(),
+});
+export type Organization = z.infer<typeof Organization>;
+
+/** What an access applies to (a database, the organization…). */
+export const AccessResource = z.looseObject({
+  name: z.string(),
+  id: z.string().nullish(),
+  type: z.string().nullish(),
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  deleted_at: z.string().nullish(),
+});
+export type AccessResource = z.infer<typeof AccessResource>;
+
+/**
+ * One permission granted to a service token (`GET …/service-tokens/{id}/access` rows and
+ * `service_token_accesses` items). The database name is in `resource.name` (planetscale-go shape)
+ * or `resource_name` (spec shape); organization-level grants have `resource_type` "Organization"
+ * or `type` "OrganizationAccess".
+ */
+export const ServiceTokenAccess = z.looseObject({
+  id: z.string(),
+  access: z.string(),
+  type: z.string().nullish(),
+  description: z.string().nullish(),
+  resource_type: z.string().nullish(),
+  resource_name: z.string().nullish(),
+  resource_id: z.string().nullish(),
+  resource: AccessResource.nullish(),
+});
+export type ServiceTokenAccess = z.infer<typeof ServiceTokenAccess>;
+
+/**
+ * A service token. `token` holds the plaintext secret in the create response only (null or absent
+ * elsewhere): never log it or put it in an error.
+ */
+export const ServiceToken = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  token: z.string().nullish(),
+  created_at: z.string(),
+  display_name: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  last_used_at: z.string().nullish(),
+  actor_id: z.string().nullish(),
+  actor_display_name: z.string().nullish(),
+  actor_type: z.string().nullish(),
+  service_token_accesses: z.array(ServiceTokenAccess).nullish(),
+});
+export type ServiceToken = z.infer<typeof ServiceToken>;
+
+/** One access inside a grant. */
+export const GrantAccess = z.looseObject({
+  access: z.string(),
+  description: z.string().nullish(),
+});
+export type GrantAccess = z.infer<typeof GrantAccess>;
+
+/** Accesses grouped by resource (`GET …/service-tokens/{id}/grants`). */
+export const ServiceTokenGrant = z.looseObject({
+  id: z.string(),
+  resource_name: z.string().nullish(),
+  resource_type: z.string().nullish(),
+  resource_id: z.string().nullish(),
+  accesses: z.array(GrantAccess).nullish(),
+});
+export type ServiceTokenGrant = z.infer<typeof ServiceTokenGrant>;
+
+/** A page of a list endpoint; only `data` is required. */
+export function ListEnvelope<T extends z.ZodType>(item: T) {
+  return z.looseObject({
+    data: z.array(item),
+    type: z.string().nullish(),
+    current_page: z.number().nullish(),
+    next_page: z.number().nullish(),
+    prev_page: z.number().nullish(),
+  });
+}
+export type ListEnvelope<T> = { data: T[]; next_page?: number | null | undefined };

@@ -1,0 +1,25 @@
+/** The PlanetScale REST client: public surface of `provider/internal/client`. */
+export {
+  type ClientOptions,
+  closeAllClients,
+  credentialFingerprint,
+  getClient,
+  type HttpMethod,
+  PlanetScaleClient,
+  type RequestOptions,
+} from "./client";
+export { closeSharedDispatcher, getSharedDispatcher } from "./dispatcher";
+export * from "./errors";
+export { listEnvelope, MAX_PAGES, PER_PAGE, paginate, type QueryValues } from "./pagination";
+export { DEFAULT_BURST_FRACTION, getRateLimiter, RateLimiter } from "./rate-limiter";
+export { REDACTED, redactText } from "./redact";
+export {
+  type BackoffPolicy,
+  backoffDelay,
+  type ConnectionFailure,
+  classifyConnectionFailure,
+  DEFAULT_BACKOFF,
+  retryAfterDelay,
+} from "./retry";
+export * from "./settings";
+export { packageVersion, userAgent } from "./version";

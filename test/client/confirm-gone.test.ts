@@ -1,0 +1,87 @@
+import * as assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  closeAllClients,
+  isPermissionDeniedError,
+  NotFoundError,
+  PermissionDeniedError,
+  PlanetScaleClient,
+  ServerError,
+  UnauthorizedError,
+} from "../../provider/internal/client/index";
+import { ScriptedServer } from "../support/scripted-server";
+
+let server: ScriptedServer;
+let client: PlanetScaleClient;
+before(async () => {
+  server = await ScriptedServer.start();
+  client = new PlanetScaleClient(
+    {
+      apiUrl: server.url,
+      credential: { kind: "serviceToken", id: "gone-id", token: "gone-token" },
+      timeoutMs: 5_000,
+      maxRetries: 0,
+      requestsPerMinute: 0,
+    },
+    { sleep: async () => {} },
+  );
+});
+after(async () => {
+  await server.close();
+  await closeAllClients();
+});
+
+const BRANCH = "/organizations/acme/databases/app/branches/pr-7";
+
+async function notFound(): Promise<NotFoundError> {
+  server.push({ status: 404, json: { code: "not_found", message: "Not Found" } });
+  const err = await client.request({ method: "GET", path: BRANCH }).catch((e: unknown) => e);
+  assert.ok(err instanceof NotFoundError);
+  return err;
+}
+
+describe("confirmGone", () => {
+  it("resolves when the credential can still read the organization", async () => {
+    const nf = await notFound();
+    server.push({ json: { id: "org1", name: "acme" } });
+    await client.confirmGone("acme", nf);
+    const check = server.requests.at(-1);
+    assert.equal(check?.method, "GET");
+    assert.equal(check?.path, "/v1/organizations/acme");
+  });
+
+  for (const status of [401, 403, 404]) {
+    it(`throws PermissionDeniedError when the organization answers ${status}`, async () => {
+      const nf = await notFound();
+      server.push({ status, json: { code: "denied", message: "nope" } });
+      await assert.rejects(client.confirmGone("acme", nf), (err: unknown) => {
+        assert.ok(err instanceof PermissionDeniedError);
+        assert.ok(isPermissionDeniedError(err));
+        assert.ok(!(err instanceof NotFoundError), "must not be mistaken for a plain 404");
+        assert.equal(err.code, "PLANETSCALE_PERMISSION_DENIED");
+        assert.equal(err.organization, "acme");
+        assert.equal(err.path, BRANCH);
+        assert.equal(err.status, 404);
+        assert.match(err.message, new RegExp(`^GET ${BRANCH} → 404`));
+        assert.match(err.message, /cannot read organization "acme"/);
+        assert.match(err.message, new RegExp(`GET /organizations/acme → ${status}`));
+        assert.match(err.message, /access/);
+        if (status === 401) assert.ok(err.cause instanceof UnauthorizedError);
+        return true;
+      });
+    });
+  }
+
+  it("passes on other failures of the check", async () => {
+    const nf = await notFound();
+    server.push({ status: 500 });
+    await assert.rejects(client.confirmGone("acme", nf), ServerError);
+  });
+
+  it("encodes the organization in the path", async () => {
+    const nf = await notFound();
+    server.push({ json: { name: "a/b" } });
+    await client.confirmGone("a/b", nf);
+    assert.equal(server.requests.at(-1)?.path, "/v1/organizations/a%2Fb");
+  });
+});

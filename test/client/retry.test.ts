@@ -1,0 +1,301 @@
+import * as assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import {
+  backoffDelay,
+  type ClientOptions,
+  ConnectionError,
+  classifyConnectionFailure,
+  closeAllClients,
+  OutcomeUnknownError,
+  PlanetScaleClient,
+  RateLimitError,
+  retryAfterDelay,
+  ServerError,
+  type Settings,
+  UnprocessableEntityError,
+} from "../../provider/internal/client/index";
+import { ScriptedServer, unusedPort } from "../support/scripted-server";
+
+after(() => closeAllClients());
+
+let tokenCounter = 0;
+function settingsFor(url: string, overrides: Partial<Settings> = {}): Settings {
+  return {
+    apiUrl: url,
+    credential: { kind: "serviceToken", id: "retry-id", token: `pscale_tkn_retry${tokenCounter++}` },
+    timeoutMs: 5_000,
+    maxRetries: 4,
+    requestsPerMinute: 0,
+    ...overrides,
+  };
+}
+
+/** Sleep that returns at once and records what the client asked for. */
+function recordingSleep(): { sleeps: number[]; options: ClientOptions } {
+  const sleeps: number[] = [];
+  return { sleeps, options: { sleep: async (ms) => void sleeps.push(ms), random: () => 1 } };
+}
+
+async function withServer(fn: (server: ScriptedServer) => Promise<void>): Promise<void> {
+  const server = await ScriptedServer.start();
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+describe("backoff", () => {
+  it("is full jitter over 0.5 s · 2^n capped at 8 s", () => {
+    const top = [0, 1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, () => 0.999999));
+    assert.deepEqual(top, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+    assert.equal(
+      backoffDelay(3, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelay(2, () => 0.5),
+      1000,
+    );
+  });
+
+  it("reads Retry-After (seconds and HTTP date) and retry-after-ms, capped at 60 s", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    assert.equal(retryAfterDelay({ "retry-after": "3" }, now), 3000);
+    assert.equal(retryAfterDelay({ "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" }, now), 7000);
+    assert.equal(retryAfterDelay({ "retry-after": "Wed, 31 Dec 2025 23:00:00 GMT" }, now), 0);
+    assert.equal(retryAfterDelay({ "retry-after-ms": "1250" }, now), 1250);
+    assert.equal(retryAfterDelay({ "retry-after-ms": "10", "retry-after": "5" }, now), 10);
+    assert.equal(retryAfterDelay({ "retry-after": "3600" }, now), 60_000);
+    assert.equal(retryAfterDelay({ "retry-after": "soon" }, now), undefined);
+    assert.equal(retryAfterDelay({}, now), undefined);
+  });
+});
+
+describe("connection failure classification", () => {
+  const err = (code: string, cause?: unknown) => Object.assign(new Error(code), { code, cause });
+  it("knows which failures happen before the request is written, and which are permanent", () => {
+    assert.deepEqual(classifyConnectionFailure(err("ECONNREFUSED")), {
+      code: "ECONNREFUSED",
+      beforeWrite: true,
+      permanent: false,
+    });
+    assert.deepEqual(classifyConnectionFailure(err("UND_ERR_SOCKET", err("ECONNRESET"))), {
+      code: "ECONNRESET",
+      beforeWrite: false,
+      permanent: false,
+    });
+    assert.equal(classifyConnectionFailure(err("UND_ERR_SOCKET")).beforeWrite, false);
+    assert.equal(classifyConnectionFailure(err("UND_ERR_CONNECT_TIMEOUT")).beforeWrite, true);
+    assert.equal(classifyConnectionFailure(err("ENOTFOUND")).permanent, true);
+  });
+});
+
+describe("retries against a scripted server", () => {
+  it("retries GET on 502, 503, 504, 500 and 429 with growing backoff", () =>
+    withServer(async (server) => {
+      server.push(
+        { status: 502 },
+        { status: 503 },
+        { status: 504 },
+        { status: 500 },
+        { status: 200, json: { ok: 1 } },
+      );
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      assert.deepEqual(await client.request({ method: "GET", path: "/things" }), { ok: 1 });
+      assert.equal(server.requests.length, 5);
+      assert.deepEqual(sleeps, [500, 1000, 2000, 4000]);
+    }));
+
+  it("gives up after maxRetries with a ServerError that counts the retries", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 503, json: { code: "unavailable", message: "try later" } });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await assert.rejects(client.request({ method: "GET", path: "/things" }), (err: unknown) => {
+        assert.ok(err instanceof ServerError);
+        assert.equal(err.retries, 4);
+        assert.equal(err.status, 503);
+        assert.equal(err.message, "GET /things → 503 unavailable: try later (after 4 retries)");
+        return true;
+      });
+      assert.equal(server.requests.length, 5);
+      assert.deepEqual(sleeps, [500, 1000, 2000, 4000]);
+    }));
+
+  it("honours Retry-After seconds, an HTTP date and retry-after-ms", () =>
+    withServer(async (server) => {
+      const now = Date.parse("2026-03-01T12:00:00Z");
+      server.push(
+        { status: 429, headers: { "retry-after": "2" } },
+        { status: 503, headers: { "retry-after": new Date(now + 5000).toUTCString() } },
+        { status: 429, headers: { "retry-after-ms": "1500" } },
+        { status: 429, headers: { "retry-after": "86400" } },
+        { status: 200, json: {} },
+      );
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), { ...options, now: () => now });
+      await client.request({ method: "GET", path: "/x" });
+      assert.deepEqual(sleeps, [2000, 5000, 1500, 60_000]);
+    }));
+
+  it("does not retry other 4xx", () =>
+    withServer(async (server) => {
+      server.push({ status: 422, json: { code: "unprocessable", message: "Name has already been taken" } });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await assert.rejects(
+        client.request({
+          method: "POST",
+          path: "/organizations/acme/databases/app/branches",
+          body: { name: "x" },
+        }),
+        (err: unknown) =>
+          err instanceof UnprocessableEntityError &&
+          err.message ===
+            "POST /organizations/acme/databases/app/branches → 422 unprocessable: Name has already been taken (after 0 retries)",
+      );
+      assert.equal(server.requests.length, 1);
+      assert.deepEqual(sleeps, []);
+    }));
+
+  it("retries a GET whose connection is reset", () =>
+    withServer(async (server) => {
+      server.push({ action: "reset" }, { action: "resetAfterBody" }, { status: 200, json: { n: 1 } });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      assert.deepEqual(await client.request({ method: "GET", path: "/x" }), { n: 1 });
+      assert.equal(sleeps.length, 2);
+    }));
+
+  it("retries PUT and DELETE on 500 (idempotent)", () =>
+    withServer(async (server) => {
+      server.push({ status: 500 }, { status: 200, json: {} }, { status: 500 }, { status: 204 });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await client.request({ method: "PUT", path: "/x", body: { a: 1 } });
+      assert.equal(await client.request({ method: "DELETE", path: "/x" }), undefined);
+      assert.equal(server.requests.length, 4);
+      assert.equal(sleeps.length, 2);
+    }));
+});
+
+describe("non-idempotent requests (POST, PATCH)", () => {
+  it("retries a POST answered 429: the server did not act", () =>
+    withServer(async (server) => {
+      server.push(
+        { status: 429 },
+        { status: 429, headers: { "retry-after": "1" } },
+        { status: 201, json: { id: "b1" } },
+      );
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      assert.deepEqual(await client.request({ method: "POST", path: "/b", body: { name: "n" } }), {
+        id: "b1",
+      });
+      assert.deepEqual(sleeps, [500, 1000]);
+      assert.equal(server.requests.length, 3);
+      assert.ok(server.requests.every((r) => r.body === '{"name":"n"}'));
+    }));
+
+  it("fails a POST answered 429 every time with a RateLimitError", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 429, json: { code: "rate_limited", message: "slow down" } });
+      const { options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url, { maxRetries: 2 }), options);
+      await assert.rejects(
+        client.request({ method: "POST", path: "/b", body: {} }),
+        (err: unknown) => err instanceof RateLimitError && err.retries === 2,
+      );
+      assert.equal(server.requests.length, 3);
+    }));
+
+  for (const status of [500, 502, 503]) {
+    it(`does not retry a POST answered ${status}: OutcomeUnknownError carrying the ServerError`, () =>
+      withServer(async (server) => {
+        server.push({ status, json: { code: "internal", message: "boom" } });
+        const { sleeps, options } = recordingSleep();
+        const client = new PlanetScaleClient(settingsFor(server.url), options);
+        await assert.rejects(
+          client.request({ method: "POST", path: "/b", body: { name: "n" } }),
+          (err: unknown) => {
+            assert.ok(err instanceof OutcomeUnknownError);
+            assert.equal(err.code, "PLANETSCALE_OUTCOME_UNKNOWN");
+            assert.ok(err.cause instanceof ServerError);
+            assert.equal(err.status, status);
+            assert.match(err.message, new RegExp(`^POST /b → outcome unknown: ${status} internal: boom`));
+            return true;
+          },
+        );
+        assert.equal(server.requests.length, 1);
+        assert.deepEqual(sleeps, []);
+      }));
+  }
+
+  it("does not retry a PATCH whose connection was reset after the server read the body", () =>
+    withServer(async (server) => {
+      server.push({ action: "resetAfterBody" }, { status: 200, json: {} });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await assert.rejects(
+        client.request({ method: "PATCH", path: "/b", body: { new_name: "m" } }),
+        (err: unknown) => {
+          assert.ok(err instanceof OutcomeUnknownError);
+          assert.ok(err.cause instanceof ConnectionError);
+          return true;
+        },
+      );
+      assert.equal(server.requests.length, 1);
+      assert.equal(server.requests[0]?.body, '{"new_name":"m"}');
+      assert.deepEqual(sleeps, []);
+    }));
+
+  it("retries a POST whose connection was refused (never sent), then succeeds", async () => {
+    const port = await unusedPort();
+    let server: ScriptedServer | undefined;
+    const sleeps: number[] = [];
+    const client = new PlanetScaleClient(settingsFor(`http://127.0.0.1:${port}/v1`), {
+      random: () => 1,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        // The server comes up during the first backoff.
+        server ??= await ScriptedServer.start({ port, fallback: { status: 201, json: { id: "t1" } } });
+      },
+    });
+    try {
+      assert.deepEqual(await client.request({ method: "POST", path: "/b", body: { name: "n" } }), {
+        id: "t1",
+      });
+      assert.deepEqual(sleeps, [500]);
+      assert.equal(server?.requests.length, 1);
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it("ends a refused POST with a ConnectionError (not OutcomeUnknown) when the server never comes", async () => {
+    const port = await unusedPort();
+    const { sleeps, options } = recordingSleep();
+    const client = new PlanetScaleClient(
+      settingsFor(`http://127.0.0.1:${port}/v1`, { maxRetries: 2 }),
+      options,
+    );
+    await assert.rejects(client.request({ method: "POST", path: "/b", body: {} }), (err: unknown) => {
+      assert.ok(err instanceof ConnectionError);
+      assert.ok(!(err instanceof OutcomeUnknownError));
+      assert.match(err.message, /^POST \/b → connection failed: ECONNREFUSED/);
+      assert.match(err.message, /\(after 2 retries\)$/);
+      return true;
+    });
+    assert.deepEqual(sleeps, [500, 1000]);
+  });
+
+  it("retries a POST marked idempotent like a GET", () =>
+    withServer(async (server) => {
+      server.push({ status: 500 }, { status: 200, json: { ok: true } });
+      const { options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      assert.deepEqual(await client.request({ method: "POST", path: "/s", idempotent: true }), { ok: true });
+    }));
+});

@@ -1,0 +1,190 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  InvalidSettingsError,
+  isLoopbackHost,
+  MissingCredentialsError,
+  resolveSettings,
+} from "../../provider/internal/client/index";
+
+const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+
+describe("resolveSettings", () => {
+  it("uses the defaults around a service token from config", () => {
+    const s = resolveSettings(
+      config({ "planetscale:serviceTokenId": "abc123", "planetscale:serviceToken": "pscale_tkn_secret" }),
+      {},
+    );
+    assert.deepEqual(s, {
+      apiUrl: "https://api.planetscale.com/v1",
+      credential: { kind: "serviceToken", id: "abc123", token: "pscale_tkn_secret" },
+      timeoutMs: 30_000,
+      maxRetries: 4,
+      requestsPerMinute: 500,
+    });
+  });
+
+  it("prefers config over env for every key", () => {
+    const s = resolveSettings(
+      config({
+        "planetscale:serviceTokenId": "cfg-id",
+        "planetscale:serviceToken": "cfg-token",
+        "planetscale:organization": "cfg-org",
+        "planetscale:apiUrl": "https://cfg.example.com/v1/",
+      }),
+      {
+        PLANETSCALE_SERVICE_TOKEN_ID: "env-id",
+        PLANETSCALE_SERVICE_TOKEN: "env-token",
+        PLANETSCALE_ORG: "env-org",
+        PLANETSCALE_API_URL: "https://env.example.com/v1",
+      },
+    );
+    assert.deepEqual(s.credential, { kind: "serviceToken", id: "cfg-id", token: "cfg-token" });
+    assert.equal(s.organization, "cfg-org");
+    assert.equal(s.apiUrl, "https://cfg.example.com/v1");
+  });
+
+  it("falls back to env, including PLANETSCALE_SERVER_URL (the Terraform provider's name)", () => {
+    const s = resolveSettings(undefined, {
+      PLANETSCALE_SERVICE_TOKEN_ID: "env-id",
+      PLANETSCALE_SERVICE_TOKEN: "env-token",
+      PLANETSCALE_ORG: "env-org",
+      PLANETSCALE_SERVER_URL: "https://tf.example.com/v1",
+    });
+    assert.equal(s.apiUrl, "https://tf.example.com/v1");
+    assert.equal(s.organization, "env-org");
+    assert.equal(s.credential.kind, "serviceToken");
+    const both = resolveSettings(undefined, {
+      PLANETSCALE_ACCESS_TOKEN: "tok",
+      PLANETSCALE_API_URL: "https://api.example.com/v1",
+      PLANETSCALE_SERVER_URL: "https://tf.example.com/v1",
+    });
+    assert.equal(
+      both.apiUrl,
+      "https://api.example.com/v1",
+      "PLANETSCALE_API_URL wins over PLANETSCALE_SERVER_URL",
+    );
+  });
+
+  it("accepts an access token, and an access token in config beats a service token in env", () => {
+    const s = resolveSettings(config({ "planetscale:accessToken": "pscale_oauth_x" }), {
+      PLANETSCALE_SERVICE_TOKEN_ID: "env-id",
+      PLANETSCALE_SERVICE_TOKEN: "env-token",
+    });
+    assert.deepEqual(s.credential, { kind: "accessToken", token: "pscale_oauth_x" });
+    const fromEnv = resolveSettings(undefined, { PLANETSCALE_ACCESS_TOKEN: "env-access" });
+    assert.deepEqual(fromEnv.credential, { kind: "accessToken", token: "env-access" });
+  });
+
+  it("completes a service token id in config with the secret from env", () => {
+    const s = resolveSettings(config({ "planetscale:serviceTokenId": "cfg-id" }), {
+      PLANETSCALE_SERVICE_TOKEN: "env-token",
+    });
+    assert.deepEqual(s.credential, { kind: "serviceToken", id: "cfg-id", token: "env-token" });
+  });
+
+  it("prints the commands to run when no credential is configured", () => {
+    assert.throws(
+      () => resolveSettings(config({}), {}),
+      (err: unknown) => {
+        assert.ok(err instanceof MissingCredentialsError);
+        assert.equal(err.code, "PLANETSCALE_MISSING_CREDENTIALS");
+        assert.match(err.message, /pulumi config set planetscale:serviceTokenId <id>/);
+        assert.match(err.message, /pulumi config set --secret planetscale:serviceToken <token>/);
+        assert.match(err.message, /PLANETSCALE_SERVICE_TOKEN_ID/);
+        assert.match(err.message, /PLANETSCALE_SERVICE_TOKEN\b/);
+        return true;
+      },
+    );
+  });
+
+  it("names the missing half of a service token", () => {
+    assert.throws(
+      () => resolveSettings(config({ "planetscale:serviceTokenId": "id-only" }), {}),
+      (err: unknown) =>
+        err instanceof MissingCredentialsError &&
+        /planetscale:serviceTokenId is set/.test(err.message) &&
+        /pulumi config set --secret planetscale:serviceToken <token>/.test(err.message),
+    );
+    assert.throws(
+      () => resolveSettings(config({ "planetscale:serviceToken": "secret-only" }), {}),
+      (err: unknown) =>
+        err instanceof MissingCredentialsError &&
+        /pulumi config set planetscale:serviceTokenId <id>/.test(err.message) &&
+        !err.message.includes("secret-only"),
+    );
+    assert.throws(
+      () => resolveSettings(undefined, { PLANETSCALE_SERVICE_TOKEN: "x-secret" }),
+      (err: unknown) =>
+        err instanceof MissingCredentialsError && /PLANETSCALE_SERVICE_TOKEN_ID/.test(err.message),
+    );
+  });
+
+  it("allows http only for loopback hosts", () => {
+    const creds = { "planetscale:accessToken": "tok" };
+    for (const url of [
+      "http://127.0.0.1:8080/v1",
+      "http://127.1.2.3/v1",
+      "http://localhost:9/v1",
+      "http://[::1]:9/v1",
+    ]) {
+      assert.equal(resolveSettings(config({ ...creds, "planetscale:apiUrl": url }), {}).apiUrl, url);
+    }
+    for (const url of ["http://api.planetscale.com/v1", "http://10.0.0.1/v1", "ftp://x/v1", "not a url"]) {
+      assert.throws(
+        () => resolveSettings(config({ ...creds, "planetscale:apiUrl": url }), {}),
+        (err: unknown) =>
+          err instanceof InvalidSettingsError &&
+          err.message.includes("planetscale:apiUrl") &&
+          err.message.includes("https"),
+        url,
+      );
+    }
+    assert.throws(
+      () =>
+        resolveSettings(config({ ...creds, "planetscale:apiUrl": "https://user:pw@api.example.com" }), {}),
+      InvalidSettingsError,
+    );
+    assert.ok(isLoopbackHost("127.0.0.1") && isLoopbackHost("[::1]") && !isLoopbackHost("128.0.0.1"));
+  });
+
+  it("reads the numeric settings and rejects nonsense", () => {
+    const s = resolveSettings(
+      config({
+        "planetscale:accessToken": "tok",
+        "planetscale:timeoutMs": "1500",
+        "planetscale:maxRetries": "0",
+        "planetscale:requestsPerMinute": "60",
+      }),
+      {},
+    );
+    assert.deepEqual([s.timeoutMs, s.maxRetries, s.requestsPerMinute], [1500, 0, 60]);
+    assert.throws(
+      () =>
+        resolveSettings(config({ "planetscale:accessToken": "tok", "planetscale:timeoutMs": "soon" }), {}),
+      (err: unknown) => err instanceof InvalidSettingsError && /planetscale:timeoutMs/.test(err.message),
+    );
+    assert.throws(
+      () => resolveSettings(config({ "planetscale:accessToken": "tok", "planetscale:maxRetries": "-1" }), {}),
+      InvalidSettingsError,
+    );
+  });
+
+  it("rejects tokens with embedded newlines without echoing them", () => {
+    assert.throws(
+      () => resolveSettings(config({ "planetscale:accessToken": "abc\ndef-secret" }), {}),
+      (err: unknown) => err instanceof InvalidSettingsError && !err.message.includes("def-secret"),
+    );
+  });
+
+  it("ignores empty values and trims whitespace", () => {
+    const s = resolveSettings(
+      config({ "planetscale:accessToken": " tok \n", "planetscale:organization": "" }),
+      {
+        PLANETSCALE_ORG: "env-org",
+      },
+    );
+    assert.deepEqual(s.credential, { kind: "accessToken", token: "tok" });
+    assert.equal(s.organization, "env-org");
+  });
+});
