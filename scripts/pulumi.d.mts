@@ -5,5 +5,10 @@ export function cliDirectory(): string;
 export function pulumiEnv(cliDir: string, projectDir?: string): NodeJS.ProcessEnv;
 export function runPulumi(
   args: string[],
-  options?: { projectDir?: string; cliDir?: string | undefined; stdio?: StdioOptions; env?: NodeJS.ProcessEnv },
+  options?: {
+    projectDir?: string;
+    cliDir?: string | undefined;
+    stdio?: StdioOptions;
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<number>;

@@ -23,32 +23,21 @@ import {
   removeServiceTokenAccesses,
 } from "../../provider/internal/api/service-tokens";
 import {
-  closeAllClients,
   OutcomeUnknownError,
-  PlanetScaleClient,
+  type PlanetScaleClient,
   ResponseValidationError,
 } from "../../provider/internal/client/index";
-import { ScriptedServer } from "../support/scripted-server";
+import { type ScriptedServer, startScriptedClient, stopScriptedClients } from "../support/scripted-server";
 
 let server: ScriptedServer;
 let client: PlanetScaleClient;
 before(async () => {
-  server = await ScriptedServer.start();
-  client = new PlanetScaleClient(
-    {
-      apiUrl: server.url,
-      credential: { kind: "serviceToken", id: "api-id", token: "api-token" },
-      timeoutMs: 5_000,
-      maxRetries: 1,
-      requestsPerMinute: 0,
-    },
-    { sleep: async () => {} },
-  );
+  ({ server, client } = await startScriptedClient({
+    credential: { kind: "serviceToken", id: "api-id", token: "api-token" },
+    maxRetries: 1,
+  }));
 });
-after(async () => {
-  await server.close();
-  await closeAllClients();
-});
+after(stopScriptedClients);
 
 /** A branch as the spec documents it (trimmed), plus a field we do not model. */
 function branch(overrides: Record<string, unknown> = {}) {

@@ -1,35 +1,24 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
-  closeAllClients,
   isPermissionDeniedError,
   NotFoundError,
   PermissionDeniedError,
-  PlanetScaleClient,
+  type PlanetScaleClient,
   ServerError,
   UnauthorizedError,
 } from "../../provider/internal/client/index";
-import { ScriptedServer } from "../support/scripted-server";
+import { type ScriptedServer, startScriptedClient, stopScriptedClients } from "../support/scripted-server";
 
 let server: ScriptedServer;
 let client: PlanetScaleClient;
 before(async () => {
-  server = await ScriptedServer.start();
-  client = new PlanetScaleClient(
-    {
-      apiUrl: server.url,
-      credential: { kind: "serviceToken", id: "gone-id", token: "gone-token" },
-      timeoutMs: 5_000,
-      maxRetries: 0,
-      requestsPerMinute: 0,
-    },
-    { sleep: async () => {} },
-  );
+  ({ server, client } = await startScriptedClient({
+    credential: { kind: "serviceToken", id: "gone-id", token: "gone-token" },
+    maxRetries: 0,
+  }));
 });
-after(async () => {
-  await server.close();
-  await closeAllClients();
-});
+after(stopScriptedClients);
 
 const BRANCH = "/organizations/acme/databases/app/branches/pr-7";
 

@@ -4,40 +4,29 @@ import * as errors from "../../provider/internal/client/errors";
 import {
   BadRequestError,
   ConflictError,
-  closeAllClients,
   ForbiddenError,
   isNotFoundError,
   isOutcomeUnknownError,
   isPlanetScaleError,
   NotFoundError,
-  PlanetScaleClient,
+  type PlanetScaleClient,
   PlanetScaleError,
   RateLimitError,
   ServerError,
   UnauthorizedError,
   UnprocessableEntityError,
 } from "../../provider/internal/client/index";
-import { ScriptedServer } from "../support/scripted-server";
+import { type ScriptedServer, startScriptedClient, stopScriptedClients } from "../support/scripted-server";
 
 let server: ScriptedServer;
 let client: PlanetScaleClient;
 before(async () => {
-  server = await ScriptedServer.start();
-  client = new PlanetScaleClient(
-    {
-      apiUrl: server.url,
-      credential: { kind: "accessToken", token: "pscale_oauth_errors" },
-      timeoutMs: 5_000,
-      maxRetries: 0,
-      requestsPerMinute: 0,
-    },
-    { sleep: async () => {} },
-  );
+  ({ server, client } = await startScriptedClient({
+    credential: { kind: "accessToken", token: "pscale_oauth_errors" },
+    maxRetries: 0,
+  }));
 });
-after(async () => {
-  await server.close();
-  await closeAllClients();
-});
+after(stopScriptedClients);
 
 describe("error classes from status codes", () => {
   const cases: Array<[number, typeof PlanetScaleError, string]> = [

@@ -1,34 +1,20 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as z from "zod";
-import {
-  closeAllClients,
-  PlanetScaleClient,
-  ResponseValidationError,
-} from "../../provider/internal/client/index";
-import { ScriptedServer } from "../support/scripted-server";
+import { type PlanetScaleClient, ResponseValidationError } from "../../provider/internal/client/index";
+import { type ScriptedServer, startScriptedClient, stopScriptedClients } from "../support/scripted-server";
 
 const Item = z.looseObject({ id: z.string(), name: z.string() });
 
 let server: ScriptedServer;
 let client: PlanetScaleClient;
 before(async () => {
-  server = await ScriptedServer.start();
-  client = new PlanetScaleClient(
-    {
-      apiUrl: server.url,
-      credential: { kind: "accessToken", token: "tok-pages" },
-      timeoutMs: 5_000,
-      maxRetries: 2,
-      requestsPerMinute: 0,
-    },
-    { sleep: async () => {} },
-  );
+  ({ server, client } = await startScriptedClient({
+    credential: { kind: "accessToken", token: "tok-pages" },
+    maxRetries: 2,
+  }));
 });
-after(async () => {
-  await server.close();
-  await closeAllClients();
-});
+after(stopScriptedClients);
 
 const items = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({ id: `id${from + i}`, name: `b${from + i}`, extra: true }));

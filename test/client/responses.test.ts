@@ -3,37 +3,26 @@ import { after, before, describe, it } from "node:test";
 import * as z from "zod";
 import {
   ConnectionError,
-  closeAllClients,
   ForbiddenError,
   NotFoundError,
-  PlanetScaleClient,
+  type PlanetScaleClient,
   ResponseValidationError,
   ServerError,
   UnprocessableEntityError,
 } from "../../provider/internal/client/index";
-import { ScriptedServer } from "../support/scripted-server";
+import { type ScriptedServer, startScriptedClient, stopScriptedClients } from "../support/scripted-server";
 
 const Thing = z.looseObject({ id: z.string(), count: z.number(), parent: z.string().nullable() });
 
 let server: ScriptedServer;
 let client: PlanetScaleClient;
 before(async () => {
-  server = await ScriptedServer.start();
-  client = new PlanetScaleClient(
-    {
-      apiUrl: server.url,
-      credential: { kind: "accessToken", token: "tok-responses" },
-      timeoutMs: 5_000,
-      maxRetries: 1,
-      requestsPerMinute: 0,
-    },
-    { sleep: async () => {} },
-  );
+  ({ server, client } = await startScriptedClient({
+    credential: { kind: "accessToken", token: "tok-responses" },
+    maxRetries: 1,
+  }));
 });
-after(async () => {
-  await server.close();
-  await closeAllClients();
-});
+after(stopScriptedClients);
 
 describe("successful answers", () => {
   it("returns the validated body", async () => {

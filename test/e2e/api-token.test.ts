@@ -201,7 +201,12 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
       ],
     });
     args = { ...args, name: "doomed" };
-    await assert.rejects(env.stack.up(), /500|server error|outcome/i);
+    await assert.rejects(env.stack.up(), (e: Error) => {
+      assert.match(e.message, /500|server error|outcome/i);
+      assert.doesNotMatch(e.message, /pscale_tkn_/, "the error never shows a token value");
+      return true;
+    });
+    assert.doesNotMatch(env.output(), /pscale_tkn_/);
     env.emulator.setFaults({});
     const after = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
       .data;

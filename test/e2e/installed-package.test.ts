@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type Emulator, emulator } from "../support/fixtures";
 import { cliDir, skipWithoutCli } from "../support/engine";
+import { type Emulator, emulator } from "../support/fixtures";
 
 const repoRoot = join(__dirname, "..", "..");
 
@@ -32,19 +32,37 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
   before(async () => {
     emu = await emulator();
     dir = mkdtempSync(join(tmpdir(), "pps-installed-"));
-    const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], { cwd: repoRoot, encoding: "utf8" }).trim();
-    const sdk = JSON.parse(readFileSync(join(repoRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
+    const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    }).trim();
+    const sdk = JSON.parse(
+      readFileSync(join(repoRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
+    ).version;
     writeFileSync(
       join(dir, "package.json"),
-      JSON.stringify({ name: "user-infra", private: true, dependencies: { "@pulumi/pulumi": sdk, "pulumi-planetscale": `file:./${tarball.split("\n").pop()}` } }),
+      JSON.stringify({
+        name: "user-infra",
+        private: true,
+        dependencies: { "@pulumi/pulumi": sdk, "pulumi-planetscale": `file:./${tarball.split("\n").pop()}` },
+      }),
     );
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: "inherit" });
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
+      stdio: "inherit",
+    });
     writeFileSync(join(dir, "Pulumi.yaml"), "name: user-infra\nruntime: nodejs\nmain: index.js\n");
     writeFileSync(join(dir, "index.js"), PROGRAM);
     mkdirSync(join(dir, "state"));
     const { runPulumi } = await import("../../scripts/pulumi.mjs");
-    const env = { PULUMI_BACKEND_URL: `file://${join(dir, "state")}`, PULUMI_HOME: join(dir, "home"), PULUMI_CONFIG_PASSPHRASE: "installed" };
-    pulumi = async (args) => ({ code: await runPulumi(args, { projectDir: dir, cliDir, env, stdio: ["ignore", "ignore", "inherit"] }) });
+    const env = {
+      PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+      PULUMI_HOME: join(dir, "home"),
+      PULUMI_CONFIG_PASSPHRASE: "installed",
+    };
+    pulumi = async (args) => ({
+      code: await runPulumi(args, { projectDir: dir, cliDir, env, stdio: ["ignore", "ignore", "inherit"] }),
+    });
     for (const args of [
       ["stack", "init", "dev"],
       ["config", "set", "planetscale:apiUrl", emu.apiUrl],
@@ -66,7 +84,12 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
       execFileSync(join(cliDir ?? "", "pulumi"), ["stack", "output", "--json"], {
         cwd: dir,
         encoding: "utf8",
-        env: { ...process.env, PULUMI_BACKEND_URL: `file://${join(dir, "state")}`, PULUMI_HOME: join(dir, "home"), PULUMI_CONFIG_PASSPHRASE: "installed" },
+        env: {
+          ...process.env,
+          PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+          PULUMI_HOME: join(dir, "home"),
+          PULUMI_CONFIG_PASSPHRASE: "installed",
+        },
       }),
     );
     assert.match(outputs.branchId, /^[a-z0-9]{12}$/);
@@ -75,8 +98,12 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
   });
 
   test("state holds a small provider that loads the installed package by name", () => {
-    const checkpoint = JSON.parse(readFileSync(join(dir, "state/.pulumi/stacks/user-infra/dev.json"), "utf8"));
-    const branch = checkpoint.checkpoint.latest.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/planetscale:Branch");
+    const checkpoint = JSON.parse(
+      readFileSync(join(dir, "state/.pulumi/stacks/user-infra/dev.json"), "utf8"),
+    );
+    const branch = checkpoint.checkpoint.latest.resources.find(
+      (r: { type: string }) => r.type === "pulumi-nodejs:dynamic/planetscale:Branch",
+    );
     const provider: string = branch.outputs.__provider;
     assert.match(provider, /require\("pulumi-planetscale\/internal\/provider-runtime"\)/);
     assert.ok(provider.length < 8000);
@@ -88,6 +115,9 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
     const res = await fetch(`${emu.apiUrl}/organizations/acme/databases/app/branches`, {
       headers: { Authorization: `${emu.adminCredential.id}:${emu.adminCredential.token}` },
     });
-    assert.deepEqual(((await res.json()) as { data: { name: string }[] }).data.map((b) => b.name), ["main"]);
+    assert.deepEqual(
+      ((await res.json()) as { data: { name: string }[] }).data.map((b) => b.name),
+      ["main"],
+    );
   });
 });

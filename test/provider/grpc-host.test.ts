@@ -99,3 +99,34 @@ describe("Branch through the dynamic-provider host", () => {
     assert.ok(!host.stderr().includes(emu.adminCredential.token));
   });
 });
+
+describe("ApiToken through the dynamic-provider host", () => {
+  const TOKEN_URN = "urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:ApiToken::t";
+  let tokenProvider: string;
+  before(async () => {
+    const provider = new shellModule.ProviderShell("apiToken");
+    tokenProvider = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+  });
+
+  test("create, update in place and delete; the token value never reaches the host's output", async () => {
+    const checked = await host.check(
+      TOKEN_URN,
+      {},
+      { __provider: tokenProvider, name: "grpc-token", scopes: ["read_only"], databases: ["app"], ttl: "1h" },
+    );
+    assert.deepEqual(checked.failures, []);
+    const created = await host.create(TOKEN_URN, checked.inputs);
+    const secret = String(created.properties["token"]);
+    assert.match(secret, /^pscale_tkn_/);
+    const news = (
+      await host.check(TOKEN_URN, checked.inputs, { ...checked.inputs, scopes: ["schema_changes"] })
+    ).inputs;
+    const diff = await host.diff(TOKEN_URN, created.id, created.properties, news);
+    assert.deepEqual(diff.replaces, []);
+    const updated = await host.update(TOKEN_URN, created.id, created.properties, news);
+    assert.equal(updated.properties["token"], secret, "the plaintext is carried forward");
+    await host.delete(TOKEN_URN, created.id, updated.properties);
+    assert.equal((await host.read(TOKEN_URN, created.id, updated.properties)).id, "");
+    assert.ok(!host.stderr().includes(secret));
+  });
+});

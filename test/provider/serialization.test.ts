@@ -44,4 +44,18 @@ describe("the serialized provider", () => {
     assert.equal(created.outs.ready, true);
     await provider.delete(created.id, created.outs);
   });
+
+  test("loads the way the host loads it and creates and deletes a token", async () => {
+    const provider = requireFromString((await serialize("apiToken")).text).handler();
+    await provider.configure({ config: configFor(emu) });
+    const checked = await provider.check(
+      {},
+      { name: "serialized-token", scopes: ["read_only"], databases: ["app"], ttl: 600 },
+    );
+    assert.deepEqual(checked.failures ?? [], []);
+    const created = await provider.create(checked.inputs);
+    assert.match(created.outs.token, /^pscale_tkn_/);
+    assert.equal(created.outs.authorizationHeader, `${created.id}:${created.outs.token}`);
+    await provider.delete(created.id, created.outs);
+  });
 });

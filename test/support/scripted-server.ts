@@ -12,6 +12,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { closeAllClients, PlanetScaleClient, type Settings } from "../../provider/internal/client/index";
 
 /** A request as the server saw it. */
 export interface RecordedRequest {
@@ -216,4 +217,37 @@ export async function unusedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+const startedServers = new Set<ScriptedServer>();
+
+/**
+ * A scripted server and a client pointed at it, for a test file's `before` hook: no rate limit and
+ * no real sleeping between retries (delays are still computed). Close with
+ * {@link stopScriptedClients} in `after`.
+ */
+export async function startScriptedClient(
+  settings: Partial<Settings> = {},
+): Promise<{ server: ScriptedServer; client: PlanetScaleClient }> {
+  const server = await ScriptedServer.start();
+  startedServers.add(server);
+  const client = new PlanetScaleClient(
+    {
+      apiUrl: server.url,
+      credential: { kind: "accessToken", token: "scripted-token" },
+      timeoutMs: 5_000,
+      maxRetries: 1,
+      requestsPerMinute: 0,
+      ...settings,
+    },
+    { sleep: async () => {} },
+  );
+  return { server, client };
+}
+
+/** Closes the servers {@link startScriptedClient} started and the shared connection pool. */
+export async function stopScriptedClients(): Promise<void> {
+  for (const server of startedServers) await server.close();
+  startedServers.clear();
+  await closeAllClients();
 }

@@ -6,6 +6,7 @@ import { checkFailures } from "../check-failures";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, OutcomeUnknownError } from "../client/errors";
 import { parseDuration } from "../duration";
+import { fillOrganization } from "../organization";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown, UNKNOWN } from "../unknown";
 import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
@@ -62,22 +63,8 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   const failures = crossCheck(result.data, unknown, Date.now());
   if (failures.length > 0) return { inputs: news, failures };
 
-  if (inputs["organization"] === undefined) {
-    const organization = ctx.defaultOrganization();
-    if (organization === undefined) {
-      return {
-        inputs: news,
-        failures: [
-          {
-            property: "organization",
-            reason:
-              "no organization: pass `organization`, or set a default with `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
-          },
-        ],
-      };
-    }
-    inputs["organization"] = organization;
-  }
+  const missingOrganization = fillOrganization(ctx, inputs);
+  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   if (inputs["name"] === undefined) {
     const prefix = inputs["namePrefix"];
     if (isUnknown(prefix)) inputs["name"] = UNKNOWN;

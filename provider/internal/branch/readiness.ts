@@ -18,6 +18,7 @@ export interface WaitOptions<T> {
   deadline: number;
   ctx: Pick<ProviderContext, "log">;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
 }
 
 export class WaitTimeoutError extends Error {
@@ -35,13 +36,14 @@ export class WaitTimeoutError extends Error {
  */
 export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = Date.now();
+  const clock = options.now ?? Date.now;
+  const started = clock();
   let delay = POLL_START_MS;
   let nextProgress = started + PROGRESS_EVERY_MS;
   for (;;) {
     const value = await options.poll();
     if (options.isDone(value)) return value;
-    const now = Date.now();
+    const now = clock();
     if (now >= options.deadline) {
       throw new WaitTimeoutError(
         `${options.subject} is still ${options.describe(value)} after ${formatDuration(now - started)}`,

@@ -10,6 +10,7 @@ import {
   PlanetScaleError,
 } from "../client/errors";
 import { formatDuration } from "../duration";
+import { fillOrganization } from "../organization";
 import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
@@ -70,22 +71,8 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   const result = BranchInputs.safeParse(known);
   if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
 
-  if (inputs["organization"] === undefined) {
-    const organization = ctx.defaultOrganization();
-    if (organization === undefined) {
-      return {
-        inputs: news,
-        failures: [
-          {
-            property: "organization",
-            reason:
-              "no organization: pass `organization`, or set a default with `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
-          },
-        ],
-      };
-    }
-    inputs["organization"] = organization;
-  }
+  const missingOrganization = fillOrganization(ctx, inputs);
+  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   if (inputs["name"] === undefined) {
     const prefix = typeof inputs["namePrefix"] === "string" ? inputs["namePrefix"] : "branch";
     inputs["name"] = autoName(prefix, olds);
