@@ -14,9 +14,16 @@ type JsonObject = { [k: string]: Json };
 
 const repoRoot = resolve(__dirname, "..", "..");
 
-/** Where the spec is read from: `$PLANETSCALE_OPENAPI_SPEC`, else `../shared/planetscale/openapi.json`. */
+const fullSpec = resolve(repoRoot, "..", "shared", "planetscale", "openapi.json");
+/** The operations we emulate, trimmed from the full spec by scripts/trim-openapi.mjs. */
+const vendoredSubset = resolve(repoRoot, "test", "fixtures", "planetscale-openapi.subset.json");
+
+/**
+ * Where the spec is read from: `$PLANETSCALE_OPENAPI_SPEC`, else the full spec beside the
+ * repository (`../shared/planetscale/openapi.json`), else the subset kept in the repository.
+ */
 export const specPath: string =
-  process.env["PLANETSCALE_OPENAPI_SPEC"] ?? resolve(repoRoot, "..", "shared", "planetscale", "openapi.json");
+  process.env["PLANETSCALE_OPENAPI_SPEC"] ?? (existsSync(fullSpec) ? fullSpec : vendoredSubset);
 
 /** Whether the spec file exists (contract tests skip loudly without it, outside CI). */
 export const specAvailable: boolean = existsSync(specPath);

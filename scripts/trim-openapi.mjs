@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Writes test/fixtures/planetscale-openapi.subset.json: the operations the emulator serves, and the
+// components they reference, from PlanetScale's OpenAPI spec (Apache-2.0, as published by
+// PlanetScale). The contract test uses it when the full spec (../shared/planetscale/openapi.json)
+// is not beside the repository. Usage: node scripts/trim-openapi.mjs [path/to/openapi.json]
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const source = process.argv[2] ?? join(root, "..", "shared", "planetscale", "openapi.json");
+const spec = JSON.parse(readFileSync(source, "utf8"));
+
+const kept = (path) =>
+  path === "/organizations" ||
+  path === "/organizations/{organization}" ||
+  /^\/organizations\/\{organization\}\/databases(\/\{database\})?$/.test(path) ||
+  /^\/organizations\/\{organization\}\/databases\/\{database\}\/branches(\/\{branch\}(\/(promote|demote|safe-migrations))?)?$/.test(
+    path,
+  ) ||
+  /^\/organizations\/\{organization\}\/service-tokens(\/\{id\})?$/.test(path);
+
+const paths = Object.fromEntries(Object.entries(spec.paths).filter(([p]) => kept(p)));
+
+// Keep every component reachable through $ref from the kept operations.
+const components = {};
+const pending = [paths];
+while (pending.length > 0) {
+  const node = pending.pop();
+  if (Array.isArray(node)) pending.push(...node);
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$ref" && typeof value === "string" && value.startsWith("#/components/")) {
+        const [, , kind, name] = value.split("/");
+        components[kind] ??= {};
+        if (!components[kind][name]) {
+          components[kind][name] = spec.components[kind][name];
+          pending.push(components[kind][name]);
+        }
+      } else pending.push(value);
+    }
+  }
+}
+
+const subset = {
+  openapi: spec.openapi,
+  info: {
+    ...spec.info,
+    "x-subset-of": "PlanetScale's OpenAPI spec, trimmed by scripts/trim-openapi.mjs",
+    license: { name: "Apache-2.0" },
+  },
+  servers: spec.servers,
+  paths,
+  components,
+};
+mkdirSync(join(root, "test", "fixtures"), { recursive: true });
+const out = join(root, "test", "fixtures", "planetscale-openapi.subset.json");
+writeFileSync(out, `${JSON.stringify(subset, null, 1)}\n`);
+console.log(`${out}: ${Object.keys(paths).length} paths, ${JSON.stringify(subset).length} bytes`);
