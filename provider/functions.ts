@@ -26,16 +26,27 @@ export interface GetBranchArgs {
 
 /** A branch as {@link getBranches} and {@link getBranch} return it. */
 export interface BranchInfo {
+  /** Public id; stable across renames. */
   branchId: string;
+  /** Current name. */
   name: string;
+  /** Parent branch name (null for the first branch). */
   parentBranch: string | null;
+  /** Whether it is a production branch. */
   production: boolean;
+  /** Whether it accepts connections and schema changes. */
   ready: boolean;
+  /** `pending`, `ready`, `sleeping`, … as PlanetScale reports it. */
   state: string | null;
+  /** Region slug, e.g. `us-east`. */
   region: string | null;
+  /** The branch's page in the PlanetScale app. */
   htmlUrl: string | null;
+  /** Whether deletion protection is on. */
   deletionProtected: boolean;
+  /** Creation time (ISO 8601). */
   createdAt: string | null;
+  /** Last update time (ISO 8601). */
   updatedAt: string | null;
 }
 

@@ -28,6 +28,7 @@ export {
   PermissionDeniedError,
   PlanetScaleError,
   RateLimitError,
+  RedirectError,
   ResponseValidationError,
   ServerError,
   TimeoutError,
