@@ -355,29 +355,55 @@ describe("create", () => {
     assert.ok(logs.some((l) => /doomed.*was deleted again because granting its accesses failed/.test(l)));
   });
 
-  test("a token create with an unknown outcome is found and deleted", async () => {
+  test("a token create with an unknown outcome is found, deleted, and created again", async () => {
     // The emulator creates the token, then answers 500: the secret is lost.
     emu.setFaults({
       rules: [{ method: "POST", path: "/organizations/acme/service-tokens", action: "fail-after-acting" }],
     });
     const checked = await token.check(ctx, {}, { name: "lost", scopes: ["read_only"], ttl: 60 });
-    const error = await rejection(token.create(ctx, checked.inputs as Props));
-    assert.match(error.message, /secret was lost, so it was deleted/);
-    assert.equal(emu.snapshot().serviceTokens.filter((t) => t.name === "lost").length, 0);
-    const posts = emu.requests().filter((r) => r.method === "POST");
-    assert.equal(posts.length, 1, "never retried blindly");
+    const created = await token.create(ctx, checked.inputs as Props);
+    const outs = created.outs as Props;
+    const lost = emu.snapshot().serviceTokens.filter((t) => t.name === "lost");
+    assert.deepEqual(
+      lost.map((t) => t.id),
+      [created.id],
+      "only the second token remains",
+    );
+    assert.match(String(outs["token"]), /^pscale_tkn_/);
+    assert.ok(logs.some((l) => /lost.*outcome is unknown/.test(l)));
+    const posts = emu.requests().filter((r) => r.method === "POST" && r.path.endsWith("/service-tokens"));
+    assert.equal(posts.length, 2, "retried once, only after the cleanup");
   });
 
-  test("an unknown outcome where nothing was created says so", async () => {
+  test("when every attempt's outcome is unknown, it gives up with nothing left behind", async () => {
+    emu.setFaults({
+      rules: [
+        {
+          method: "POST",
+          path: "/organizations/acme/service-tokens",
+          action: "fail-after-acting",
+          times: 10,
+        },
+      ],
+    });
+    const checked = await token.check(ctx, {}, { name: "cursed", scopes: ["read_only"], ttl: 60 });
+    const error = await rejection(token.create(ctx, checked.inputs as Props));
+    assert.match(error.message, /secret was lost, so it was deleted/);
+    assert.equal(emu.snapshot().serviceTokens.filter((t) => t.name === "cursed").length, 0);
+    const posts = emu.requests().filter((r) => r.method === "POST" && r.path.endsWith("/service-tokens"));
+    assert.equal(posts.length, 3);
+  });
+
+  test("an unknown outcome where nothing was created retries and leaves a same-named token alone", async () => {
     const keep = await createToken({ name: "same-name", scopes: ["read_only"], ttl: 60 });
     emu.setFaults({
       rules: [{ method: "POST", path: "/organizations/acme/service-tokens", action: "status", status: 500 }],
     });
     const checked = await token.check(ctx, {}, { name: "same-name", scopes: ["read_only"], ttl: 60 });
-    const error = await rejection(token.create(ctx, checked.inputs as Props));
-    assert.match(error.message, /nothing was created/);
-    // The existing token with the same name is left alone.
-    assert.ok(snapshotToken(keep.id));
+    const created = await token.create(ctx, checked.inputs as Props);
+    assert.notEqual(created.id, keep.id);
+    assert.ok(snapshotToken(keep.id), "the existing token with the same name is left alone");
+    assert.ok(snapshotToken(created.id));
   });
 });
 

@@ -175,15 +175,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const desired = desiredGrants(organization, inputs);
 
   const baseline = await tokenIdsNamed(client, organization, inputs.name).catch(() => undefined);
-  let created: ServiceToken;
-  try {
-    created = await serviceTokens.createServiceToken(client, organization, { name: inputs.name, ttl });
-  } catch (error) {
-    if (error instanceof OutcomeUnknownError) {
-      throw await cleanUpUnknownCreate(ctx, client, inputs, error, baseline, startedAt);
-    }
-    throw error;
-  }
+  const created = await createOnce(ctx, client, inputs, ttl, baseline, startedAt);
   if (typeof created.token !== "string" || created.token === "") {
     await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");
     throw new Error(
@@ -203,6 +195,33 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     throw error;
   }
   return { id: created.id, outs: toOutputs(created, inputs, grants, secret) };
+}
+
+/** How many times a create whose outcome was unknown is tried, when cleaning up proved it safe. */
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * POSTs the token. When the outcome is unknown the token may exist with its secret lost: it is
+ * found and deleted, and only once nothing is left is the POST tried again.
+ */
+async function createOnce(
+  ctx: ProviderContext,
+  client: PlanetScaleClient,
+  inputs: ResolvedApiTokenInputs,
+  ttl: number | undefined,
+  baseline: Set<string> | undefined,
+  startedAt: number,
+): Promise<ServiceToken> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await serviceTokens.createServiceToken(client, inputs.organization, { name: inputs.name, ttl });
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error;
+      const cleanup = await cleanUpUnknownCreate(ctx, client, inputs, error, baseline, startedAt);
+      if (!cleanup.safeToRetry || attempt >= CREATE_ATTEMPTS) throw cleanup.error;
+      ctx.log(`creating ${describe(inputs)} again (attempt ${attempt + 1} of ${CREATE_ATTEMPTS})`);
+    }
+  }
 }
 
 /** Ids of the tokens with this name, before creating one (to tell ours apart after an unknown outcome). */
@@ -286,15 +305,20 @@ async function cleanUpUnknownCreate(
   original: OutcomeUnknownError,
   baseline: Set<string> | undefined,
   startedAt: number,
-): Promise<Error> {
+): Promise<{ error: Error; safeToRetry: boolean }> {
   const what = describe(inputs);
   ctx.log(
     `creating ${what}: the outcome is unknown (${original.message}); looking for the token to delete it`,
   );
-  const fail = (text: string) =>
-    new Error(`creating ${what} failed and PlanetScale's answer was lost (${original.message}). ${text}`, {
-      cause: original,
-    });
+  const fail = (text: string, safeToRetry = false) => ({
+    error: new Error(
+      `creating ${what} failed and PlanetScale's answer was lost (${original.message}). ${text}`,
+      {
+        cause: original,
+      },
+    ),
+    safeToRetry,
+  });
   let candidates: ServiceToken[];
   try {
     candidates = [];
@@ -310,7 +334,8 @@ async function cleanUpUnknownCreate(
     );
   }
   const [only, ...others] = candidates;
-  if (only === undefined) return fail("No such token exists: nothing was created. Run `pulumi up` again.");
+  if (only === undefined)
+    return fail("No such token exists: nothing was created. Run `pulumi up` again.", true);
   if (others.length > 0) {
     return fail(
       `Several new tokens are named '${inputs.name}' (ids ${candidates.map((t) => t.id).join(", ")}), so none was deleted: ` +
@@ -329,6 +354,7 @@ async function cleanUpUnknownCreate(
   }
   return fail(
     `The token had been created (id ${only.id}) but its secret was lost, so it was deleted. Run \`pulumi up\` again.`,
+    true,
   );
 }
 
