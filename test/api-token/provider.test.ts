@@ -331,14 +331,53 @@ describe("create", () => {
     assert.equal(forever.outs["expiresAt"], null);
   });
 
-  test("a failing grant leaves no token behind", async () => {
+  test("a transient failure of a grant is retried and the token is complete", async () => {
     emu.setFaults({
       rules: [
         {
           method: "POST",
           path: "/organizations/acme/service-tokens/*/access",
           action: "status",
-          status: 500,
+          status: 502,
+        },
+      ],
+    });
+    // This file's context never retries; here the default retry policy applies.
+    const retrying = contextFor({
+      get: (k) =>
+        ({
+          "planetscale:serviceTokenId": emu.adminCredential.id,
+          "planetscale:serviceToken": emu.adminCredential.token,
+          "planetscale:apiUrl": emu.apiUrl,
+          "planetscale:organization": "acme",
+          "planetscale:requestsPerMinute": "0",
+        })[k],
+    });
+    const checked = await token.check(
+      retrying,
+      {},
+      { name: "bumpy", scopes: ["read_only"], databases: ["app"], ttl: 60 },
+    );
+    const created = await token.create(retrying, checked.inputs as Props);
+    const outs = created.outs as Props;
+    secrets.add(String(outs["token"]));
+    const grants = outs["grants"] as Array<{ resource: string; name: string }>;
+    assert.deepEqual(
+      grants.map((g) => `${g.resource}:${g.name}`),
+      ["database:app", "organization:acme"],
+    );
+    assert.ok(emu.requests().some((r) => r.status === 502));
+  });
+
+  test("a failing grant leaves no token behind", async () => {
+    // PlanetScale refuses the grant (e.g. the credential may not grant that access): not retried.
+    emu.setFaults({
+      rules: [
+        {
+          method: "POST",
+          path: "/organizations/acme/service-tokens/*/access",
+          action: "status",
+          status: 422,
         },
       ],
     });

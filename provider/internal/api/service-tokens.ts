@@ -92,6 +92,8 @@ export async function addServiceTokenAccesses(
     path: `${serviceTokenPath(organization, id)}/access`,
     body: accessBody(body),
     schema: AccessList.optional(),
+    // Granting accesses a token already holds changes nothing, so a failed grant can be retried.
+    idempotent: true,
   });
   return result?.data ?? [];
 }
