@@ -6,6 +6,7 @@ import { checkFailures } from "../check-failures";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, OutcomeUnknownError } from "../client/errors";
 import { parseDuration } from "../duration";
+import { resolvedInputs, userInputs } from "../inputs";
 import { fillOrganization } from "../organization";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown, UNKNOWN } from "../unknown";
@@ -27,19 +28,8 @@ type Props = Record<string, unknown>;
 /** Name prefix of generated token names when neither `name` nor `namePrefix` is given. */
 const DEFAULT_NAME_PREFIX = "token";
 
-/** Strips what Pulumi adds (`__provider`) before validation. */
-function userInputs(props: Props): Props {
-  const { __provider: _, ...rest } = props;
-  return rest;
-}
-
-/** Inputs after check, typed. Throws if check was bypassed with bad values (the engine never does). */
 function resolved(props: Props): ResolvedApiTokenInputs {
-  const parsed = ApiTokenInputs.parse(userInputs(props));
-  if (parsed.organization === undefined || parsed.name === undefined) {
-    throw new Error("internal error: ApiToken inputs reached the provider without organization or name");
-  }
-  return parsed as ResolvedApiTokenInputs;
+  return resolvedInputs(ApiTokenInputs, props, "ApiToken");
 }
 
 function describe(inputs: { organization: string; name: string }, id?: string): string {

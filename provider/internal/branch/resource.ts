@@ -10,6 +10,7 @@ import {
   PlanetScaleError,
 } from "../client/errors";
 import { formatDuration } from "../duration";
+import { resolvedInputs, userInputs } from "../inputs";
 import { fillOrganization } from "../organization";
 import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
@@ -44,19 +45,8 @@ const UPDATE_KEYS = [
   "namePrefix",
 ] as const;
 
-/** Strips what Pulumi adds (`__provider`) before validation. */
-function userInputs(props: Props): Props {
-  const { __provider: _, ...rest } = props;
-  return rest;
-}
-
-/** Inputs after check, typed. Throws if check was bypassed with bad values (it never is by the engine). */
 function resolved(props: Props): ResolvedBranchInputs {
-  const parsed = BranchInputs.parse(userInputs(props));
-  if (parsed.organization === undefined || parsed.name === undefined) {
-    throw new Error("internal error: Branch inputs reached the provider without organization or name");
-  }
-  return parsed as ResolvedBranchInputs;
+  return resolvedInputs(BranchInputs, props, "Branch");
 }
 
 function where(inputs: { organization: string; database: string }): string {
