@@ -153,6 +153,25 @@ describe("Branch at preview time", { skip: skipWithoutCli }, () => {
     await env.stack.destroy();
   });
 
+  test("without credentials, up fails with the command to run, no API call and nothing in state", async () => {
+    program = async () => ({ name: new ps.Branch("nocreds", { database: "app", name: "no-creds" }).name });
+    await env.stack.removeAllConfig(["planetscale:serviceTokenId", "planetscale:serviceToken"]);
+    env.emulator.clearRequests();
+    try {
+      await assert.rejects(env.stack.up(), (e: Error) => {
+        assert.match(e.message, /pulumi config set --secret planetscale:serviceToken/);
+        return true;
+      });
+      assert.deepEqual(env.emulator.requests(), []);
+      assert.deepEqual(await env.resourcesOfType("pulumi-nodejs:dynamic/planetscale:Branch"), []);
+    } finally {
+      await env.stack.setAllConfig({
+        "planetscale:serviceTokenId": { value: env.emulator.adminCredential.id },
+        "planetscale:serviceToken": { value: env.emulator.adminCredential.token, secret: true },
+      });
+    }
+  });
+
   const invalid: Array<[string, planetscale.BranchArgs, RegExp]> = [
     ["an invalid name", { database: "app", name: "PR_12" }, /name.*not a valid PlanetScale branch name/],
     [
