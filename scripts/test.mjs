@@ -3,6 +3,7 @@
 // then runs every tier with Node's test runner in one run (one summary at the end).
 //   test/**/*.test.ts        provider methods, client, emulator, serialization, gRPC host
 //   test/e2e/**/*.test.ts    the real Pulumi CLI against the emulator
+//   (test/acceptance runs against real PlanetScale only with `npm run test:acceptance`)
 // Without the CLI and outside CI the e2e tier is skipped loudly; with CI=true it must run.
 // Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=rename`).
 import { spawnSync } from "node:child_process";
@@ -22,8 +23,10 @@ function findTests(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findTests(p));
-    else if (name.endsWith(".test.ts")) out.push(relative(root, p));
+    // test/acceptance runs only on request (npm run test:acceptance), against real PlanetScale.
+    if (statSync(p).isDirectory()) {
+      if (relative(root, p) !== join("test", "acceptance")) out.push(...findTests(p));
+    } else if (name.endsWith(".test.ts")) out.push(relative(root, p));
   }
   return out.sort();
 }
