@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { expandPermissions } from "./internal/api-token/permissions";
 import { ProviderShell } from "./internal/provider-shell";
 
 /**
@@ -144,6 +145,7 @@ export class ApiToken extends pulumi.dynamic.Resource {
       "ApiToken",
     );
     warnIfNeverExpires(this, args);
+    warnIfDatabaseAccessIsOrganizationWide(this, args);
   }
 }
 
@@ -178,6 +180,23 @@ function warnIfNeverExpires(resource: ApiToken, args: ApiTokenArgs): void {
         resource,
       );
     }
+  });
+}
+
+/**
+ * Without `databases`, database accesses are granted at organization level: they then reach every
+ * database, including future ones. That is rarely what a narrowly scoped token wants: say so.
+ */
+function warnIfDatabaseAccessIsOrganizationWide(resource: ApiToken, args: ApiTokenArgs): void {
+  pulumi.all([args.scopes, args.permissions, args.databases]).apply(([scopes, permissions, databases]) => {
+    if (databases !== undefined) return;
+    const { database } = expandPermissions(scopes ?? [], permissions ?? []);
+    if (database.length === 0) return;
+    pulumi.log.warn(
+      `no \`databases\` are listed, so the database accesses (${database.join(", ")}) are granted at organization ` +
+        "level, on every database including future ones: list the databases in `databases` to restrict them",
+      resource,
+    );
   });
 }
 

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 
-test("registers planetscale:ApiToken and warns only about tokens that never expire", async () => {
+test("registers planetscale:ApiToken and warns about tokens that never expire or reach every database", async () => {
   const registered: pulumi.runtime.MockResourceArgs[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -25,22 +25,32 @@ test("registers planetscale:ApiToken and warns only about tokens that never expi
   };
   try {
     const forever = new ApiToken("forever", { scopes: ["read_only"] });
-    const expiring = new ApiToken("expiring", { scopes: ["read_only"], ttl: "30d", rotateBefore: "7d" });
+    const expiring = new ApiToken("expiring", {
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: "30d",
+      rotateBefore: "7d",
+    });
+    const orgOnly = new ApiToken("org-only", { permissions: ["read_organization"], ttl: "1d" });
     await new Promise<void>((resolve) =>
-      pulumi.all([forever.tokenId, expiring.tokenId]).apply(() => resolve()),
+      pulumi.all([forever.tokenId, expiring.tokenId, orgOnly.tokenId]).apply(() => resolve()),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
   } finally {
     pulumi.log.warn = original;
   }
-  assert.deepEqual(
-    registered.map((r) => [r.type, r.name]),
-    [
-      ["pulumi-nodejs:dynamic/planetscale:ApiToken", "forever"],
-      ["pulumi-nodejs:dynamic/planetscale:ApiToken", "expiring"],
-    ],
+  assert.deepEqual(registered.map((r) => `${r.type} ${r.name}`).sort(), [
+    "pulumi-nodejs:dynamic/planetscale:ApiToken expiring",
+    "pulumi-nodejs:dynamic/planetscale:ApiToken forever",
+    "pulumi-nodejs:dynamic/planetscale:ApiToken org-only",
+  ]);
+  assert.equal(registered.find((r) => r.name === "forever")?.inputs["namePrefix"], "forever");
+  // Both warnings are about "forever"; "expiring" is restricted and expires; "org-only" has no database access.
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.ok(warnings.some((w) => /never expires: set `ttl`/.test(w)));
+  assert.ok(
+    warnings.some((w) =>
+      /database accesses \(read_backups, .*read_branch.*\) are granted at organization level/.test(w),
+    ),
   );
-  assert.equal(registered[0]?.inputs["namePrefix"], "forever");
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0] ?? "", /never expires: set `ttl`/);
 });
