@@ -87,6 +87,12 @@ describe("check", () => {
     assert.equal((result.inputs as Record<string, unknown>)["name"], UNKNOWN);
   });
 
+  test("leaves the generated name unknown while namePrefix is unknown", async () => {
+    const result = await branch.check(ctx, {}, { database: "app", namePrefix: UNKNOWN });
+    assert.deepEqual(result.failures ?? [], []);
+    assert.equal((result.inputs as Record<string, unknown>)["name"], UNKNOWN);
+  });
+
   test("fills the organization from config, and says how to set it when missing", async () => {
     const ok = await branch.check(ctx, {}, { database: "app", name: "x1" });
     assert.equal((ok.inputs as Record<string, unknown>)["organization"], "acme");

@@ -1,15 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
-import { autoName } from "../branch/naming";
 import { checkFailures } from "../check-failures";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, OutcomeUnknownError } from "../client/errors";
 import { parseDuration } from "../duration";
 import { resolvedInputs, userInputs } from "../inputs";
+import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
-import { containsUnknown, isUnknown, UNKNOWN } from "../unknown";
+import { containsUnknown, isUnknown } from "../unknown";
 import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
 import { ApiTokenInputs, crossCheck, parseTimestamp, ttlSeconds } from "./inputs";
 import {
@@ -55,11 +55,7 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
-  if (inputs["name"] === undefined) {
-    const prefix = inputs["namePrefix"];
-    if (isUnknown(prefix)) inputs["name"] = UNKNOWN;
-    else inputs["name"] = autoName(typeof prefix === "string" ? prefix : DEFAULT_NAME_PREFIX, olds);
-  }
+  fillName(inputs, olds, DEFAULT_NAME_PREFIX);
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 

@@ -11,12 +11,12 @@ import {
 } from "../client/errors";
 import { formatDuration } from "../duration";
 import { resolvedInputs, userInputs } from "../inputs";
+import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
-import { autoName } from "./naming";
 import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";
 import { WaitTimeoutError, waitFor } from "./readiness";
 
@@ -63,10 +63,7 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
-  if (inputs["name"] === undefined) {
-    const prefix = typeof inputs["namePrefix"] === "string" ? inputs["namePrefix"] : "branch";
-    inputs["name"] = autoName(prefix, olds);
-  }
+  fillName(inputs, olds, "branch");
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 

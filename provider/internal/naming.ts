@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { BRANCH_NAME_MAX, suggestName } from "./inputs";
+import { BRANCH_NAME_MAX, suggestName } from "./branch/inputs";
+import { isUnknown, UNKNOWN } from "./unknown";
 
 const SUFFIX_LENGTH = 7;
 
@@ -27,4 +28,20 @@ function randomSuffix(): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = randomBytes(SUFFIX_LENGTH);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}
+
+/**
+ * For `check`: when the program left `name` out, generates it from `namePrefix` (or
+ * `defaultPrefix`). While the prefix is unknown (preview), the name is unknown too.
+ */
+export function fillName(
+  inputs: Record<string, unknown>,
+  olds: Record<string, unknown>,
+  defaultPrefix: string,
+): void {
+  if (inputs["name"] !== undefined) return;
+  const prefix = inputs["namePrefix"];
+  inputs["name"] = isUnknown(prefix)
+    ? UNKNOWN
+    : autoName(typeof prefix === "string" ? prefix : defaultPrefix, olds);
 }
