@@ -132,6 +132,19 @@ export function paginate(
   };
 }
 
+/** The list envelope of an unpaginated list (the token `/access` and `/grants` endpoints). */
+export function singlePage(data: unknown[]): Record<string, unknown> {
+  return {
+    type: "list",
+    current_page: 1,
+    next_page: null,
+    next_page_url: null,
+    prev_page: null,
+    prev_page_url: null,
+    data,
+  };
+}
+
 /** The organization in the path, if the credential belongs to it; otherwise 404. */
 export function requireOrganization(ctx: RequestContext): OrganizationRecord {
   const name = ctx.params["organization"] ?? "";

@@ -7,6 +7,7 @@ import {
   type Route,
   requireAccess,
   requireOrganization,
+  singlePage,
 } from "../context";
 import { ApiError, notFound, unprocessable } from "../errors";
 import { derivedId, hashSecret, publicId, tokenSecret } from "../ids";
@@ -91,15 +92,7 @@ function deleteToken(ctx: RequestContext) {
 }
 
 function accessList(ctx: RequestContext, t: TokenRecord, items: AccessRecord[]) {
-  return {
-    type: "list",
-    current_page: 1,
-    next_page: null,
-    next_page_url: null,
-    prev_page: null,
-    prev_page_url: null,
-    data: items.map((a) => renderAccessItem(a, t, ctx.store, ctx.base)),
-  };
+  return singlePage(items.map((a) => renderAccessItem(a, t, ctx.store, ctx.base)));
 }
 
 /** `GET …/service-tokens/{id}/access`. */
@@ -190,15 +183,7 @@ function listGrants(ctx: RequestContext) {
   const t = requireToken(ctx, "list_service_token_grants");
   return {
     status: 200,
-    body: {
-      type: "list",
-      current_page: 1,
-      next_page: null,
-      next_page_url: null,
-      prev_page: null,
-      prev_page_url: null,
-      data: renderGrants(t, ctx.store, (resourceId) => derivedId(t.id, resourceId)),
-    },
+    body: singlePage(renderGrants(t, ctx.store, (resourceId) => derivedId(t.id, resourceId))),
   };
 }
 
