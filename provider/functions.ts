@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as branches from "./internal/api/branches";
 import type { Branch as ApiBranch } from "./internal/api/schemas";
+import { isReady } from "./internal/branch/outputs";
 import { getClient } from "./internal/client/client";
 import { type ConfigSource, resolveSettings } from "./internal/client/settings";
 
@@ -92,7 +93,7 @@ function toInfo(branch: ApiBranch): BranchInfo {
     name: branch.name,
     parentBranch: branch.parent_branch ?? null,
     production: branch.production ?? false,
-    ready: branch.state === "ready" || (branch.state == null && branch.ready === true),
+    ready: isReady(branch),
     state: branch.state ?? null,
     region: branch.region?.slug ?? null,
     htmlUrl: branch.html_url ?? null,

@@ -11,16 +11,18 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const link = join(root, "node_modules", "pulumi-planetscale");
-if (existsSync(join(root, "node_modules")) && !isLink(link)) symlinkSync("..", link, "dir");
+if (existsSync(join(root, "node_modules")) && !present(link)) symlinkSync("..", link, "dir");
 
 if (existsSync(join(root, "node_modules", "typescript"))) {
   const r = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
   process.exit(r.status ?? 1);
 }
 
-function isLink(p) {
+/** Whether anything is at `p`, a dangling link included (existsSync follows links). */
+function present(p) {
   try {
-    return lstatSync(p).isSymbolicLink() || lstatSync(p).isDirectory();
+    lstatSync(p);
+    return true;
   } catch {
     return false;
   }

@@ -2,10 +2,11 @@
 # Provides the Pulumi CLI (`pulumi`) at the version of the pinned @pulumi/pulumi, and prints the
 # directory that holds it (last line of stdout). Order of preference:
 #   1. a `pulumi` on PATH whose version matches exactly (major.minor.patch);
-#   2. a cached build under ${PULUMI_PLANETSCALE_CACHE:-~/.cache/pulumi-planetscale}/cli/v<version>;
+#   2. a cached build under ${PULUMI_PLANETSCALE_CACHE:-~/.cache/pulumi-planetscale}/cli/v<version>/bin;
 #   3. a fresh build from the Go module proxy (several minutes on 2 cores), then cached.
 # The engine also needs `pulumi-resource-pulumi-nodejs` (shipped in node_modules/@pulumi/pulumi)
-# and a Node language host; both are put next to `pulumi` in the returned directory.
+# to run dynamic providers; it is put next to a built `pulumi`. Programs get their language runtime
+# from scripts/lib/program-host.cjs (the Go language host is not served by the module proxy).
 # Progress goes to stderr so callers can capture the directory from stdout.
 set -euo pipefail
 
@@ -21,8 +22,8 @@ version=$(node -p "require('$sdk_pkg').version")
 cache=${PULUMI_PLANETSCALE_CACHE:-$HOME/.cache/pulumi-planetscale}
 dir="$cache/cli/v$version/bin"
 
-# The dynamic-provider plugin and our language host are thin scripts, refreshed every run so a
-# changed node_modules is always the one used.
+# The dynamic-provider plugin is a thin script, copied again every run so a changed node_modules
+# is always the one used.
 install_companions() {
   local target=$1
   install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$target/"

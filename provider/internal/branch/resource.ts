@@ -3,6 +3,7 @@ import * as branches from "../api/branches";
 import * as organizations from "../api/organizations";
 import type { Branch as ApiBranch } from "../api/schemas";
 import { checkFailures } from "../check-failures";
+import type { PlanetScaleClient } from "../client/client";
 import {
   NotFoundError,
   OutcomeUnknownError,
@@ -180,7 +181,7 @@ async function createOnce(
 }
 
 async function findBranch(
-  client: ReturnType<ProviderContext["client"]>,
+  client: PlanetScaleClient,
   inputs: ResolvedBranchInputs,
   nameOrId: string,
 ): Promise<ApiBranch | undefined> {
@@ -367,7 +368,7 @@ async function remove(ctx: ProviderContext, id: string, props: Props): Promise<v
  * branches; otherwise Pulumi must keep it and say why.
  */
 async function confirmBranchGone(
-  client: ReturnType<ProviderContext["client"]>,
+  client: PlanetScaleClient,
   organization: string,
   database: string,
   notFound: NotFoundError,
