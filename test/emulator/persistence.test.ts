@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { branchesPath, call, makeToken, start } from "./helpers";
+import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
 
 describe("state persistence", () => {
   const dir = mkdtempSync(join(tmpdir(), "ps-emu-state-"));
@@ -14,6 +14,9 @@ describe("state persistence", () => {
   it("survives a restart: branches, renames, tokens (which still authenticate) and the request log", async () => {
     const first = await start({ stateFile: file });
     const created = await call(first, "POST", branchesPath(), { body: { name: "keep-me" } });
+    // Readiness is asserted after the restart, so wait for the condition here rather than
+    // assume the emulator's ready delay has passed by then.
+    await waitReady(first, "keep-me");
     const cred = await makeToken(first, [{ access: ["read_branch"], database: "app" }]);
     await call(first, "PATCH", `${branchesPath()}/keep-me`, { body: { new_name: "kept" } });
     // Written before the answer: readable while the emulator still runs.
