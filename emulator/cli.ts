@@ -28,6 +28,8 @@ Flags:
   --drop-rate P            drop the connection without answering with probability P
   --admin-token-id ID      fixed admin credential id (requires --admin-token)
   --admin-token TOKEN      fixed admin credential secret (requires --admin-token-id)
+  --strict                 refuse unknown request-body fields with 400 (default: ignore them,
+                           as PlanetScale does, and list them in the request log)
   --quiet                  do not log each request to stderr
   --help                   show this help
 
@@ -112,6 +114,7 @@ export function parseCli(argv: string[]): EmulatorOptions | "help" {
   }
   if (id !== undefined && token !== undefined) o.adminToken = { id, token };
   if (v.quiet) o.quiet = true;
+  if (v.strict) o.strict = true;
   return o;
 }
 
@@ -129,6 +132,7 @@ const OPTIONS = {
   "admin-token-id": { type: "string" },
   "admin-token": { type: "string" },
   quiet: { type: "boolean" },
+  strict: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
 

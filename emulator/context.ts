@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import { type Credential, holdsAny } from "./auth";
+import type { BodySource } from "./body";
 import { ApiError, badRequest, notFound } from "./errors";
 import type { AccessName } from "./permissions";
 import type { UrlBase } from "./serialize";
@@ -12,13 +12,11 @@ export interface HandlerResult {
 }
 
 /** Everything a route handler gets for one request. */
-export interface RequestContext {
+export interface RequestContext extends BodySource {
   method: string;
   /** Decoded path parameters (`organization`, `database`, `branch`, `id`). */
   params: Record<string, string>;
   query: URLSearchParams;
-  /** The raw body text ("" when none). */
-  rawBody: string;
   cred: Credential;
   now: number;
   store: Store;
@@ -36,44 +34,6 @@ export interface Route {
   method: string;
   pattern: string;
   handler: Handler;
-}
-
-function formatIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") {
-    const at = issue.path.length > 0 ? ` in ${issue.path.join(".")}` : "";
-    return `unknown field${issue.keys.length > 1 ? "s" : ""}${at}: ${issue.keys.join(", ")}`;
-  }
-  const where = issue.path.length > 0 ? issue.path.join(".") : "body";
-  if (issue.code === "invalid_type") {
-    const expected = issue.expected;
-    const input = (issue as { input?: unknown }).input;
-    if (input === undefined) return `${where} is required`;
-    return `${where} must be ${expected === "object" ? "an object" : `a ${expected}`}`;
-  }
-  return `${where}: ${issue.message}`;
-}
-
-/**
- * Parses the JSON body with a zod schema. An empty body counts as `{}`. Invalid JSON, a
- * non-object, wrong types, missing required fields and unknown fields answer 400 `bad_request`.
- */
-export function parseBody<T extends z.ZodType>(ctx: RequestContext, schema: T): z.output<T> {
-  let value: unknown = {};
-  if (ctx.rawBody.trim() !== "") {
-    try {
-      value = JSON.parse(ctx.rawBody);
-    } catch {
-      throw badRequest("Invalid JSON in request body");
-    }
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw badRequest("The request body must be a JSON object");
-  }
-  const r = schema.safeParse(value, { reportInput: true });
-  if (!r.success) {
-    throw badRequest(`Invalid request body: ${r.error.issues.map(formatIssue).join("; ")}`);
-  }
-  return r.data;
 }
 
 /** Reads an optional boolean query parameter (`true`/`false`); anything else is 400. */
@@ -180,5 +140,6 @@ export function requireAccess(
   }
 }
 
+export { blankAsAbsent, parseBody } from "./body";
 /** Re-exported for route modules. */
 export { ApiError };

@@ -46,6 +46,12 @@ export interface EmulatorOptions {
   faults?: FaultSettings;
   /** Do not print a line per request to stderr. */
   quiet?: boolean;
+  /**
+   * Refuse unknown request-body fields with 400 `bad_request` (default false: ignore them and
+   * record them as `ignoredFields` in the request log, as PlanetScale ignores them). Test suites
+   * of API clients should run strict so a misspelt field fails loudly.
+   */
+  strict?: boolean;
 }
 
 /** A running emulator. */
@@ -102,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new Faults(options.faults ? parseFaults(options.faults) : undefined),
     quiet: options.quiet ?? false,
     organization,
+    strict: options.strict ?? false,
   });
   await core.listen(options.host ?? "127.0.0.1", options.port ?? 0);
   return {

@@ -11,6 +11,11 @@ export interface RequestLogEntry {
   credentialId: string | null;
   /** ISO timestamp of arrival. */
   at: string;
+  /**
+   * Unknown body fields the emulator ignored (dotted paths, names only), as PlanetScale ignores
+   * them; absent when there were none. With `strict` such requests are refused instead.
+   */
+  ignoredFields?: string[];
 }
 
 /** Bounded in-memory request log (oldest entries are discarded past `limit`). */
@@ -31,16 +36,20 @@ export class RequestLog {
 
   /** A copy of every entry, oldest first. */
   all(): RequestLogEntry[] {
-    return this.entries.map((e) => ({ ...e }));
+    return this.entries.map(copy);
   }
 
   /** The last `n` entries (for persistence). */
   tail(n: number): RequestLogEntry[] {
-    return this.entries.slice(-n).map((e) => ({ ...e }));
+    return this.entries.slice(-n).map(copy);
   }
 
   /** Forgets every entry. */
   clear(): void {
     this.entries = [];
   }
+}
+
+function copy(e: RequestLogEntry): RequestLogEntry {
+  return e.ignoredFields ? { ...e, ignoredFields: [...e.ignoredFields] } : { ...e };
 }

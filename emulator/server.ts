@@ -28,6 +28,8 @@ export interface CoreOptions {
   faults: Faults;
   quiet: boolean;
   organization: string;
+  /** Refuse unknown body fields (400) instead of ignoring them. */
+  strict: boolean;
 }
 
 /** The HTTP side of the emulator: pipeline of faults, auth, rate limit, routing, logging, persistence. */
@@ -37,6 +39,7 @@ export class EmulatorCore {
   readonly faults: Faults;
   readonly log: RequestLog;
   readonly organization: string;
+  readonly strict: boolean;
   readyDelayMs: number;
   private limiter: RateLimiter;
   private readonly quiet: boolean;
@@ -54,6 +57,7 @@ export class EmulatorCore {
     this.limiter = new RateLimiter(o.rateLimitPerMinute);
     this.quiet = o.quiet;
     this.organization = o.organization;
+    this.strict = o.strict;
     this.log = new RequestLog(o.store.data.requests);
   }
 
@@ -183,8 +187,11 @@ export class EmulatorCore {
       this.persistSoon();
       if (!this.quiet) {
         const q = queryString ? `?${queryString}` : "";
+        const ignored = entry.ignoredFields
+          ? ` ignored unknown fields: ${entry.ignoredFields.join(", ")}`
+          : "";
         process.stderr.write(
-          `${entry.at} ${method} ${path}${q} -> ${status === 0 ? "dropped" : status} (${cred ?? "anonymous"}, ${Date.now() - started} ms)\n`,
+          `${entry.at} ${method} ${path}${q} -> ${status === 0 ? "dropped" : status} (${cred ?? "anonymous"}, ${Date.now() - started} ms)${ignored}\n`,
         );
       }
     };
@@ -256,6 +263,10 @@ export class EmulatorCore {
         params: found.params,
         query: new URLSearchParams(queryString),
         rawBody,
+        strict: this.strict,
+        ignoreFields: (fields) => {
+          if (fields.length > 0) entry.ignoredFields = fields;
+        },
         cred,
         now,
         store: this.store,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { actorOf, holds } from "../auth";
 import {
+  blankAsAbsent,
   boolParam,
   paginate,
   parseBody,
@@ -88,7 +89,8 @@ function getBranch(ctx: RequestContext) {
 
 const createBody = z.strictObject({
   name: z.string(),
-  parent_branch: z.string().optional(),
+  // planetscale-go sends `"parent_branch": ""` when the user named no parent (see blankAsAbsent).
+  parent_branch: blankAsAbsent(z.string()),
   backup_id: z.string().optional(),
   region: z.string().optional(),
   restore_point: z.string().optional(),
@@ -103,6 +105,9 @@ const createBody = z.strictObject({
     .optional(),
   major_version: z.string().optional(),
   deletion_protected: z.boolean().optional(),
+  // Sent by the official Terraform provider on create (planetscale/terraform-provider-planetscale,
+  // its Vitess branch create body); the branch starts with safe migrations in that state.
+  safe_migrations: z.boolean().optional(),
   create_database_if_missing: z.boolean().optional(),
   kind: z.enum(["mysql", "postgresql"]).optional(),
 });
@@ -178,6 +183,7 @@ function createBranch(ctx: RequestContext) {
     body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
   );
   b.restoredFrom = restoredFrom;
+  b.safeMigrations = body.safe_migrations ?? false;
   return ok(ctx, b, 201);
 }
 
@@ -254,6 +260,7 @@ function createBranchAndDatabase(
   }
   if (body.name === db.defaultBranch) {
     const main = newBranch(ctx, db, body.name, null, region, true, body.deletion_protected ?? false, "PS_10");
+    main.safeMigrations = body.safe_migrations ?? false;
     return ok(ctx, main, 201);
   }
   const main = newBranch(ctx, db, db.defaultBranch, null, region, true, false, "PS_10");
@@ -268,6 +275,7 @@ function createBranchAndDatabase(
     body.deletion_protected ?? false,
     body.cluster_size ?? "PS_DEV",
   );
+  b.safeMigrations = body.safe_migrations ?? false;
   return ok(ctx, b, 201);
 }
 

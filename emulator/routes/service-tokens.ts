@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { actorOf, holds } from "../auth";
 import {
+  blankAsAbsent,
   paginate,
   parseBody,
   type RequestContext,
@@ -102,8 +103,12 @@ function getAccess(ctx: RequestContext) {
 }
 
 const accessBody = z.strictObject({
-  /** Omitted, null or "" (planetscale-go always sends it) = organization level. */
-  database: z.string().nullable().optional(),
+  /**
+   * Omitted, null or "" = organization level: planetscale-go's `AddServiceTokenAccessRequest` and
+   * `DeleteServiceTokenAccessRequest` always send `database`, as "" for an organization grant
+   * (planetscale/planetscale-go `planetscale/service_tokens.go`; `pscale service-token add-access`).
+   */
+  database: blankAsAbsent(z.string().nullable()),
   access: z.array(z.string()).min(1),
 });
 
@@ -112,8 +117,7 @@ function parseAccessBody(
   t: TokenRecord,
 ): { database: string | null; names: AccessName[] } {
   const body = parseBody(ctx, accessBody);
-  const database =
-    body.database === undefined || body.database === null || body.database === "" ? null : body.database;
+  const database = body.database ?? null;
   const unknown = body.access.filter((a) => !isAccessName(a));
   if (unknown.length > 0) {
     throw unprocessable(`Unknown access${unknown.length > 1 ? "es" : ""}: ${unknown.join(", ")}`);

@@ -39,7 +39,7 @@ before(async () => {
       original(...args);
     };
   }
-  emu = await startEmulator({ readyDelayMs: 20, quiet: true });
+  emu = await startEmulator({ readyDelayMs: 20, quiet: true, strict: true });
   const values: Record<string, string> = {
     "planetscale:serviceTokenId": emu.adminCredential.id,
     "planetscale:serviceToken": emu.adminCredential.token,

@@ -20,12 +20,13 @@ export interface Res {
 export const ADMIN: Cred = { id: "admintest001", token: "pscale_tkn_admin_for_tests_only_0000000000" };
 
 /**
- * Starts an emulator for one test file: quiet, fixed admin, short ready delay, and a rate limit
- * high enough not to interfere (rate-limit tests set their own).
+ * Starts an emulator for one test file: quiet, fixed admin, short ready delay, strict about
+ * unknown body fields, and a rate limit high enough not to interfere (rate-limit tests set their own).
  */
 export function start(options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({
     quiet: true,
+    strict: true,
     readyDelayMs: 50,
     adminToken: ADMIN,
     rateLimitPerMinute: 100_000,

@@ -59,7 +59,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   if (!cliDir) throw new Error(String(skipWithoutCli));
   const workDir = mkdtempSync(join(tmpdir(), "pps-e2e-"));
   const emulator =
-    options.useEmulator ?? (await startEmulator({ readyDelayMs: 300, quiet: true, ...options.emulator }));
+    options.useEmulator ??
+    (await startEmulator({ readyDelayMs: 300, quiet: true, strict: true, ...options.emulator }));
   mkdirSync(join(workDir, "state"));
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\n");
   writeFileSync(join(workDir, "package.json"), JSON.stringify({ name: "e2e-program", private: true }));

@@ -4,9 +4,12 @@ import { contextFor, type ProviderContext } from "../../provider/internal/resour
 
 export type { Emulator };
 
-/** Starts an in-process emulator with a fast readiness delay and a fixed admin credential. */
+/**
+ * Starts an in-process emulator with a fast readiness delay, strict about unknown body fields so
+ * a misspelt field in our client fails the test instead of being ignored.
+ */
 export function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ readyDelayMs: 100, quiet: true, ...options });
+  return startEmulator({ readyDelayMs: 100, quiet: true, strict: true, ...options });
 }
 
 /** The stack configuration a dynamic provider's `configure` would receive for this emulator. */
