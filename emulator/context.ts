@@ -86,7 +86,7 @@ export function paginate(
     next_page_url: next === null ? null : pageUrl(next),
     prev_page: prev,
     prev_page_url: prev === null ? null : pageUrl(prev),
-    // list_organizations is the one list whose envelope has no totals in the spec.
+    // Some lists' envelopes have no totals in the spec (list_organizations, resizes).
     ...(options.totals === false ? {} : { total_count: total, total_pages: totalPages }),
     data,
   };

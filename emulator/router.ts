@@ -3,6 +3,7 @@ import { badRequest } from "./errors";
 import { branchRoutes } from "./routes/branches";
 import { databaseRoutes } from "./routes/databases";
 import { organizationRoutes } from "./routes/organizations";
+import { resizeRoutes } from "./routes/resizes";
 import { serviceTokenRoutes } from "./routes/service-tokens";
 
 /** Every /v1 route the emulator answers. */
@@ -10,6 +11,7 @@ export const ROUTES: readonly Route[] = [
   ...organizationRoutes,
   ...databaseRoutes,
   ...branchRoutes,
+  ...resizeRoutes,
   ...serviceTokenRoutes,
 ];
 

@@ -5,10 +5,15 @@ import {
   type AccessRecord,
   type BranchRecord,
   branchState,
+  clusterNameAt,
   type DatabaseRecord,
+  DEFAULT_VTGATE,
   type OrganizationRecord,
+  type ResizeRecord,
+  resizeState,
   type Store,
   type TokenRecord,
+  type VtgateConfig,
 } from "./store";
 
 /** Where rendered objects point their `url`/`html_url` fields. */
@@ -102,8 +107,16 @@ export function renderDatabase(d: DatabaseRecord, store: Store, base: UrlBase): 
   };
 }
 
-/** The API's branch object; `state`/`ready` are computed from `readyAt` at `now`. */
-export function renderBranch(b: BranchRecord, base: UrlBase, now: number): Record<string, unknown> {
+/**
+ * The API's branch object; `state`/`ready` are computed from `readyAt` at `now`, the cluster size
+ * and VTGate settings from the changes completed by `now`.
+ */
+export function renderBranch(
+  b: BranchRecord,
+  base: UrlBase,
+  now: number,
+  vtgate: VtgateConfig = b.vtgate ?? DEFAULT_VTGATE,
+): Record<string, unknown> {
   const state = branchState(b, now);
   const ready = state === "ready";
   const updated = ready ? Math.max(b.updatedAt, Math.min(b.readyAt, now)) : b.updatedAt;
@@ -121,13 +134,13 @@ export function renderBranch(b: BranchRecord, base: UrlBase, now: number): Recor
     mysql_edge_address: edge,
     state,
     direct_vtgate: false,
-    vtgate_size: "VTG_5",
-    vtgate_name: null,
-    vtgate_count: 2,
-    vtgate_autoscaling: false,
-    vtgate_max_count: null,
-    vtgate_target_cpu_utilization: null,
-    cluster_name: b.clusterName,
+    vtgate_size: vtgate.size,
+    vtgate_name: vtgate.size,
+    vtgate_count: vtgate.count,
+    vtgate_autoscaling: vtgate.autoscaling,
+    vtgate_max_count: vtgate.autoscaling ? vtgate.maxCount : null,
+    vtgate_target_cpu_utilization: vtgate.autoscaling ? vtgate.targetCpuUtilization : null,
+    cluster_name: clusterNameAt(b, now),
     cluster_iops: null,
     ready,
     schema_ready: ready,
@@ -158,6 +171,44 @@ export function renderBranch(b: BranchRecord, base: UrlBase, now: number): Recor
     parent_branch: b.parentBranch,
     vtgate_options: {},
   };
+}
+
+/** The API's branch resize request (VTGate sizing; `update_branch_resize_request` and friends). */
+export function renderResize(r: ResizeRecord, now: number): Record<string, unknown> {
+  const state = resizeState(r, now);
+  const completedAt = state === "completed" ? r.completeAt : state === "canceled" ? r.canceledAt : null;
+  const t = r.target;
+  const p = r.previous;
+  return {
+    id: r.id,
+    state,
+    started_at: iso(r.createdAt),
+    completed_at: completedAt === null ? null : iso(completedAt),
+    created_at: iso(r.createdAt),
+    updated_at: iso(Math.max(r.updatedAt, completedAt ?? 0)),
+    vtgate_size: t.size,
+    previous_vtgate_size: p.size,
+    vtgate_count: t.count,
+    previous_vtgate_count: p.count,
+    vtgate_max_count: t.maxCount,
+    previous_vtgate_max_count: p.maxCount,
+    vtgate_autoscaling: t.autoscaling,
+    previous_vtgate_autoscaling: p.autoscaling,
+    vtgate_target_cpu_utilization: t.targetCpuUtilization,
+    previous_vtgate_target_cpu_utilization: p.targetCpuUtilization,
+    vtgate_name: t.size,
+    vtgate_display_name: vtgateDisplayName(t.size),
+    previous_vtgate_name: p.size,
+    previous_vtgate_display_name: vtgateDisplayName(p.size),
+    actor: r.actor
+      ? { id: r.actor.id, display_name: r.actor.displayName, avatar_url: TOKEN_AVATAR }
+      : { id: "", display_name: "PlanetScale", avatar_url: TOKEN_AVATAR },
+  };
+}
+
+/** `VTG_10` → `VTG-10`, the dashboard's spelling (a guess: the spec gives no example). */
+function vtgateDisplayName(size: string): string {
+  return size.replace(/_/g, "-");
 }
 
 /** An access as listed inside a service token (`service_token_accesses[]`, the spec's shape). */

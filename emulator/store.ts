@@ -53,6 +53,40 @@ export interface BranchRecord {
   readyAt: number;
   actor: ActorRef | null;
   restoredFrom: { backupId: string; branchId: string; branchName: string; createdAt: number } | null;
+  /** VTGate settings before any resize (absent in older state files: the defaults apply). */
+  vtgate?: VtgateConfig;
+  /**
+   * A cluster-size change under way (`PATCH …/cluster`): `clusterName` is the size asked for,
+   * `from` the size reported until `at` (epoch ms). Absent or null when none is under way.
+   */
+  clusterChange?: { from: string; at: number } | null;
+}
+
+/** A branch's VTGate settings, as `PUT …/resizes` changes them. */
+export interface VtgateConfig {
+  size: string;
+  count: number;
+  maxCount: number;
+  autoscaling: boolean;
+  targetCpuUtilization: number;
+}
+
+/**
+ * A branch resize request (`PUT …/resizes`). Its state is computed from timestamps, like branch
+ * readiness: `resizing` until `completeAt`, then `completed`, unless it was canceled first.
+ */
+export interface ResizeRecord {
+  id: string;
+  organization: string;
+  database: string;
+  branchId: string;
+  previous: VtgateConfig;
+  target: VtgateConfig;
+  createdAt: number;
+  updatedAt: number;
+  completeAt: number;
+  canceledAt: number | null;
+  actor: ActorRef | null;
 }
 
 /** A backup a branch can be restored from (`backup_id` on create). */
@@ -96,6 +130,8 @@ export interface StoreData {
   branches: BranchRecord[];
   backups: BackupRecord[];
   serviceTokens: TokenRecord[];
+  /** Branch resize requests, oldest first. */
+  resizes: ResizeRecord[];
   requests: RequestLogEntry[];
 }
 
@@ -155,6 +191,26 @@ export function isValidBranchName(name: string): boolean {
 /** Branch readiness at `now`. */
 export function branchState(b: BranchRecord, now: number): "pending" | "ready" {
   return now >= b.readyAt ? "ready" : "pending";
+}
+
+/** VTGate settings of a branch that was never resized. */
+export const DEFAULT_VTGATE: VtgateConfig = {
+  size: "VTG_5",
+  count: 2,
+  maxCount: 2,
+  autoscaling: false,
+  targetCpuUtilization: 70,
+};
+
+/** The cluster size a branch reports at `now`: the old size until a change under way completes. */
+export function clusterNameAt(b: BranchRecord, now: number): string {
+  return b.clusterChange && now < b.clusterChange.at ? b.clusterChange.from : b.clusterName;
+}
+
+/** A resize's state at `now`. */
+export function resizeState(r: ResizeRecord, now: number): "resizing" | "completed" | "canceled" {
+  if (r.canceledAt !== null) return "canceled";
+  return now >= r.completeAt ? "completed" : "resizing";
 }
 
 /** The in-memory data and its (optional) atomic persistence. */
@@ -226,6 +282,17 @@ export class Store {
     return this.data.backups.find((b) => b.organization === org && b.database === db && b.id === id);
   }
 
+  /** The resize requests of a branch, newest first (as planetscale-go's `ResizeStatus` expects). */
+  resizes(branch: BranchRecord): ResizeRecord[] {
+    return this.data.resizes.filter((r) => r.branchId === branch.id).reverse();
+  }
+
+  /** The VTGate settings a branch has at `now`: those of its last completed resize, else its own. */
+  vtgateAt(branch: BranchRecord, now: number): VtgateConfig {
+    const done = this.resizes(branch).find((r) => resizeState(r, now) === "completed");
+    return done?.target ?? branch.vtgate ?? DEFAULT_VTGATE;
+  }
+
   tokens(org: string): TokenRecord[] {
     return this.data.serviceTokens.filter((t) => t.organization === org);
   }
@@ -266,7 +333,7 @@ export class Store {
           deletionProtected: b.deletionProtected,
           safeMigrations: b.safeMigrations,
           region: b.region,
-          clusterName: b.clusterName,
+          clusterName: clusterNameAt(b, now),
           createdAt: iso(b.createdAt),
           updatedAt: iso(Math.max(b.updatedAt, state === "ready" ? Math.min(b.readyAt, now) : 0)),
         };
@@ -298,6 +365,7 @@ const stateFileSchema = z.object({
   branches: z.array(z.any()),
   backups: z.array(z.any()),
   serviceTokens: z.array(z.any()),
+  resizes: z.array(z.any()).optional(),
   requests: z.array(z.any()).optional(),
 });
 
@@ -318,6 +386,7 @@ function parseStateFile(text: string, file: string): StoreData {
     branches: p.branches as BranchRecord[],
     backups: p.backups as BackupRecord[],
     serviceTokens: p.serviceTokens as TokenRecord[],
+    resizes: (p.resizes ?? []) as ResizeRecord[],
     requests: (p.requests ?? []) as RequestLogEntry[],
   };
 }
@@ -332,6 +401,7 @@ export function buildFromSeed(seedInput: Seed, now: number): StoreData {
     branches: [],
     backups: [],
     serviceTokens: [],
+    resizes: [],
     requests: [],
   };
   const usedIds = new Set<string>();

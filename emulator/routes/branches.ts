@@ -27,7 +27,8 @@ import {
 /** PlanetScale's documented limit of development branches per database. */
 export const MAX_DEVELOPMENT_BRANCHES = 100;
 
-function accesses(op: string): readonly AccessName[] {
+/** The accesses (any one of) the spec lists for `op`. */
+export function accesses(op: string): readonly AccessName[] {
   const a = OPERATION_ACCESSES[op];
   return Array.isArray(a) ? a : [];
 }
@@ -36,7 +37,8 @@ function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
 }
 
-function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
+/** The branch named (or identified) by the `branch` path parameter; 404 otherwise. */
+export function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
   const key = ctx.params["branch"] ?? "";
   const b = ctx.store.branch(db.organization, db.name, key);
   if (!b) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
@@ -44,7 +46,7 @@ function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
 }
 
 function ok(ctx: RequestContext, b: BranchRecord, status = 200) {
-  return { status, body: renderBranch(b, ctx.base, ctx.now) };
+  return { status, body: renderBranch(b, ctx.base, ctx.now, ctx.store.vtgateAt(b, ctx.now)) };
 }
 
 function checkName(name: string): void {
@@ -75,7 +77,7 @@ function listBranches(ctx: RequestContext) {
     status: 200,
     body: paginate(
       ctx,
-      items.map((b) => renderBranch(b, ctx.base, ctx.now)),
+      items.map((b) => renderBranch(b, ctx.base, ctx.now, ctx.store.vtgateAt(b, ctx.now))),
       listUrl(ctx, db),
     ),
   };
@@ -202,7 +204,8 @@ function checkRegion(region: string): string {
   return region;
 }
 
-function checkClusterSize(size: string | undefined): void {
+/** 422 unless `size` looks like a PlanetScale cluster size (`PS_10`, `PS-10`, `PS_DEV`). */
+export function checkClusterSize(size: string | undefined): void {
   if (size !== undefined && !/^PS[-_][A-Z0-9_]+$/.test(size)) {
     throw unprocessable(`Cluster size "${size}" is not valid (examples: PS_DEV, PS_10, PS_20)`);
   }
@@ -392,7 +395,8 @@ function deleteBranch(ctx: RequestContext) {
   return { status: 204 };
 }
 
-function requireReady(ctx: RequestContext, b: BranchRecord, what: string): void {
+/** 422 unless the branch is ready: `what` says what can happen then ("promote it"). */
+export function requireReady(ctx: RequestContext, b: BranchRecord, what: string): void {
   if (branchState(b, ctx.now) !== "ready") {
     throw unprocessable(`Branch ${b.name} is not ready yet; ${what} once its state is "ready"`);
   }

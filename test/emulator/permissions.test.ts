@@ -73,7 +73,8 @@ describe("authentication and permissions", { concurrency: true }, () => {
       assert.deepEqual([...accesses].sort(), [...fromSpec].sort(), op);
       compared++;
     }
-    assert.equal(compared, 13);
+    // At least the branch, resize and token operations documented with accesses were compared.
+    assert.ok(compared >= 18, `only ${compared} operations compared`);
   });
 
   it("rejects missing, malformed, unknown and wrong credentials with 401 unauthorized", async () => {

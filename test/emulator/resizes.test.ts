@@ -1,0 +1,184 @@
+/**
+ * Branch resizes (`…/resizes`, VTGate settings) and cluster-size changes (`PATCH …/cluster`):
+ * both asynchronous like readiness, answers checked against the spec.
+ */
+import * as assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Emulator } from "../../emulator/index";
+import { assertMatchesSpec, specAvailable } from "../support/openapi";
+import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
+
+const P = branchesPath();
+const strict = { noAdditionalProperties: true };
+
+function matches(operationId: string, status: number, body: unknown): void {
+  if (specAvailable) assertMatchesSpec(operationId, status, body, strict);
+}
+
+/** Polls `path` until `done(body)`, every 10 ms for up to 5 s. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+async function until(emu: Emulator, path: string, done: (body: any) => boolean): Promise<any> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const r = await call(emu, "GET", path);
+    if (r.status === 200 && done(r.body)) return r.body;
+    if (Date.now() > deadline) throw new Error(`${path} never reached the expected state: ${r.text}`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
+describe("branch resizes and cluster changes", () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await start({ readyDelayMs: 200 });
+  });
+  after(() => emu.stop());
+
+  it("PUT …/resizes starts a VTGate resize that completes after the delay, then the branch has it", async () => {
+    await call(emu, "POST", P, { body: { name: "rs-1" } });
+    await waitReady(emu, "rs-1");
+    // A resize that cannot finish during the test shows the state while it runs…
+    emu.setReadyDelay(60_000);
+    const slow = await call(emu, "PUT", `${P}/rs-1/resizes`, {
+      body: { vtgate_size: "VTG_10", vtgate_count: 3 },
+    });
+    emu.setReadyDelay(50);
+    assert.equal(slow.status, 200, slow.text);
+    matches("update_branch_resize_request", 200, slow.body);
+    assert.equal(slow.body.state, "resizing");
+    assert.equal(slow.body.completed_at, null);
+    assert.deepEqual(
+      [
+        slow.body.previous_vtgate_size,
+        slow.body.vtgate_size,
+        slow.body.previous_vtgate_count,
+        slow.body.vtgate_count,
+      ],
+      ["VTG_5", "VTG_10", 2, 3],
+    );
+    const during = await call(emu, "GET", `${P}/rs-1`);
+    assert.equal(
+      during.body.vtgate_size,
+      "VTG_5",
+      "the branch keeps its old VTGates until the resize completes",
+    );
+    assert.equal((await call(emu, "DELETE", `${P}/rs-1/resizes`)).status, 204);
+
+    // …and one with a short delay completes, after which the branch has the new settings.
+    const put = await call(emu, "PUT", `${P}/rs-1/resizes`, {
+      body: { vtgate_size: "VTG_10", vtgate_count: 3 },
+    });
+    assert.equal(put.status, 200, put.text);
+    const done = await until(emu, `${P}/rs-1/resizes/${put.body.id}`, (b) => b.state === "completed");
+    matches("get_branch_resize_request", 200, done);
+    assert.notEqual(done.completed_at, null);
+    const branch = await call(emu, "GET", `${P}/rs-1`);
+    assert.equal(branch.body.vtgate_size, "VTG_10");
+    assert.equal(branch.body.vtgate_count, 3);
+    matches("get_branch", 200, branch.body);
+
+    const list = await call(emu, "GET", `${P}/rs-1/resizes`);
+    assert.equal(list.status, 200);
+    matches("list_branch_resize_requests", 200, list.body);
+    assert.deepEqual(
+      list.body.data.map((r: { id: string; state: string }) => [r.id, r.state]),
+      [
+        [put.body.id, "completed"],
+        [slow.body.id, "canceled"],
+      ],
+      "newest first",
+    );
+  });
+
+  it("answers the spec's 204 when nothing would change (including an empty body)", async () => {
+    await call(emu, "POST", P, { body: { name: "rs-2" } });
+    await waitReady(emu, "rs-2");
+    for (const body of [{}, { vtgate_size: "VTG_5", vtgate_count: 2 }, { vtgate_size: "" }]) {
+      const r = await call(emu, "PUT", `${P}/rs-2/resizes`, { body });
+      assert.equal(r.status, 204, `${JSON.stringify(body)} → ${r.text}`);
+      assert.equal(r.text, "");
+    }
+    const list = await call(emu, "GET", `${P}/rs-2/resizes`);
+    assert.equal(list.body.data.length, 0, "no resize request was made");
+  });
+
+  it("a second PUT updates the resize in progress; DELETE cancels it; the branch keeps its settings", async () => {
+    await call(emu, "POST", P, { body: { name: "rs-3" } });
+    await waitReady(emu, "rs-3");
+    emu.setReadyDelay(60_000);
+    try {
+      const first = await call(emu, "PUT", `${P}/rs-3/resizes`, { body: { vtgate_count: 4 } });
+      const second = await call(emu, "PUT", `${P}/rs-3/resizes`, { body: { vtgate_size: "VTG_20" } });
+      assert.equal(second.status, 200);
+      assert.equal(second.body.id, first.body.id);
+      assert.deepEqual([second.body.vtgate_size, second.body.vtgate_count], ["VTG_20", 4]);
+      const cancel = await call(emu, "DELETE", `${P}/rs-3/resizes`);
+      assert.equal(cancel.status, 204);
+      const got = await call(emu, "GET", `${P}/rs-3/resizes/${first.body.id}`);
+      assert.equal(got.body.state, "canceled");
+      const branch = await call(emu, "GET", `${P}/rs-3`);
+      assert.deepEqual([branch.body.vtgate_size, branch.body.vtgate_count], ["VTG_5", 2]);
+      const again = await call(emu, "DELETE", `${P}/rs-3/resizes`);
+      assert.equal(again.status, 404, "nothing left to cancel");
+    } finally {
+      emu.setReadyDelay(200);
+    }
+  });
+
+  it("refuses bad resizes: pending branch 422, bad size 422, wrong type 400, unknown resize 404", async () => {
+    emu.setReadyDelay(60_000);
+    await call(emu, "POST", P, { body: { name: "rs-pending" } });
+    emu.setReadyDelay(200);
+    const pending = await call(emu, "PUT", `${P}/rs-pending/resizes`, { body: { vtgate_count: 3 } });
+    assert.equal(pending.status, 422);
+    await call(emu, "POST", P, { body: { name: "rs-4" } });
+    await waitReady(emu, "rs-4");
+    const size = await call(emu, "PUT", `${P}/rs-4/resizes`, { body: { vtgate_size: "HUGE" } });
+    assert.equal(size.status, 422);
+    const type = await call(emu, "PUT", `${P}/rs-4/resizes`, { body: { vtgate_count: "3" } });
+    assert.equal(type.status, 400);
+    assert.match(type.body.message, /vtgate_count must be a number/);
+    const missing = await call(emu, "GET", `${P}/rs-4/resizes/nope00000000`);
+    assert.equal(missing.status, 404);
+  });
+
+  it("resizing needs write_database; reading needs a branch read access", async () => {
+    await call(emu, "POST", P, { body: { name: "rs-5" } });
+    await waitReady(emu, "rs-5");
+    const reader = await makeToken(emu, [{ database: "app", access: ["read_branch"] }]);
+    const put = await call(emu, "PUT", `${P}/rs-5/resizes`, { cred: reader, body: { vtgate_count: 3 } });
+    assert.equal(put.status, 404);
+    assert.equal((await call(emu, "GET", `${P}/rs-5/resizes`, { cred: reader })).status, 200);
+    const writer = await makeToken(emu, [{ database: "app", access: ["write_database"] }]);
+    const ok = await call(emu, "PUT", `${P}/rs-5/resizes`, { cred: writer, body: { vtgate_count: 3 } });
+    assert.equal(ok.status, 200);
+  });
+
+  it("PATCH …/cluster answers 204 and the branch reports the new cluster_name once the change completes", async () => {
+    await call(emu, "POST", P, { body: { name: "cl-1", cluster_size: "PS_10" } });
+    await waitReady(emu, "cl-1");
+    const id = (await call(emu, "GET", `${P}/cl-1`)).body.id as string;
+    emu.setReadyDelay(60_000);
+    const slow = await call(emu, "PATCH", `${P}/${id}/cluster`, { body: { cluster_size: "PS_40" } });
+    emu.setReadyDelay(50);
+    assert.equal(slow.status, 204, slow.text);
+    matches("update_branch_cluster_config", 204, slow.text);
+    assert.equal(
+      (await call(emu, "GET", `${P}/cl-1`)).body.cluster_name,
+      "PS_10",
+      "not until the change completes",
+    );
+    const patch = await call(emu, "PATCH", `${P}/${id}/cluster`, { body: { cluster_size: "PS_20" } });
+    assert.equal(patch.status, 204, patch.text);
+    const after = await until(emu, `${P}/cl-1`, (b) => b.cluster_name === "PS_20");
+    assert.equal(after.id, id, "the same branch: resized in place, not replaced");
+    const same = await call(emu, "PATCH", `${P}/cl-1/cluster`, { body: { cluster_size: "PS_20" } });
+    assert.equal(same.status, 204);
+    assert.equal((await call(emu, "GET", `${P}/cl-1`)).body.cluster_name, "PS_20");
+    const bad = await call(emu, "PATCH", `${P}/cl-1/cluster`, { body: { cluster_size: "huge" } });
+    assert.equal(bad.status, 422);
+    const missing = await call(emu, "PATCH", `${P}/cl-1/cluster`, { body: {} });
+    assert.equal(missing.status, 400);
+    assert.match(missing.body.message, /cluster_size is required/);
+  });
+});
