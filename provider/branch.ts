@@ -26,7 +26,11 @@ export interface BranchArgs {
   backupId?: pulumi.Input<string>;
   /** `"last_successful_backup"` seeds the branch with data (Data Branching). Replaces on change. */
   seedData?: pulumi.Input<"last_successful_backup">;
-  /** Cluster size, e.g. `PS_10` (needed with `backupId` on most plans). Replaces on change. */
+  /**
+   * Cluster size, e.g. `PS_10` (needed with `backupId` on most plans). Changed in place through
+   * PlanetScale's cluster resize (the branch and its data stay); the update waits until the branch
+   * reports the new size, up to `readyTimeout`.
+   */
   clusterSize?: pulumi.Input<string>;
   /** Refuse deletion while true (also blocks `pulumi destroy`). Updated in place. */
   deletionProtected?: pulumi.Input<boolean>;

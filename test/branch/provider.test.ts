@@ -161,6 +161,16 @@ describe("diff", () => {
       { changes: true, replaces: ["parentBranch"], deleteBeforeReplace: false },
     ],
     [
+      "cluster size: resized in place, not replaced",
+      { organization: "acme", database: "app", name: "pr-1", clusterSize: "PS_20" },
+      { changes: true, replaces: [] },
+    ],
+    [
+      "same cluster size spelt with a hyphen",
+      { organization: "acme", database: "app", name: "pr-1", clusterSize: "PS-DEV" },
+      { changes: false, replaces: [] },
+    ],
+    [
       "unknown region",
       { organization: "acme", database: "app", name: "pr-1", region: UNKNOWN },
       { changes: true, replaces: ["region"], deleteBeforeReplace: true },
@@ -330,6 +340,29 @@ describe("read, update, delete", () => {
     assert.equal(protectedOuts["safeMigrations"], true);
     const names = await branchNames(emu);
     assert.ok(names.includes("rename-2") && !names.includes("rename-1"));
+  });
+
+  test("a new clusterSize resizes the same branch in place and waits until PlanetScale reports it", async () => {
+    const { id, outs, checked } = await createBranch({
+      database: "app",
+      name: "size-1",
+      clusterSize: "PS_10",
+    });
+    assert.equal(outs["clusterSize"], "PS_10");
+    const diff = await branch.diff(ctx, id, outs, { ...checked, clusterSize: "PS_20" });
+    assert.deepEqual([diff.changes, diff.replaces], [true, []]);
+    emu.clearRequests();
+    const resized = (await branch.update(ctx, id, outs, { ...checked, clusterSize: "PS_20" })).outs as Record<
+      string,
+      unknown
+    >;
+    assert.equal(resized["branchId"], id, "the same branch");
+    assert.equal(resized["clusterSize"], "PS_20", "update returns once the new size is reported");
+    const calls = emu.requests().map((r) => `${r.method} ${r.path.replace(/^.*\/branches/, "…")}`);
+    assert.ok(calls.includes(`PATCH …/${id}/cluster`), calls.join(", "));
+    assert.ok(!calls.some((c) => c.startsWith("DELETE") || c === "POST …"), "no delete, no new branch");
+    const fromApi = await api(emu, "GET", "/organizations/acme/databases/app/branches/size-1");
+    assert.equal(fromApi.body.cluster_name, "PS_20");
   });
 
   test("deleting a protected branch explains how to proceed", async () => {

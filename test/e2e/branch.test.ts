@@ -1,5 +1,5 @@
 // Level 4: Branch through the real Pulumi CLI against the emulator, the lifecycle a platform
-// engineer goes through: up, no-op preview and refresh, rename, protection, re-parenting, drift,
+// engineer goes through: up, no-op preview and refresh, rename, protection, resize, re-parenting, drift,
 // destroy; plus preview-time unknowns and invalid inputs.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -80,6 +80,17 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
         .deletion_protected,
       false,
     );
+  });
+
+  test("a new clusterSize resizes the branch in place: same branchId, new size, then no changes", async () => {
+    args = { ...args, clusterSize: "PS_20" };
+    const result = await env.stack.up();
+    assert.equal(result.summary.resourceChanges?.["update"], 1);
+    assert.equal(result.summary.resourceChanges?.["replace"], undefined);
+    assert.equal(result.outputs["branchId"]?.value, firstId);
+    const res = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
+    assert.equal(res.body.cluster_name, "PS_20");
+    await env.stack.preview({ expectNoChanges: true });
   });
 
   test("changing the parent replaces the branch and deletes the old one", async () => {

@@ -124,6 +124,27 @@ export function setSafeMigrations(
   });
 }
 
+/**
+ * Asks PlanetScale to change a branch's cluster size in place (`PATCH …/cluster`,
+ * `update_branch_cluster_config`). It answers 204 at once; the branch reports the new
+ * `cluster_name` when the change has completed, so poll {@link getBranch}. Asking for the same
+ * size again is harmless, so it is retried.
+ */
+export async function changeClusterSize(
+  client: PlanetScaleClient,
+  organization: string,
+  database: string,
+  nameOrId: string,
+  clusterSize: string,
+): Promise<void> {
+  await client.request({
+    method: "PATCH",
+    path: `${branchPath(organization, database, nameOrId)}/cluster`,
+    body: { cluster_size: clusterSize },
+    idempotent: true,
+  });
+}
+
 /** Makes a development branch a production branch (Vitess only). */
 export function promoteBranch(
   client: PlanetScaleClient,

@@ -24,20 +24,13 @@ import { WaitTimeoutError, waitFor } from "./readiness";
 type Props = Record<string, unknown>;
 
 /** Changing any of these needs a new branch. */
-const REPLACE_KEYS = [
-  "organization",
-  "database",
-  "parentBranch",
-  "region",
-  "backupId",
-  "seedData",
-  "clusterSize",
-] as const;
+const REPLACE_KEYS = ["organization", "database", "parentBranch", "region", "backupId", "seedData"] as const;
 /** Set by the server when the program leaves them unset: only compared when the program sets them. */
 const SERVER_DEFAULTED = new Set<string>(["parentBranch", "region", "clusterSize"]);
 /** Changed in place. */
 const UPDATE_KEYS = [
   "name",
+  "clusterSize",
   "deletionProtected",
   "safeMigrations",
   "deleteDescendants",
@@ -84,6 +77,8 @@ async function diff(
   for (const key of UPDATE_KEYS) {
     const next = news[key];
     if ((key === "deletionProtected" || key === "safeMigrations") && next === undefined) continue;
+    if (next === undefined && SERVER_DEFAULTED.has(key)) continue;
+    if (key === "clusterSize" && !isUnknown(next) && sameClusterSize(next, olds[key])) continue;
     if (isUnknown(next) || !sameValue(next, olds[key])) changed.push(key);
   }
   // Names are unique within a database: a replacement keeping its name must delete the old one first.
@@ -97,6 +92,12 @@ async function diff(
 
 function sameValue(a: unknown, b: unknown): boolean {
   return (a ?? undefined) === (b ?? undefined);
+}
+
+/** PlanetScale spells sizes both ways (`PS_10`, and `PS-10` in pscale's defaults). */
+function sameClusterSize(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => (typeof v === "string" ? v.replace(/-/g, "_") : v);
+  return typeof a === "string" && typeof b === "string" && norm(a) === norm(b);
 }
 
 async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -231,7 +232,10 @@ async function finishCreate(
   }
 }
 
-/** Brings a branch to the state the inputs ask for: ready, then deletion protection and safe migrations. */
+/**
+ * Brings a branch to the state the inputs ask for: ready, then its cluster size, deletion
+ * protection and safe migrations.
+ */
 async function settle(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
@@ -253,6 +257,20 @@ async function settle(
     });
     if (Date.now() - started > 10_000)
       ctx.log(`branch ${inputs.name} is ready (${formatDuration(Date.now() - started)})`);
+  }
+  const size = inputs.clusterSize;
+  if (size !== undefined && current.cluster_name != null && !sameClusterSize(current.cluster_name, size)) {
+    // Resized in place: replacing the branch would lose its data.
+    ctx.log(`changing the cluster size of branch ${inputs.name} from ${current.cluster_name} to ${size}`);
+    await branches.changeClusterSize(client, organization, database, current.id, size);
+    current = await waitFor({
+      subject: `the cluster size change of branch ${inputs.name} to ${size}`,
+      poll: () => branches.getBranch(client, organization, database, branch.id),
+      isDone: (b) => b.cluster_name != null && sameClusterSize(b.cluster_name, size),
+      describe: (b) => `at ${b.cluster_name ?? "an unknown size"}`,
+      deadline,
+      ctx,
+    });
   }
   if (inputs.deletionProtected !== undefined && current.deletion_protected !== inputs.deletionProtected) {
     current = await branches.updateBranch(client, organization, database, current.id, {
