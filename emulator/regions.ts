@@ -106,3 +106,14 @@ export function mysqlAddresses(slug: string): { address: string; edge: string } 
   const address = r.slug === "us-east" ? "aws.connect.psdb.cloud" : `aws-${r.awsRegion}.connect.psdb.cloud`;
   return { address, edge: `aws-${r.awsRegion}.edge.psdb.cloud` };
 }
+
+/** The spec's public region object (`list_public_regions`): without the organization-specific flags. */
+export function publicRegionObject(
+  slug: string,
+): Pick<
+  Region,
+  "id" | "provider" | "enabled" | "public_ip_addresses" | "display_name" | "location" | "slug"
+> {
+  const { id, provider, enabled, public_ip_addresses, display_name, location } = regionObject(slug);
+  return { id, provider, enabled, public_ip_addresses, display_name, location, slug };
+}

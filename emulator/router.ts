@@ -1,6 +1,7 @@
 import type { Handler, Route } from "./context";
 import { badRequest } from "./errors";
 import { branchRoutes } from "./routes/branches";
+import { catalogueRoutes } from "./routes/catalogue";
 import { databaseRoutes } from "./routes/databases";
 import { organizationRoutes } from "./routes/organizations";
 import { resizeRoutes } from "./routes/resizes";
@@ -12,6 +13,7 @@ export const ROUTES: readonly Route[] = [
   ...databaseRoutes,
   ...branchRoutes,
   ...resizeRoutes,
+  ...catalogueRoutes,
   ...serviceTokenRoutes,
 ];
 

@@ -3,6 +3,7 @@ import { accessDescription } from "./permissions";
 import { mysqlAddresses, regionObject } from "./regions";
 import {
   type AccessRecord,
+  type BackupRecord,
   type BranchRecord,
   branchState,
   clusterNameAt,
@@ -209,6 +210,48 @@ export function renderResize(r: ResizeRecord, now: number): Record<string, unkno
 /** `VTG_10` → `VTG-10`, the dashboard's spelling (a guess: the spec gives no example). */
 function vtgateDisplayName(size: string): string {
   return size.replace(/_/g, "-");
+}
+
+/** The API's backup object (`list_backups` items); seeded backups are complete and never expire. */
+export function renderBackup(bk: BackupRecord, store: Store): Record<string, unknown> {
+  const at = iso(bk.createdAt);
+  const restored = store.data.branches
+    .filter((b) => b.restoredFrom?.backupId === bk.id)
+    .map((b) => ({
+      id: b.id,
+      name: b.name,
+      created_at: iso(b.createdAt),
+      updated_at: iso(b.updatedAt),
+      deleted_at: null,
+    }));
+  return {
+    id: bk.id,
+    name: bk.name,
+    state: "success",
+    size: 0,
+    estimated_storage_cost: 0,
+    created_at: at,
+    updated_at: at,
+    started_at: at,
+    expires_at: null,
+    completed_at: at,
+    deleted_at: null,
+    pvc_size: 0,
+    uncompressed_size: 0,
+    protected: false,
+    required: false,
+    restored_branches: restored,
+    actor: null,
+    backup_policy: null,
+    schema_snapshot: null,
+    database_branch: {
+      id: bk.branchId,
+      name: bk.branchName,
+      created_at: at,
+      updated_at: at,
+      deleted_at: null,
+    },
+  };
 }
 
 /** An access as listed inside a service token (`service_token_accesses[]`, the spec's shape). */

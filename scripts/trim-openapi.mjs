@@ -1,25 +1,31 @@
 #!/usr/bin/env node
-// Writes test/fixtures/planetscale-openapi.subset.json: the operations the emulator serves, and the
-// components they reference, from PlanetScale's OpenAPI spec (Apache-2.0, as published by
-// PlanetScale). The contract test uses it when the full spec (../shared/planetscale/openapi.json)
-// is not beside the repository. Usage: node scripts/trim-openapi.mjs [path/to/openapi.json]
+// Writes test/fixtures/planetscale-openapi.subset.json: the operations the emulator serves (its
+// ROUTES, matched by method and path shape), and the components they reference, from PlanetScale's
+// OpenAPI spec (Apache-2.0, as published by PlanetScale). The contract tests use it when the full
+// spec (../shared/planetscale/openapi.json) is not beside the repository, and a test checks it
+// still lists exactly what is served.
+// Usage: node --import tsx scripts/trim-openapi.mjs [path/to/openapi.json]
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ROUTES } from "../emulator/router.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const source = process.argv[2] ?? join(root, "..", "shared", "planetscale", "openapi.json");
 const spec = JSON.parse(readFileSync(source, "utf8"));
 
-const kept = (path) =>
-  path === "/organizations" ||
-  path === "/organizations/{organization}" ||
-  /^\/organizations\/\{organization\}\/databases(\/\{database\})?$/.test(path) ||
-  /^\/organizations\/\{organization\}\/databases\/\{database\}\/branches(\/\{branch\}(\/(promote|demote|safe-migrations))?)?$/.test(
-    path,
-  ) ||
-  /^\/organizations\/\{organization\}\/service-tokens(\/\{id\})?$/.test(path);
+/** `/organizations/{organization}/x` and `organizations/:organization/x` both → `/organizations/{}/x`. */
+const shape = (path) => `/${path.replace(/^\//, "")}`.replace(/\{[^}]+\}/g, "{}").replace(/:[^/]+/g, "{}");
+const served = new Set(ROUTES.map((r) => `${r.method.toLowerCase()} ${shape(r.pattern)}`));
 
-const paths = Object.fromEntries(Object.entries(spec.paths).filter(([p]) => kept(p)));
+const METHODS = ["get", "put", "post", "delete", "patch"];
+const paths = {};
+for (const [path, item] of Object.entries(spec.paths)) {
+  const kept = METHODS.filter((m) => item[m] && served.has(`${m} ${shape(path)}`));
+  if (kept.length === 0) continue;
+  paths[path] = Object.fromEntries(
+    Object.entries(item).filter(([k]) => !METHODS.includes(k) || kept.includes(k)),
+  );
+}
 
 // Keep every component reachable through $ref from the kept operations.
 const components = {};

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { actorOf, holds } from "../auth";
+import { CLUSTER_SIZE_NAMES, knownClusterSize } from "../cluster-sizes";
 import {
   blankAsAbsent,
   boolParam,
@@ -197,17 +198,18 @@ function rejectPostgresOnly(body: z.output<typeof createBody>): void {
   }
 }
 
-function checkRegion(region: string): string {
+/** 422 unless `region` is a known region slug; returns it. */
+export function checkRegion(region: string): string {
   if (!isRegion(region)) {
     throw unprocessable(`Region "${region}" is not valid. Valid regions: ${REGION_SLUGS.join(", ")}`);
   }
   return region;
 }
 
-/** 422 unless `size` looks like a PlanetScale cluster size (`PS_10`, `PS-10`, `PS_DEV`). */
+/** 422 unless `size` is a known cluster size (`PS_10`, `PS-10`, `PS_DEV`; see `list_cluster_size_skus`). */
 export function checkClusterSize(size: string | undefined): void {
-  if (size !== undefined && !/^PS[-_][A-Z0-9_]+$/.test(size)) {
-    throw unprocessable(`Cluster size "${size}" is not valid (examples: PS_DEV, PS_10, PS_20)`);
+  if (size !== undefined && knownClusterSize(size) === undefined) {
+    throw unprocessable(`Cluster size "${size}" is not valid. Valid sizes: ${CLUSTER_SIZE_NAMES.join(", ")}`);
   }
 }
 
@@ -231,11 +233,7 @@ function createBranchAndDatabase(
   if (body.backup_id !== undefined || body.seed_data !== undefined) {
     throw unprocessable("A new database has no backups to restore");
   }
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(dbName)) {
-    throw unprocessable(
-      "Database name must be lowercase letters, digits, underscores and hyphens (at most 63)",
-    );
-  }
+  checkDatabaseName(dbName);
   rejectPostgresOnly(body);
   checkName(body.name);
   const region = checkRegion(body.region ?? DEFAULT_REGION);
@@ -244,23 +242,7 @@ function createBranchAndDatabase(
     throw notFound(`parent branch "${body.parent_branch}" does not exist in database "${dbName}"`);
   }
 
-  const db: DatabaseRecord = {
-    id: publicId(),
-    organization: org,
-    name: dbName,
-    region,
-    defaultBranch: "main",
-    ready: true,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-  };
-  ctx.store.data.databases.push(db);
-  if (ctx.cred.kind === "token") {
-    const token = ctx.cred.token;
-    for (const access of Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]) {
-      token.accesses.push({ id: publicId(), access, database: db.name, createdAt: ctx.now });
-    }
-  }
+  const db = addDatabase(ctx, org, dbName, region);
   if (body.name === db.defaultBranch) {
     const main = newBranch(ctx, db, body.name, null, region, true, body.deletion_protected ?? false, "PS_10");
     main.safeMigrations = body.safe_migrations ?? false;
@@ -282,7 +264,43 @@ function createBranchAndDatabase(
   return ok(ctx, b, 201);
 }
 
-function newBranch(
+/** 422 unless `name` is a valid database name. */
+export function checkDatabaseName(name: string): void {
+  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) {
+    throw unprocessable(
+      "Database name must be lowercase letters, digits, underscores and hyphens (at most 63)",
+    );
+  }
+}
+
+/**
+ * Adds a ready database (default branch `main`, not created here). Like PlanetScale, a service
+ * token that creates a database receives every database access on it (the 2024-08-29 auto-grant).
+ */
+export function addDatabase(ctx: RequestContext, org: string, name: string, region: string): DatabaseRecord {
+  const db: DatabaseRecord = {
+    id: publicId(),
+    organization: org,
+    name,
+    region,
+    defaultBranch: "main",
+    ready: true,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  ctx.store.data.databases.push(db);
+  if (ctx.cred.kind === "token") {
+    const token = ctx.cred.token;
+    for (const access of Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]) {
+      token.accesses.push({ id: publicId(), access, database: db.name, createdAt: ctx.now });
+    }
+  }
+  ctx.changed();
+  return db;
+}
+
+/** Adds a branch, `pending` for the ready delay. */
+export function newBranch(
   ctx: RequestContext,
   db: DatabaseRecord,
   name: string,

@@ -1,7 +1,20 @@
+import { z } from "zod";
 import { holds, holdsAny } from "../auth";
-import { paginate, type RequestContext, type Route, requireDatabase, requireOrganization } from "../context";
+import {
+  blankAsAbsent,
+  paginate,
+  parseBody,
+  type RequestContext,
+  type Route,
+  requireAccess,
+  requireDatabase,
+  requireOrganization,
+} from "../context";
+import { unprocessable } from "../errors";
 import { type AccessName, OPERATION_ACCESSES } from "../permissions";
+import { DEFAULT_REGION } from "../regions";
 import { renderDatabase } from "../serialize";
+import { addDatabase, checkClusterSize, checkDatabaseName, checkRegion, newBranch } from "./branches";
 
 function databaseAccesses(op: string): readonly AccessName[] {
   const a = OPERATION_ACCESSES[op];
@@ -39,8 +52,73 @@ function getDatabase(ctx: RequestContext) {
   return { status: 200, body: renderDatabase(db, ctx.store, ctx.base) };
 }
 
-/** Database routes (read-only: the emulator does not create or delete databases through the API). */
+/** `POST /organizations/{org}/databases` body (the spec's `create_database`). */
+const createBody = z.strictObject({
+  name: z.string(),
+  region: blankAsAbsent(z.string()),
+  cluster_size: blankAsAbsent(z.string()),
+  replicas: z.number().int().optional(),
+  kind: z.enum(["mysql", "postgresql"]).optional(),
+  major_version: z.string().optional(),
+  storage: z
+    .strictObject({
+      minimum_storage_bytes: z.number().int().optional(),
+      maximum_storage_bytes: z.number().int().optional(),
+    })
+    .optional(),
+});
+
+/**
+ * `POST /organizations/{org}/databases` → 201: a MySQL (Vitess) database whose production branch
+ * `main` is pending for the ready delay, as a new branch is. Needs organization-level
+ * `create_databases`; a token that creates a database receives every access on it.
+ */
+function createDatabase(ctx: RequestContext) {
+  const org = requireOrganization(ctx);
+  requireAccess(ctx, databaseAccesses("create_database"), null);
+  const body = parseBody(ctx, createBody);
+  if (body.kind !== undefined && body.kind !== "mysql") {
+    throw unprocessable("The emulator only provides MySQL (Vitess) databases");
+  }
+  if (body.major_version !== undefined || body.storage !== undefined) {
+    throw unprocessable("major_version and storage are only available for PostgreSQL databases");
+  }
+  checkDatabaseName(body.name);
+  if (ctx.store.database(org.name, body.name)) {
+    throw unprocessable(`Name has already been taken: a database named "${body.name}" exists in ${org.name}`);
+  }
+  const region = checkRegion(body.region ?? DEFAULT_REGION);
+  checkClusterSize(body.cluster_size);
+  const db = addDatabase(ctx, org.name, body.name, region);
+  newBranch(ctx, db, db.defaultBranch, null, region, true, false, body.cluster_size ?? "PS_10");
+  return { status: 201, body: renderDatabase(db, ctx.store, ctx.base) };
+}
+
+/**
+ * `DELETE /organizations/{org}/databases/{db}` → 204: the database with its branches, backups,
+ * resize requests and every token access granted on it.
+ */
+function deleteDatabase(ctx: RequestContext) {
+  const db = requireDatabase(ctx, databaseAccesses("delete_database"));
+  const d = ctx.store.data;
+  const gone = new Set(ctx.store.branches(db.organization, db.name).map((b) => b.id));
+  d.resizes = d.resizes.filter((r) => !gone.has(r.branchId));
+  d.branches = d.branches.filter((b) => !gone.has(b.id));
+  d.backups = d.backups.filter((bk) => !(bk.organization === db.organization && bk.database === db.name));
+  for (const t of ctx.store.tokens(db.organization))
+    t.accesses = t.accesses.filter((a) => a.database !== db.name);
+  d.databases = d.databases.filter((x) => x !== db);
+  ctx.changed();
+  return { status: 204 };
+}
+
+/**
+ * Database routes. Updating a database's settings (`PATCH`) is not served: the emulator models
+ * none of those settings.
+ */
 export const databaseRoutes: Route[] = [
   { method: "GET", pattern: "organizations/:organization/databases", handler: listDatabases },
+  { method: "POST", pattern: "organizations/:organization/databases", handler: createDatabase },
   { method: "GET", pattern: "organizations/:organization/databases/:database", handler: getDatabase },
+  { method: "DELETE", pattern: "organizations/:organization/databases/:database", handler: deleteDatabase },
 ];

@@ -4,8 +4,11 @@
  * does not list). Error bodies are `{code, message}`.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
+import { ROUTES } from "../../emulator/router";
 import {
   assertMatchesSpec,
   findOperation,
@@ -36,7 +39,19 @@ function check(
 describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start();
+    emu = await start({
+      seed: {
+        organizations: [
+          {
+            name: "acme",
+            databases: [
+              { name: "app", backups: [{ id: "bkp000000001", branch: "main" }] },
+              { name: "other" },
+            ],
+          },
+        ],
+      },
+    });
   });
   after(() => emu.stop());
 
@@ -115,6 +130,68 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("list_service_tokens", await call(emu, "GET", "/organizations/acme/service-tokens"), 200);
     check("get_service_token", await call(emu, "GET", `/organizations/acme/service-tokens/${id}`), 200);
     check("delete_service_token", await call(emu, "DELETE", `/organizations/acme/service-tokens/${id}`), 204);
+  });
+
+  it("the vendored spec subset lists exactly the operations the emulator serves", () => {
+    const shape = (path: string): string =>
+      `/${path.replace(/^\//, "")}`.replace(/\{[^}]+\}/g, "{}").replace(/:[^/]+/g, "{}");
+    const served = new Set(ROUTES.map((r) => `${r.method} ${shape(r.pattern)}`));
+    const opsOf = (file: string): Set<string> => {
+      const doc = JSON.parse(readFileSync(file, "utf8")) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const out = new Set<string>();
+      for (const [path, item] of Object.entries(doc.paths))
+        for (const m of ["get", "put", "post", "delete", "patch"])
+          if (item[m]) out.add(`${m.toUpperCase()} ${shape(path)}`);
+      return out;
+    };
+    const subset = opsOf(resolve(__dirname, "..", "fixtures", "planetscale-openapi.subset.json"));
+    for (const op of subset)
+      assert.ok(served.has(op), `the subset lists ${op}, which the emulator does not serve`);
+    const inSpec = opsOf(specPath);
+    for (const op of served) {
+      if (inSpec.has(op))
+        assert.ok(subset.has(op), `${op} is served but missing from the subset (run trim-openapi)`);
+    }
+  });
+
+  it("catalogue: regions, cluster sizes, backups", async () => {
+    check("list_public_regions", await call(emu, "GET", "/regions"), 200);
+    const orgRegions = await call(emu, "GET", "/organizations/acme/regions");
+    check("list_regions_for_organization", orgRegions, 200);
+    assert.ok(orgRegions.body.data.some((r: { slug: string }) => r.slug === "us-east"));
+    check("list_database_regions", await call(emu, "GET", "/organizations/acme/databases/app/regions"), 200);
+    const sizes = await call(emu, "GET", "/organizations/acme/cluster-size-skus?engine=mysql&rates=true");
+    check("list_cluster_size_skus", sizes, 200);
+    assert.deepEqual(
+      sizes.body.slice(0, 3).map((s: { name: string }) => s.name),
+      ["PS_DEV", "PS_10", "PS_20"],
+    );
+    await call(emu, "POST", branchesPath(), {
+      body: { name: "from-backup", backup_id: "bkp000000001", cluster_size: "PS_10" },
+    });
+    const backups = await call(emu, "GET", `${branchesPath()}/main/backups`);
+    check("list_backups", backups, 200);
+    assert.deepEqual(
+      backups.body.data.map((b: { id: string; restored_branches: Array<{ name: string }> }) => [
+        b.id,
+        b.restored_branches.map((r) => r.name),
+      ]),
+      [["bkp000000001", ["from-backup"]]],
+    );
+  });
+
+  it("databases: create_database, delete_database", async () => {
+    const created = await call(emu, "POST", "/organizations/acme/databases", {
+      body: { name: "contract-db", region: "eu-west", cluster_size: "PS_10", kind: "mysql" },
+    });
+    check("create_database", created, 201);
+    assert.equal(created.body.region.slug, "eu-west");
+    const main = await call(emu, "GET", `${branchesPath("contract-db")}/main`);
+    assert.equal(main.body.production, true);
+    check("delete_database", await call(emu, "DELETE", "/organizations/acme/databases/contract-db"), 204);
+    assert.equal((await call(emu, "GET", "/organizations/acme/databases/contract-db")).status, 404);
   });
 
   it("error bodies are {code, message} with the spec's 401/404 statuses", async () => {

@@ -1,0 +1,66 @@
+/** Database create and delete through the API, and the catalogue's rules (cluster sizes). */
+import * as assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Emulator } from "../../emulator/index";
+import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
+
+describe("databases through the API", () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await start();
+  });
+  after(() => emu.stop());
+
+  it("create needs organization-level create_databases; the creating token gets every access on it", async () => {
+    const without = await makeToken(emu, [{ access: ["read_databases"] }]);
+    const refused = await call(emu, "POST", "/organizations/acme/databases", {
+      cred: without,
+      body: { name: "nope" },
+    });
+    assert.equal(refused.status, 404);
+    const creator = await makeToken(emu, [{ access: ["create_databases"] }]);
+    const created = await call(emu, "POST", "/organizations/acme/databases", {
+      cred: creator,
+      body: { name: "made" },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.default_branch, "main");
+    await waitReady(emu, "main", "made");
+    const child = await call(emu, "POST", branchesPath("made"), { cred: creator, body: { name: "dev" } });
+    assert.equal(child.status, 201, "the auto-granted create_branch works");
+    const deleted = await call(emu, "DELETE", "/organizations/acme/databases/made", { cred: creator });
+    assert.equal(deleted.status, 204);
+    const grants = await call(emu, "GET", `/organizations/acme/service-tokens/${creator.id}/access`);
+    assert.deepEqual(
+      grants.body.data.map((g: { access: string }) => g.access),
+      ["create_databases"],
+      "grants on the deleted database are gone with it",
+    );
+    assert.equal((await call(emu, "GET", branchesPath("made"))).status, 404);
+  });
+
+  it("refuses duplicates, bad names, PostgreSQL and unknown sizes or regions", async () => {
+    const cases: Array<[unknown, number, RegExp]> = [
+      [{ name: "app" }, 422, /already been taken/],
+      [{ name: "Bad Name" }, 422, /lowercase/],
+      [{ name: "pg", kind: "postgresql" }, 422, /MySQL/],
+      [{ name: "big", cluster_size: "PS_99999" }, 422, /Valid sizes: PS_DEV, PS_10/],
+      [{ name: "far", region: "moon" }, 422, /Valid regions/],
+      [{ region: "us-east" }, 400, /name is required/],
+    ];
+    for (const [body, status, message] of cases) {
+      const r = await call(emu, "POST", "/organizations/acme/databases", { body });
+      assert.equal(r.status, status, `${JSON.stringify(body)} → ${r.text}`);
+      assert.match(r.body.message, message);
+    }
+  });
+
+  it("branches accept both spellings of a known cluster size and refuse unknown ones", async () => {
+    const hyphen = await call(emu, "POST", branchesPath(), { body: { name: "hy-1", cluster_size: "PS-10" } });
+    assert.equal(hyphen.status, 201, hyphen.text);
+    const unknown = await call(emu, "POST", branchesPath(), {
+      body: { name: "hy-2", cluster_size: "PS_15" },
+    });
+    assert.equal(unknown.status, 422);
+  });
+});
