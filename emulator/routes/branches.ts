@@ -108,8 +108,9 @@ const createBody = z.strictObject({
     .optional(),
   major_version: z.string().optional(),
   deletion_protected: z.boolean().optional(),
-  // Sent by the official Terraform provider on create (planetscale/terraform-provider-planetscale,
-  // its Vitess branch create body); the branch starts with safe migrations in that state.
+  // Not in the spec's create body, but reported sent on create by the official Terraform provider
+  // (this project's issue 12: its acceptance tests create branches with safe_migrations = true);
+  // the branch starts with safe migrations in that state.
   safe_migrations: z.boolean().optional(),
   create_database_if_missing: z.boolean().optional(),
   kind: z.enum(["mysql", "postgresql"]).optional(),
