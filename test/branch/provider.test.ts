@@ -365,6 +365,31 @@ describe("read, update, delete", () => {
     assert.equal(fromApi.body.cluster_name, "PS_20");
   });
 
+  test("a cluster size change that outlasts readyTimeout fails naming both sizes; a later update proceeds", async () => {
+    const { id, outs, checked } = await createBranch({
+      database: "app",
+      name: "size-2",
+      clusterSize: "PS_10",
+    });
+    emu.setReadyDelay(60_000);
+    try {
+      await assert.rejects(
+        branch.update(ctx, id, outs, { ...checked, clusterSize: "PS_40", readyTimeout: 1 }),
+        /cluster size change of branch size-2 to PS_40 is still at PS_10/,
+      );
+    } finally {
+      emu.setReadyDelay(100);
+    }
+    // The old outputs still say PS_10, so the next `pulumi up` updates again; here with another size,
+    // which PlanetScale applies from the size the branch has now.
+    const retried = (await branch.update(ctx, id, outs, { ...checked, clusterSize: "PS_80" })).outs as Record<
+      string,
+      unknown
+    >;
+    assert.equal(retried["clusterSize"], "PS_80");
+    assert.equal(retried["branchId"], id);
+  });
+
   test("deleting a protected branch explains how to proceed", async () => {
     const { id, outs } = await createBranch({ database: "app", name: "guarded-1", deletionProtected: true });
     await assert.rejects(
