@@ -120,8 +120,15 @@ for (const credential of [
       [
         "a timeout",
         async () => {
-          server.push({ action: "hang" });
-          return make(server.url, 80).request({ method: "PATCH", path: "/x", body: {} });
+          // Its own server: under load the client can give up before the request is read, and the
+          // unused "hang" must not be left in the shared script for the next case to consume.
+          const own = await ScriptedServer.start();
+          own.push({ action: "hang" });
+          try {
+            return await make(own.url, 80).request({ method: "PATCH", path: "/x", body: {} });
+          } finally {
+            await own.close();
+          }
         },
       ],
       [
