@@ -44,11 +44,13 @@ describe("timeouts", () => {
         assert.ok(err instanceof TimeoutError);
         assert.equal(err.code, "PLANETSCALE_TIMEOUT");
         assert.match(err.message, /^GET \/organizations\/acme → no complete answer within 150 ms/);
+        assert.equal(err.retries, 0, "a timeout spends the budget: not retried");
         return true;
       });
       const elapsed = performance.now() - started;
       assert.ok(elapsed >= 140 && elapsed < 2_000, `took ${elapsed} ms`);
-      assert.equal(server.requests.length, 1, "a timeout spends the budget: not retried");
+      // Under load the client may give up before the server has read the request: at most one.
+      assert.ok(server.requests.length <= 1, `${server.requests.length} requests: retried after a timeout`);
     }));
 
   it("times out a body that stops half way", () =>
