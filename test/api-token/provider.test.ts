@@ -204,6 +204,73 @@ describe("check", () => {
       /lowercase slug/,
     ],
     ["an empty name", { scopes: ["read_only"], name: "" }, "name", /must not be empty/],
+    // Lifetimes beyond the 10-year bound (1e308 is Infinity once in milliseconds: "ttl": null).
+    [
+      "an infinite ttl (1e308)",
+      { scopes: ["read_only"], ttl: 1e308 },
+      "ttl",
+      /longer than the 3650d \(10 years\)/,
+    ],
+    [
+      "a ttl of 99999999d",
+      { scopes: ["read_only"], ttl: "99999999d" },
+      "ttl",
+      /longer than the 3650d.*at most '3650d'/,
+    ],
+    ["a ttl one second over 10 years", { scopes: ["read_only"], ttl: 315_360_001 }, "ttl", /longer than/],
+    [
+      "an expiresAt in year 9999",
+      { scopes: ["read_only"], expiresAt: "9999-12-31T00:00:00Z" },
+      "expiresAt",
+      /days away, longer than the 3650d \(10 years\).*set a time before \d{4}-/,
+    ],
+    [
+      "an infinite rotateBefore",
+      { scopes: ["read_only"], ttl: "1d", rotateBefore: 1e308 },
+      "rotateBefore",
+      /longer than/,
+    ],
+    // Names people read: visible, printable.
+    ["a whitespace-only name", { scopes: ["read_only"], name: "   " }, "name", /visible character/],
+    [
+      "a name with an ANSI escape",
+      { scopes: ["read_only"], name: "ci\u001b[31mred" },
+      "name",
+      /ESC, as in an ANSI escape sequence \(U\+001B\) at position 3/,
+    ],
+    ["a name with a newline", { scopes: ["read_only"], name: "ci\nlog" }, "name", /a newline/],
+    [
+      "a name with a C1 control",
+      { scopes: ["read_only"], name: "ci\u009b31m" },
+      "name",
+      /control character \(U\+009B\)/,
+    ],
+    [
+      "a namePrefix with a bell",
+      { scopes: ["read_only"], namePrefix: "ci\u0007" },
+      "namePrefix",
+      /control character/,
+    ],
+    [
+      "a non-string namePrefix",
+      { scopes: ["read_only"], namePrefix: 42 },
+      "namePrefix",
+      /namePrefix must be a string/,
+    ],
+    // Clear messages for wrong types inside lists, and no raw escape echoed back.
+    [
+      "a number in permissions",
+      { permissions: [42] },
+      "permissions",
+      /permissions must be a list of strings, for example \['read_branch'\]; it holds 42 \(a number\)/,
+    ],
+    ["a null in scopes", { scopes: [null] }, "scopes", /scopes must be a list of strings.*null/],
+    [
+      "a scope with an escape sequence",
+      { scopes: ["read_only\u001b[2J"] },
+      "scopes",
+      /'read_only\\u001b\[2J' is not a scope/,
+    ],
   ];
   for (const [title, inputs, property, reason] of invalid) {
     test(`refuses ${title}, naming ${property}, without calling the API`, async () => {
@@ -212,9 +279,24 @@ describe("check", () => {
       const failure = result.failures?.find((f) => f.property === property);
       assert.ok(failure, `expected a failure for ${property}, got ${JSON.stringify(result.failures)}`);
       assert.match(failure.reason, reason);
+      // Echoing an input never replays its escape sequences into the terminal.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: that is what is checked
+      for (const f of result.failures ?? []) assert.doesNotMatch(f.reason, /[\u0000-\u001f\u007f-\u009f]/);
       assert.equal(emu.requests().length, 0);
     });
   }
+
+  test("accepts lifetimes up to the 10-year bound", async () => {
+    for (const inputs of [
+      { ttl: 315_360_000 },
+      { ttl: "3650d" },
+      { expiresAt: new Date(Date.now() + 3649 * 86_400_000).toISOString() },
+    ]) {
+      const result = await token.check(ctx, {}, { scopes: ["read_only"], ...inputs });
+      assert.deepEqual(result.failures ?? [], [], JSON.stringify(inputs));
+    }
+    assert.equal(emu.requests().length, 0);
+  });
 
   test("accepts unknown values during preview", async () => {
     const result = await token.check(
