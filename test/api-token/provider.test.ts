@@ -476,6 +476,34 @@ describe("create", () => {
     assert.ok(logs.some((l) => /doomed.*was deleted again because granting its accesses failed/.test(l)));
   });
 
+  test("a database in databases that does not exist is named in the error; no token is left", async () => {
+    const before = emu.snapshot().serviceTokens.length;
+    const checked = await token.check(
+      ctx,
+      {},
+      { name: "ghost-db", scopes: ["read_only"], databases: ["app", "ghost"], ttl: 60 },
+    );
+    const error = await rejection(token.create(ctx, checked.inputs as Props));
+    assert.ok(error instanceof NotFoundError);
+    assert.match(
+      error.message,
+      /^databases: database 'ghost' does not exist in organization 'acme' \(or the credential Pulumi uses cannot see it\): create it first, or remove it from `databases`/,
+    );
+    assert.equal(emu.snapshot().serviceTokens.length, before);
+    // The same on update: adding a database that does not exist names it, and changes nothing.
+    const { id, news, outs } = await createToken({
+      name: "grow-db",
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: 60,
+    });
+    const accessesBefore = accessesOf(id);
+    const wider = (await token.check(ctx, news, { ...news, databases: ["app", "nowhere"] })).inputs as Props;
+    const updateError = await rejection(token.update(ctx, id, outs, wider));
+    assert.match(updateError.message, /^databases: database 'nowhere' does not exist in organization 'acme'/);
+    assert.deepEqual(accessesOf(id), accessesBefore);
+  });
+
   test("a token create with an unknown outcome is found, deleted, and created again", async () => {
     // The emulator creates the token, then answers 500: the secret is lost.
     emu.setFaults({

@@ -10,6 +10,7 @@ import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
+import { grantAccesses } from "./grant";
 import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
 import { ApiTokenInputs, crossCheck, parseTimestamp, ttlSeconds } from "./inputs";
 import {
@@ -173,7 +174,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   let grants: Grant[];
   try {
     for (const change of planChanges(desired, []).add) {
-      await serviceTokens.addServiceTokenAccesses(client, organization, created.id, change);
+      await grantAccesses(client, organization, created.id, change);
     }
     grants = await effectiveGrants(ctx, client, inputs, created.id, desired);
   } catch (error) {
@@ -430,7 +431,7 @@ async function update(
   // Revoke first: the token never holds more than the old and new grants have in common plus the new ones.
   for (const change of remove)
     await serviceTokens.removeServiceTokenAccesses(client, organization, id, change);
-  for (const change of add) await serviceTokens.addServiceTokenAccesses(client, organization, id, change);
+  for (const change of add) await grantAccesses(client, organization, id, change);
   if (add.length > 0 || remove.length > 0) {
     accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
   }
