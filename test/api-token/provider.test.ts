@@ -557,19 +557,68 @@ describe("create", () => {
 });
 
 describe("expiry and rotation", () => {
-  test("an expired token gets 401, read reports it gone, diff replaces it", async () => {
-    const { id, news, outs } = await createToken({ name: "short", scopes: ["read_only"], ttl: 1 });
-    await sleep(1200);
+  /** Waits on the condition itself: the token's own credential is refused as expired. */
+  async function waitUntilExpired(outs: Props): Promise<void> {
     const client = clientAs(outs);
-    const error = await rejection(
-      (async () => {
+    for (;;) {
+      try {
         for await (const _ of branchesApi.listBranches(client, "acme", "app")) break;
-      })(),
-    );
-    assert.ok(error instanceof UnauthorizedError, error.message);
-    assert.deepEqual(await token.read(ctx, id, outs), {});
+      } catch (error) {
+        if (error instanceof UnauthorizedError) return;
+        throw error;
+      }
+      await sleep(100);
+    }
+  }
+
+  function exists(id: string): boolean {
+    return snapshotToken(id) !== undefined;
+  }
+
+  test("an expired token of ours: refresh deletes it (not just forgets it), diff replaces it", async () => {
+    const { id, news, outs } = await createToken({ name: "short", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
     const d = await token.diff(ctx, id, outs, news);
     assert.deepEqual(d.replaces, ["expiresAt"]);
+    assert.ok(exists(id));
+    assert.deepEqual(await token.read(ctx, id, outs), {});
+    assert.ok(!exists(id), "the expired token was deleted from PlanetScale");
+    assert.ok(logs.some((l) => l.includes(`(id ${id}) of acme expired at`) && l.endsWith("it was deleted")));
+  });
+
+  test("destroy (and the delete after a replacement) removes an expired token", async () => {
+    const { id, outs } = await createToken({ name: "short-destroy", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
+    await token.delete(ctx, id, outs);
+    assert.ok(!exists(id));
+  });
+
+  test("an expired token read by id (not recorded as ours) is reported gone and left alone", async () => {
+    const { id, outs } = await createToken({ name: "someone-elses", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
+    // What `ApiToken.get(name, id, {organization})` passes: inputs, no recorded tokenId.
+    assert.deepEqual(await token.read(ctx, id, { organization: "acme" }), {});
+    assert.ok(exists(id), "not ours to delete");
+    await token.delete(ctx, id, outs);
+  });
+
+  test("when deleting an expired token fails, refresh fails and says how to delete it; the state keeps it", async () => {
+    const { id, outs } = await createToken({ name: "stubborn", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
+    emu.setFaults({
+      rules: [
+        { method: "DELETE", path: `/organizations/acme/service-tokens/${id}`, action: "status", status: 403 },
+      ],
+    });
+    const error = await rejection(token.read(ctx, id, outs));
+    assert.match(
+      error.message,
+      new RegExp(`expired at .* and could not be deleted .*pscale service-token delete ${id} --org acme`),
+    );
+    assert.ok(exists(id));
+    emu.setFaults({});
+    assert.deepEqual(await token.read(ctx, id, outs), {});
+    assert.ok(!exists(id));
   });
 
   test("rotateBefore asks for a replacement (new token first) once expiry is near", async () => {

@@ -10,6 +10,7 @@ import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
+import { deleteExpiredToken, isExpired, recordedAsOurs } from "./expired";
 import { grantAccesses } from "./grant";
 import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
 import { ApiTokenInputs, crossCheck, parseTimestamp, ttlSeconds } from "./inputs";
@@ -361,7 +362,10 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   try {
     token = await serviceTokens.getServiceToken(client, organization, id);
     if (isExpired(token, Date.now())) {
-      ctx.log(`service token ${id} of ${organization} expired at ${token.expires_at}; reporting it gone`);
+      // Ours (recorded in the state): deleted, not just forgotten. Someone else's: only reported.
+      if (recordedAsOurs(props, id)) await deleteExpiredToken(ctx, client, organization, token);
+      else
+        ctx.log(`service token ${id} of ${organization} expired at ${token.expires_at}; reporting it gone`);
       return {};
     }
     accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
@@ -386,12 +390,6 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   } as ResolvedApiTokenInputs;
   const outputs = toOutputs(token, inputs, grantsOf(organization, accesses), carriedSecret(previous));
   return { id: token.id, props: outputs, inputs: inputsFromOutputs(outputs) };
-}
-
-function isExpired(token: ServiceToken, now: number): boolean {
-  if (!token.expires_at) return false;
-  const at = Date.parse(token.expires_at);
-  return !Number.isNaN(at) && at <= now;
 }
 
 function stringOr(value: unknown): string | undefined {
