@@ -34,11 +34,11 @@ Flags:
   --jitter MS              random extra latency in [0, MS)
   --fail-rate STATUS=P     answer STATUS (429, 500, 502 or 503) with probability P; repeatable
   --drop-rate P            drop the connection without answering with probability P
+  --admin-token-file FILE  fixed admin credential secret, read from FILE (first line), or
+                           env ${ADMIN_TOKEN_ENV}: prefer either to --admin-token,
+                           which every local user can read in the process list
   --admin-token-id ID      fixed admin credential id (or env ${ADMIN_ID_ENV})
-  --admin-token-file FILE  fixed admin credential secret, read from FILE (first line)
-  --admin-token TOKEN      fixed admin credential secret on the command line (visible to
-                           every local user in the process list: prefer the file or env
-                           ${ADMIN_TOKEN_ENV})
+  --admin-token TOKEN      fixed admin credential secret (requires --admin-token-id)
   --quiet                  do not log each request to stderr
   --help                   show this help
 

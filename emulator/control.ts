@@ -1,6 +1,5 @@
-import type { IncomingHttpHeaders } from "node:http";
 import { parseFaults } from "./faults";
-import { controlRefusal } from "./loopback";
+import { controlRefusal, type RequestHeaders } from "./loopback";
 import type { EmulatorCore } from "./server";
 
 /** A control endpoint's answer. */
@@ -25,7 +24,7 @@ function bad(message: string): ControlResult {
 export interface ControlRequest {
   method: string;
   path: string;
-  headers: IncomingHttpHeaders;
+  headers: RequestHeaders;
 }
 
 /**

@@ -1,5 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 
+/** A request's headers, as Node parses them (lowercase names). */
+export type RequestHeaders = IncomingHttpHeaders;
+
 /** Host names that always mean this machine's loopback interface. */
 const LOOPBACK_NAMES: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
@@ -29,7 +32,7 @@ export function isLoopbackHostHeader(value: string | undefined): boolean {
  * same loopback origin (`Origin` absent or equal to `http://<Host>`, `Sec-Fetch-Site` absent,
  * `same-origin` or `none`). This stops DNS rebinding and cross-site requests from a web page.
  */
-export function controlRefusal(headers: IncomingHttpHeaders): string | undefined {
+export function controlRefusal(headers: RequestHeaders): string | undefined {
   const host = headers.host;
   if (!isLoopbackHostHeader(host)) {
     return "the control API answers only requests addressed to 127.0.0.1, localhost or [::1] (Host header)";
