@@ -7,7 +7,13 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { FaultSettings } from "./faults";
 import { type EmulatorOptions, startEmulator } from "./index";
+import { isLoopbackInterface } from "./loopback";
 import type { Seed } from "./seed";
+
+/** Environment variable holding the fixed admin credential id (instead of `--admin-token-id`). */
+export const ADMIN_ID_ENV = "PLANETSCALE_EMULATOR_ADMIN_TOKEN_ID";
+/** Environment variable holding the fixed admin credential secret (instead of `--admin-token`). */
+export const ADMIN_TOKEN_ENV = "PLANETSCALE_EMULATOR_ADMIN_TOKEN";
 
 const USAGE = `Usage: pulumi-planetscale-emulator [flags]
 
@@ -16,7 +22,9 @@ On start it prints env-file lines to stdout:
   PLANETSCALE_API_URL, PLANETSCALE_ORG, PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN
 
 Flags:
-  --host HOST              interface to listen on (default 127.0.0.1)
+  --host HOST              interface to listen on (default 127.0.0.1; anything else
+                           needs --allow-remote)
+  --allow-remote           allow a non-loopback --host (prints a warning)
   --port PORT              port, 0 = pick a free one (default 0)
   --seed FILE              JSON seed (organizations, databases, branches, backups, service tokens)
   --state FILE             persist state atomically to FILE after each change; loaded on start
@@ -26,14 +34,18 @@ Flags:
   --jitter MS              random extra latency in [0, MS)
   --fail-rate STATUS=P     answer STATUS (429, 500, 502 or 503) with probability P; repeatable
   --drop-rate P            drop the connection without answering with probability P
-  --admin-token-id ID      fixed admin credential id (requires --admin-token)
+  --admin-token-file FILE  fixed admin credential secret, read from FILE (first line), or
+                           env ${ADMIN_TOKEN_ENV}: prefer either to --admin-token,
+                           which every local user can read in the process list
+  --admin-token-id ID      fixed admin credential id (or env ${ADMIN_ID_ENV})
   --admin-token TOKEN      fixed admin credential secret (requires --admin-token-id)
   --strict                 refuse unknown request-body fields with 400 (default: ignore them,
                            as PlanetScale does, and list them in the request log)
   --quiet                  do not log each request to stderr
   --help                   show this help
 
-Control API (unauthenticated): GET /_emulator/health, GET|DELETE /_emulator/requests,
+Control API (unauthenticated; only for Host 127.0.0.1, localhost or [::1], never for
+cross-origin browser requests): GET /_emulator/health, GET|DELETE /_emulator/requests,
 PUT /_emulator/faults, PUT /_emulator/ready-delay, GET /_emulator/state.
 `;
 
@@ -54,8 +66,8 @@ function num(
   return n;
 }
 
-/** Turns argv into EmulatorOptions, or throws UsageError. Returns "help" for --help. */
-export function parseCli(argv: string[]): EmulatorOptions | "help" {
+/** Turns argv (and the admin credential's env vars) into EmulatorOptions, or throws UsageError. Returns "help" for --help. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): EmulatorOptions | "help" {
   let parsed: ReturnType<
     typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>
   >;
@@ -68,6 +80,12 @@ export function parseCli(argv: string[]): EmulatorOptions | "help" {
   if (v.help) return "help";
   const o: EmulatorOptions = {};
   if (v.host !== undefined) o.host = v.host;
+  if (v["allow-remote"]) o.allowRemote = true;
+  if (v.host !== undefined && !isLoopbackInterface(v.host) && !o.allowRemote) {
+    throw new UsageError(
+      `--host ${v.host} is not a loopback address: other machines could reach the emulator. Add --allow-remote if that is what you want`,
+    );
+  }
   const port = num("port", v.port, { int: true, min: 0, max: 65535 });
   if (port !== undefined) o.port = port;
   const ready = num("ready-delay", v["ready-delay"], { min: 0 });
@@ -107,19 +125,59 @@ export function parseCli(argv: string[]): EmulatorOptions | "help" {
     faults.statusProbability = { ...faults.statusProbability, [m[1] as "429"]: p };
   }
   if (Object.keys(faults).length > 0) o.faults = faults;
-  const id = v["admin-token-id"];
-  const token = v["admin-token"];
-  if ((id === undefined) !== (token === undefined)) {
-    throw new UsageError("--admin-token-id and --admin-token must be given together");
-  }
-  if (id !== undefined && token !== undefined) o.adminToken = { id, token };
+  const admin = adminToken(v, env);
+  if (admin !== undefined) o.adminToken = admin;
   if (v.quiet) o.quiet = true;
   if (v.strict) o.strict = true;
   return o;
 }
 
+/**
+ * The fixed admin credential: the id from `--admin-token-id` or {@link ADMIN_ID_ENV}, the secret
+ * from exactly one of `--admin-token`, `--admin-token-file` or {@link ADMIN_TOKEN_ENV} (a flag
+ * wins over the environment). Both or neither.
+ */
+function adminToken(
+  v: { "admin-token-id"?: string; "admin-token"?: string; "admin-token-file"?: string },
+  env: NodeJS.ProcessEnv,
+): { id: string; token: string } | undefined {
+  if (v["admin-token"] !== undefined && v["admin-token-file"] !== undefined) {
+    throw new UsageError("give the admin secret once: --admin-token or --admin-token-file, not both");
+  }
+  let token = v["admin-token"];
+  if (v["admin-token-file"] !== undefined) token = readSecretFile(v["admin-token-file"]);
+  token ??= nonEmpty(env[ADMIN_TOKEN_ENV]);
+  const id = v["admin-token-id"] ?? nonEmpty(env[ADMIN_ID_ENV]);
+  if ((id === undefined) !== (token === undefined)) {
+    throw new UsageError(
+      `the admin credential needs both an id (--admin-token-id or ${ADMIN_ID_ENV}) and a secret ` +
+        `(--admin-token-file, ${ADMIN_TOKEN_ENV} or --admin-token)`,
+    );
+  }
+  return id !== undefined && token !== undefined ? { id, token } : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function readSecretFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(
+      `--admin-token-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  const token = text.split(/\r?\n/)[0]?.trim() ?? "";
+  if (token === "") throw new UsageError(`--admin-token-file: ${path} is empty`);
+  return token;
+}
+
 const OPTIONS = {
   host: { type: "string" },
+  "allow-remote": { type: "boolean" },
   port: { type: "string" },
   seed: { type: "string" },
   state: { type: "string" },
@@ -131,6 +189,7 @@ const OPTIONS = {
   "drop-rate": { type: "string" },
   "admin-token-id": { type: "string" },
   "admin-token": { type: "string" },
+  "admin-token-file": { type: "string" },
   quiet: { type: "boolean" },
   strict: { type: "boolean" },
   help: { type: "boolean" },
@@ -164,6 +223,11 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
+  if (options.allowRemote && !isLoopbackInterface(options.host ?? "127.0.0.1")) {
+    process.stderr.write(
+      `WARNING: listening on ${options.host}, not loopback: other machines can reach the API, and anyone who learns the admin credential has every access. The control API still answers only loopback Host names.\n`,
+    );
+  }
   process.stderr.write(
     `PlanetScale emulator listening on ${emu.apiUrl} (org ${emu.organization}; control API at ${emu.url}/_emulator). Ctrl-C to stop.\n`,
   );

@@ -1,4 +1,5 @@
 import { parseFaults } from "./faults";
+import { controlRefusal, type RequestHeaders } from "./loopback";
 import type { EmulatorCore } from "./server";
 
 /** A control endpoint's answer. */
@@ -19,11 +20,22 @@ function bad(message: string): ControlResult {
   return { status: 400, body: { code: "bad_request", message } };
 }
 
+/** The parts of a control request that decide its answer (besides the body). */
+export interface ControlRequest {
+  method: string;
+  path: string;
+  headers: RequestHeaders;
+}
+
 /**
- * The unauthenticated loopback control API under `/_emulator` (outside `/v1`): request log,
- * fault settings, ready delay, state snapshot, health. Never logged, faulted or rate limited.
+ * The unauthenticated control API under `/_emulator` (outside `/v1`): request log, fault
+ * settings, ready delay, state snapshot, health. Never logged, faulted or rate limited. Answers
+ * only local tools: see {@link controlRefusal} (403 otherwise).
  */
-export function handleControl(core: EmulatorCore, method: string, path: string, raw: string): ControlResult {
+export function handleControl(core: EmulatorCore, request: ControlRequest, raw: string): ControlResult {
+  const refusal = controlRefusal(request.headers);
+  if (refusal !== undefined) return { status: 403, body: { code: "forbidden", message: refusal } };
+  const { method, path } = request;
   const route = `${method} ${path.replace(/\/+$/, "")}`;
   switch (route) {
     case "GET /_emulator/health":

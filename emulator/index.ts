@@ -16,6 +16,7 @@
 import type { FaultRule, FaultSettings } from "./faults";
 import { Faults, parseFaults } from "./faults";
 import { hashSecret, publicId, tokenSecret } from "./ids";
+import { isLoopbackInterface } from "./loopback";
 import type { RequestLogEntry } from "./request-log";
 import { DEFAULT_SEED, type Seed } from "./seed";
 import { EmulatorCore } from "./server";
@@ -28,8 +29,14 @@ export { DEFAULT_SEED };
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
-  /** Interface to listen on (default `127.0.0.1`). */
+  /** Interface to listen on (default `127.0.0.1`). Anything but loopback needs {@link allowRemote}. */
   host?: string;
+  /**
+   * Allow a non-loopback {@link host}. The emulator's admin credential and its unauthenticated
+   * control API are meant for one machine; other machines can then reach the API (the control
+   * API still answers only loopback `Host` names).
+   */
+  allowRemote?: boolean;
   /** Port (default 0: pick a free one). */
   port?: number;
   /** Initial data (default: org `acme` with databases `app` and `other`, each with production branch `main`). */
@@ -87,6 +94,12 @@ function checkNonNegative(name: string, v: number | undefined): void {
 
 /** Starts an emulator and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopbackInterface(host) && options.allowRemote !== true) {
+    throw new Error(
+      `host "${host}" is not a loopback address: other machines could reach the emulator. Listen on 127.0.0.1, or set allowRemote (--allow-remote) if that is what you want`,
+    );
+  }
   checkNonNegative("readyDelayMs", options.readyDelayMs);
   const rate = options.rateLimitPerMinute ?? 600;
   if (!Number.isInteger(rate) || rate < 1) throw new Error("rateLimitPerMinute must be a positive integer");
@@ -110,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     organization,
     strict: options.strict ?? false,
   });
-  await core.listen(options.host ?? "127.0.0.1", options.port ?? 0);
+  await core.listen(host, options.port ?? 0);
   return {
     url: core.url,
     apiUrl: core.apiUrl,

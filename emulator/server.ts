@@ -167,7 +167,7 @@ export class EmulatorCore {
     }
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
-      const r = handleControl(this, method, path, rawBody);
+      const r = handleControl(this, { method, path, headers: req.headers }, rawBody);
       send(res, r.status, r.body);
       return;
     }

@@ -204,6 +204,73 @@ describe("check", () => {
       /lowercase slug/,
     ],
     ["an empty name", { scopes: ["read_only"], name: "" }, "name", /must not be empty/],
+    // Lifetimes beyond the 10-year bound (1e308 is Infinity once in milliseconds: "ttl": null).
+    [
+      "an infinite ttl (1e308)",
+      { scopes: ["read_only"], ttl: 1e308 },
+      "ttl",
+      /longer than the 3650d \(10 years\)/,
+    ],
+    [
+      "a ttl of 99999999d",
+      { scopes: ["read_only"], ttl: "99999999d" },
+      "ttl",
+      /longer than the 3650d.*at most '3650d'/,
+    ],
+    ["a ttl one second over 10 years", { scopes: ["read_only"], ttl: 315_360_001 }, "ttl", /longer than/],
+    [
+      "an expiresAt in year 9999",
+      { scopes: ["read_only"], expiresAt: "9999-12-31T00:00:00Z" },
+      "expiresAt",
+      /days away, longer than the 3650d \(10 years\).*set a time before \d{4}-/,
+    ],
+    [
+      "an infinite rotateBefore",
+      { scopes: ["read_only"], ttl: "1d", rotateBefore: 1e308 },
+      "rotateBefore",
+      /longer than/,
+    ],
+    // Names people read: visible, printable.
+    ["a whitespace-only name", { scopes: ["read_only"], name: "   " }, "name", /visible character/],
+    [
+      "a name with an ANSI escape",
+      { scopes: ["read_only"], name: "ci\u001b[31mred" },
+      "name",
+      /ESC, as in an ANSI escape sequence \(U\+001B\) at position 3/,
+    ],
+    ["a name with a newline", { scopes: ["read_only"], name: "ci\nlog" }, "name", /a newline/],
+    [
+      "a name with a C1 control",
+      { scopes: ["read_only"], name: "ci\u009b31m" },
+      "name",
+      /control character \(U\+009B\)/,
+    ],
+    [
+      "a namePrefix with a bell",
+      { scopes: ["read_only"], namePrefix: "ci\u0007" },
+      "namePrefix",
+      /control character/,
+    ],
+    [
+      "a non-string namePrefix",
+      { scopes: ["read_only"], namePrefix: 42 },
+      "namePrefix",
+      /namePrefix must be a string/,
+    ],
+    // Clear messages for wrong types inside lists, and no raw escape echoed back.
+    [
+      "a number in permissions",
+      { permissions: [42] },
+      "permissions",
+      /permissions must be a list of strings, for example \['read_branch'\]; it holds 42 \(a number\)/,
+    ],
+    ["a null in scopes", { scopes: [null] }, "scopes", /scopes must be a list of strings.*null/],
+    [
+      "a scope with an escape sequence",
+      { scopes: ["read_only\u001b[2J"] },
+      "scopes",
+      /'read_only\\u001b\[2J' is not a scope/,
+    ],
   ];
   for (const [title, inputs, property, reason] of invalid) {
     test(`refuses ${title}, naming ${property}, without calling the API`, async () => {
@@ -212,9 +279,24 @@ describe("check", () => {
       const failure = result.failures?.find((f) => f.property === property);
       assert.ok(failure, `expected a failure for ${property}, got ${JSON.stringify(result.failures)}`);
       assert.match(failure.reason, reason);
+      // Echoing an input never replays its escape sequences into the terminal.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: that is what is checked
+      for (const f of result.failures ?? []) assert.doesNotMatch(f.reason, /[\u0000-\u001f\u007f-\u009f]/);
       assert.equal(emu.requests().length, 0);
     });
   }
+
+  test("accepts lifetimes up to the 10-year bound", async () => {
+    for (const inputs of [
+      { ttl: 315_360_000 },
+      { ttl: "3650d" },
+      { expiresAt: new Date(Date.now() + 3649 * 86_400_000).toISOString() },
+    ]) {
+      const result = await token.check(ctx, {}, { scopes: ["read_only"], ...inputs });
+      assert.deepEqual(result.failures ?? [], [], JSON.stringify(inputs));
+    }
+    assert.equal(emu.requests().length, 0);
+  });
 
   test("accepts unknown values during preview", async () => {
     const result = await token.check(
@@ -394,6 +476,34 @@ describe("create", () => {
     assert.ok(logs.some((l) => /doomed.*was deleted again because granting its accesses failed/.test(l)));
   });
 
+  test("a database in databases that does not exist is named in the error; no token is left", async () => {
+    const before = emu.snapshot().serviceTokens.length;
+    const checked = await token.check(
+      ctx,
+      {},
+      { name: "ghost-db", scopes: ["read_only"], databases: ["app", "ghost"], ttl: 60 },
+    );
+    const error = await rejection(token.create(ctx, checked.inputs as Props));
+    assert.ok(error instanceof NotFoundError);
+    assert.match(
+      error.message,
+      /^databases: database 'ghost' does not exist in organization 'acme' \(or the credential Pulumi uses cannot see it\): create it first, or remove it from `databases`/,
+    );
+    assert.equal(emu.snapshot().serviceTokens.length, before);
+    // The same on update: adding a database that does not exist names it, and changes nothing.
+    const { id, news, outs } = await createToken({
+      name: "grow-db",
+      scopes: ["read_only"],
+      databases: ["app"],
+      ttl: 60,
+    });
+    const accessesBefore = accessesOf(id);
+    const wider = (await token.check(ctx, news, { ...news, databases: ["app", "nowhere"] })).inputs as Props;
+    const updateError = await rejection(token.update(ctx, id, outs, wider));
+    assert.match(updateError.message, /^databases: database 'nowhere' does not exist in organization 'acme'/);
+    assert.deepEqual(accessesOf(id), accessesBefore);
+  });
+
   test("a token create with an unknown outcome is found, deleted, and created again", async () => {
     // The emulator creates the token, then answers 500: the secret is lost.
     emu.setFaults({
@@ -447,19 +557,68 @@ describe("create", () => {
 });
 
 describe("expiry and rotation", () => {
-  test("an expired token gets 401, read reports it gone, diff replaces it", async () => {
-    const { id, news, outs } = await createToken({ name: "short", scopes: ["read_only"], ttl: 1 });
-    await sleep(1200);
+  /** Waits on the condition itself: the token's own credential is refused as expired. */
+  async function waitUntilExpired(outs: Props): Promise<void> {
     const client = clientAs(outs);
-    const error = await rejection(
-      (async () => {
+    for (;;) {
+      try {
         for await (const _ of branchesApi.listBranches(client, "acme", "app")) break;
-      })(),
-    );
-    assert.ok(error instanceof UnauthorizedError, error.message);
-    assert.deepEqual(await token.read(ctx, id, outs), {});
+      } catch (error) {
+        if (error instanceof UnauthorizedError) return;
+        throw error;
+      }
+      await sleep(100);
+    }
+  }
+
+  function exists(id: string): boolean {
+    return snapshotToken(id) !== undefined;
+  }
+
+  test("an expired token of ours: refresh deletes it (not just forgets it), diff replaces it", async () => {
+    const { id, news, outs } = await createToken({ name: "short", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
     const d = await token.diff(ctx, id, outs, news);
     assert.deepEqual(d.replaces, ["expiresAt"]);
+    assert.ok(exists(id));
+    assert.deepEqual(await token.read(ctx, id, outs), {});
+    assert.ok(!exists(id), "the expired token was deleted from PlanetScale");
+    assert.ok(logs.some((l) => l.includes(`(id ${id}) of acme expired at`) && l.endsWith("it was deleted")));
+  });
+
+  test("destroy (and the delete after a replacement) removes an expired token", async () => {
+    const { id, outs } = await createToken({ name: "short-destroy", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
+    await token.delete(ctx, id, outs);
+    assert.ok(!exists(id));
+  });
+
+  test("an expired token read by id (not recorded as ours) is reported gone and left alone", async () => {
+    const { id, outs } = await createToken({ name: "someone-elses", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
+    // What `ApiToken.get(name, id, {organization})` passes: inputs, no recorded tokenId.
+    assert.deepEqual(await token.read(ctx, id, { organization: "acme" }), {});
+    assert.ok(exists(id), "not ours to delete");
+    await token.delete(ctx, id, outs);
+  });
+
+  test("when deleting an expired token fails, refresh fails and says how to delete it; the state keeps it", async () => {
+    const { id, outs } = await createToken({ name: "stubborn", scopes: ["read_only"], ttl: 1 });
+    await waitUntilExpired(outs);
+    emu.setFaults({
+      rules: [
+        { method: "DELETE", path: `/organizations/acme/service-tokens/${id}`, action: "status", status: 403 },
+      ],
+    });
+    const error = await rejection(token.read(ctx, id, outs));
+    assert.match(
+      error.message,
+      new RegExp(`expired at .* and could not be deleted .*pscale service-token delete ${id} --org acme`),
+    );
+    assert.ok(exists(id));
+    emu.setFaults({});
+    assert.deepEqual(await token.read(ctx, id, outs), {});
+    assert.ok(!exists(id));
   });
 
   test("rotateBefore asks for a replacement (new token first) once expiry is near", async () => {

@@ -65,6 +65,36 @@ describe("check", () => {
     ],
     ["bad timeout", { database: "app", readyTimeout: "soon" }, "readyTimeout", /duration/],
     [
+      "an object readyTimeout",
+      { database: "app", readyTimeout: { minutes: 5 } },
+      "readyTimeout",
+      /readyTimeout must be a duration between 1 s and 24 h/,
+    ],
+    [
+      "a non-string namePrefix",
+      { database: "app", namePrefix: 42 },
+      "namePrefix",
+      /namePrefix must be a string/,
+    ],
+    [
+      "a namePrefix with an ANSI escape",
+      { database: "app", namePrefix: "pr\u001b[31m" },
+      "namePrefix",
+      /ESC, as in an ANSI escape sequence/,
+    ],
+    [
+      "a name with an ANSI escape (not echoed raw)",
+      { database: "app", name: "pr\u001b[2J" },
+      "name",
+      /'pr\\u001b\[2J' is not a valid PlanetScale branch name.*'pr-2j'/,
+    ],
+    [
+      "a non-string region",
+      { database: "app", region: 7 },
+      "region",
+      /region must be a string, for example 'us-east'/,
+    ],
+    [
       "typo in a key",
       { database: "app", parent_branch: "main" },
       "parent_branch",

@@ -18,6 +18,11 @@ const SERVICE_TOKEN = "pscale_tkn_Sup3rS3cretValue42";
 const ACCESS_TOKEN = "opaque-access-t0ken-value";
 const NEW_TOKEN = "pscale_tkn_FreshlyMintedSecret";
 
+/** A token value without its `pscale_<kind>_` prefix (unchanged when it has none). */
+function randomPart(token: string): string {
+  return token.replace(/^pscale_[a-z]+_/, "");
+}
+
 let server: ScriptedServer;
 before(async () => {
   server = await ScriptedServer.start();
@@ -56,7 +61,8 @@ for (const credential of [
   { kind: "accessToken", token: ACCESS_TOKEN },
 ] satisfies Credential[]) {
   describe(`redaction with a ${credential.kind}`, () => {
-    const secrets = [credential.token, NEW_TOKEN];
+    // The random part of a `pscale_tkn_…` value is the secret too: a server may echo it alone.
+    const secrets = [credential.token, NEW_TOKEN, ...[credential.token, NEW_TOKEN].map(randomPart)];
     const header =
       credential.kind === "serviceToken"
         ? `${credential.id}:${credential.token}`
@@ -141,6 +147,29 @@ for (const credential of [
         },
       ],
       [
+        "a server-chosen request id that echoes the credential",
+        async () => {
+          server.push({
+            status: 400,
+            headers: { "x-request-id": `req-${header}` },
+            json: { code: "bad_request", message: "no" },
+          });
+          return make(server.url).request({ method: "GET", path: "/organizations/acme" });
+        },
+      ],
+      [
+        "the random part of the token, echoed without its pscale_tkn_ prefix (body and request id)",
+        async () => {
+          const bare = credential.token.replace(/^pscale_tkn_/, "");
+          server.push({
+            status: 403,
+            headers: { "x-request-id": bare },
+            json: { code: "forbidden", message: `token ${bare} lacks access` },
+          });
+          return make(server.url).request({ method: "GET", path: "/organizations/acme" });
+        },
+      ],
+      [
         "a 404 that confirmGone cannot confirm",
         async () => {
           server.push(
@@ -198,6 +227,10 @@ describe("redactText and settings errors", () => {
       redactText("the value hunter2hunter2 leaked", ["hunter2hunter2"]),
       `the value ${REDACTED} leaked`,
     );
+    // The random part of a known token without its prefix, alone or inside an `id:token` secret.
+    assert.equal(redactText("echo Sup3rS3cretValue42!", [SERVICE_TOKEN]), `echo ${REDACTED}!`);
+    assert.equal(redactText("echo Sup3rS3cretValue42", [`sid:${SERVICE_TOKEN}`]), `echo ${REDACTED}`);
+    assert.equal(redactText(`whole ${SERVICE_TOKEN}`, [SERVICE_TOKEN]), `whole ${REDACTED}`);
   });
 
   it("prints and serialises resolved settings without the secret", () => {

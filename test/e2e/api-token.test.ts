@@ -141,6 +141,26 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
     assert.ok(!env.output().includes(env.emulator.adminCredential.token));
   });
 
+  test("the Pulumi credential lives in the default provider's entry of the checkpoint, encrypted", async () => {
+    const state = await env.exportState();
+    const providers = state.resources.filter((r) => r.type.startsWith("pulumi:providers:"));
+    assert.deepEqual(
+      providers.map((r) => r.urn),
+      ["urn:pulumi:test::e2e::pulumi:providers:pulumi-nodejs::default"],
+    );
+    const config = providers[0]?.inputs ?? {};
+    // Pulumi's secret envelope: the signature key, and a ciphertext under the stack's secrets provider.
+    const secret = config["planetscale:serviceToken"] as Record<string, unknown>;
+    assert.equal(secret["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+    assert.match(String(secret["ciphertext"]), /^v1:/);
+    assert.equal(
+      config["planetscale:serviceTokenId"],
+      env.emulator.adminCredential.id,
+      "the id is not secret",
+    );
+    assert.ok(!allText(join(env.workDir, "state")).includes(env.emulator.adminCredential.token));
+  });
+
   test("destroy deletes the token; it can no longer authenticate", async () => {
     await env.stack.destroy();
     assert.deepEqual(await env.resourcesOfType(TOKEN), []);
@@ -166,23 +186,61 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
   });
   after(async () => env?.cleanup());
 
-  test("an expired token gets 401, refresh reports it gone, and up recreates it", async () => {
-    await env.stack.up();
+  /** The current token's credential, from the stack outputs (as a user reads it). */
+  async function currentCredential(): Promise<{ id: string; token: string }> {
     const outputs = await env.stack.outputs();
-    const credential = { id: String(outputs["tokenId"]?.value), token: String(outputs["token"]?.value) };
-    await new Promise((r) => setTimeout(r, 2500));
-    assert.equal(
-      (await api(env.emulator, "GET", "/organizations/acme/databases/app/branches", undefined, credential))
-        .status,
-      401,
-    );
+    return { id: String(outputs["tokenId"]?.value), token: String(outputs["token"]?.value) };
+  }
+
+  /** Waits on the condition, not a clock: until the token's own credential is refused. */
+  async function waitUntilRefused(credential: { id: string; token: string }): Promise<void> {
+    const branches = "/organizations/acme/databases/app/branches";
+    while ((await api(env.emulator, "GET", branches, undefined, credential)).status !== 401) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async function tokenExists(id: string): Promise<boolean> {
+    return (await api(env.emulator, "GET", `/organizations/acme/service-tokens/${id}`)).status === 200;
+  }
+
+  test("an expired token: refresh deletes it (not only from the state), and up recreates it", async () => {
+    await env.stack.up();
+    const credential = await currentCredential();
+    await waitUntilRefused(credential);
     const refresh = await env.stack.refresh();
     assert.equal(refresh.summary.resourceChanges?.["delete"], 1);
-    args = { ...args, ttl: "1h" };
+    assert.equal(await tokenExists(credential.id), false, "deleted in PlanetScale, not just forgotten");
     await env.stack.up();
-    const fresh = await env.stack.outputs();
-    assert.notEqual(fresh["tokenId"]?.value, credential.id);
+    const fresh = await currentCredential();
+    assert.notEqual(fresh.id, credential.id);
     assert.ok(!env.output().includes(credential.token));
+  });
+
+  test("an expired token: up without refresh replaces it and deletes the old one", async () => {
+    const expired = await currentCredential();
+    await waitUntilRefused(expired);
+    const up = await env.stack.up();
+    assert.equal(up.summary.resourceChanges?.["replace"], 1);
+    const fresh = await currentCredential();
+    assert.notEqual(fresh.id, expired.id);
+    assert.equal(await tokenExists(expired.id), false);
+    assert.equal(await tokenExists(fresh.id), true);
+  });
+
+  test("an expired token: destroy deletes it; none of ours is left", async () => {
+    const expired = await currentCredential();
+    await waitUntilRefused(expired);
+    await env.stack.destroy();
+    assert.equal(await tokenExists(expired.id), false);
+    const left = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+      .data;
+    assert.deepEqual(
+      left.filter((t: { name: string }) => t.name === "short-lived"),
+      [],
+      "no token of this stack remains, expired or not",
+    );
+    args = { ...args, ttl: "1h" };
   });
 
   test("a failing grant fails the update and leaves no token behind", async () => {
@@ -214,4 +272,58 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
     assert.ok(!after.some((t: { name: string }) => t.name === "doomed"));
     assert.deepEqual(await env.resourcesOfType(TOKEN), []);
   });
+});
+
+describe("bad input is refused by `pulumi preview`, before any API call", { skip: skipWithoutCli }, () => {
+  let env: TestStack;
+  before(async () => {
+    env = await createTestStack({ program: async () => ({}) });
+  });
+  after(async () => env?.cleanup());
+
+  const cases: Array<[string, () => void, RegExp]> = [
+    [
+      "ttl: 1e308 (Infinity once in milliseconds)",
+      () => new ps.ApiToken("forever", { scopes: ["read_only"], ttl: 1e308 }),
+      /ttl 1e\+308 is longer than the 3650d \(10 years\) a token may live/,
+    ],
+    [
+      "a token name with an ANSI escape",
+      () => new ps.ApiToken("ansi", { scopes: ["read_only"], name: "ci\u001b[31mred" }),
+      /name contains ESC, as in an ANSI escape sequence \(U\+001B\) at position 3/,
+    ],
+    [
+      "an object readyTimeout",
+      () =>
+        new ps.Branch("slow", {
+          database: "app",
+          readyTimeout: { minutes: 5 } as unknown as string,
+        }),
+      /readyTimeout must be a duration between 1 s and 24 h/,
+    ],
+  ];
+  for (const [what, declare, message] of cases) {
+    test(what, async () => {
+      env.setProgram(async () => {
+        declare();
+        return {};
+      });
+      env.emulator.clearRequests();
+      const from = env.output().length;
+      await assert.rejects(env.stack.preview(), (e: Error) => {
+        assert.match(e.message, message);
+        return true;
+      });
+      assert.deepEqual(env.emulator.requests(), [], "zero API calls");
+      // The engine itself prints the offending value ("property name value {…}"); our reason, after
+      // "has a problem:", never replays an escape sequence.
+      const reasons = env
+        .output()
+        .slice(from)
+        .split("\n")
+        .flatMap((line) => line.split("has a problem:").slice(1));
+      assert.ok(reasons.length > 0, "the engine reported the check failure");
+      for (const reason of reasons) assert.ok(!reason.includes("\u001b"), reason);
+    });
+  }
 });

@@ -5,15 +5,20 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
-import { parseCli } from "../../emulator/cli";
+import { ADMIN_ID_ENV, ADMIN_TOKEN_ENV, parseCli } from "../../emulator/cli";
 
 const root = resolve(__dirname, "..", "..");
 const CLI = ["--import", "tsx", "emulator/cli.ts"];
 
 function startCli(
   args: string[],
+  extraEnv: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; env: Record<string, string>; stdout: () => string }> {
-  const child = spawn(process.execPath, [...CLI, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...CLI, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...extraEnv },
+  });
   let out = "";
   let err = "";
   child.stderr?.on("data", (d: Buffer) => {
@@ -130,10 +135,11 @@ describe("CLI", { concurrency: true }, () => {
       ["--fail-rate", "500=2"],
       ["--drop-rate", "x"],
       ["--admin-token-id", "only-id"],
+      ["--host", "0.0.0.0"],
       ["--seed", "/nonexistent/seed.json"],
       ["stray-positional"],
     ]) {
-      assert.throws(() => parseCli(args), /./, args.join(" "));
+      assert.throws(() => parseCli(args, {}), /./, args.join(" "));
     }
     assert.deepEqual(parseCli(["--fail-rate", "429=0.1", "--fail-rate", "502=0.2", "--latency", "5"]), {
       faults: { latencyMs: 5, statusProbability: { "429": 0.1, "502": 0.2 } },
@@ -153,5 +159,88 @@ describe("CLI", { concurrency: true }, () => {
     });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--fail-rate STATUS=P/);
+  });
+});
+
+// Sequential: spawning several CLIs at once on a loaded machine only slows each one down.
+describe("CLI: admin credential sources and remote hosts", () => {
+  it("takes the admin secret from a file or the environment instead of argv", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ps-emu-cli-"));
+    try {
+      const file = join(dir, "admin-token");
+      writeFileSync(file, "pscale_tkn_from_file\n");
+      assert.deepEqual(parseCli(["--admin-token-id", "fileadmin01", "--admin-token-file", file], {}), {
+        adminToken: { id: "fileadmin01", token: "pscale_tkn_from_file" },
+      });
+      const env = { [ADMIN_ID_ENV]: "envadmin01", [ADMIN_TOKEN_ENV]: "pscale_tkn_from_env" };
+      assert.deepEqual(parseCli([], env), { adminToken: { id: "envadmin01", token: "pscale_tkn_from_env" } });
+      // A flag wins over the environment.
+      assert.deepEqual(parseCli(["--admin-token-file", file], env), {
+        adminToken: { id: "envadmin01", token: "pscale_tkn_from_file" },
+      });
+      for (const [args, envs, message] of [
+        [["--admin-token-id", "x", "--admin-token", "a", "--admin-token-file", file], {}, /not both/],
+        [["--admin-token-id", "x"], {}, /needs both an id .* and a secret/],
+        [[], { [ADMIN_TOKEN_ENV]: "pscale_tkn_x" }, /needs both an id/],
+        [["--admin-token-id", "x", "--admin-token-file", join(dir, "missing")], {}, /cannot read .*ENOENT/],
+      ] as const) {
+        assert.throws(() => parseCli([...args], envs), message, args.join(" "));
+      }
+      // A real run: the credential from the environment works, and never appears in argv.
+      const { child, env: lines } = await startCli(["--quiet"], env);
+      try {
+        assert.equal(lines["PLANETSCALE_SERVICE_TOKEN_ID"], "envadmin01");
+        const r = await fetch(`${lines["PLANETSCALE_API_URL"]}/organizations`, {
+          headers: { authorization: "envadmin01:pscale_tkn_from_env" },
+        });
+        assert.equal(r.status, 200);
+      } finally {
+        const exited = exitOf(child);
+        child.kill("SIGTERM");
+        await exited;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a non-loopback --host needs --allow-remote, and then warns", async () => {
+    assert.throws(() => parseCli(["--host", "0.0.0.0"], {}), /not a loopback address.*--allow-remote/);
+    assert.throws(() => parseCli(["--host", "192.168.1.20"], {}), /--allow-remote/);
+    assert.deepEqual(parseCli(["--host", "0.0.0.0", "--allow-remote"], {}), {
+      host: "0.0.0.0",
+      allowRemote: true,
+    });
+    for (const host of ["127.0.0.1", "localhost", "::1", "127.0.0.2"]) {
+      assert.deepEqual(parseCli(["--host", host], {}), { host });
+    }
+    const refused = spawnSync(process.execPath, [...CLI, "--host", "0.0.0.0"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /--allow-remote/);
+    // With the flag it starts (on every interface) and says so on stderr.
+    const child = spawn(process.execPath, [...CLI, "--host", "0.0.0.0", "--allow-remote", "--quiet"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    try {
+      await new Promise<void>((res, rej) => {
+        child.on("exit", (code) => rej(new Error(`exited ${code}: ${err}`)));
+        child.stderr?.on("data", (d: Buffer) => {
+          err += d.toString();
+          if (err.includes("listening on")) res();
+        });
+      });
+      assert.match(err, /WARNING: listening on 0\.0\.0\.0, not loopback/);
+    } finally {
+      child.removeAllListeners("exit");
+      const exited = exitOf(child);
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 });

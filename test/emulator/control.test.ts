@@ -1,7 +1,8 @@
 /** The request log (never secrets) and the /_emulator control endpoints. */
 import * as assert from "node:assert/strict";
+import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
-import type { Emulator } from "../../emulator/index";
+import { type Emulator, startEmulator } from "../../emulator/index";
 import { ADMIN, branchesPath, call, makeToken, start } from "./helpers";
 
 describe("request log and control endpoint", () => {
@@ -65,5 +66,101 @@ describe("request log and control endpoint", () => {
     assert.equal((await fetch(`${emu.url}/_emulator/nope`)).status, 404);
     // Control calls are not logged.
     assert.ok(emu.requests().every((e) => e.path.startsWith("/v1")));
+  });
+});
+
+/** One raw request with headers of our choosing (fetch forbids setting `Host` and `Origin`). */
+function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; body: { code?: string; message?: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => {
+        text += d.toString();
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("control API answers only local tools", () => {
+  let emu: Emulator;
+  let port: string;
+  before(async () => {
+    emu = await start();
+    port = new URL(emu.url).port;
+  });
+  after(() => emu.stop());
+
+  // A rule that would answer every API call, authenticated or not: what a rebinding page would install.
+  const rule = JSON.stringify({ rules: [{ path: "**", action: "status", status: 503, times: 100 }] });
+
+  it("refuses a DNS-rebinding request (Host: evil.example) and any non-loopback Host, and installs nothing", async () => {
+    for (const host of ["evil.example", `evil.example:${"PORT"}`, "10.0.0.5", "127.0.0.1.evil.example"]) {
+      const h = host.replace("PORT", port);
+      const put = await rawRequest(`${emu.url}/_emulator/faults`, "PUT", { host: h }, rule);
+      assert.equal(put.status, 403, `Host: ${h}`);
+      assert.equal(put.body.code, "forbidden");
+      assert.match(put.body.message ?? "", /127\.0\.0\.1, localhost or \[::1\]/);
+      const log = await rawRequest(`${emu.url}/_emulator/requests`, "GET", { host: h });
+      assert.equal(log.status, 403, `GET requests with Host: ${h}`);
+    }
+    const faults = (await (await fetch(`${emu.url}/_emulator/faults`)).json()) as { rules?: unknown[] };
+    assert.deepEqual(faults.rules ?? [], [], "no rule was installed");
+  });
+
+  it("answers loopback Host names, with or without a port", async () => {
+    const put = await rawRequest(`${emu.url}/_emulator/faults`, "PUT", { host: `127.0.0.1:${port}` }, rule);
+    assert.equal(put.status, 200, "the same rule is accepted from a local tool");
+    emu.setFaults({});
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST:${port}`,
+      `[::1]:${port}`,
+      "127.0.0.1",
+    ]) {
+      const r = await rawRequest(`${emu.url}/_emulator/health`, "GET", { host });
+      assert.equal(r.status, 200, `Host: ${host}`);
+    }
+  });
+
+  it("refuses cross-origin browser requests (Origin of another site, Origin: null, Sec-Fetch-Site: cross-site)", async () => {
+    const host = `127.0.0.1:${port}`;
+    const refused: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { origin: `http://localhost:${Number(port) + 1}` },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+    ];
+    for (const extra of refused) {
+      const r = await rawRequest(`${emu.url}/_emulator/faults`, "PUT", { host, ...extra }, rule);
+      assert.equal(r.status, 403, JSON.stringify(extra));
+      assert.match(r.body.message ?? "", /cross-origin/);
+    }
+    const faults = (await (await fetch(`${emu.url}/_emulator/faults`)).json()) as { rules?: unknown[] };
+    assert.deepEqual(faults.rules ?? [], []);
+    for (const extra of [
+      { origin: `http://${host}` },
+      { "sec-fetch-site": "same-origin" },
+      { "sec-fetch-site": "none" },
+    ]) {
+      const r = await rawRequest(`${emu.url}/_emulator/health`, "GET", { host, ...extra });
+      assert.equal(r.status, 200, JSON.stringify(extra));
+    }
+  });
+
+  it("a non-loopback host needs allowRemote", async () => {
+    await assert.rejects(
+      startEmulator({ host: "0.0.0.0", quiet: true }),
+      /not a loopback address.*allowRemote/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { parseDuration } from "../duration";
+import { quoted, textReason } from "../text";
 import {
   closestName,
   DATABASE_PERMISSIONS,
@@ -15,6 +16,16 @@ import {
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const TOKEN_NAME_MAX = 255;
+/**
+ * The longest lifetime a token may be given (`ttl`, or `expiresAt` from now): ten years.
+ * PlanetScale publishes no maximum (the OpenAPI spec types `ttl` as a bare integer; the API docs,
+ * the changelog entry that introduced `ttl` and `pscale service-token create --ttl` state none), so
+ * this is our bound, not PlanetScale's: it refuses values that are surely mistakes, such as
+ * `1e308` (which is `Infinity` and would be sent as `"ttl": null`, a token that never expires) or
+ * a year-9999 `expiresAt`. For a token that should not expire, leave both out.
+ */
+export const MAX_TOKEN_LIFETIME_MS = 3650 * 24 * 60 * 60 * 1000;
+const MAX_LIFETIME_TEXT = `${MAX_TOKEN_LIFETIME_MS / 86_400_000}d (10 years)`;
 /** ISO 8601 date, or date-time with seconds optional and an explicit offset (`Z` or `±hh:mm`). */
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
@@ -33,10 +44,14 @@ function slug(what: string, example: string) {
 /** A list of distinct strings, each checked by `validate` (which returns a reason or undefined). */
 function nameList(
   what: string,
+  example: string,
   validate: (value: string) => string | undefined,
   options: { nonEmpty?: boolean } = {},
 ) {
-  return z.array(z.string(), { error: `${what} must be a list of strings` }).superRefine((values, ctx) => {
+  const listError = `${what} must be a list of strings, for example ['${example}']`;
+  const itemError = (issue: { input?: unknown }) =>
+    `${what} must be a list of strings, for example ['${example}']; it holds ${describeValue(issue.input)}`;
+  return z.array(z.string({ error: itemError }), { error: listError }).superRefine((values, ctx) => {
     if (options.nonEmpty && values.length === 0) {
       ctx.addIssue({
         code: "custom",
@@ -47,7 +62,7 @@ function nameList(
     }
     const seen = new Set<string>();
     for (const value of values) {
-      const reason = seen.has(value) ? `${what} lists '${value}' more than once` : validate(value);
+      const reason = seen.has(value) ? `${what} lists ${quoted(value)} more than once` : validate(value);
       seen.add(value);
       if (reason !== undefined) {
         ctx.addIssue({ code: "custom", path: [], message: reason });
@@ -57,15 +72,22 @@ function nameList(
   });
 }
 
+/** A value as a message may show it: JSON, shortened, with its type. */
+function describeValue(value: unknown): string {
+  const type = value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`;
+  const text = JSON.stringify(value) ?? String(value);
+  return `${text.length > 40 ? `${text.slice(0, 39)}…` : text} (${type})`;
+}
+
 function scopeReason(value: string): string | undefined {
   if (isScope(value)) return undefined;
-  return `scopes: '${value}' is not a scope${hint(value, SCOPES)}. Known scopes: ${SCOPES.join(", ")}`;
+  return `scopes: ${quoted(value)} is not a scope${hint(value, SCOPES)}. Known scopes: ${SCOPES.join(", ")}`;
 }
 
 function permissionReason(value: string): string | undefined {
   if (isPermission(value)) return undefined;
   return (
-    `permissions: '${value}' is not a PlanetScale access name${hint(value, ALL_PERMISSIONS)}. ` +
+    `permissions: ${quoted(value)} is not a PlanetScale access name${hint(value, ALL_PERMISSIONS)}. ` +
     `Organization accesses: ${ORGANIZATION_PERMISSIONS.join(", ")}. Database accesses: ${DATABASE_PERMISSIONS.join(", ")}`
   );
 }
@@ -73,7 +95,7 @@ function permissionReason(value: string): string | undefined {
 function databaseReason(value: string): string | undefined {
   return SLUG_PATTERN.test(value)
     ? undefined
-    : `databases: '${value}' is not a database name (lowercase letters, digits, '-' or '_')`;
+    : `databases: ${quoted(value)} is not a database name (lowercase letters, digits, '-' or '_')`;
 }
 
 function hint(value: string, candidates: readonly string[]): string {
@@ -94,7 +116,20 @@ function duration(what: string) {
       {
         error: `${what} must be a duration of at least 1 s: seconds as a number, or text like '90s', '12h', '30d'`,
       },
-    );
+    )
+    .refine((v) => (parseDuration(v) ?? 0) <= MAX_TOKEN_LIFETIME_MS, {
+      error: (issue) =>
+        `${what} ${JSON.stringify(issue.input)} is longer than the ${MAX_LIFETIME_TEXT} a token may live: ` +
+        `set at most '${MAX_TOKEN_LIFETIME_MS / 86_400_000}d'${what === "ttl" ? ", or leave ttl out for a token that never expires" : ""}`,
+    });
+}
+
+/** A name shown to people: printable, not blank (see {@link textReason}). */
+function printable(what: string) {
+  return z.string({ error: `${what} must be a string` }).superRefine((value, ctx) => {
+    const reason = textReason(what, value);
+    if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+  });
 }
 
 /** Milliseconds since the epoch of an ISO 8601 timestamp, or undefined when it is not one. */
@@ -127,16 +162,17 @@ export const ApiTokenInputs = z.strictObject({
     .string({ error: "name must be a string" })
     .min(1, "name must not be empty: omit it to generate one")
     .max(TOKEN_NAME_MAX, `name must be at most ${TOKEN_NAME_MAX} characters`)
+    .pipe(printable("name"))
     .optional(),
-  namePrefix: z.string({ error: "namePrefix must be a string" }).optional(),
-  scopes: nameList("scopes", scopeReason).optional(),
-  permissions: nameList("permissions", permissionReason).optional(),
-  databases: nameList("databases", databaseReason, { nonEmpty: true }).optional(),
+  namePrefix: printable("namePrefix").optional(),
+  scopes: nameList("scopes", "read_only", scopeReason).optional(),
+  permissions: nameList("permissions", "read_branch", permissionReason).optional(),
+  databases: nameList("databases", "app", databaseReason, { nonEmpty: true }).optional(),
   expiresAt: z
     .string({ error: "expiresAt must be an ISO 8601 timestamp string such as '2027-01-01T00:00:00Z'" })
     .refine((v) => parseTimestamp(v) !== undefined, {
       error: (issue) =>
-        `expiresAt '${String(issue.input)}' is not an ISO 8601 timestamp with a time zone, such as '2027-01-01T00:00:00Z' or '2027-01-01'`,
+        `expiresAt ${quoted(String(issue.input))} is not an ISO 8601 timestamp with a time zone, such as '2027-01-01T00:00:00Z' or '2027-01-01'`,
     })
     .optional(),
   ttl: duration("ttl").optional(),
@@ -166,6 +202,13 @@ export function crossCheck(
     failures.push({
       property: "expiresAt",
       reason: `expiresAt '${inputs.expiresAt}' is in the past: set a later time (a token cannot be created expired)`,
+    });
+  } else if (expiresAt !== undefined && expiresAt - now > MAX_TOKEN_LIFETIME_MS) {
+    failures.push({
+      property: "expiresAt",
+      reason:
+        `expiresAt '${inputs.expiresAt}' is ${Math.round((expiresAt - now) / 86_400_000)} days away, longer than the ${MAX_LIFETIME_TEXT} ` +
+        `a token may live: set a time before ${new Date(now + MAX_TOKEN_LIFETIME_MS).toISOString().slice(0, 10)}, or leave expiresAt out for a token that never expires`,
     });
   }
   if (!unknown.has("scopes") && !unknown.has("permissions")) {

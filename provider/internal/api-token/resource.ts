@@ -10,6 +10,8 @@ import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
+import { deleteExpiredToken, isExpired, recordedAsOurs } from "./expired";
+import { grantAccesses } from "./grant";
 import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
 import { ApiTokenInputs, crossCheck, parseTimestamp, ttlSeconds } from "./inputs";
 import {
@@ -173,7 +175,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   let grants: Grant[];
   try {
     for (const change of planChanges(desired, []).add) {
-      await serviceTokens.addServiceTokenAccesses(client, organization, created.id, change);
+      await grantAccesses(client, organization, created.id, change);
     }
     grants = await effectiveGrants(ctx, client, inputs, created.id, desired);
   } catch (error) {
@@ -360,7 +362,10 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   try {
     token = await serviceTokens.getServiceToken(client, organization, id);
     if (isExpired(token, Date.now())) {
-      ctx.log(`service token ${id} of ${organization} expired at ${token.expires_at}; reporting it gone`);
+      // Ours (recorded in the state): deleted, not just forgotten. Someone else's: only reported.
+      if (recordedAsOurs(props, id)) await deleteExpiredToken(ctx, client, organization, token);
+      else
+        ctx.log(`service token ${id} of ${organization} expired at ${token.expires_at}; reporting it gone`);
       return {};
     }
     accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
@@ -385,12 +390,6 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   } as ResolvedApiTokenInputs;
   const outputs = toOutputs(token, inputs, grantsOf(organization, accesses), carriedSecret(previous));
   return { id: token.id, props: outputs, inputs: inputsFromOutputs(outputs) };
-}
-
-function isExpired(token: ServiceToken, now: number): boolean {
-  if (!token.expires_at) return false;
-  const at = Date.parse(token.expires_at);
-  return !Number.isNaN(at) && at <= now;
 }
 
 function stringOr(value: unknown): string | undefined {
@@ -430,7 +429,7 @@ async function update(
   // Revoke first: the token never holds more than the old and new grants have in common plus the new ones.
   for (const change of remove)
     await serviceTokens.removeServiceTokenAccesses(client, organization, id, change);
-  for (const change of add) await serviceTokens.addServiceTokenAccesses(client, organization, id, change);
+  for (const change of add) await grantAccesses(client, organization, id, change);
   if (add.length > 0 || remove.length > 0) {
     accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
   }

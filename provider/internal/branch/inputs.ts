@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { parseDuration } from "../duration";
+import { quoted, textReason } from "../text";
 
 /** PlanetScale's rule: lowercase letters, digits and hyphens. We also refuse leading/trailing hyphens. */
 export const BRANCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -28,20 +29,25 @@ function branchName(what: string) {
     .max(BRANCH_NAME_MAX, `${what} must be at most ${BRANCH_NAME_MAX} characters`)
     .refine((v) => BRANCH_NAME_PATTERN.test(v), {
       error: (issue) =>
-        `${what} '${String(issue.input)}' is not a valid PlanetScale branch name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (for example '${suggestName(String(issue.input))}')`,
+        `${what} ${quoted(String(issue.input))} is not a valid PlanetScale branch name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (for example '${suggestName(String(issue.input))}')`,
     });
 }
 
-const duration = z.union([z.number(), z.string()]).refine(
+const READY_TIMEOUT_RULE =
+  "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'";
+
+const duration = z.union([z.number(), z.string()], { error: READY_TIMEOUT_RULE }).refine(
   (v) => {
     const ms = parseDuration(v);
     return ms !== undefined && ms > 0 && ms <= MAX_READY_TIMEOUT_MS;
   },
-  {
-    error:
-      "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'",
-  },
+  { error: READY_TIMEOUT_RULE },
 );
+
+/** A string input with a message that names it and shows an example. */
+function text(what: string, example: string) {
+  return z.string({ error: `${what} must be a string, for example '${example}'` });
+}
 
 /**
  * The inputs of a Branch as the provider receives them (after the program's `Input`s resolved).
@@ -51,20 +57,23 @@ export const BranchInputFields = z.strictObject({
   organization: slug("organization", "acme").optional(),
   database: slug("database", "app"),
   name: branchName("name").optional(),
-  namePrefix: z.string().optional(),
+  namePrefix: text("namePrefix", "preview")
+    .superRefine((value, ctx) => {
+      const reason = textReason("namePrefix", value);
+      if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+    })
+    .optional(),
   parentBranch: branchName("parentBranch").optional(),
-  region: z
-    .string()
+  region: text("region", "us-east")
     .regex(/^[a-z0-9-]+$/, "region must be a PlanetScale region slug such as 'us-east' or 'eu-west'")
     .optional(),
-  backupId: z.string().min(1, "backupId must not be empty").optional(),
+  backupId: text("backupId", "a1b2c3d4e5f6").min(1, "backupId must not be empty").optional(),
   seedData: z
     .enum(["last_successful_backup"], {
       error: "seedData must be 'last_successful_backup' (the only value PlanetScale accepts)",
     })
     .optional(),
-  clusterSize: z
-    .string()
+  clusterSize: text("clusterSize", "PS_10")
     .regex(
       /^[A-Z0-9][A-Z0-9_-]*$/,
       "clusterSize must be a PlanetScale cluster size such as 'PS_10' or 'PS_DEV'",

@@ -427,9 +427,10 @@ export class PlanetScaleClient {
     );
   }
 
+  /** The server's `x-request-id`: text the server chose, so redacted like any other echoed text. */
   private requestId(response: RawResponse): string | undefined {
     const id = headerValue(response.headers, "x-request-id");
-    return id ? truncate(id, 100) : undefined;
+    return id ? truncate(redactText(id, this.secrets), 100) : undefined;
   }
 
   private outcomeUnknown(cause: PlanetScaleError): OutcomeUnknownError {

@@ -14,15 +14,37 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 // and a 3-character secret is not worth protecting by string search anyway.
 const MIN_SECRET_LENGTH = 4;
 
+// The `pscale_<kind>_` prefix of a token value: what is left after it is the random, secret part,
+// which a server or proxy may echo on its own.
+const TOKEN_PREFIX = /^pscale_[a-z]+_/;
+
+/**
+ * Each known secret, plus the random part of a `pscale_<kind>_…` token without its prefix, longest
+ * first so that a whole token is replaced before the part it contains.
+ */
+function searchTerms(secrets: readonly string[]): string[] {
+  const terms = new Set<string>();
+  for (const secret of secrets) {
+    terms.add(secret);
+    const prefix = TOKEN_PREFIX.exec(secret);
+    if (prefix) terms.add(secret.slice(prefix[0].length));
+    const colon = secret.indexOf(":");
+    const value = colon === -1 ? "" : secret.slice(colon + 1);
+    const inner = TOKEN_PREFIX.exec(value);
+    if (inner) terms.add(value.slice(inner[0].length));
+  }
+  return [...terms].filter((t) => t.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+}
+
 /**
  * Removes credential values from text that may end up in an error message, a log line or JSON:
- * every occurrence of each known secret, plus anything shaped like a PlanetScale token or an
- * Authorization header value.
+ * every occurrence of each known secret (also the random part of a `pscale_tkn_…` value without
+ * its prefix), plus anything shaped like a PlanetScale token or an Authorization header value.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const term of searchTerms(secrets)) {
+    if (out.includes(term)) out = out.split(term).join(REDACTED);
   }
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match: string, prefix: unknown) =>
