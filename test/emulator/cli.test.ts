@@ -9,6 +9,8 @@ import { ADMIN_ID_ENV, ADMIN_TOKEN_ENV, parseCli } from "../../emulator/cli";
 
 const root = resolve(__dirname, "..", "..");
 const CLI = ["--import", "tsx", "emulator/cli.ts"];
+/** How long a spawned CLI may take to start before the test fails. */
+const STARTUP_DEADLINE_MS = 90_000;
 
 function startCli(
   args: string[],
@@ -25,7 +27,8 @@ function startCli(
     err += d.toString();
   });
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`CLI did not start: ${err}`)), 15_000);
+    // A deadline for giving up, not a race: on a loaded machine `tsx` alone can take 15 s to start.
+    const timer = setTimeout(() => rej(new Error(`CLI did not start: ${err}`)), STARTUP_DEADLINE_MS);
     child.on("exit", (code) => rej(new Error(`CLI exited early (${code}): ${err}`)));
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
@@ -147,7 +150,7 @@ describe("CLI", { concurrency: true }, () => {
     const bad = spawnSync(process.execPath, [...CLI, "--fail-rate", "418=0.5"], {
       cwd: root,
       encoding: "utf8",
-      timeout: 15_000,
+      timeout: STARTUP_DEADLINE_MS,
     });
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /pulumi-planetscale-emulator: --fail-rate expects STATUS=P/);
@@ -155,7 +158,7 @@ describe("CLI", { concurrency: true }, () => {
     const help = spawnSync(process.execPath, [...CLI, "--help"], {
       cwd: root,
       encoding: "utf8",
-      timeout: 15_000,
+      timeout: STARTUP_DEADLINE_MS,
     });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--fail-rate STATUS=P/);
@@ -217,7 +220,7 @@ describe("CLI: admin credential sources and remote hosts", () => {
     const refused = spawnSync(process.execPath, [...CLI, "--host", "0.0.0.0"], {
       cwd: root,
       encoding: "utf8",
-      timeout: 15_000,
+      timeout: STARTUP_DEADLINE_MS,
     });
     assert.equal(refused.status, 2, refused.stderr);
     assert.match(refused.stderr, /--allow-remote/);
