@@ -28,7 +28,11 @@ function startCli(
   });
   return new Promise((res, rej) => {
     // A deadline for giving up, not a race: on a loaded machine `tsx` alone can take 15 s to start.
-    const timer = setTimeout(() => rej(new Error(`CLI did not start: ${err}`)), STARTUP_DEADLINE_MS);
+    // On giving up the child is killed: left running, it would keep the test process alive.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      rej(new Error(`CLI did not start: ${err}`));
+    }, STARTUP_DEADLINE_MS);
     child.on("exit", (code) => rej(new Error(`CLI exited early (${code}): ${err}`)));
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
