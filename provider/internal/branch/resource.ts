@@ -5,6 +5,7 @@ import type { Branch as ApiBranch } from "../api/schemas";
 import { checkFailures } from "../check-failures";
 import type { PlanetScaleClient } from "../client/client";
 import {
+  InvalidSettingsError,
   NotFoundError,
   OutcomeUnknownError,
   PermissionDeniedError,
@@ -18,6 +19,7 @@ import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
+import { kindFailures } from "./kind-check";
 import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";
 import { WaitTimeoutError, waitFor } from "./readiness";
 
@@ -57,6 +59,9 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+  // Without credentials, or when PlanetScale is unreachable, create checks again.
+  const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
+  if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
   fillName(inputs, olds, "branch");
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
@@ -104,6 +109,8 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const inputs = resolved(props);
   const client = ctx.client();
   const deadline = Date.now() + readyTimeoutMs(inputs);
+  const [wrongKind] = await kindFailures(ctx, inputs);
+  if (wrongKind) throw new InvalidSettingsError(wrongKind.reason);
 
   if (inputs.adopt) {
     const existing = await findBranch(client, inputs, inputs.name);
