@@ -5,7 +5,6 @@ import type { Branch as ApiBranch } from "../api/schemas";
 import { checkFailures } from "../check-failures";
 import type { PlanetScaleClient } from "../client/client";
 import {
-  InvalidSettingsError,
   NotFoundError,
   OutcomeUnknownError,
   PermissionDeniedError,
@@ -110,7 +109,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const client = ctx.client();
   const deadline = Date.now() + readyTimeoutMs(inputs);
   const [wrongKind] = await kindFailures(ctx, inputs);
-  if (wrongKind) throw new InvalidSettingsError(wrongKind.reason);
+  if (wrongKind) throw new PlanetScaleError(wrongKind.reason);
 
   if (inputs.adopt) {
     const existing = await findBranch(client, inputs, inputs.name);
