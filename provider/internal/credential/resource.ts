@@ -208,6 +208,21 @@ export function credentialResource(
     }
   }
 
+  /** The branch may have been renamed in place since: its current name is worth reporting. */
+  async function currentBranchName(
+    ctx: ProviderContext,
+    organization: string,
+    database: string,
+    branchId: string,
+    previous: Props,
+  ): Promise<string> {
+    try {
+      return (await branches.getBranch(ctx.client(), organization, database, branchId)).name;
+    } catch {
+      return stringOr(previous["branchName"]) ?? stringOr(previous["branch"]) ?? branchId;
+    }
+  }
+
   async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const previous = userInputs(props);
     const organization = stringOr(previous["organization"]) ?? ctx.defaultOrganization();
@@ -228,7 +243,10 @@ export function credentialResource(
       branch: stringOr(previous["branch"]) ?? branchId,
       name: found.name ?? stringOr(previous["name"]) ?? id,
     } as ResolvedCredentialInputs;
-    const branch = { id: branchId, name: stringOr(previous["branchName"]) ?? inputs.branch };
+    const branch = {
+      id: branchId,
+      name: await currentBranchName(ctx, organization, database, branchId, previous),
+    };
     const outputs = toOutputs(found, inputs, branch, carriedSecret(previous));
     return { id: found.id, props: outputs, inputs: inputsFromOutputs(outputs) };
   }
@@ -248,11 +266,7 @@ export function credentialResource(
           "Run `pulumi refresh` and then `pulumi up` to create a new one.",
       );
     }
-    // The branch may have been renamed in place: its current name is worth reporting.
-    const branchName = await branches
-      .getBranch(ctx.client(), inputs.organization, inputs.database, branchId)
-      .then((b) => b.name)
-      .catch(() => stringOr(olds["branchName"]) ?? inputs.branch);
+    const branchName = await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds);
     return { outs: toOutputs(found, inputs, { id: branchId, name: branchName }, carriedSecret(olds)) };
   }
 
