@@ -2,25 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { PASSWORD_ROLES } from "../api/passwords";
 import { INHERITABLE_ROLES } from "../api/roles";
+import { slug } from "../branch/inputs";
 import { parseDuration } from "../duration";
 
-/** Organization and database slugs: lowercase letters, digits, hyphens and underscores. */
-const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const CREDENTIAL_NAME_MAX = 255;
 /** The longest lifetime accepted (PlanetScale documents none; ten years is far beyond any use). */
 const MAX_TTL_MS = 10 * 365 * 24 * 3600 * 1000;
-
-function slug(what: string, example: string) {
-  return z
-    .string({
-      error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`),
-    })
-    .regex(
-      SLUG_PATTERN,
-      `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`,
-    );
-}
 
 function duration(what: string) {
   return z
