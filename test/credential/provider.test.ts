@@ -89,7 +89,7 @@ describe("check: invalid inputs fail with zero API calls", () => {
       "bad inherited role",
       role,
       { database: "pg-app", branch: "main", inheritedRoles: ["superuser"] },
-      "inheritedRoles.0",
+      "inheritedRoles",
       /'superuser' is not a role/,
     ],
     [
