@@ -1,3 +1,4 @@
+import { checkConnection } from "./credentials";
 import { parseFaults } from "./faults";
 import { controlRefusal, type RequestHeaders } from "./loopback";
 import type { EmulatorCore } from "./server";
@@ -74,6 +75,15 @@ export function handleControl(core: EmulatorCore, request: ControlRequest, raw: 
         return bad('Body must be {"ms": <non-negative number>}');
       core.readyDelayMs = ms;
       return { status: 200, body: { ms } };
+    }
+    case "POST /_emulator/connections": {
+      // Emulator-only: would a database client log in with this username and password?
+      const j = parseJson(raw);
+      if (!j.ok) return bad("Invalid JSON");
+      const v = j.value as { username?: unknown; password?: unknown } | null;
+      if (!v || typeof v.username !== "string" || typeof v.password !== "string")
+        return bad('Body must be {"username": <string>, "password": <string>}');
+      return { status: 200, body: checkConnection(core.store, v.username, v.password, Date.now()) };
     }
     case "GET /_emulator/state":
       return { status: 200, body: core.store.snapshot(Date.now()) };

@@ -1,5 +1,6 @@
 /**
- * A local PlanetScale API emulator: organizations, databases, branches and service tokens
+ * A local PlanetScale API emulator: organizations, MySQL and Postgres databases, branches, their
+ * passwords and roles, and service tokens
  * with PlanetScale's status codes, error bodies, permission checks, pagination, asynchronous
  * branch readiness, rate limiting and fault injection. Use it in-process:
  *
@@ -13,6 +14,7 @@
  * or as the `pulumi-planetscale-emulator` CLI.
  */
 
+import { type ConnectionCheck, checkConnection } from "./credentials";
 import type { FaultRule, FaultSettings } from "./faults";
 import { Faults, parseFaults } from "./faults";
 import { hashSecret, publicId, tokenSecret } from "./ids";
@@ -24,7 +26,7 @@ import { type EmulatorSnapshot, Store } from "./store";
 
 export { DATABASE_ACCESSES, OPERATION_ACCESSES, ORGANIZATION_ACCESSES } from "./permissions";
 export { REGION_SLUGS } from "./regions";
-export type { EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry, Seed };
+export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry, Seed };
 export { DEFAULT_SEED };
 
 /** Options of {@link startEmulator}. */
@@ -83,6 +85,11 @@ export interface Emulator {
   setRateLimit(perMinute: number): void;
   /** Plain JSON of organizations, databases, branches, backups and service tokens (no secrets). */
   snapshot(): EmulatorSnapshot;
+  /**
+   * Emulator-only stand-in for a database login (also `POST /_emulator/connections`): whether a
+   * client could connect with this password or role's username and plaintext right now.
+   */
+  checkConnection(username: string, password: string): ConnectionCheck;
   /** Stops the server (and writes the state file). */
   stop(): Promise<void>;
 }
@@ -142,6 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       core.setRateLimit(perMinute);
     },
     snapshot: () => core.store.snapshot(Date.now()),
+    checkConnection: (username, password) => checkConnection(core.store, username, password, Date.now()),
     stop: () => core.stop(),
   };
 }

@@ -37,6 +37,10 @@ export const DATABASE_ACCESSES = {
   connect_branch: "Connect to database branches",
   connect_production_branch: "Connect to production database branches",
   connect_production_read_only_branch: "Connect to production read-only database branches",
+  create_branch_password: "Create database branch passwords and roles",
+  create_production_branch_password: "Create production database branch passwords and roles",
+  create_production_read_only_branch_password:
+    "Create production read-only database branch passwords and roles",
   delete_branch_password: "Delete database branch passwords",
   delete_production_branch_password: "Delete production database branch passwords",
   delete_production_read_only_branch_password: "Delete production read-only database branch passwords",
@@ -77,8 +81,17 @@ export function accessDescription(name: AccessName): string {
   return isDatabaseAccess(name) ? DATABASE_ACCESSES[name] : ORGANIZATION_ACCESSES[name as OrganizationAccess];
 }
 
-/** Every database-level access: what the spec lists for `list_databases` / `get_database`. */
-const ANY_DATABASE_ACCESS = Object.keys(DATABASE_ACCESSES) as DatabaseAccess[];
+/** The accesses that create Postgres roles; the spec names them on the role operations only. */
+const CREATE_PASSWORD: readonly DatabaseAccess[] = [
+  "create_production_branch_password",
+  "create_production_read_only_branch_password",
+  "create_branch_password",
+];
+
+/** What the spec lists for `list_databases` / `get_database`: every database access but role creation. */
+const ANY_DATABASE_ACCESS = (Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]).filter(
+  (a) => !CREATE_PASSWORD.includes(a),
+);
 
 const READ_BRANCH: readonly AccessName[] = [
   "read_branch",
@@ -86,6 +99,17 @@ const READ_BRANCH: readonly AccessName[] = [
   "create_branch",
   "connect_production_branch",
   "connect_branch",
+];
+
+const CONNECT_BRANCH: readonly AccessName[] = [
+  "connect_production_branch",
+  "connect_production_read_only_branch",
+  "connect_branch",
+];
+const DELETE_PASSWORD: readonly AccessName[] = [
+  "delete_production_branch_password",
+  "delete_production_read_only_branch_password",
+  "delete_branch_password",
 ];
 
 /**
@@ -123,6 +147,17 @@ export const OPERATION_ACCESSES: Record<string, readonly AccessName[] | "any-cre
   list_backups: ["read_backups"],
   create_database: ["create_databases"],
   delete_database: ["delete_database"],
+  // Passwords (MySQL) and roles (Postgres): the spec's per-operation blocks.
+  list_passwords: [...READ_BRANCH, "connect_production_read_only_branch"],
+  get_password: [...READ_BRANCH, "connect_production_read_only_branch"],
+  create_password: CONNECT_BRANCH,
+  renew_password: CONNECT_BRANCH,
+  delete_password: DELETE_PASSWORD,
+  list_roles: [...READ_BRANCH, "connect_production_read_only_branch"],
+  get_role: [...READ_BRANCH, "connect_production_read_only_branch"],
+  create_role: CREATE_PASSWORD,
+  renew_role: CREATE_PASSWORD,
+  delete_role: DELETE_PASSWORD,
   list_service_tokens: ["read_service_tokens"],
   create_service_token: ["write_service_tokens"],
   get_service_token: ["read_service_tokens"],

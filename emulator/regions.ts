@@ -117,3 +117,9 @@ export function publicRegionObject(
   const { id, provider, enabled, public_ip_addresses, display_name, location } = regionObject(slug);
   return { id, provider, enabled, public_ip_addresses, display_name, location, slug };
 }
+
+/** The Postgres host a branch in `slug` answers on, e.g. `us-east-1.pg.psdb.cloud`. */
+export function postgresAddress(slug: string): string {
+  const r = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
+  return `${r.awsRegion}.pg.psdb.cloud`;
+}

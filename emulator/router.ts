@@ -4,7 +4,9 @@ import { branchRoutes } from "./routes/branches";
 import { catalogueRoutes } from "./routes/catalogue";
 import { databaseRoutes } from "./routes/databases";
 import { organizationRoutes } from "./routes/organizations";
+import { passwordRoutes } from "./routes/passwords";
 import { resizeRoutes } from "./routes/resizes";
+import { roleRoutes } from "./routes/roles";
 import { serviceTokenRoutes } from "./routes/service-tokens";
 
 /** Every /v1 route the emulator answers. */
@@ -14,6 +16,8 @@ export const ROUTES: readonly Route[] = [
   ...branchRoutes,
   ...resizeRoutes,
   ...catalogueRoutes,
+  ...passwordRoutes,
+  ...roleRoutes,
   ...serviceTokenRoutes,
 ];
 

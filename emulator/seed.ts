@@ -34,6 +34,8 @@ const seedDatabase = z.strictObject({
   defaultBranch: z.string().optional(),
   /** `false` makes the database refuse new branches ("still initializing"). Default true. */
   ready: z.boolean().optional(),
+  /** `mysql` (Vitess, default) or `postgresql`: decides whether branches take passwords or roles. */
+  kind: z.enum(["mysql", "postgresql"]).optional(),
   branches: z.array(seedBranch).optional(),
   backups: z.array(seedBackup).optional(),
 });
@@ -66,9 +68,17 @@ export const seedSchema = z.strictObject({
  */
 export type Seed = z.input<typeof seedSchema>;
 
-/** Org `acme` with databases `app` and `other`, each with a ready production branch `main`, in us-east. */
+/**
+ * Org `acme` with MySQL databases `app` and `other` and the Postgres database `pg-app`, each with a
+ * ready production branch `main`, in us-east.
+ */
 export const DEFAULT_SEED: Seed = {
-  organizations: [{ name: "acme", databases: [{ name: "app" }, { name: "other" }] }],
+  organizations: [
+    {
+      name: "acme",
+      databases: [{ name: "app" }, { name: "other" }, { name: "pg-app", kind: "postgresql" }],
+    },
+  ],
 };
 
 /** Parses untrusted seed JSON, with a readable error. */

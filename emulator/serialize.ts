@@ -104,7 +104,7 @@ export function renderDatabase(d: DatabaseRecord, store: Store, base: UrlBase): 
     created_at: iso(d.createdAt),
     updated_at: iso(d.updatedAt),
     schema_last_updated_at: null,
-    kind: "mysql",
+    kind: d.kind ?? "mysql",
   };
 }
 
@@ -130,7 +130,7 @@ export function renderBranch(
     deleted_at: null,
     restore_checklist_completed_at: null,
     schema_last_updated_at: ready ? iso(Math.min(b.readyAt, now)) : null,
-    kind: "mysql",
+    kind: b.kind ?? "mysql",
     mysql_address: address,
     mysql_edge_address: edge,
     state,

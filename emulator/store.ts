@@ -31,8 +31,18 @@ export interface DatabaseRecord {
   defaultBranch: string;
   /** False keeps the database "pending": branches cannot be created in it. */
   ready: boolean;
+  /** `mysql` (Vitess) or `postgresql`; absent in state files written before Postgres existed. */
+  kind?: DatabaseKind;
   createdAt: number;
   updatedAt: number;
+}
+
+/** The two kinds of PlanetScale database (the spec's `kind` enum). */
+export type DatabaseKind = "mysql" | "postgresql";
+
+/** A database's kind; state files from before Postgres support hold only MySQL databases. */
+export function kindOf(d: DatabaseRecord): DatabaseKind {
+  return d.kind ?? "mysql";
 }
 
 /** A database branch. `state`/`ready` are computed from `readyAt`. */
@@ -60,6 +70,8 @@ export interface BranchRecord {
    * `from` the size reported until `at` (epoch ms). Absent or null when none is under way.
    */
   clusterChange?: { from: string; at: number } | null;
+  /** Its database's kind; absent in state files written before Postgres existed (MySQL). */
+  kind?: DatabaseKind;
 }
 
 /** A branch's VTGate settings, as `PUT …/resizes` changes them. */
@@ -122,6 +134,38 @@ export interface TokenRecord {
   accesses: AccessRecord[];
 }
 
+/**
+ * A connection credential of a branch: a MySQL password or a Postgres role. Tied to the branch's
+ * id, so it survives renames; only a digest of its secret is kept.
+ */
+export interface CredentialRecord {
+  id: string;
+  organization: string;
+  database: string;
+  branchId: string;
+  name: string;
+  username: string;
+  secretHash: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Null: never expires. */
+  expiresAt: number | null;
+  /** The lifetime given at creation (renew extends by it); null without one. */
+  ttlSeconds: number | null;
+  actor: ActorRef | null;
+}
+
+/** A MySQL branch password. */
+export interface PasswordRecord extends CredentialRecord {
+  role: "reader" | "writer" | "admin" | "readwriter";
+  replica: boolean;
+}
+
+/** A Postgres role. */
+export interface RoleRecord extends CredentialRecord {
+  inheritedRoles: string[];
+}
+
 /** Everything the emulator persists (`--state FILE`). */
 export interface StoreData {
   version: 1;
@@ -132,6 +176,8 @@ export interface StoreData {
   serviceTokens: TokenRecord[];
   /** Branch resize requests, oldest first. */
   resizes: ResizeRecord[];
+  passwords: PasswordRecord[];
+  roles: RoleRecord[];
   requests: RequestLogEntry[];
 }
 
@@ -145,6 +191,7 @@ export interface EmulatorSnapshot {
     region: string;
     defaultBranch: string;
     ready: boolean;
+    kind: DatabaseKind;
     createdAt: string;
   }>;
   branches: Array<{
@@ -173,6 +220,21 @@ export interface EmulatorSnapshot {
     lastUsedAt: string | null;
     accesses: Array<{ id: string; access: string; database: string | null }>;
   }>;
+  /** Passwords and roles, without their secrets. */
+  passwords: CredentialSnapshot[];
+  roles: CredentialSnapshot[];
+}
+
+/** A credential in a snapshot: never its secret. */
+export interface CredentialSnapshot {
+  id: string;
+  organization: string;
+  database: string;
+  branchId: string;
+  name: string;
+  username: string;
+  createdAt: string;
+  expiresAt: string | null;
 }
 
 /** "Never" for seeded branches marked not ready. */
@@ -317,6 +379,7 @@ export class Store {
         region: x.region,
         defaultBranch: x.defaultBranch,
         ready: x.ready,
+        kind: kindOf(x),
         createdAt: iso(x.createdAt),
       })),
       branches: d.branches.map((b) => {
@@ -354,8 +417,41 @@ export class Store {
         lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt),
         accesses: t.accesses.map((a) => ({ id: a.id, access: a.access, database: a.database })),
       })),
+      passwords: d.passwords.map(credentialSnapshot),
+      roles: d.roles.map(credentialSnapshot),
     };
   }
+
+  passwords(org: string, db: string, branchId: string): PasswordRecord[] {
+    return this.data.passwords.filter(
+      (p) => p.organization === org && p.database === db && p.branchId === branchId,
+    );
+  }
+
+  roles(org: string, db: string, branchId: string): RoleRecord[] {
+    return this.data.roles.filter(
+      (r) => r.organization === org && r.database === db && r.branchId === branchId,
+    );
+  }
+
+  /** Forgets the credentials of deleted branches: they stop authenticating with their branch. */
+  dropCredentialsOf(branchIds: ReadonlySet<string>): void {
+    this.data.passwords = this.data.passwords.filter((p) => !branchIds.has(p.branchId));
+    this.data.roles = this.data.roles.filter((r) => !branchIds.has(r.branchId));
+  }
+}
+
+function credentialSnapshot(c: CredentialRecord): CredentialSnapshot {
+  return {
+    id: c.id,
+    organization: c.organization,
+    database: c.database,
+    branchId: c.branchId,
+    name: c.name,
+    username: c.username,
+    createdAt: iso(c.createdAt),
+    expiresAt: c.expiresAt === null ? null : iso(c.expiresAt),
+  };
 }
 
 const stateFileSchema = z.object({
@@ -366,6 +462,8 @@ const stateFileSchema = z.object({
   backups: z.array(z.any()),
   serviceTokens: z.array(z.any()),
   resizes: z.array(z.any()).optional(),
+  passwords: z.array(z.any()).optional(),
+  roles: z.array(z.any()).optional(),
   requests: z.array(z.any()).optional(),
 });
 
@@ -387,6 +485,8 @@ function parseStateFile(text: string, file: string): StoreData {
     backups: p.backups as BackupRecord[],
     serviceTokens: p.serviceTokens as TokenRecord[],
     resizes: (p.resizes ?? []) as ResizeRecord[],
+    passwords: (p.passwords ?? []) as PasswordRecord[],
+    roles: (p.roles ?? []) as RoleRecord[],
     requests: (p.requests ?? []) as RequestLogEntry[],
   };
 }
@@ -402,6 +502,8 @@ export function buildFromSeed(seedInput: Seed, now: number): StoreData {
     backups: [],
     serviceTokens: [],
     resizes: [],
+    passwords: [],
+    roles: [],
     requests: [],
   };
   const usedIds = new Set<string>();
@@ -438,6 +540,7 @@ export function buildFromSeed(seedInput: Seed, now: number): StoreData {
         region,
         defaultBranch,
         ready: d.ready ?? true,
+        kind: d.kind ?? "mysql",
         createdAt: now,
         updatedAt: now,
       });
@@ -478,6 +581,7 @@ export function buildFromSeed(seedInput: Seed, now: number): StoreData {
           readyAt: (b.ready ?? true) ? now : NEVER,
           actor: null,
           restoredFrom: null,
+          kind: d.kind ?? "mysql",
         });
       }
       for (const bk of d.backups ?? []) {

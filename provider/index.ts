@@ -1,5 +1,6 @@
 /**
- * Pulumi resources for PlanetScale: database {@link Branch}es and scoped, expiring
+ * Pulumi resources for PlanetScale: database {@link Branch}es, their connection credentials
+ * ({@link BranchPassword} on MySQL, {@link BranchRole} on Postgres), scoped, expiring
  * {@link ApiToken}s, plus {@link getBranches} / {@link getBranch} for programs.
  *
  * Credentials come from Pulumi config (`planetscale:serviceTokenId` + secret
@@ -9,6 +10,9 @@
  */
 export { ApiToken, type ApiTokenArgs } from "./api-token";
 export { Branch, type BranchArgs } from "./branch";
+export { BranchPassword, type BranchPasswordArgs, type BranchPasswordRole } from "./branch-password";
+export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./branch-role";
+export type { BranchInput } from "./credential-args";
 export {
   type BranchInfo,
   type GetBranchArgs,

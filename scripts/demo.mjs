@@ -2,7 +2,7 @@
 // `npm run demo`: runs the root Pulumi program (a pull request's preview environment) with the
 // real Pulumi CLI against the built-in PlanetScale emulator, with a local file backend. No account.
 //
-//   npm run demo                 pulumi up: creates branch pr-123 and its read-only token
+//   npm run demo                 pulumi up: creates branch pr-123, its password and a read-only token
 //   npm run demo -- preview      what would change
 //   npm run demo -- destroy      removes both again
 //   npm run demo -- --pr 42      another pull request number
@@ -38,7 +38,9 @@ mkdirSync(join(demoDir, "pulumi-state"), { recursive: true });
 say("Pulumi CLI");
 const cliDir = cliDirectory();
 
-say("Starting the PlanetScale emulator (organization acme, database app with branch main)");
+say(
+  "Starting the PlanetScale emulator (organization acme, MySQL database app and Postgres pg-app, each with branch main)",
+);
 const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 // A fixed demo credential and a state file, so `npm run demo -- destroy` later finds what `up` made.
 const emulator = await startEmulator({
@@ -96,7 +98,8 @@ try {
       [
         "  npm run demo -- preview          no changes: the stack matches PlanetScale",
         "  npm run demo -- --pr 42          a second pull request's environment replaces this one",
-        "  npm run demo -- destroy          removes the branch and the token",
+        "  npm run demo -- destroy          removes the branch, its password and the token",
+        "  npm run pulumi -- stack output databaseUrl --show-secrets   the app's DATABASE_URL (secret)",
         "  npm run pulumi -- <command>      any Pulumi command (set PULUMI_BACKEND_URL=file://$PWD/.demo/pulumi-state",
         "                                   and PULUMI_CONFIG_PASSPHRASE=local-demo to reach this stack)",
       ].join("\n"),

@@ -23,6 +23,7 @@ import {
   branchState,
   type DatabaseRecord,
   isValidBranchName,
+  kindOf,
 } from "../store";
 
 /** PlanetScale's documented limit of development branches per database. */
@@ -135,13 +136,15 @@ function createBranch(ctx: RequestContext) {
     return createBranchAndDatabase(ctx, org.name, dbName, body);
   }
   const db = existing;
-  if (body.kind !== undefined && body.kind !== "mysql") {
-    throw unprocessable(`Kind "${body.kind}" does not match the database kind "mysql"`);
+  const kind = kindOf(db);
+  if (body.kind !== undefined && body.kind !== kind) {
+    throw unprocessable(`Kind "${body.kind}" does not match the database kind "${kind}"`);
   }
   if (restoring) requireAccess(ctx, RESTORE, db.name);
   else requireAccess(ctx, ["create_branch"], db.name);
   if (!db.ready) throw badRequest("Database is still initializing and cannot create branches");
-  rejectPostgresOnly(body);
+  if (kind === "mysql") rejectPostgresOnly(body);
+  else rejectVitessOnly(body);
   checkName(body.name);
   checkUnique(ctx, db, body.name);
 
@@ -195,6 +198,15 @@ function rejectPostgresOnly(body: z.output<typeof createBody>): void {
   if (body.restore_point !== undefined || body.major_version !== undefined || body.storage !== undefined) {
     throw unprocessable(
       "restore_point, major_version and storage are only available for PostgreSQL databases",
+    );
+  }
+}
+
+/** The spec marks Data Branching (`allow_data_branching`) "Vitess only". */
+function rejectVitessOnly(body: z.output<typeof createBody>): void {
+  if (body.seed_data !== undefined || body.keyspace_cluster_sizes !== undefined) {
+    throw unprocessable(
+      "seed_data and keyspace_cluster_sizes are only available for Vitess (MySQL) databases",
     );
   }
 }
@@ -327,6 +339,7 @@ export function newBranch(
     readyAt: ctx.now + ctx.readyDelayMs,
     actor: actorOf(ctx.cred),
     restoredFrom: null,
+    kind: kindOf(db),
   };
   ctx.store.data.branches.push(b);
   ctx.changed();
@@ -410,6 +423,7 @@ function deleteBranch(ctx: RequestContext) {
   for (const c of children) refuse(c);
   const gone = new Set([b, ...children]);
   ctx.store.data.branches = ctx.store.data.branches.filter((x) => !gone.has(x));
+  ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
   ctx.changed();
   return { status: 204 };
 }
@@ -457,6 +471,9 @@ function demoteBranch(ctx: RequestContext) {
 }
 
 function setSafeMigrations(ctx: RequestContext, b: BranchRecord, value: boolean) {
+  if ((b.kind ?? "mysql") !== "mysql") {
+    throw unprocessable("Safe migrations are only available for Vitess (MySQL) databases");
+  }
   requireReady(ctx, b, "change safe migrations");
   if (b.safeMigrations !== value) {
     b.safeMigrations = value;

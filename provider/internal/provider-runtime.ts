@@ -9,6 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { apiTokenResource } from "./api-token/resource";
 import { branchResource } from "./branch/resource";
+import { branchPasswordResource, branchRoleResource } from "./credential";
 import type { ResourceKind } from "./provider-shell";
 import type { ResourceImplementation } from "./resource-implementation";
 import { contextFor } from "./resource-implementation";
@@ -25,6 +26,10 @@ function implementation(kind: ResourceKind): ResourceImplementation {
       return branchResource;
     case "apiToken":
       return apiTokenResource;
+    case "branchPassword":
+      return branchPasswordResource;
+    case "branchRole":
+      return branchRoleResource;
     default:
       throw new Error(
         `pulumi-planetscale: this version does not know resource kind '${String(kind)}'; upgrade the package`,

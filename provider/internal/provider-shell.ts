@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as Runtime from "./provider-runtime";
 
 /** The resource families the runtime implements; stored in state, so never rename one. */
-export type ResourceKind = "branch" | "apiToken";
+export type ResourceKind = "branch" | "apiToken" | "branchPassword" | "branchRole";
 
 /**
  * The object Pulumi serializes into every resource's state (`__provider`) and rebuilds in the

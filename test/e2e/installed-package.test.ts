@@ -1,7 +1,8 @@
 // Level 4, as a user consumes the library: `npm pack`, `npm install` of the tarball into a fresh
 // project, a plain JavaScript program with a Pulumi.yaml, and the real CLI. Proves the package's
 // exports map, the provider runtime resolved by name from the project's node_modules (state holds
-// only a small provider), and getBranches/getBranch from a program.
+// only a small provider), getBranches/getBranch from a program, and a BranchPassword on the
+// branch whose databaseUrl works and whose plaintext stays out of the state file.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,9 @@ const planetscale = require("pulumi-planetscale");
 
 const branch = new planetscale.Branch("feature", { database: "app", name: "installed-1" });
 exports.branchId = branch.branchId;
+const password = new planetscale.BranchPassword("app", { database: "app", branch, role: "readwriter", ttl: "1d" });
+exports.username = password.username;
+exports.databaseUrl = password.databaseUrl;
 // Program-side lookups with the same credentials, once the branch exists.
 exports.names = branch.name.apply(async () => (await planetscale.getBranches({ database: "app" })).map((b) => b.name).sort());
 exports.parent = branch.name.apply(async (name) => (await planetscale.getBranch({ database: "app", branch: name })).parentBranch);
@@ -78,10 +82,13 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  let plaintext = "";
+  let username = "";
+
   test("pulumi up creates the branch and the program reads it back", async () => {
     assert.equal((await pulumi(["up", "--yes", "--skip-preview", "--non-interactive"])).code, 0);
     const outputs = JSON.parse(
-      execFileSync(join(cliDir ?? "", "pulumi"), ["stack", "output", "--json"], {
+      execFileSync(join(cliDir ?? "", "pulumi"), ["stack", "output", "--json", "--show-secrets"], {
         cwd: dir,
         encoding: "utf8",
         env: {
@@ -95,6 +102,12 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
     assert.match(outputs.branchId, /^[a-z0-9]{12}$/);
     assert.deepEqual(outputs.names, ["installed-1", "main"]);
     assert.equal(outputs.parent, "main");
+    // The password's URL, as the app would read it; the emulator's login check stands in for it.
+    const url = new URL(outputs.databaseUrl);
+    username = outputs.username;
+    plaintext = decodeURIComponent(url.password);
+    assert.equal(decodeURIComponent(url.username), username);
+    assert.equal(emu.checkConnection(username, plaintext).valid, true);
   });
 
   test("state holds a small provider that loads the installed package by name", () => {
@@ -108,9 +121,13 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
     assert.match(provider, /require\("pulumi-planetscale\/internal\/provider-runtime"\)/);
     assert.ok(provider.length < 8000);
     assert.ok(!JSON.stringify(checkpoint).includes(emu.adminCredential.token));
+    assert.ok(
+      plaintext.length > 20 && !JSON.stringify(checkpoint).includes(plaintext),
+      "the password is encrypted",
+    );
   });
 
-  test("pulumi destroy removes it", async () => {
+  test("pulumi destroy removes it, and the password stops working", async () => {
     assert.equal((await pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive"])).code, 0);
     const res = await fetch(`${emu.apiUrl}/organizations/acme/databases/app/branches`, {
       headers: { Authorization: `${emu.adminCredential.id}:${emu.adminCredential.token}` },
@@ -119,5 +136,6 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
       ((await res.json()) as { data: { name: string }[] }).data.map((b) => b.name),
       ["main"],
     );
+    assert.equal(emu.checkConnection(username, plaintext).valid, false);
   });
 });

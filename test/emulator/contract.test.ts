@@ -47,6 +47,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
             databases: [
               { name: "app", backups: [{ id: "bkp000000001", branch: "main" }] },
               { name: "other" },
+              { name: "pg-app", kind: "postgresql" },
             ],
           },
         ],
@@ -72,7 +73,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("list_databases", list, 200);
     assert.deepEqual(
       list.body.data.map((d: { name: string }) => d.name),
-      ["app", "other"],
+      ["app", "other", "pg-app"],
     );
     const db = await call(emu, "GET", "/organizations/acme/databases/app");
     check("get_database", db, 200);
@@ -113,6 +114,36 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("promote_branch", await call(emu, "POST", `${branchesPath()}/contract-1/promote`), 200);
     check("demote_branch", await call(emu, "POST", `${branchesPath()}/contract-1/demote`), 200);
     check("delete_branch", await call(emu, "DELETE", `${branchesPath()}/contract-1`), 204);
+  });
+
+  it("passwords (MySQL): create, list, get, renew, delete", async () => {
+    const path = `${branchesPath()}/main/passwords`;
+    const created = await call(emu, "POST", path, { body: { name: "c", role: "reader", ttl: 3600 } });
+    check("create_password", created, 201);
+    assert.equal(typeof created.body.plain_text, "string");
+    const id = created.body.id as string;
+    check("list_passwords", await call(emu, "GET", path), 200);
+    const got = await call(emu, "GET", `${path}/${id}`);
+    check("get_password", got, 200);
+    assert.equal(got.body.plain_text, null);
+    check("renew_password", await call(emu, "POST", `${path}/${id}/renew`), 200);
+    check("delete_password", await call(emu, "DELETE", `${path}/${id}`), 204);
+  });
+
+  it("roles (Postgres): create, list, get, renew, delete", async () => {
+    const path = `${branchesPath("pg-app")}/main/roles`;
+    const created = await call(emu, "POST", path, {
+      body: { name: "c", ttl: 3600, inherited_roles: ["pg_read_all_data"] },
+    });
+    check("create_role", created, 200);
+    assert.equal(typeof created.body.password, "string");
+    const id = created.body.id as string;
+    check("list_roles", await call(emu, "GET", path), 200);
+    const got = await call(emu, "GET", `${path}/${id}`);
+    check("get_role", got, 200);
+    assert.equal(got.body.password, "");
+    check("renew_role", await call(emu, "POST", `${path}/${id}/renew`), 200);
+    check("delete_role", await call(emu, "DELETE", `${path}/${id}`), 204);
   });
 
   it("service tokens: every documented operation", async () => {

@@ -60,7 +60,7 @@ describe("request log and control endpoint", () => {
     assert.ok(state.branches.some((x: { name: string; ready: boolean }) => x.name === "instant" && x.ready));
     assert.deepEqual(
       state.databases.map((d: { name: string }) => d.name),
-      ["app", "other"],
+      ["app", "other", "pg-app"],
     );
     assert.ok(state.serviceTokens.every((t: object) => !("secretHash" in t)));
     assert.equal((await fetch(`${emu.url}/_emulator/nope`)).status, 404);

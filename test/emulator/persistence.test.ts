@@ -37,7 +37,8 @@ describe("state persistence", () => {
         second.requests().some((e) => e.method === "PATCH"),
         "request log reloaded",
       );
-      assert.equal(second.snapshot().branches.length, 3);
+      // app/main, other/main, pg-app/main and the one created above.
+      assert.equal(second.snapshot().branches.length, 4);
     } finally {
       await second.stop();
     }

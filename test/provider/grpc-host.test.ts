@@ -130,3 +130,31 @@ describe("ApiToken through the dynamic-provider host", () => {
     assert.ok(!host.stderr().includes(secret));
   });
 });
+
+describe("BranchPassword and BranchRole through the dynamic-provider host", () => {
+  for (const [type, kind, database] of [
+    ["BranchPassword", "branchPassword", "app"],
+    ["BranchRole", "branchRole", "pg-app"],
+  ] as const) {
+    test(`${type}: wrong kind refused at check; create, read, delete; the plaintext never reaches the host's output`, async () => {
+      const urn = `urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:${type}::c`;
+      const shell = new shellModule.ProviderShell(kind);
+      const text = (await pulumi.runtime.serializeFunction(() => shell, { allowSecrets: true })).text;
+      const other = database === "app" ? "pg-app" : "app";
+      const wrong = await host.check(urn, {}, { __provider: text, database: other, branch: "main" });
+      assert.equal(wrong.failures[0]?.property, "database");
+      const checked = await host.check(urn, {}, { __provider: text, database, branch: "main", ttl: "1h" });
+      assert.deepEqual(checked.failures, []);
+      const created = await host.create(urn, checked.inputs);
+      const secret = String(created.properties["password"]);
+      assert.ok(secret.length > 20);
+      assert.ok(String(created.properties["databaseUrl"]).includes(encodeURIComponent(secret)));
+      assert.equal(emu.checkConnection(String(created.properties["username"]), secret).valid, true);
+      const read = await host.read(urn, created.id, created.properties);
+      assert.equal(read.properties["password"], secret, "the plaintext is carried forward");
+      await host.delete(urn, created.id, created.properties);
+      assert.equal((await host.read(urn, created.id, created.properties)).id, "");
+      assert.ok(!host.stderr().includes(secret));
+    });
+  }
+});

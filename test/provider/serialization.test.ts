@@ -21,7 +21,7 @@ async function serialize(kind: string) {
 }
 
 describe("the serialized provider", () => {
-  for (const kind of ["branch", "apiToken"]) {
+  for (const kind of ["branch", "apiToken", "branchPassword", "branchRole"]) {
     test(`${kind}: is small, holds no library code, and loads the runtime by package name`, async () => {
       const serialized = await serialize(kind);
       // Eight small method wrappers (~4 KB); the library itself would be hundreds of KB.
@@ -57,5 +57,22 @@ describe("the serialized provider", () => {
     assert.match(created.outs.token, /^pscale_tkn_/);
     assert.equal(created.outs.authorizationHeader, `${created.id}:${created.outs.token}`);
     await provider.delete(created.id, created.outs);
+  });
+
+  test("loads the way the host loads it: a password and a role, each with a working databaseUrl", async () => {
+    for (const [kind, database, scheme] of [
+      ["branchPassword", "app", "mysql:"],
+      ["branchRole", "pg-app", "postgresql:"],
+    ] as const) {
+      const provider = requireFromString((await serialize(kind)).text).handler();
+      await provider.configure({ config: configFor(emu) });
+      const checked = await provider.check({}, { database, branch: "main", name: `serialized-${kind}` });
+      assert.deepEqual(checked.failures ?? [], []);
+      const created = await provider.create(checked.inputs);
+      assert.equal(new URL(created.outs.databaseUrl).protocol, scheme);
+      assert.equal(emu.checkConnection(created.outs.username, created.outs.password).valid, true);
+      await provider.delete(created.id, created.outs);
+      assert.equal(emu.checkConnection(created.outs.username, created.outs.password).valid, false);
+    }
   });
 });

@@ -38,3 +38,23 @@ export function serviceTokensPath(organization: string): string {
 export function serviceTokenPath(organization: string, id: string): string {
   return `${serviceTokensPath(organization)}/${segment("service token id", id)}`;
 }
+
+/** `/organizations/{org}/databases/{db}/branches/{branch}/passwords` (MySQL/Vitess credentials). */
+export function passwordsPath(organization: string, database: string, branch: string): string {
+  return `${branchPath(organization, database, branch)}/passwords`;
+}
+
+/** `/organizations/{org}/databases/{db}/branches/{branch}/passwords/{id}`. */
+export function passwordPath(organization: string, database: string, branch: string, id: string): string {
+  return `${passwordsPath(organization, database, branch)}/${segment("password id", id)}`;
+}
+
+/** `/organizations/{org}/databases/{db}/branches/{branch}/roles` (Postgres credentials). */
+export function rolesPath(organization: string, database: string, branch: string): string {
+  return `${branchPath(organization, database, branch)}/roles`;
+}
+
+/** `/organizations/{org}/databases/{db}/branches/{branch}/roles/{id}`. */
+export function rolePath(organization: string, database: string, branch: string, id: string): string {
+  return `${rolesPath(organization, database, branch)}/${segment("role id", id)}`;
+}

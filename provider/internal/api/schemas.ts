@@ -172,3 +172,59 @@ export function ListEnvelope<T extends z.ZodType>(item: T) {
   });
 }
 export type ListEnvelope<T> = { data: T[]; next_page?: number | null | undefined };
+
+/** The branch a password belongs to (`database_branch` of a password). */
+export const PasswordBranch = z.looseObject({
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  production: z.boolean().nullish(),
+  mysql_edge_address: z.string().nullish(),
+});
+export type PasswordBranch = z.infer<typeof PasswordBranch>;
+
+/**
+ * A MySQL (Vitess) branch password (`…/branches/{branch}/passwords/{id}`). `plain_text` holds the
+ * secret in the create response only (null elsewhere): never log it or put it in an error. Field
+ * names as in the spec and planetscale-go's `DatabaseBranchPassword` (planetscale/passwords.go).
+ */
+export const BranchPassword = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  role: z.string().nullish(),
+  username: z.string().nullish(),
+  access_host_url: z.string().nullish(),
+  plain_text: z.string().nullish(),
+  created_at: z.string(),
+  expires_at: z.string().nullish(),
+  deleted_at: z.string().nullish(),
+  expired: z.boolean().nullish(),
+  ttl_seconds: z.number().nullish(),
+  replica: z.boolean().nullish(),
+  renewable: z.boolean().nullish(),
+  actor: Actor.nullish(),
+  database_branch: PasswordBranch.nullish(),
+});
+export type BranchPassword = z.infer<typeof BranchPassword>;
+
+/**
+ * A Postgres role (`…/branches/{branch}/roles/{id}`). `password` holds the secret in the create
+ * response only ("available only after create", says the spec).
+ */
+export const BranchRole = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  username: z.string().nullish(),
+  access_host_url: z.string().nullish(),
+  password: z.string().nullish(),
+  database_name: z.string().nullish(),
+  created_at: z.string(),
+  expires_at: z.string().nullish(),
+  deleted_at: z.string().nullish(),
+  dropped_at: z.string().nullish(),
+  expired: z.boolean().nullish(),
+  ttl: z.number().nullish(),
+  inherited_roles: z.array(z.string()).nullish(),
+  actor: Actor.nullish(),
+  branch: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
+});
+export type BranchRole = z.infer<typeof BranchRole>;

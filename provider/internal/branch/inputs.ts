@@ -12,7 +12,8 @@ const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 export const DEFAULT_READY_TIMEOUT_MS = 20 * 60 * 1000;
 const MAX_READY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-function slug(what: string, example: string) {
+/** A required organization or database slug, with messages that name `what` and an example. */
+export function slug(what: string, example: string) {
   return z
     .string({
       error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`),

@@ -18,6 +18,7 @@ import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
+import { kindFailures } from "./kind-check";
 import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";
 import { WaitTimeoutError, waitFor } from "./readiness";
 
@@ -57,6 +58,9 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+  // Without credentials, or when PlanetScale is unreachable, create checks again.
+  const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
+  if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
   fillName(inputs, olds, "branch");
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
@@ -104,6 +108,8 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const inputs = resolved(props);
   const client = ctx.client();
   const deadline = Date.now() + readyTimeoutMs(inputs);
+  const [wrongKind] = await kindFailures(ctx, inputs);
+  if (wrongKind) throw new PlanetScaleError(wrongKind.reason);
 
   if (inputs.adopt) {
     const existing = await findBranch(client, inputs, inputs.name);

@@ -1,0 +1,68 @@
+import type { PlanetScaleClient } from "../client/client";
+import type { DatabaseKind } from "../database-kind";
+import type { ResolvedCredentialInputs } from "./inputs";
+
+/** A credential as both APIs describe it, reduced to what the resources use. */
+export interface RemoteCredential {
+  id: string;
+  name: string | undefined;
+  username: string | undefined;
+  host: string | undefined;
+  /** The plaintext: only in the create answer. Never log it. */
+  secret: string | undefined;
+  /** The database name to put in a URL (Postgres roles report theirs). */
+  databaseName: string | undefined;
+  createdAt: string;
+  expiresAt: string | null;
+  /** Deleted, dropped or expired: it no longer authenticates. */
+  gone: boolean;
+  /** Kind-specific outputs reported by PlanetScale (role, replica, inheritedRoles). */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * What differs between a MySQL branch password and a Postgres role: the API, the database kind,
+ * the create body and the connection URL. Everything else is shared in `./resource`.
+ */
+export interface CredentialFlavor {
+  /** `ResourceKind` and type name: "BranchPassword" / "BranchRole". */
+  resource: string;
+  /** "password" / "role", for messages. */
+  noun: string;
+  /** The database kind this credential exists on. */
+  kind: DatabaseKind;
+  /** The resource to use on the other kind of database, for the error that says so. */
+  otherResource: string;
+  /** Kind-specific input keys (each replaces the credential when it changes). */
+  replaceKeys: readonly string[];
+  create(
+    client: PlanetScaleClient,
+    inputs: ResolvedCredentialInputs,
+    branchId: string,
+    ttlSeconds: number | undefined,
+  ): Promise<RemoteCredential>;
+  get(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+  ): Promise<RemoteCredential>;
+  list(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+  ): AsyncIterable<RemoteCredential>;
+  remove(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+  ): Promise<void>;
+  /** The connection URL with the TLS settings PlanetScale documents for this kind. */
+  databaseUrl(parts: { username: string; password: string; host: string; database: string }): string;
+  /** The `pscale` command that deletes one by hand, for error messages. */
+  deleteCommand(organization: string, database: string, branch: string, id: string): string;
+}

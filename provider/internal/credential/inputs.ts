@@ -1,0 +1,117 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as z from "zod";
+import { PASSWORD_ROLES } from "../api/passwords";
+import { INHERITABLE_ROLES } from "../api/roles";
+import { slug } from "../branch/inputs";
+import { parseDuration } from "../duration";
+
+/** PlanetScale documents no limit; this keeps names readable in the dashboard. */
+export const CREDENTIAL_NAME_MAX = 255;
+/** The longest lifetime accepted (PlanetScale documents none; ten years is far beyond any use). */
+const MAX_TTL_MS = 10 * 365 * 24 * 3600 * 1000;
+
+function duration(what: string) {
+  return z
+    .union([z.number(), z.string()], {
+      error: `${what} must be seconds (a number) or text like '90s', '12h', '30d'`,
+    })
+    .refine(
+      (v) => {
+        const ms = parseDuration(v);
+        return ms !== undefined && ms >= 1000 && ms <= MAX_TTL_MS;
+      },
+      {
+        error: `${what} must be a duration between 1 s and 10 years: seconds as a number, or text like '90s', '12h', '30d'`,
+      },
+    );
+}
+
+/** Inputs every connection credential has. */
+const common = {
+  organization: slug("organization", "acme").optional(),
+  database: slug("database", "app"),
+  branch: z
+    .string({
+      error: (issue) => (issue.input === undefined ? "branch is required" : "branch must be a string"),
+    })
+    .min(1, "branch must not be empty: pass the branch's name, or the Branch resource"),
+  name: z
+    .string({ error: "name must be a string" })
+    .min(1, "name must not be empty: omit it to generate one")
+    .max(CREDENTIAL_NAME_MAX, `name must be at most ${CREDENTIAL_NAME_MAX} characters`)
+    .optional(),
+  namePrefix: z.string({ error: "namePrefix must be a string" }).optional(),
+  ttl: duration("ttl").optional(),
+  rotateBefore: duration("rotateBefore").optional(),
+};
+
+/** The inputs of a BranchPassword (MySQL). Unknown keys are refused, so a typo fails at preview. */
+export const BranchPasswordInputs = z.strictObject({
+  ...common,
+  role: z.enum(PASSWORD_ROLES, { error: `role must be one of ${PASSWORD_ROLES.join(", ")}` }).optional(),
+  replica: z.boolean({ error: "replica must be true or false" }).optional(),
+});
+export type BranchPasswordInputs = z.infer<typeof BranchPasswordInputs>;
+
+/** The inputs of a BranchRole (Postgres). Unknown keys are refused, so a typo fails at preview. */
+export const BranchRoleInputs = z.strictObject({
+  ...common,
+  inheritedRoles: z
+    .array(
+      z.enum(INHERITABLE_ROLES, {
+        error: (issue) =>
+          `inheritedRoles: '${String(issue.input)}' is not a role PlanetScale lets a role inherit; use any of ${INHERITABLE_ROLES.join(", ")}`,
+      }),
+      { error: "inheritedRoles must be a list of role names" },
+    )
+    .refine((v) => new Set(v).size === v.length, { error: "inheritedRoles lists a role more than once" })
+    .optional(),
+});
+export type BranchRoleInputs = z.infer<typeof BranchRoleInputs>;
+
+/** Either kind's inputs, after `check` filled in the organization and the name. */
+export type ResolvedCredentialInputs = (BranchPasswordInputs | BranchRoleInputs) & {
+  organization: string;
+  name: string;
+  role?: string | undefined;
+  replica?: boolean | undefined;
+  inheritedRoles?: string[] | undefined;
+};
+
+/**
+ * Rules across properties, on inputs that passed the schema. `unknown` names properties whose
+ * value is not known yet (preview): rules needing them are skipped.
+ */
+export function crossCheck(
+  inputs: { ttl?: number | string | undefined; rotateBefore?: number | string | undefined },
+  unknown: ReadonlySet<string>,
+): pulumi.dynamic.CheckFailure[] {
+  if (inputs.rotateBefore === undefined || unknown.has("ttl")) return [];
+  if (inputs.ttl === undefined) {
+    return [
+      {
+        property: "rotateBefore",
+        reason: "rotateBefore needs ttl: a credential that never expires is never rotated",
+      },
+    ];
+  }
+  const window = parseDuration(inputs.rotateBefore) ?? 0;
+  const ttl = parseDuration(inputs.ttl) ?? 0;
+  if (window >= ttl) {
+    return [
+      {
+        property: "rotateBefore",
+        reason:
+          "rotateBefore must be shorter than ttl, or every new credential would be due for rotation at once",
+      },
+    ];
+  }
+  return [];
+}
+
+/** Seconds to pass as PlanetScale's `ttl`, or undefined for a credential that never expires. */
+export function ttlSeconds(ttl: number | string | undefined): number | undefined {
+  if (ttl === undefined) return undefined;
+  const ms = parseDuration(ttl);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
+}

@@ -1,0 +1,60 @@
+import * as passwords from "../api/passwords";
+import type { BranchPassword } from "../api/schemas";
+import type { CredentialFlavor, RemoteCredential } from "./flavor";
+
+function remote(p: BranchPassword): RemoteCredential {
+  return {
+    id: p.id,
+    name: p.name ?? undefined,
+    username: p.username ?? undefined,
+    host: p.access_host_url ?? undefined,
+    secret: p.plain_text || undefined,
+    databaseName: undefined,
+    createdAt: p.created_at,
+    expiresAt: p.expires_at ?? null,
+    gone: Boolean(p.deleted_at) || p.expired === true,
+    extra: { role: p.role ?? null, replica: p.replica ?? false },
+  };
+}
+
+/**
+ * MySQL (Vitess) branch passwords: `…/branches/{branch}/passwords`. The create body is what
+ * planetscale-go's `DatabaseBranchPasswordRequest` sends (planetscale/passwords.go: `name`,
+ * `role`, `ttl`, `replica`).
+ */
+export const passwordFlavor: CredentialFlavor = {
+  resource: "BranchPassword",
+  noun: "password",
+  kind: "mysql",
+  otherResource: "BranchRole",
+  replaceKeys: ["role", "replica"],
+  async create(client, inputs, branchId, ttl) {
+    return remote(
+      await passwords.createPassword(client, inputs.organization, inputs.database, branchId, {
+        name: inputs.name,
+        role: inputs.role as passwords.PasswordRole | undefined,
+        ttl,
+        replica: inputs.replica,
+      }),
+    );
+  },
+  async get(client, organization, database, branchId, id) {
+    return remote(await passwords.getPassword(client, organization, database, branchId, id));
+  },
+  async *list(client, organization, database, branchId) {
+    for await (const p of passwords.listPasswords(client, organization, database, branchId)) yield remote(p);
+  },
+  remove: passwords.deletePassword,
+  /**
+   * `ssl={"rejectUnauthorized":true}` is the form of PlanetScale's MySQL connection strings for
+   * Node.js drivers (mysql2 reads the `ssl` query parameter as JSON; the PlanetScale dashboard's
+   * "Connect → Node.js" string and its mysql2 guide use exactly this), and it makes the driver
+   * verify the server certificate. The Prisma form (`sslaccept=strict`) is read by Prisma only.
+   */
+  databaseUrl({ username, password, host, database }) {
+    return `mysql://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${host}/${encodeURIComponent(database)}?ssl={"rejectUnauthorized":true}`;
+  },
+  deleteCommand(organization, database, branch, id) {
+    return `pscale password delete ${database} ${branch} ${id} --org ${organization}`;
+  },
+};

@@ -1,0 +1,316 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as z from "zod";
+import * as branches from "../api/branches";
+import { checkFailures } from "../check-failures";
+import type { PlanetScaleClient } from "../client/client";
+import { NotFoundError, PlanetScaleError } from "../client/errors";
+import { databaseKind, kindName } from "../database-kind";
+import { parseDuration } from "../duration";
+import { resolvedInputs, userInputs } from "../inputs";
+import { fillName } from "../naming";
+import { fillOrganization } from "../organization";
+import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
+import { containsUnknown, isUnknown } from "../unknown";
+import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { crossCheck, type ResolvedCredentialInputs, ttlSeconds } from "./inputs";
+import { type BranchRef, carriedSecret, inputsFromOutputs, secretOf, toOutputs } from "./outputs";
+import { createOwned } from "./ownership";
+
+type Props = Record<string, unknown>;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * The provider methods of a connection credential: a MySQL {@link CredentialFlavor | password}
+ * or a Postgres role. `schema` validates the flavor's inputs.
+ */
+export function credentialResource(
+  flavor: CredentialFlavor,
+  schema: z.ZodType<Props>,
+): ResourceImplementation {
+  const resolved = (props: Props) =>
+    resolvedInputs(
+      schema as z.ZodType<Props & { organization?: string; name?: string }>,
+      props,
+      flavor.resource,
+    ) as ResolvedCredentialInputs;
+
+  /** The credential's type of database must match: refused with the database's kind and the fix. */
+  async function wrongKind(
+    ctx: ProviderContext,
+    organization: string,
+    database: string,
+  ): Promise<string | undefined> {
+    const kind = await databaseKind(ctx, organization, database);
+    if (kind === flavor.kind) return undefined;
+    return (
+      `database '${database}' of ${organization} is a ${kindName(kind)} database, and ${flavor.resource} only exists on ` +
+      `${kindName(flavor.kind)} databases: use ${flavor.otherResource} for ${kindName(kind)} databases`
+    );
+  }
+
+  async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    const inputs = { ...userInputs(news) };
+    // Unknown values (preview) are validated once they are known; only the known ones are checked now.
+    const unknown = new Set(Object.keys(inputs).filter((k) => containsUnknown(inputs[k])));
+    const known = Object.fromEntries(Object.entries(inputs).filter(([k]) => !unknown.has(k)));
+    for (const key of ["database", "branch"]) if (unknown.has(key)) known[key] = "placeholder";
+    const result = schema.safeParse(known);
+    if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
+    const failures = crossCheck(result.data as Props, unknown);
+    if (failures.length > 0) return { inputs: news, failures };
+    const missingOrganization = fillOrganization(ctx, inputs);
+    if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+
+    // Only now, with valid inputs, one API call (cached per database): is it the right kind?
+    const organization = inputs["organization"];
+    const database = inputs["database"];
+    if (
+      typeof organization === "string" &&
+      typeof database === "string" &&
+      !isUnknown(organization) &&
+      !isUnknown(database)
+    ) {
+      const reason = await wrongKind(ctx, organization, database).catch(() => undefined);
+      // Without credentials, or when PlanetScale is unreachable, create checks again.
+      if (reason !== undefined) return { inputs: news, failures: [{ property: "database", reason }] };
+    }
+    fillName(inputs, olds, flavor.noun);
+    return { inputs: { ...inputs, __provider: news["__provider"] } };
+  }
+
+  /**
+   * Changing the branch only replaces the credential when it names another branch: the branch's
+   * id, or a new name of the same branch (renamed in place), keeps it.
+   */
+  async function sameBranch(ctx: ProviderContext, olds: Props, news: Props): Promise<boolean> {
+    const next = news["branch"];
+    if (next === olds["branch"] || next === olds["branchId"]) return true;
+    if (typeof next !== "string" || isUnknown(next) || typeof olds["branchId"] !== "string") return false;
+    try {
+      const organization = String(news["organization"] ?? olds["organization"]);
+      const database = String(news["database"] ?? olds["database"]);
+      const branch = await branches.getBranch(ctx.client(), organization, database, next);
+      return branch.id === olds["branchId"];
+    } catch {
+      return false;
+    }
+  }
+
+  async function diff(
+    ctx: ProviderContext,
+    _id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<pulumi.dynamic.DiffResult> {
+    const replaces: string[] = [];
+    const changes: string[] = [];
+    for (const key of ["organization", "database", "name"]) {
+      if (isUnknown(news[key]) || news[key] !== olds[key]) replaces.push(key);
+    }
+    // Server-defaulted (role, replica, inheritedRoles): only compared when the program sets them.
+    for (const key of flavor.replaceKeys) {
+      if (news[key] === undefined) continue;
+      if (containsUnknown(news[key]) || JSON.stringify(news[key]) !== JSON.stringify(olds[key]))
+        replaces.push(key);
+    }
+    if (!sameDuration(news["ttl"], olds["ttl"])) replaces.push("ttl");
+    if (!replaces.includes("database") && !(await sameBranch(ctx, olds, news))) replaces.push("branch");
+    else if (news["branch"] !== olds["branch"]) changes.push("branch");
+
+    // Expired, or due for rotation: a fresh credential, created before the old one is deleted.
+    const expiresAt = typeof olds["expiresAt"] === "string" ? Date.parse(olds["expiresAt"]) : Number.NaN;
+    if (!Number.isNaN(expiresAt) && !replaces.includes("ttl")) {
+      const window = durationMs(news["rotateBefore"]) ?? 0;
+      if (expiresAt - Date.now() <= window) replaces.push("expiresAt");
+    }
+    if (!sameDuration(news["rotateBefore"], olds["rotateBefore"])) changes.push("rotateBefore");
+    if (news["namePrefix"] !== olds["namePrefix"]) changes.push("namePrefix");
+    return {
+      changes: replaces.length > 0 || changes.length > 0,
+      replaces,
+      // Names are not unique: the new credential is created first, so the app never goes without one.
+      deleteBeforeReplace: false,
+    };
+  }
+
+  async function resolveBranch(
+    client: PlanetScaleClient,
+    inputs: ResolvedCredentialInputs,
+  ): Promise<BranchRef> {
+    try {
+      const branch = await branches.getBranch(client, inputs.organization, inputs.database, inputs.branch);
+      return { id: branch.id, name: branch.name };
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new PlanetScaleError(
+          `branch '${inputs.branch}' does not exist in ${inputs.organization}/${inputs.database} (or the credential cannot see it): ` +
+            "create it first, or fix `branch` (a branch name, its id, or the Branch resource)",
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynamic.CreateResult> {
+    const inputs = resolved(props);
+    const client = ctx.client();
+    const reason = await wrongKind(ctx, inputs.organization, inputs.database);
+    if (reason !== undefined) throw new PlanetScaleError(reason);
+    const branch = await resolveBranch(client, inputs);
+    const place = { flavor, inputs, branchId: branch.id, branchName: branch.name };
+    const created = await createOwned(ctx, client, place, ttlSeconds(inputs.ttl));
+    if (created.secret === undefined || created.username === undefined || created.host === undefined) {
+      // Useless without them: never leave it behind.
+      await flavor
+        .remove(client, inputs.organization, inputs.database, branch.id, created.id)
+        .catch(() => undefined);
+      throw new PlanetScaleError(
+        `PlanetScale created ${flavor.noun} ${created.id} without its plaintext, username or host in the answer; it was deleted again`,
+      );
+    }
+    const secret = secretOf(flavor, created, created.secret, inputs.database);
+    return { id: created.id, outs: toOutputs(created, inputs, branch, secret) };
+  }
+
+  /** The credential, or undefined when it is gone for good (deleted, expired, branch gone). */
+  async function fetchLive(
+    ctx: ProviderContext,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+  ): Promise<RemoteCredential | undefined> {
+    const client = ctx.client();
+    try {
+      const found = await flavor.get(client, organization, database, branchId, id);
+      if (found.gone || isExpired(found)) {
+        ctx.log(
+          `${flavor.noun} ${id} of ${organization}/${database} expired or was deleted; reporting it gone`,
+        );
+        return undefined;
+      }
+      return found;
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        // A 404 also means "no permission": only report it gone once the credential is proven to work.
+        await client.confirmGone(organization, error);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** The branch may have been renamed in place since: its current name is worth reporting. */
+  async function currentBranchName(
+    ctx: ProviderContext,
+    organization: string,
+    database: string,
+    branchId: string,
+    previous: Props,
+  ): Promise<string> {
+    try {
+      return (await branches.getBranch(ctx.client(), organization, database, branchId)).name;
+    } catch {
+      return stringOr(previous["branchName"]) ?? stringOr(previous["branch"]) ?? branchId;
+    }
+  }
+
+  async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const previous = userInputs(props);
+    const organization = stringOr(previous["organization"]) ?? ctx.defaultOrganization();
+    const database = stringOr(previous["database"]);
+    const branchId = stringOr(previous["branchId"]) ?? stringOr(previous["branch"]);
+    if (!organization || !database || !branchId) {
+      throw new PlanetScaleError(
+        `cannot read a ${flavor.resource} without its organization, database and branch (pass them as inputs when reading by id)`,
+      );
+    }
+    const found = await fetchLive(ctx, organization, database, branchId, id);
+    if (found === undefined) return {};
+    const echoed = schema.safeParse(inputsFromOutputs(previous)).data ?? {};
+    const inputs = {
+      ...echoed,
+      organization,
+      database,
+      branch: stringOr(previous["branch"]) ?? branchId,
+      name: found.name ?? stringOr(previous["name"]) ?? id,
+    } as ResolvedCredentialInputs;
+    const branch = {
+      id: branchId,
+      name: await currentBranchName(ctx, organization, database, branchId, previous),
+    };
+    const outputs = toOutputs(found, inputs, branch, carriedSecret(previous));
+    return { id: found.id, props: outputs, inputs: inputsFromOutputs(outputs) };
+  }
+
+  async function update(
+    ctx: ProviderContext,
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<pulumi.dynamic.UpdateResult> {
+    const inputs = resolved(news);
+    const branchId = String(olds["branchId"]);
+    const found = await fetchLive(ctx, inputs.organization, inputs.database, branchId, id);
+    if (found === undefined) {
+      throw new PlanetScaleError(
+        `${flavor.noun} ${id} of ${inputs.organization}/${inputs.database} no longer exists (deleted outside Pulumi, or expired). ` +
+          "Run `pulumi refresh` and then `pulumi up` to create a new one.",
+      );
+    }
+    const branchName = await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds);
+    return { outs: toOutputs(found, inputs, { id: branchId, name: branchName }, carriedSecret(olds)) };
+  }
+
+  async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
+    const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
+    const database = stringOr(props["database"]);
+    const branchId = stringOr(props["branchId"]) ?? stringOr(props["branch"]);
+    if (!organization || !database || !branchId) {
+      throw new PlanetScaleError(
+        `cannot delete ${flavor.noun} ${id}: its organization, database or branch is not recorded`,
+      );
+    }
+    const client = ctx.client();
+    try {
+      await flavor.remove(client, organization, database, branchId, id);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        await client.confirmGone(organization, error);
+        return;
+      }
+      throw new PlanetScaleError(
+        `deleting ${flavor.noun} ${id} failed (${message(error)}); Pulumi keeps it in its state. Run \`pulumi destroy\` again, ` +
+          `or delete it by hand (${flavor.deleteCommand(organization, database, stringOr(props["branchName"]) ?? branchId, id)})`,
+        { cause: error },
+      );
+    }
+  }
+
+  return { check, diff, create, read, update, delete: remove };
+}
+
+function isExpired(c: RemoteCredential): boolean {
+  if (!c.expiresAt) return false;
+  const at = Date.parse(c.expiresAt);
+  return !Number.isNaN(at) && at <= Date.now();
+}
+
+function durationMs(value: unknown): number | undefined {
+  return typeof value === "number" || typeof value === "string" ? parseDuration(value) : undefined;
+}
+
+function sameDuration(next: unknown, previous: unknown): boolean {
+  if (isUnknown(next)) return false;
+  if (next === undefined || next === null) return previous === undefined || previous === null;
+  const a = durationMs(next);
+  return a !== undefined && a === durationMs(previous);
+}

@@ -1,0 +1,58 @@
+import * as roles from "../api/roles";
+import type { BranchRole } from "../api/schemas";
+import type { CredentialFlavor, RemoteCredential } from "./flavor";
+
+/** PlanetScale's Postgres port. */
+const POSTGRES_PORT = 5432;
+
+function remote(r: BranchRole): RemoteCredential {
+  return {
+    id: r.id,
+    name: r.name ?? undefined,
+    username: r.username ?? undefined,
+    host: r.access_host_url ?? undefined,
+    // The spec types `password` as a string that is only filled in the create answer.
+    secret: r.password || undefined,
+    databaseName: r.database_name ?? undefined,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at ?? null,
+    gone: Boolean(r.deleted_at) || Boolean(r.dropped_at) || r.expired === true,
+    extra: { inheritedRoles: r.inherited_roles ?? null },
+  };
+}
+
+/**
+ * Postgres branch roles: `…/branches/{branch}/roles`. The create body is the spec's `create_role`
+ * as the Terraform provider's `planetscale_postgres_branch_role` sends it (`name`, `ttl`,
+ * `inherited_roles`).
+ */
+export const roleFlavor: CredentialFlavor = {
+  resource: "BranchRole",
+  noun: "role",
+  kind: "postgresql",
+  otherResource: "BranchPassword",
+  replaceKeys: ["inheritedRoles"],
+  async create(client, inputs, branchId, ttl) {
+    return remote(
+      await roles.createRole(client, inputs.organization, inputs.database, branchId, {
+        name: inputs.name,
+        ttl,
+        inherited_roles: inputs.inheritedRoles as roles.InheritableRole[] | undefined,
+      }),
+    );
+  },
+  async get(client, organization, database, branchId, id) {
+    return remote(await roles.getRole(client, organization, database, branchId, id));
+  },
+  async *list(client, organization, database, branchId) {
+    for await (const r of roles.listRoles(client, organization, database, branchId)) yield remote(r);
+  },
+  remove: roles.deleteRole,
+  /** `sslmode=verify-full`: TLS with the certificate and host name verified, as PlanetScale requires. */
+  databaseUrl({ username, password, host, database }) {
+    return `postgresql://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${host}:${POSTGRES_PORT}/${encodeURIComponent(database)}?sslmode=verify-full`;
+  },
+  deleteCommand(organization, database, branch, id) {
+    return `pscale role delete ${database} ${branch} ${id} --org ${organization}`;
+  },
+};
