@@ -83,6 +83,8 @@ export interface Emulator {
   setRateLimit(perMinute: number): void;
   /** Plain JSON of organizations, databases, branches, backups and service tokens (no secrets). */
   snapshot(): EmulatorSnapshot;
+  /** Resolves once every request held back so far by an `apply-late` fault has been applied. */
+  lateApplied(): Promise<void>;
   /** Stops the server (and writes the state file). */
   stop(): Promise<void>;
 }
@@ -142,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       core.setRateLimit(perMinute);
     },
     snapshot: () => core.store.snapshot(Date.now()),
+    lateApplied: () => core.lateApplied(),
     stop: () => core.stop(),
   };
 }
