@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { refuseSameRemoteName } from "./internal/collisions";
 import { ProviderShell } from "./internal/provider-shell";
 
 /**
@@ -123,6 +124,20 @@ export class Branch extends pulumi.dynamic.Resource {
       opts,
       "planetscale",
       "Branch",
+    );
+    refuseSameRemoteName(
+      this,
+      `Branch "${name}"`,
+      pulumi
+        .all([this.organization, this.database, this.name])
+        .apply(([organization, database, branch]) =>
+          organization && database && branch
+            ? {
+                key: `branch ${organization}/${database}/${branch}`,
+                what: `branch '${branch}' of ${organization}/${database}`,
+              }
+            : undefined,
+        ),
     );
   }
 }
