@@ -107,4 +107,25 @@ describe("ownership through the CLI", { skip: skipWithoutCli }, () => {
     );
     assert.equal(env.emulator.requests().filter((r) => r.method !== "GET").length, 0, "nothing was changed");
   });
+
+  test("without a preview, `up` refuses the second same-name token, and PlanetScale and the state agree", async () => {
+    env.setProgram(async () => {
+      new ps.ApiToken("deploy", { name: "ci-2", scopes: ["read_only"], databases: ["app"], ttl: "1h" });
+      new ps.ApiToken("migrate", { name: "ci-2", scopes: ["read_only"], databases: ["app"], ttl: "1h" });
+      return {};
+    });
+    await assert.rejects(
+      expectingProgramFailure(() => env.stack.up()),
+      /both manage service token 'ci-2' of acme/,
+    );
+    const tokens = env.emulator.snapshot().serviceTokens.filter((t) => t.name === "ci-2");
+    // The first may be created (it is valid on its own) and is then in the state; the second never is.
+    const state = await env.resourcesOfType("pulumi-nodejs:dynamic/planetscale:ApiToken");
+    assert.ok(tokens.length <= 1, `at most one token named ci-2, got ${tokens.length}`);
+    assert.deepEqual(
+      tokens.map((t) => t.id),
+      state.map((r) => r.id),
+      "PlanetScale and the state agree",
+    );
+  });
 });
