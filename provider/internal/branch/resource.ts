@@ -239,7 +239,7 @@ function takeIfOurs(
     verdict.why === "claimed"
       ? "Two resources of one stack cannot manage one branch: give one of them another `name`."
       : found.production
-        ? "It is a production branch, which Pulumi never takes over: choose another `name`."
+        ? "It is a production branch: choose another `name`."
         : "Choose another `name`; or, if this stack is meant to manage that existing branch, set `adopt: true` (destroying the stack then deletes it).";
   throw new OwnershipUnprovenError(
     `creating ${subject}: PlanetScale's answer was lost, and the branch that exists now is not provably the one this request created: ${verdict.detail}. ` +
@@ -281,7 +281,7 @@ async function explainCreateError(
   if (!isAlreadyExists(error)) return error;
   const existing = await findBranch(client, inputs, inputs.name).catch(() => undefined);
   const fix = existing?.production
-    ? "It is a production branch, which Pulumi never takes over: choose another name."
+    ? "It is a production branch: choose another name."
     : "To manage the existing branch with Pulumi set `adopt: true`; otherwise choose another name.";
   return new OwnershipUnprovenError(
     `branch '${inputs.name}' already exists in ${where(inputs)}${existing ? ` (id ${existing.id})` : ""}. ${fix} (${(error as Error).message})`,
