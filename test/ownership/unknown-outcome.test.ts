@@ -121,6 +121,20 @@ describe("a branch found after an unknown outcome", () => {
   });
 });
 
+describe("a branch name that is taken", () => {
+  test("by a production branch: adopt is not suggested", async () => {
+    await assert.rejects(create(branch, { database: "app", name: "main" }), (error: unknown) => {
+      assert.ok(error instanceof OwnershipUnprovenError, String(error));
+      assert.match(
+        error.message,
+        /branch 'main' already exists in acme\/app \(id \w+\)\. It is a production branch: choose another name/,
+      );
+      assert.doesNotMatch(error.message, /adopt/);
+      return true;
+    });
+  });
+});
+
 describe("a 2xx answer that cannot be read", () => {
   const bodies: Array<[string, unknown]> = [
     ["invalid JSON", "{not json"],
