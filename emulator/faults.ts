@@ -6,8 +6,12 @@ export interface FaultRule {
   method?: string;
   /** Glob over the path after `/v1`: `*` matches within one segment, `**` any number of segments. */
   path: string;
-  /** `status`: answer without acting; `drop`: destroy the socket; `fail-after-acting`: act, then fail. */
-  action: "status" | "drop" | "fail-after-acting";
+  /**
+   * `status`: answer without acting; `drop`: destroy the socket; `fail-after-acting`: act, then
+   * fail; `apply-late`: fail now (as `mode` says), then act `delayMs` later, as a backend that
+   * applies a timed-out request after the client gave up.
+   */
+  action: "status" | "drop" | "fail-after-acting" | "apply-late";
   /** Status to answer (`status` default 500; `fail-after-acting` default 500). */
   status?: number;
   /** Body to answer instead of the default PlanetScale-style error body. */
@@ -16,8 +20,10 @@ export interface FaultRule {
   headers?: Record<string, string>;
   /** How many matching requests it applies to (default 1). */
   times?: number;
-  /** For `fail-after-acting`: answer `status` (default) or drop the connection after acting. */
+  /** For `fail-after-acting` and `apply-late`: answer `status` (default) or drop the connection. */
   mode?: "status" | "drop";
+  /** For `apply-late`: how long after failing the request is applied (default 2000 ms). */
+  delayMs?: number;
 }
 
 /** Fault injection settings; replaced as a whole by `setFaults` / `PUT /_emulator/faults`. */
@@ -60,12 +66,13 @@ export const faultSettingsSchema = z.strictObject({
       z.strictObject({
         method: z.string().min(1).optional(),
         path: z.string().min(1),
-        action: z.enum(["status", "drop", "fail-after-acting"]),
+        action: z.enum(["status", "drop", "fail-after-acting", "apply-late"]),
         status: status.optional(),
         body: z.unknown().optional(),
         headers: z.record(z.string(), z.string()).optional(),
         times: z.number().int().min(1).optional(),
         mode: z.enum(["status", "drop"]).optional(),
+        delayMs: z.number().int().min(0).max(600_000).optional(),
       }),
     )
     .optional(),
@@ -92,6 +99,8 @@ export type FaultDecision =
         status: number;
         body?: unknown;
         headers?: Record<string, string>;
+        /** Set by `apply-late`: answer first, act this many ms later. */
+        lateMs?: number;
       };
     }
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
@@ -188,9 +197,10 @@ export class Faults {
       };
       if (r.rule.action === "drop") return { kind: "drop" };
       if (r.rule.action === "status") return { kind: "status", status: r.rule.status ?? 500, ...extra };
+      const late = r.rule.action === "apply-late" ? { lateMs: r.rule.delayMs ?? 2000 } : {};
       return {
         kind: "none",
-        failAfter: { mode: r.rule.mode ?? "status", status: r.rule.status ?? 500, ...extra },
+        failAfter: { mode: r.rule.mode ?? "status", status: r.rule.status ?? 500, ...extra, ...late },
       };
     }
     const s = this.settings;

@@ -90,6 +90,8 @@ export interface Emulator {
    * client could connect with this password or role's username and plaintext right now.
    */
   checkConnection(username: string, password: string): ConnectionCheck;
+  /** Resolves once every request held back so far by an `apply-late` fault has been applied. */
+  lateApplied(): Promise<void>;
   /** Stops the server (and writes the state file). */
   stop(): Promise<void>;
 }
@@ -150,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     snapshot: () => core.store.snapshot(Date.now()),
     checkConnection: (username, password) => checkConnection(core.store, username, password, Date.now()),
+    lateApplied: () => core.lateApplied(),
     stop: () => core.stop(),
   };
 }

@@ -46,6 +46,8 @@ export class EmulatorCore {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Requests an `apply-late` fault will still apply (cancelled by {@link stop}), and their completions. */
+  private readonly lateTimers = new Map<NodeJS.Timeout, () => void>();
   apiUrl = "";
   url = "";
 
@@ -94,6 +96,11 @@ export class EmulatorCore {
 
   /** Stops listening, closes every connection and writes the state file one last time. */
   async stop(): Promise<void> {
+    for (const [timer, done] of this.lateTimers) {
+      clearTimeout(timer);
+      done();
+    }
+    this.lateTimers.clear();
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
@@ -112,6 +119,16 @@ export class EmulatorCore {
   /** Replaces the rate limit (resets the windows). */
   setRateLimit(perMinute: number): void {
     this.limiter = new RateLimiter(perMinute);
+  }
+
+  /** Pending `apply-late` requests, awaited by {@link lateApplied}. */
+  private lateApplies: Promise<void>[] = [];
+
+  /** Resolves once every request held back by an `apply-late` fault so far has been applied. */
+  async lateApplied(): Promise<void> {
+    const pending = this.lateApplies;
+    this.lateApplies = [];
+    await Promise.all(pending);
   }
 
   /** Writes the state file now (no-op without one). */
@@ -251,40 +268,57 @@ export class EmulatorCore {
       return;
     }
 
-    let status: number;
-    let body: unknown;
-    let changed = false;
-    let error: ApiError | undefined;
-    try {
-      const found = match(method, subpath);
-      if (!found) throw notFound(`no route for ${method} ${path}`);
-      const ctx: RequestContext = {
-        method,
-        params: found.params,
-        query: new URLSearchParams(queryString),
-        rawBody,
-        strict: this.strict,
-        ignoreFields: (fields) => {
-          if (fields.length > 0) entry.ignoredFields = fields;
-        },
-        cred,
-        now,
-        store: this.store,
-        base: { apiUrl: this.apiUrl },
-        readyDelayMs: this.readyDelayMs,
-        changed: () => {
-          changed = true;
-        },
-      };
-      const result = found.handler(ctx);
-      status = result.status;
-      body = result.body;
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      error = e;
-      status = e.status;
+    const act = (at: number): { status: number; body: unknown; error: ApiError | undefined } => {
+      let changed = false;
+      let result: { status: number; body: unknown; error: ApiError | undefined };
+      try {
+        const found = match(method, subpath);
+        if (!found) throw notFound(`no route for ${method} ${path}`);
+        const ctx: RequestContext = {
+          method,
+          params: found.params,
+          query: new URLSearchParams(queryString),
+          rawBody,
+          strict: this.strict,
+          ignoreFields: (fields) => {
+            if (fields.length > 0) entry.ignoredFields = fields;
+          },
+          cred,
+          now: at,
+          store: this.store,
+          base: { apiUrl: this.apiUrl },
+          readyDelayMs: this.readyDelayMs,
+          changed: () => {
+            changed = true;
+          },
+        };
+        const answer = found.handler(ctx);
+        result = { status: answer.status, body: answer.body, error: undefined };
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        result = { status: e.status, body: undefined, error: e };
+      }
+      if (changed) this.persist();
+      return result;
+    };
+
+    const late = decision.failAfter?.lateMs;
+    if (late !== undefined) {
+      // A backend that applies the request after the client has given up on it.
+      let done = () => {};
+      const applied = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      const timer = setTimeout(() => {
+        this.lateTimers.delete(timer);
+        act(Date.now());
+        done();
+      }, late);
+      this.lateTimers.set(timer, done);
+      this.lateApplies.push(applied);
     }
-    if (changed) this.persist();
+    const { status, body, error } =
+      late === undefined ? act(now) : { status: 0, body: undefined, error: undefined };
 
     if (decision.failAfter) {
       const fa = decision.failAfter;

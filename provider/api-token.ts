@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expandPermissions } from "./internal/api-token/permissions";
+import { uniqueRemoteName } from "./internal/collisions";
 import { ProviderShell } from "./internal/provider-shell";
 
 /**
@@ -131,6 +132,17 @@ export class ApiToken extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // PlanetScale allows several tokens of one name, but within one stack it is always a
+        // mistake: after a lost answer, the run could not tell which token is whose.
+        name: uniqueRemoteName(
+          `ApiToken "${name}"`,
+          args.name,
+          [args.organization],
+          (token, organization) => ({
+            key: `token ${organization}/${token}`,
+            what: `service token '${token}' of ${organization}`,
+          }),
+        ),
         namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
         // Output-only keys must be present (as undefined) to be exposed on the resource.
         tokenId: undefined,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { uniqueRemoteName } from "./internal/collisions";
 import { ProviderShell } from "./internal/provider-shell";
 
 /**
@@ -107,6 +108,15 @@ export class Branch extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        name: uniqueRemoteName(
+          `Branch "${name}"`,
+          args.name,
+          [args.organization, args.database],
+          (branch, organization, [database]) => ({
+            key: `branch ${organization}/${database}/${branch}`,
+            what: `branch '${branch}' of ${organization}/${database}`,
+          }),
+        ),
         namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
         // Output-only keys must be present (as undefined) to be exposed on the resource.
         branchId: undefined,

@@ -10,6 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { apiTokenResource } from "./api-token/resource";
 import { branchResource } from "./branch/resource";
 import { branchPasswordResource, branchRoleResource } from "./credential";
+import { watchEngine } from "./engine-watchdog";
 import type { ResourceKind } from "./provider-shell";
 import type { ResourceImplementation } from "./resource-implementation";
 import { contextFor } from "./resource-implementation";
@@ -19,6 +20,9 @@ export const contractVersion = 1;
 
 type Props = Record<string, unknown>;
 type Config = pulumi.dynamic.Config | undefined;
+
+// Loaded by the host on its first call: from then on, the host stops when the engine is gone.
+watchEngine();
 
 function implementation(kind: ResourceKind): ResourceImplementation {
   switch (kind) {

@@ -293,7 +293,11 @@ describe("create", () => {
   });
 
   test("an existing name is refused with a hint to adopt, and adopt takes it over", async () => {
-    await createBranch({ database: "app", name: "taken-1" });
+    // Someone else's branch: created outside this run.
+    const existing = await api(emu, "POST", "/organizations/acme/databases/app/branches", {
+      name: "taken-1",
+    });
+    assert.equal(existing.status, 201);
     await assert.rejects(
       createBranch({ database: "app", name: "taken-1" }),
       /already exists in acme\/app.*`adopt: true`/,

@@ -1,10 +1,12 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as z from "zod";
+import { MAX_RESPONSE_BYTES } from "../../provider/internal/client/exchange";
 import {
   ConnectionError,
   ForbiddenError,
   NotFoundError,
+  OutcomeUnknownError,
   type PlanetScaleClient,
   ResponseValidationError,
   ServerError,
@@ -177,5 +179,33 @@ describe("error answers", () => {
     server.push({ status: 400, json: { code: "bad_request", message: "x".repeat(5000) } });
     const err = (await client.request({ method: "GET", path: "/t" }).catch((e: unknown) => e)) as Error;
     assert.ok(err.message.length < 500);
+  });
+});
+
+describe("unreadable successful answers to non-idempotent requests → OutcomeUnknownError", () => {
+  // The server acted (2xx), but what it made cannot be seen: the caller must look it up.
+  const cases: Array<[string, { body?: string; json?: unknown }]> = [
+    ["invalid JSON", { body: "{not json" }],
+    ["an empty body", { body: "" }],
+    ["the wrong shape", { json: { unexpected: true } }],
+  ];
+  for (const [what, answer] of cases) {
+    it(`${what} to a POST`, async () => {
+      server.push({ status: 201, ...answer });
+      await assert.rejects(client.request({ method: "POST", path: "/t", body: {}, schema: Thing }), (err) => {
+        assert.ok(err instanceof OutcomeUnknownError, String(err));
+        assert.ok(err.cause instanceof ResponseValidationError);
+        return true;
+      });
+    });
+  }
+
+  it("an answer larger than the client reads, to a POST", async () => {
+    server.push({ status: 201, body: `{"id":"${"x".repeat(MAX_RESPONSE_BYTES)}"}` });
+    await assert.rejects(client.request({ method: "POST", path: "/t", body: {}, schema: Thing }), (err) => {
+      assert.ok(err instanceof OutcomeUnknownError, String(err));
+      assert.match(err.message, /RESPONSE_TOO_LARGE/);
+      return true;
+    });
   });
 });

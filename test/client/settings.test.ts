@@ -21,6 +21,7 @@ describe("resolveSettings", () => {
       timeoutMs: 30_000,
       maxRetries: 4,
       requestsPerMinute: 500,
+      lateCreateWaitMs: 10_000,
     });
   });
 

@@ -57,6 +57,8 @@ export interface DynamicProviderHost {
   delete(urn: string, id: string, properties: Props): Promise<void>;
   /** Everything the host wrote to stderr so far (provider logs go there). */
   stderr(): string;
+  /** Resolves with the exit code once the host process has ended (by itself or by `close`). */
+  exited(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -65,17 +67,19 @@ export interface DynamicProviderHost {
  * and connects to it.
  */
 export async function startDynamicProviderHost(
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; engineAddress?: string } = {},
 ): Promise<DynamicProviderHost> {
   const cwd = options.cwd ?? repoRoot;
   const script = requireFromRepo.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-  // The engine address argument is required but unused by these RPCs.
-  const child: ChildProcess = spawn(process.execPath, [script, "127.0.0.1:1"], {
+  // The engine address argument is required; nothing listens at the default one, so the host's
+  // engine watchdog stays off (it only acts once it has reached an engine).
+  const child: ChildProcess = spawn(process.execPath, [script, options.engineAddress ?? "127.0.0.1:1"], {
     cwd,
     env: { ...process.env, PULUMI_NODEJS_PROJECT: "test", PULUMI_PROJECT: "test", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
@@ -181,9 +185,10 @@ export async function startDynamicProviderHost(
       await call("delete", req);
     },
     stderr: () => stderr,
+    exited: () => exited,
     async close() {
       client.close();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;

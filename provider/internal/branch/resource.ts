@@ -7,6 +7,7 @@ import type { PlanetScaleClient } from "../client/client";
 import {
   NotFoundError,
   OutcomeUnknownError,
+  OwnershipUnprovenError,
   PermissionDeniedError,
   PlanetScaleError,
 } from "../client/errors";
@@ -14,8 +15,10 @@ import { formatDuration } from "../duration";
 import { resolvedInputs, userInputs } from "../inputs";
 import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
+import { judge } from "../ownership";
 import { PartialCreateError } from "../partial-create";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
+import { claim, release } from "../run-registry";
 import { containsUnknown, isUnknown } from "../unknown";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
@@ -114,6 +117,12 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   if (inputs.adopt) {
     const existing = await findBranch(client, inputs, inputs.name);
     if (existing) {
+      const owner = claim(KIND, existing.id, ownerOf(inputs));
+      if (owner !== undefined) {
+        throw new OwnershipUnprovenError(
+          `cannot adopt branch '${inputs.name}' of ${where(inputs)} (id ${existing.id}): ${owner} of this stack manages it already. Two resources cannot manage one branch: give one of them another \`name\`.`,
+        );
+      }
       ctx.log(`adopting existing branch ${inputs.name} of ${where(inputs)} (id ${existing.id})`);
       return finishCreate(ctx, inputs, existing, deadline, props);
     }
@@ -144,10 +153,16 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   return finishCreate(ctx, inputs, created, deadline, props);
 }
 
+/** Registry kind of branches (see `run-registry`). */
+const KIND = "branch";
+
 /**
- * POSTs the branch. When the outcome is unknown (a timeout or 5xx after the request was sent), the
- * branch may exist: look it up by name before trying again, so one `create` never makes two
- * branches and never forgets one.
+ * POSTs the branch. PlanetScale's "already exists" answer is the atomic check that the name is
+ * free, so the happy path costs one request. When the outcome is unknown (a timeout, a dropped
+ * connection, a 5xx or an unreadable 2xx after the request was sent), the branch may exist: it is
+ * looked up by name and taken only if it provably is the one this request made (see
+ * {@link judge}); otherwise the create stops with the ids and what resolves it. A lookup that finds
+ * nothing proves nothing was made (names are unique), so the POST is tried again.
  */
 async function createOnce(
   ctx: ProviderContext,
@@ -165,26 +180,86 @@ async function createOnce(
     deletion_protected: inputs.deletionProtected,
   });
   const attempts = 3;
+  // The first request whose outcome was unknown: what it made may be found by a later attempt.
+  let unknownSince: number | undefined;
   for (let attempt = 1; ; attempt++) {
+    const startedAt = Date.now();
     try {
-      return await branches.createBranch(
+      const created = await branches.createBranch(
         client,
         inputs.organization,
         inputs.database,
         body as branches.CreateBranchBody,
       );
+      claim(KIND, created.id, ownerOf(inputs));
+      return created;
     } catch (error) {
-      if (error instanceof OutcomeUnknownError) {
+      const unknown = error instanceof OutcomeUnknownError;
+      if (unknown) {
+        unknownSince ??= startedAt;
         ctx.log(
-          `creating branch ${inputs.name} of ${where(inputs)}: the outcome is unknown (${error.message}); checking whether it exists`,
+          `creating branch ${inputs.name} of ${where(inputs)}: the outcome is unknown (${error.message}); checking whether this request created it`,
         );
+      }
+      // After an unknown outcome, "already exists" may be our own earlier request, applied late.
+      if (unknownSince !== undefined && (unknown || isAlreadyExists(error))) {
         const found = await findBranch(client, inputs, inputs.name);
-        if (found) return found;
+        if (found) return takeIfOurs(ctx, inputs, found, unknownSince, error);
         if (attempt < attempts) continue;
       }
-      throw explainCreateError(error, inputs);
+      throw await explainCreateError(client, error, inputs);
     }
   }
+}
+
+/** How other resources and messages refer to the resource creating this branch. */
+function ownerOf(inputs: ResolvedBranchInputs): string {
+  return `the Branch named '${inputs.name}' (${where(inputs)})`;
+}
+
+/**
+ * Returns the branch found after an unknown outcome if it provably is the one our request made
+ * (and claims it for this resource); throws {@link OwnershipUnprovenError} otherwise, touching
+ * nothing.
+ */
+function takeIfOurs(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  found: ApiBranch,
+  startedAt: number,
+  original: unknown,
+): ApiBranch {
+  const verdict = judge(
+    ctx.client(),
+    KIND,
+    { id: found.id, createdAt: found.created_at, actorId: found.actor?.id },
+    startedAt,
+  );
+  if (verdict.ours) {
+    claim(KIND, found.id, ownerOf(inputs));
+    ctx.log(`branch ${inputs.name} of ${where(inputs)} (id ${found.id}) was created by this request`);
+    return found;
+  }
+  const subject = `branch '${inputs.name}' of ${where(inputs)} (id ${found.id})`;
+  const fix =
+    verdict.why === "claimed"
+      ? "Two resources of one stack cannot manage one branch: give one of them another `name`."
+      : found.production
+        ? "It is a production branch: choose another `name`."
+        : "Choose another `name`; or, if this stack is meant to manage that existing branch, set `adopt: true` (destroying the stack then deletes it).";
+  throw new OwnershipUnprovenError(
+    `creating ${subject}: PlanetScale's answer was lost, and the branch that exists now is not provably the one this request created: ${verdict.detail}. ` +
+      `Nothing was deleted or taken over. ${fix}`,
+    { cause: original },
+  );
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  return (
+    error instanceof PlanetScaleError &&
+    error.status === 422 &&
+    /already|taken|exist/i.test(error.apiMessage ?? "")
+  );
 }
 
 async function findBranch(
@@ -200,17 +275,24 @@ async function findBranch(
   }
 }
 
-function explainCreateError(error: unknown, inputs: ResolvedBranchInputs): unknown {
-  if (
-    error instanceof PlanetScaleError &&
-    error.status === 422 &&
-    /already|taken|exist/i.test(error.apiMessage ?? "")
-  ) {
-    return new Error(
-      `branch '${inputs.name}' already exists in ${where(inputs)}. To manage the existing branch with Pulumi set \`adopt: true\`; otherwise choose another name. (${error.message})`,
-    );
-  }
-  return error;
+/**
+ * Explains "already exists". `adopt: true` is only suggested when it can be right: never for a
+ * production branch (nor for a branch of this same stack, which the program refuses at preview).
+ */
+async function explainCreateError(
+  client: PlanetScaleClient,
+  error: unknown,
+  inputs: ResolvedBranchInputs,
+): Promise<unknown> {
+  if (!isAlreadyExists(error)) return error;
+  const existing = await findBranch(client, inputs, inputs.name).catch(() => undefined);
+  const fix = existing?.production
+    ? "It is a production branch: choose another name."
+    : "To manage the existing branch with Pulumi set `adopt: true`; otherwise choose another name.";
+  return new OwnershipUnprovenError(
+    `branch '${inputs.name}' already exists in ${where(inputs)}${existing ? ` (id ${existing.id})` : ""}. ${fix} (${(error as Error).message})`,
+    { cause: error },
+  );
 }
 
 /** Waits for readiness, then applies safe migrations. Any failure now leaves a recorded partial create. */
@@ -362,9 +444,11 @@ async function remove(ctx: ProviderContext, id: string, props: Props): Promise<v
     await branches.deleteBranch(client, organization, database, id, {
       deleteDescendants: props["deleteDescendants"] === true,
     });
+    release(KIND, id);
   } catch (error) {
     if (error instanceof NotFoundError) {
       await confirmBranchGone(client, organization, database, error);
+      release(KIND, id);
       return;
     }
     if (error instanceof PlanetScaleError && error.status !== undefined && error.status < 500) {

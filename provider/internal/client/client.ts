@@ -32,6 +32,7 @@ import {
   isRetryableForIdempotent,
   retryAfterDelay,
 } from "./retry";
+import { ServerClock } from "./server-clock";
 import {
   authorizationHeader,
   credentialSecrets,
@@ -141,6 +142,8 @@ export class PlanetScaleClient {
   private readonly backoff: BackoffPolicy;
   private readonly ownDispatcher: undici.Dispatcher | undefined;
   private readonly log: ((line: string) => void) | undefined;
+  /** PlanetScale's clock as the `Date` headers of its answers show it (see {@link ServerClock}). */
+  readonly serverClock: ServerClock = new ServerClock();
 
   constructor(settings: Settings, options: ClientOptions = {}) {
     const url = new URL(settings.apiUrl);
@@ -214,14 +217,22 @@ export class PlanetScaleClient {
           `${method} ${path} → connection failed: ${failure.code}${reason ? ` (${truncate(reason, 200)})` : ""} (${describeRetries(retries)})`,
           { method, path, retries, cause: sanitizeCause(outcome.error, this.secrets) },
         );
-        if (failure.permanent) throw error;
+        // An answer too large to read came from a server that acted on the request.
+        if (failure.permanent && !(failure.code === "RESPONSE_TOO_LARGE" && !idempotent)) throw error;
         // Failed before undici put the request on a socket, or in a way that means it never left.
         const neverSent = !outcome.started || failure.beforeWrite;
         if (!idempotent && !neverSent) throw this.outcomeUnknown(error);
         retryable = true;
       } else {
         if (outcome.status >= 200 && outcome.status < 300) {
-          return this.parseSuccess(outcome, options, retries);
+          try {
+            return this.parseSuccess(outcome, options, retries);
+          } catch (unreadable) {
+            // The server acted (2xx) but we cannot see what it made: as unknown as a lost answer.
+            if (!idempotent && unreadable instanceof ResponseValidationError)
+              throw this.outcomeUnknown(unreadable);
+            throw unreadable;
+          }
         }
         error = this.errorFromResponse(method, path, outcome, retries);
         retryable = idempotent
@@ -311,7 +322,9 @@ export class PlanetScaleClient {
         }
       }
       const startedAt = this.log ? performance.now() : 0;
+      const sentAt = Date.now();
       const response = await this.send(currentMethod, currentTarget, currentBody);
+      this.serverClock.observe(sentAt, Date.now(), headerValue(response.headers, "date"));
       this.log?.(
         `planetscale: ${currentMethod} ${hop === 0 ? path : currentTarget.split("?")[0]} → ${response.status} (${Math.round(performance.now() - startedAt)} ms)`,
       );

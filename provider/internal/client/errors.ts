@@ -275,3 +275,11 @@ export function errorForStatus(
   const ErrorClass = errorClassForStatus(status);
   return new ErrorClass(message, { ...details, status });
 }
+/**
+ * After a request whose outcome is unknown, PlanetScale holds an object that this resource cannot
+ * prove it created (it existed before, belongs to another resource of the run, or several match).
+ * Nothing was deleted or adopted; the message names the ids and what resolves it.
+ */
+export class OwnershipUnprovenError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_OWNERSHIP_UNPROVEN";
+}

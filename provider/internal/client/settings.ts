@@ -19,6 +19,11 @@ export interface Settings {
   maxRetries: number;
   /** Client-side rate limit per credential (default 500; PlanetScale allows 600). 0 disables it. */
   requestsPerMinute: number;
+  /**
+   * After a token create whose outcome is unknown, how long to keep looking for a token that
+   * PlanetScale applies late before concluding that none was made (default 10 000 ms).
+   */
+  lateCreateWaitMs?: number;
 }
 
 /**
@@ -37,6 +42,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 4;
 /** Default client-side limit, safely under PlanetScale's 600 requests per minute. */
 export const DEFAULT_REQUESTS_PER_MINUTE = 500;
+/** Default wait for a late-applied create after an unknown outcome. */
+export const DEFAULT_LATE_CREATE_WAIT_MS = 10_000;
 
 /** Stack config keys read by {@link resolveSettings}. */
 export const ConfigKeys = {
@@ -48,6 +55,7 @@ export const ConfigKeys = {
   timeoutMs: "planetscale:timeoutMs",
   maxRetries: "planetscale:maxRetries",
   requestsPerMinute: "planetscale:requestsPerMinute",
+  lateCreateWaitMs: "planetscale:lateCreateWaitMs",
 } as const;
 
 /** Environment variables read when the stack config does not set a value. */
@@ -219,6 +227,11 @@ export function resolveSettings(
       fromConfig(config, ConfigKeys.requestsPerMinute),
       DEFAULT_REQUESTS_PER_MINUTE,
       { min: 0, max: 1_000_000, what: "0 disables the client-side limit" },
+    ),
+    lateCreateWaitMs: resolveNumber(
+      fromConfig(config, ConfigKeys.lateCreateWaitMs),
+      DEFAULT_LATE_CREATE_WAIT_MS,
+      { min: 0, max: 600_000, what: "milliseconds" },
     ),
   };
   if (organization) settings.organization = organization.value;
