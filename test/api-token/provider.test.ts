@@ -316,7 +316,8 @@ describe("check", () => {
     assert.equal(inputs["name"], UNKNOWN);
     assert.equal(inputs["organization"], "acme");
     assert.equal(inputs["__provider"], PROVIDER);
-    // Known values are still validated.
+    // Known values are still validated, before any API call.
+    emu.clearRequests();
     const bad = await token.check(ctx, {}, { scopes: UNKNOWN, permissions: ["nope"] });
     assert.equal(bad.failures?.[0]?.property, "permissions");
     assert.equal(emu.requests().length, 0);

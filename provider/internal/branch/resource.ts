@@ -15,6 +15,7 @@ import { resolvedInputs, userInputs } from "../inputs";
 import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import { PartialCreateError } from "../partial-create";
+import { verifyDatabase } from "../preflight";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { containsUnknown, isUnknown } from "../unknown";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
@@ -63,6 +64,10 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, "branch");
+  // Valid inputs only: a wrong credential or database fails the preview, not only the update.
+  if (!isUnknown(inputs["organization"]) && !isUnknown(inputs["database"])) {
+    await verifyDatabase(ctx.client(), String(inputs["organization"]), String(inputs["database"]));
+  }
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 
