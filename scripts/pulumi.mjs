@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run pulumi -- <args>`: the Pulumi CLI at the SDK's version (built and cached by
 // scripts/pulumi-cli.sh on first use), with this project's local settings unless already set:
-//   PULUMI_BACKEND_URL=file://<repo>/.pulumi-state   (a local file backend, no account needed)
-//   PULUMI_HOME=<repo>/.pulumi-home                  (plugins and credentials kept per project)
+//   PULUMI_BACKEND_URL=file://<project>/.pulumi-state (a local file backend, no account needed;
+//                                                     not after `pulumi login <backend>`)
+//   PULUMI_HOME=<project>/.pulumi-home                (plugins and credentials kept per project)
 //   PULUMI_CONFIG_PASSPHRASE=local-demo              (encrypts secrets in the local state; set your own)
 //   PULUMI_SKIP_UPDATE_CHECK=true, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 // It acts on the project in the current directory (or `--cwd`/`-C <dir>`), like `pulumi` itself;
@@ -11,7 +12,7 @@
 // scripts/lib/program-host.cjs when no `pulumi-language-nodejs` is installed: it runs the program
 // in a child `node` on the SDK's own entry point, as the real language host does.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join, resolve } from "node:path";
 
@@ -33,12 +34,22 @@ export function cliDirectory() {
   return r.stdout.trim().split("\n").pop();
 }
 
+/** Whether `pulumi login` chose a backend for this PULUMI_HOME. */
+function loggedIn(home) {
+  try {
+    return Boolean(JSON.parse(readFileSync(join(home, "credentials.json"), "utf8")).current);
+  } catch {
+    return false;
+  }
+}
+
 /** The environment the CLI runs with: the project's local defaults under the caller's settings. */
 export function pulumiEnv(cliDir, projectDir = root) {
   const env = { ...process.env };
   env.PATH = [cliDir, join(root, "node_modules/.bin"), env.PATH].join(delimiter);
-  env.PULUMI_HOME ??= join(projectDir, ".pulumi-home");
-  if (!env.PULUMI_BACKEND_URL) {
+  env.PULUMI_HOME ||= join(projectDir, ".pulumi-home");
+  // After `pulumi login <backend>`, the backend chosen there applies, as with a plain `pulumi`.
+  if (!env.PULUMI_BACKEND_URL && !loggedIn(env.PULUMI_HOME)) {
     mkdirSync(join(projectDir, ".pulumi-state"), { recursive: true });
     env.PULUMI_BACKEND_URL = `file://${join(projectDir, ".pulumi-state")}`;
   }

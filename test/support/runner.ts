@@ -24,7 +24,11 @@ export interface Runner {
  * Creates the runner. `project` maps file names in `infra/` to their contents or to a path in
  * this repository (`{ from: "examples/…" }`) to copy.
  */
-export function createRunner(project: Record<string, string | { from: string }>, cliDir: string): Runner {
+export function createRunner(
+  project: Record<string, string | { from: string }>,
+  cliDir: string,
+  options: { stubNpm?: boolean } = {},
+): Runner {
   const dir = mkdtempSync(join(tmpdir(), "pps-runner-"));
   const checkout = join(dir, "checkout");
   const infra = join(checkout, "infra");
@@ -44,16 +48,17 @@ export function createRunner(project: Record<string, string | { from: string }>,
   };
   // What the pulumi/actions step installs: `pulumi`, run from the step's directory.
   shim("pulumi", `unset INIT_CWD\nexec "${process.execPath}" "${join(repoRoot, "scripts/pulumi.mjs")}" "$@"`);
-  shim(
-    "npm",
-    [
-      "if [[ $1 == ci ]]; then",
-      '  [[ -f package.json && -d node_modules/@pulumi/pulumi ]] || { echo "npm ci: no package.json or dependencies in $PWD" >&2; exit 1; }',
-      '  echo "dependencies already installed"; exit 0',
-      "fi",
-      'echo "npm $1: not available on this test runner" >&2; exit 1',
-    ].join("\n"),
-  );
+  if (options.stubNpm !== false)
+    shim(
+      "npm",
+      [
+        "if [[ $1 == ci ]]; then",
+        '  [[ -f package.json && -d node_modules/@pulumi/pulumi ]] || { echo "npm ci: no package.json or dependencies in $PWD" >&2; exit 1; }',
+        '  echo "dependencies already installed"; exit 0',
+        "fi",
+        'echo "npm $1: not available on this test runner" >&2; exit 1',
+      ].join("\n"),
+    );
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(PULUMI_|PLANETSCALE_|INIT_CWD$|npm_)/.test(k)),
   );
