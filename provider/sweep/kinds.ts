@@ -51,7 +51,8 @@ const branchKind: SweepKind = {
   plural: "branches",
   async list(client, { organization, database, prefix }) {
     if (database === undefined) return [];
-    const all = await collect(branches.listBranches(client, organization, database, { q: prefix }));
+    // Every branch, filtered here: PlanetScale documents `q` as a search term, not a prefix match.
+    const all = await collect(branches.listBranches(client, organization, database));
     return all
       .filter((b) => b.name.startsWith(prefix))
       .map((b) => {
