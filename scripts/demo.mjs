@@ -2,18 +2,21 @@
 // `npm run demo`: runs the root Pulumi program (a pull request's preview environment) with the
 // real Pulumi CLI against the built-in PlanetScale emulator, with a local file backend. No account.
 //
-//   npm run demo                 pulumi up: creates branch pr-123, its password and a read-only token
-//   npm run demo -- preview      what would change
-//   npm run demo -- destroy      removes both again
-//   npm run demo -- --pr 42      another pull request number
+//   npm run demo                      pulumi up: creates branch pr-123, its password and a read-only token
+//   npm run demo -- preview           what would change
+//   npm run demo -- destroy           removes them again, and the stack
+//   npm run demo -- --pr 42           another pull request: its own stack pr-42, next to pr-123
+//   npm run demo -- destroy --pr 42   removes only pull request 42's environment
 //
+// One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/github-actions/).
 // State lives in .demo/ (the emulator's data and Pulumi's state), so a later run sees what an
 // earlier one created. Delete .demo/ to start over.
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { cliDirectory, runPulumi } from "./pulumi.mjs";
+import { cliDirectory, pulumiEnv, runPulumi } from "./pulumi.mjs";
 
 const require = createRequire(import.meta.url);
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -26,6 +29,12 @@ if (values.help) {
   process.exit(0);
 }
 const action = positionals[0] ?? "up";
+const pr = values.pr ?? "123";
+if (!/^[1-9][0-9]*$/.test(pr)) {
+  console.error(`--pr must be a pull request number, got '${pr}'`);
+  process.exit(2);
+}
+const stackName = `pr-${pr}`;
 if (!["up", "preview", "refresh", "destroy"].includes(action)) {
   console.error(`unknown action '${action}': use up, preview, refresh or destroy`);
   process.exit(2);
@@ -68,14 +77,14 @@ const pulumi = async (args, { allowFail = false } = {}) => {
 
 let exitCode = 0;
 try {
-  say("Selecting stack 'demo' (local file backend in .demo/)");
-  await pulumi(["stack", "select", "--create", "demo"]);
+  say(`Selecting stack '${stackName}': one stack per pull request (local file backend in .demo/)`);
+  await pulumi(["stack", "select", "--create", stackName]);
   // The API URL changes with the emulator's port; the credential goes in as a secret.
   await pulumi(["config", "set", "planetscale:apiUrl", emulator.apiUrl]);
   await pulumi(["config", "set", "planetscale:organization", emulator.organization]);
   await pulumi(["config", "set", "--plaintext", "planetscale:serviceTokenId", emulator.adminCredential.id]);
   await pulumi(["config", "set", "--secret", "planetscale:serviceToken", emulator.adminCredential.token]);
-  if (values.pr) await pulumi(["config", "set", "pr", values.pr]);
+  await pulumi(["config", "set", "pr", pr]);
 
   say(`pulumi ${action}`);
   // The emulator's port changes between runs; --run-program makes destroy and refresh configure the
@@ -86,29 +95,70 @@ try {
       : [action, "--yes", "--skip-preview", ...(action === "up" ? [] : ["--run-program"])];
   exitCode = await pulumi([...args, "--non-interactive"], { allowFail: true });
 
-  if (exitCode === 0 && action !== "preview") {
+  if (exitCode === 0 && action === "destroy") {
+    say(`Removing stack '${stackName}' (the environment of pull request ${pr} is gone)`);
+    await pulumi(["stack", "rm", "--yes", stackName]);
+  } else if (exitCode === 0 && action !== "preview") {
     say("Stack outputs (secrets stay hidden: add --show-secrets to see them)");
     await pulumi(["stack", "output"]);
+  }
+  if (exitCode === 0 && action !== "preview") {
+    say("Live preview environments (one stack per pull request)");
+    printEnvironments();
     say("Branches of acme/app, as the PlanetScale API reports them");
     await printBranches();
   }
   if (exitCode === 0 && action === "up") {
     say("Next");
-    console.log(
+    const other = pr === "42" ? "43" : "42";
+    const destroy = `npm run demo -- destroy${pr === "123" ? "" : ` --pr ${pr}`}`;
+    const hints = [
+      ["npm run demo -- preview", "no changes: the stack matches PlanetScale"],
       [
-        "  npm run demo -- preview          no changes: the stack matches PlanetScale",
-        "  npm run demo -- --pr 42          a second pull request's environment replaces this one",
-        "  npm run demo -- destroy          removes the branch, its password and the token",
-        "  npm run pulumi -- stack output databaseUrl --show-secrets   the app's DATABASE_URL (secret)",
-        "  npm run pulumi -- <command>      any Pulumi command (set PULUMI_BACKEND_URL=file://$PWD/.demo/pulumi-state",
-        "                                   and PULUMI_CONFIG_PASSPHRASE=local-demo to reach this stack)",
-      ].join("\n"),
-    );
+        `npm run demo -- --pr ${other}`,
+        "another pull request's environment, in its own stack next to this one",
+      ],
+      [destroy, "removes this environment (branch, password, token and stack) and nothing else"],
+      [
+        `npm run pulumi -- stack output databaseUrl --show-secrets --stack ${stackName}`,
+        "the app's DATABASE_URL (secret)",
+      ],
+      [
+        "npm run pulumi -- <command>",
+        "any Pulumi command (set PULUMI_BACKEND_URL=file://$PWD/.demo/pulumi-state",
+      ],
+      ["", "and PULUMI_CONFIG_PASSPHRASE=local-demo to reach these stacks)"],
+    ];
+    const width = Math.max(...hints.map(([c]) => c.length)) + 2;
+    console.log(hints.map(([c, what]) => `  ${c.padEnd(width)}${what}`).join("\n"));
   }
 } finally {
   await emulator.stop();
 }
 process.exit(exitCode);
+
+/** The stacks of the demo project with their resource counts: one per live pull request. */
+function printEnvironments() {
+  const r = spawnSync(join(cliDir, "pulumi"), ["stack", "ls", "--json"], {
+    cwd: root,
+    env: { ...pulumiEnv(cliDir), ...env },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    return;
+  }
+  const stacks = JSON.parse(r.stdout);
+  if (stacks.length === 0) console.log("  (none)");
+  const rows = stacks.map((s) => [s.name, String(s.resourceCount ?? 0), s.current ? "(current)" : ""]);
+  printTable([["STACK", "RESOURCES", ""], ...rows]);
+}
+
+function printTable(table) {
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
+  for (const r of table)
+    console.log(`  ${r.map((c, i) => String(c).padEnd(widths[i])).join("  ")}`.trimEnd());
+}
 
 async function printBranches() {
   const url = `${emulator.apiUrl}/organizations/${emulator.organization}/databases/app/branches?per_page=100`;
@@ -123,7 +173,5 @@ async function printBranches() {
     b.state,
     b.production ? "yes" : "no",
   ]);
-  const table = [["NAME", "ID", "PARENT", "STATE", "PRODUCTION"], ...rows];
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
-  for (const r of table) console.log(`  ${r.map((c, i) => String(c).padEnd(widths[i])).join("  ")}`);
+  printTable([["NAME", "ID", "PARENT", "STATE", "PRODUCTION"], ...rows]);
 }

@@ -3,10 +3,13 @@ import type { StdioOptions } from "node:child_process";
 
 export function cliDirectory(): string;
 export function pulumiEnv(cliDir: string, projectDir?: string): NodeJS.ProcessEnv;
+export function parseCliArgs(args: string[]): { command: string | undefined; cwd: string | undefined };
+export function projectRoot(dir: string): string;
 export function runPulumi(
   args: string[],
   options?: {
     projectDir?: string;
+    cwd?: string;
     cliDir?: string | undefined;
     stdio?: StdioOptions;
     env?: NodeJS.ProcessEnv;

@@ -1,63 +1,182 @@
-// Runs a Pulumi program in this Node process for the real Pulumi CLI, which connects to it with
-// `--client=127.0.0.1:PORT`. It serves the SDK's own LanguageRuntime implementation (the one
-// Automation API uses for inline programs). We need it because the Go language host
-// (`pulumi-language-nodejs`) is not obtainable on machines without access to Pulumi's downloads:
-// the module proxy refuses its pseudo-versions. A standard Pulumi install does not need this.
+// A stand-in for Pulumi's Node.js language host (`pulumi-language-nodejs`), for the real Pulumi CLI,
+// which connects to it with `--client=127.0.0.1:PORT`. We need it because the Go language host is
+// not obtainable on machines without access to Pulumi's downloads (the module proxy refuses its
+// pseudo-versions). A standard Pulumi install does not need this.
+//
+// It runs programs the way the real host does (sdk/nodejs/cmd/pulumi-language-nodejs/main.go): for
+// every `Run` (one `pulumi up` sends two: the preview, then the update) it starts a child `node` on
+// the SDK's own entry point, `@pulumi/pulumi/cmd/run`, resolved from the program's directory, with
+// the same arguments and environment. So `main` from Pulumi.yaml or package.json, TypeScript through
+// the SDK's own loader, `runtime.options` (typescript, tsconfig, nodeargs) and exit codes behave as
+// they do for users of a standard install. The one difference: the child talks to the engine's
+// resource monitor directly instead of through the host's forwarding proxy (which forwards
+// messages untouched), and gets no `--sync` directory (only the long-deprecated synchronous invokes
+// use it).
 "use strict";
-const path = require("node:path");
-const fs = require("node:fs");
+const { spawn, execFileSync } = require("node:child_process");
 const { createRequire } = require("node:module");
 
+/** Exit code with which `cmd/run` says it has already shown the user an actionable message. */
+const EXITED_AFTER_USER_ACTIONABLE_MESSAGE = 32;
+
 /**
- * Reads `main` from the project's Pulumi.yaml (default: the project directory itself) and returns
- * the absolute path of the program to load.
+ * Resolves `@pulumi/pulumi/cmd/run` from the program's directory, as the real host's
+ * `locateModule` does, so the program runs with the SDK it installed.
  */
-function programPath(projectDir) {
-  const yamlFile = ["Pulumi.yaml", "Pulumi.yml"].map((f) => path.join(projectDir, f)).find(fs.existsSync);
-  if (!yamlFile) throw new Error(`no Pulumi.yaml in ${projectDir}`);
-  const projectRequire = createRequire(path.join(projectDir, "package.json"));
-  const yaml = projectRequire("js-yaml");
-  const project = yaml.load(fs.readFileSync(yamlFile, "utf8")) ?? {};
-  return path.resolve(projectDir, typeof project.main === "string" ? project.main : ".");
+function locateRunModule(programDirectory) {
+  try {
+    return execFileSync(process.execPath, ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run'))"], {
+      cwd: programDirectory,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+  } catch {
+    throw new Error(
+      `It looks like the Pulumi SDK has not been installed in ${programDirectory}. Have you run npm install?`,
+    );
+  }
+}
+
+/** The project's `runtime.options`, with the real host's defaults (typescript: true). */
+function nodeOptions(info) {
+  const options = info?.getOptions()?.toJavaScript() ?? {};
+  const result = { typescript: true, tsconfig: "", nodeargs: "" };
+  if (options.typescript !== undefined) {
+    if (typeof options.typescript !== "boolean") throw new Error("typescript option must be a boolean");
+    result.typescript = options.typescript;
+  }
+  if (options.tsconfig !== undefined) {
+    if (typeof options.tsconfig !== "string") throw new Error("tsconfigpath option must be a string");
+    result.tsconfig = options.tsconfig;
+  }
+  if (options.nodeargs !== undefined) {
+    if (typeof options.nodeargs !== "string") throw new Error("nodeargs option must be a string");
+    result.nodeargs = options.nodeargs;
+  }
+  return result;
+}
+
+/** Splits `nodeargs` like a POSIX shell would split plain words and quoted strings. */
+function splitWords(text) {
+  const words = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]));
+  }
+  return words;
+}
+
+/** `PULUMI_CONFIG` as the real host writes it: keys in the old `<namespace>:config:<name>` form. */
+function configJson(req) {
+  const config = {};
+  for (const [key, value] of req.getConfigMap().entries()) {
+    const colon = key.indexOf(":");
+    config[colon < 0 ? key : `${key.slice(0, colon)}:config:${key.slice(colon + 1)}`] = value;
+  }
+  return JSON.stringify(config);
+}
+
+/** The command line of `cmd/run`, in the order the real host's `constructArguments` builds it. */
+function runArguments(req, runPath, engineAddress) {
+  const info = req.getInfo();
+  const args = [runPath];
+  const add = (flag, value) => {
+    if (value !== undefined && value !== "") args.push(`--${flag}`, String(value));
+  };
+  add("monitor", req.getMonitorAddress());
+  add("engine", engineAddress);
+  add("organization", req.getOrganization());
+  add("project", req.getProject());
+  add("stack", req.getStack());
+  add("pwd", info?.getProgramDirectory() || req.getPwd());
+  add("root-directory", info?.getRootDirectory());
+  if (req.getDryrun()) args.push("--dry-run");
+  add("query-mode", String(req.getQuerymode()));
+  add("parallel", String(req.getParallel()));
+  args.push(info?.getEntryPoint() || req.getProgram() || ".");
+  return args;
 }
 
 /**
- * Loads a program the way Pulumi's Node host does: its exports become the stack outputs. `pulumi up`
- * runs the program twice in one host (preview, then update), so the project's own modules are
- * evicted from the require cache first; packages under node_modules are kept.
+ * Starts the language runtime for the CLI. Returns the `--client` address and a `close` function
+ * to call once the CLI has exited. `env` is the environment the CLI itself runs with; each program
+ * child gets it, as the real host's children inherit the host's environment.
  */
-function loadProgram(file, projectRequire, projectDir) {
-  const own = fs.realpathSync(projectDir) + path.sep;
-  for (const key of Object.keys(require.cache)) {
-    if (
-      (key.startsWith(own) || key.startsWith(projectDir + path.sep)) &&
-      !key.includes(`${path.sep}node_modules${path.sep}`)
-    ) {
-      delete require.cache[key];
-    }
-  }
-  if (/\.[cm]?tsx?$/.test(file) || (!fs.existsSync(file) && fs.existsSync(`${file}.ts`))) {
-    projectRequire("tsx/cjs/api").register();
-  }
-  const exported = projectRequire(file);
-  const fn = typeof exported === "function" ? exported : exported?.__esModule ? exported.default : undefined;
-  return typeof fn === "function" ? fn() : exported;
-}
+async function startProgramHost(projectDir, env = process.env) {
+  // gRPC and the protobuf classes come from this repository's SDK; the program's own SDK is the
+  // one `cmd/run` is resolved from.
+  const hostRequire = createRequire(__filename);
+  const grpc = hostRequire("@grpc/grpc-js");
+  const langproto = hostRequire("@pulumi/pulumi/proto/language_pb");
+  const langrpc = hostRequire("@pulumi/pulumi/proto/language_grpc_pb");
+  const plugproto = hostRequire("@pulumi/pulumi/proto/plugin_pb");
+  const { grpcChannelOptions } = hostRequire("@pulumi/pulumi/runtime/settings");
 
-/**
- * Starts the language server for `projectDir`. Returns the `--client` address and a `close`
- * function to call once the CLI has exited.
- */
-async function startProgramHost(projectDir) {
-  const projectRequire = createRequire(path.join(projectDir, "package.json"));
-  const grpc = projectRequire("@grpc/grpc-js");
-  const { LanguageServer } = projectRequire("@pulumi/pulumi/automation/server");
-  const langrpc = projectRequire("@pulumi/pulumi/proto/language_grpc_pb");
-  const { grpcChannelOptions } = projectRequire("@pulumi/pulumi/runtime/settings");
-  const file = programPath(projectDir);
-  const languageServer = new LanguageServer(async () => loadProgram(file, projectRequire, projectDir));
+  let engineAddress = "";
+  const children = new Set();
+
+  async function run(req) {
+    const info = req.getInfo();
+    const programDirectory = info?.getProgramDirectory() || req.getPwd() || projectDir;
+    const options = nodeOptions(info);
+    // In `--client` mode the CLI passes the engine's address as the first program argument.
+    const programArgs = req.getArgsList();
+    const engine = engineAddress || programArgs[0] || "";
+    const runPath = locateRunModule(programDirectory);
+    const childEnv = {
+      ...env,
+      PULUMI_CONFIG: configJson(req),
+      PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList() ?? []),
+    };
+    if (options.typescript) childEnv.PULUMI_NODEJS_TYPESCRIPT = "true";
+    if (options.tsconfig) childEnv.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
+    const argv = [...splitWords(options.nodeargs), ...runArguments(req, runPath, engine)];
+    const child = spawn(process.execPath, argv, {
+      cwd: programDirectory,
+      env: childEnv,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    children.add(child);
+    const code = await new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("exit", (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+    }).finally(() => children.delete(child));
+    if (code === 0) return { error: "" };
+    if (code === EXITED_AFTER_USER_ACTIONABLE_MESSAGE) return { error: "", bail: true };
+    return { error: `Program exited with non-zero exit code: ${code}` };
+  }
+
+  const service = {
+    handshake(call, callback) {
+      engineAddress = call.request.getEngineAddress();
+      callback(null, new langproto.LanguageHandshakeResponse());
+    },
+    getRequiredPlugins(_call, callback) {
+      callback(null, new langproto.GetRequiredPluginsResponse().setPluginsList([]));
+    },
+    getPluginInfo(_call, callback) {
+      callback(null, new plugproto.PluginInfo().setVersion("1.0.0"));
+    },
+    run(call, callback) {
+      run(call.request).then(
+        ({ error, bail }) => {
+          const resp = new langproto.RunResponse().setError(error);
+          if (bail) resp.setBail(true);
+          callback(null, resp);
+        },
+        (err) =>
+          callback(
+            null,
+            new langproto.RunResponse().setError(
+              `Problem executing program (could not run language executor): ${err.message}`,
+            ),
+          ),
+      );
+    },
+  };
+
   const server = new grpc.Server({ ...grpcChannelOptions });
-  server.addService(langrpc.LanguageRuntimeService, languageServer);
+  server.addService(langrpc.LanguageRuntimeService, service);
   const port = await new Promise((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(err) : resolve(p),
@@ -66,6 +185,7 @@ async function startProgramHost(projectDir) {
   return {
     address: `127.0.0.1:${port}`,
     close() {
+      for (const child of children) child.kill("SIGTERM");
       server.forceShutdown();
     },
   };
@@ -74,4 +194,4 @@ async function startProgramHost(projectDir) {
 /** CLI commands that run the program (and so need a language runtime). */
 const PROGRAM_COMMANDS = new Set(["up", "update", "preview", "pre", "refresh", "destroy", "down", "watch"]);
 
-module.exports = { startProgramHost, programPath, PROGRAM_COMMANDS };
+module.exports = { startProgramHost, runArguments, PROGRAM_COMMANDS };

@@ -156,7 +156,12 @@ describe("diff", () => {
     safeMigrations: false,
   };
   const cases: Array<
-    [string, Record<string, unknown>, { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }]
+    [
+      string,
+      Record<string, unknown>,
+      { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean },
+      Record<string, unknown>?,
+    ]
   > = [
     ["nothing", { organization: "acme", database: "app", name: "pr-1" }, { changes: false, replaces: [] }],
     [
@@ -174,6 +179,23 @@ describe("diff", () => {
       "protection",
       { organization: "acme", database: "app", name: "pr-1", deletionProtected: true },
       { changes: true, replaces: [] },
+    ],
+    [
+      "protection removed from the program: back to the default (off)",
+      { organization: "acme", database: "app", name: "pr-1" },
+      { changes: true, replaces: [] },
+      { deletionProtected: true },
+    ],
+    [
+      "safe migrations removed from the program: back to the default (off)",
+      { organization: "acme", database: "app", name: "pr-1" },
+      { changes: true, replaces: [] },
+      { safeMigrations: true },
+    ],
+    [
+      "protection explicitly false on an unprotected branch",
+      { organization: "acme", database: "app", name: "pr-1", deletionProtected: false },
+      { changes: false, replaces: [] },
     ],
     [
       "parent",
@@ -206,9 +228,9 @@ describe("diff", () => {
       { changes: true, replaces: ["region"], deleteBeforeReplace: true },
     ],
   ];
-  for (const [title, news, expected] of cases) {
+  for (const [title, news, expected, oldOverrides] of cases) {
     test(title, async () => {
-      const result = await branch.diff(ctx, "id", olds, news);
+      const result = await branch.diff(ctx, "id", { ...olds, ...oldOverrides }, news);
       assert.equal(result.changes, expected.changes);
       assert.deepEqual(result.replaces, expected.replaces);
       if (expected.deleteBeforeReplace !== undefined)
@@ -422,6 +444,30 @@ describe("read, update, delete", () => {
     >;
     assert.equal(retried["clusterSize"], "PS_80");
     assert.equal(retried["branchId"], id);
+  });
+
+  test("removing deletionProtected and safeMigrations from the program turns them off in place", async () => {
+    const { id, checked } = await createBranch({
+      database: "app",
+      name: "defaults-1",
+      deletionProtected: true,
+      safeMigrations: true,
+    });
+    const current = (await api(emu, "GET", "/organizations/acme/databases/app/branches/defaults-1")).body;
+    assert.equal(current.deletion_protected, true);
+    assert.equal(current.safe_migrations, true);
+    const { deletionProtected: _p, safeMigrations: _s, ...without } = checked;
+    const olds = (await branch.read(ctx, id, checked)).props as Record<string, unknown>;
+    assert.equal((await branch.diff(ctx, id, olds, without)).changes, true);
+    const updated = (await branch.update(ctx, id, olds, without)).outs as Record<string, unknown>;
+    assert.equal(updated["deletionProtected"], false);
+    assert.equal(updated["safeMigrations"], false);
+    const after = (await api(emu, "GET", "/organizations/acme/databases/app/branches/defaults-1")).body;
+    assert.equal(after.deletion_protected, false);
+    assert.equal(after.safe_migrations, false);
+    assert.equal((await branch.diff(ctx, id, updated, without)).changes, false);
+    await branch.delete(ctx, id, updated);
+    assert.ok(!(await branchNames(emu)).includes("defaults-1"));
   });
 
   test("deleting a protected branch explains how to proceed", async () => {

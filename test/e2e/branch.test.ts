@@ -1,5 +1,6 @@
 // Level 4: Branch through the real Pulumi CLI against the emulator, the lifecycle a platform
-// engineer goes through: up, no-op preview and refresh, rename, protection, resize, re-parenting, drift,
+// engineer goes through: up, no-op preview and refresh, rename, protection (and its default coming
+// back when removed), resize, re-parenting, drift,
 // destroy; plus preview-time unknowns and invalid inputs.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -91,6 +92,25 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     const res = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
     assert.equal(res.body.cluster_name, "PS_20");
     await env.stack.preview({ expectNoChanges: true });
+  });
+
+  test("removing deletionProtected and safeMigrations from the program turns them off in place", async () => {
+    args = { ...args, deletionProtected: true, safeMigrations: true };
+    await env.stack.up();
+    const branchNow = async () =>
+      (await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body;
+    assert.equal((await branchNow()).deletion_protected, true);
+    assert.equal((await branchNow()).safe_migrations, true);
+    const { deletionProtected: _p, safeMigrations: _s, ...withoutThem } = args;
+    args = withoutThem;
+    const preview = await env.stack.preview();
+    assert.equal(preview.changeSummary["update"], 1);
+    const result = await env.stack.up();
+    assert.equal(result.summary.resourceChanges?.["update"], 1);
+    assert.equal((await branchNow()).deletion_protected, false);
+    assert.equal((await branchNow()).safe_migrations, false);
+    assert.equal((await stateOf()).id, firstId);
+    assert.equal((await env.stack.preview()).changeSummary["update"] ?? 0, 0);
   });
 
   test("changing the parent replaces the branch and deletes the old one", async () => {

@@ -10,6 +10,7 @@ import { resolvedInputs, userInputs } from "../inputs";
 import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import { judge } from "../ownership";
+import { verifyOrganization } from "../preflight";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { beginCreate, claim, othersInFlight, release } from "../run-registry";
 import { containsUnknown, isUnknown } from "../unknown";
@@ -61,6 +62,9 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
+  // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
+  if (!isUnknown(inputs["organization"]))
+    await verifyOrganization(ctx.client(), String(inputs["organization"]));
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 

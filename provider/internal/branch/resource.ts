@@ -17,6 +17,7 @@ import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import { judge } from "../ownership";
 import { PartialCreateError } from "../partial-create";
+import { verifyDatabase } from "../preflight";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { claim, release } from "../run-registry";
 import { containsUnknown, isUnknown } from "../unknown";
@@ -31,6 +32,11 @@ type Props = Record<string, unknown>;
 const REPLACE_KEYS = ["organization", "database", "parentBranch", "region", "backupId", "seedData"] as const;
 /** Set by the server when the program leaves them unset: only compared when the program sets them. */
 const SERVER_DEFAULTED = new Set<string>(["parentBranch", "region", "clusterSize"]);
+/**
+ * Branch settings with a documented default that `settle` enforces: leaving one out (or removing it
+ * from the program) means the default, not "whatever the branch has now".
+ */
+const SETTING_DEFAULTS = { deletionProtected: false, safeMigrations: false } as const;
 /** Changed in place. */
 const UPDATE_KEYS = [
   "name",
@@ -65,6 +71,10 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
   fillName(inputs, olds, "branch");
+  // Valid inputs only: a wrong credential or database fails the preview, not only the update.
+  if (!isUnknown(inputs["organization"]) && !isUnknown(inputs["database"])) {
+    await verifyDatabase(ctx.client(), String(inputs["organization"]), String(inputs["database"]));
+  }
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 
@@ -82,11 +92,14 @@ async function diff(
     if (isUnknown(next) || !sameValue(next, olds[key])) replaces.push(key);
   }
   for (const key of UPDATE_KEYS) {
-    const next = news[key];
-    if ((key === "deletionProtected" || key === "safeMigrations") && next === undefined) continue;
+    // Removing an input with a default brings the default back (the old output is the server's value).
+    const fallback =
+      key in SETTING_DEFAULTS ? SETTING_DEFAULTS[key as keyof typeof SETTING_DEFAULTS] : undefined;
+    const next = news[key] === undefined ? fallback : news[key];
     if (next === undefined && SERVER_DEFAULTED.has(key)) continue;
     if (key === "clusterSize" && !isUnknown(next) && sameClusterSize(next, olds[key])) continue;
-    if (isUnknown(next) || !sameValue(next, olds[key])) changed.push(key);
+    const previous = olds[key] ?? fallback;
+    if (isUnknown(next) || !sameValue(next, previous)) changed.push(key);
   }
   // Names are unique within a database: a replacement keeping its name must delete the old one first.
   const keepsName = isUnknown(news["name"]) || news["name"] === olds["name"];
@@ -322,7 +335,7 @@ async function finishCreate(
 
 /**
  * Brings a branch to the state the inputs ask for: ready, then its cluster size, deletion
- * protection and safe migrations.
+ * protection and safe migrations (their defaults when the inputs leave them out).
  */
 async function settle(
   ctx: ProviderContext,
@@ -360,20 +373,16 @@ async function settle(
       ctx,
     });
   }
-  if (inputs.deletionProtected !== undefined && current.deletion_protected !== inputs.deletionProtected) {
+  const deletionProtected = inputs.deletionProtected ?? SETTING_DEFAULTS.deletionProtected;
+  if (Boolean(current.deletion_protected) !== deletionProtected) {
     current = await branches.updateBranch(client, organization, database, current.id, {
-      deletion_protected: inputs.deletionProtected,
+      deletion_protected: deletionProtected,
     });
   }
   // PlanetScale only accepts this once the branch is ready.
-  if (inputs.safeMigrations !== undefined && Boolean(current.safe_migrations) !== inputs.safeMigrations) {
-    current = await branches.setSafeMigrations(
-      client,
-      organization,
-      database,
-      current.id,
-      inputs.safeMigrations,
-    );
+  const safeMigrations = inputs.safeMigrations ?? SETTING_DEFAULTS.safeMigrations;
+  if (Boolean(current.safe_migrations) !== safeMigrations) {
+    current = await branches.setSafeMigrations(client, organization, database, current.id, safeMigrations);
   }
   return current;
 }

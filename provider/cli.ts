@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-planetscale`: maintenance commands shipped with the package. Today one: `sweep`, which
+ * finds (and with `--yes` deletes) preview environments whose Pulumi stacks were lost.
+ * Exit codes: 0 done, 1 a deletion or API call failed, 2 bad usage, 3 (`--detailed-exitcode`
+ * only) a dry run found something to delete. The last line of stdout is the summary.
+ */
+import { parseArgs } from "node:util";
+import { closeAllClients, getClient } from "./internal/client/client";
+import { resolveSettings } from "./internal/client/settings";
+import { parseDuration } from "./internal/duration";
+import { SWEEP_KINDS } from "./sweep/kinds";
+import { type SweepResult, sweep } from "./sweep/sweep";
+
+const USAGE = `Usage: pulumi-planetscale sweep --prefix PREFIX --older-than AGE [--database DB] [flags]
+
+Lists PlanetScale objects left behind by preview environments whose stacks were lost: branches of
+DB and service tokens of the organization whose name starts with PREFIX and that are older than AGE.
+Production branches, deletion-protected branches and the token the sweep runs with are never
+deleted. Nothing is deleted without --yes.
+
+Flags:
+  --prefix PREFIX        name prefix, e.g. pr- (required, never empty)
+  --older-than AGE       minimum age: 7d, 36h, 90m, 0s (required)
+  --database DB          database whose branches to sweep (without it, only tokens are swept)
+  --organization ORG     organization (default: PLANETSCALE_ORG)
+  --yes                  delete what is listed (default: dry run)
+  --detailed-exitcode    exit 3 when a dry run finds something to delete
+  --help                 show this help
+
+Credentials and API URL come from the environment: PLANETSCALE_SERVICE_TOKEN_ID and
+PLANETSCALE_SERVICE_TOKEN (or PLANETSCALE_ACCESS_TOKEN), PLANETSCALE_API_URL.
+Exit codes: 0 done, 1 a deletion or API call failed, 2 bad usage, 3 see --detailed-exitcode.
+The last line of stdout is a summary: sweep: mode=… stale=N deleted=N kept=N failed=N
+`;
+
+const OPTIONS = {
+  prefix: { type: "string" },
+  "older-than": { type: "string" },
+  database: { type: "string" },
+  organization: { type: "string" },
+  yes: { type: "boolean" },
+  "detailed-exitcode": { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+/** Bad command-line usage (exit 2). */
+export class UsageError extends Error {}
+
+/** The validated command line of `sweep`. */
+export interface SweepCommand {
+  prefix: string;
+  olderThanMs: number;
+  database: string | undefined;
+  organization: string;
+  yes: boolean;
+  detailedExitcode: boolean;
+}
+
+/** Parses the arguments after `sweep`, or throws {@link UsageError}. Returns "help" for --help. */
+export function parseSweepArgs(argv: string[], env: NodeJS.ProcessEnv): SweepCommand | "help" {
+  let values: { [K in keyof typeof OPTIONS]?: string | boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return "help";
+  const prefix = values.prefix as string | undefined;
+  if (!prefix) throw new UsageError("--prefix is required and must not be empty (e.g. --prefix pr-)");
+  const age = values["older-than"] as string | undefined;
+  if (age === undefined) throw new UsageError("--older-than is required (e.g. --older-than 7d)");
+  const olderThanMs = parseDuration(age);
+  if (olderThanMs === undefined || /^\d+(\.\d+)?$/.test(age.trim()))
+    throw new UsageError(`--older-than expects an age with a unit such as 7d, 36h, 90m or 0s, got "${age}"`);
+  const organization = (values.organization as string | undefined) ?? env["PLANETSCALE_ORG"];
+  if (!organization) throw new UsageError("no organization: pass --organization or set PLANETSCALE_ORG");
+  return {
+    prefix,
+    olderThanMs,
+    database: values.database as string | undefined,
+    organization,
+    yes: values.yes === true,
+    detailedExitcode: values["detailed-exitcode"] === true,
+  };
+}
+
+/** The one summary line a pipeline can parse. */
+export function summaryLine(result: SweepResult, yes: boolean): string {
+  return `sweep: mode=${yes ? "delete" : "dry-run"} stale=${result.stale} deleted=${result.deleted} kept=${result.kept} failed=${result.failed}`;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  err: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "help") {
+    out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "sweep") {
+    err(`unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  let parsed: SweepCommand | "help";
+  try {
+    parsed = parseSweepArgs(rest, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`pulumi-planetscale sweep: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === "help") {
+    out(USAGE);
+    return 0;
+  }
+  try {
+    const client = getClient(resolveSettings(undefined, env));
+    const result = await sweep(client, { ...parsed, kinds: SWEEP_KINDS, report: out });
+    if (!parsed.yes && result.stale > 0)
+      out("dry run: nothing was deleted; run again with --yes to delete the above");
+    out(summaryLine(result, parsed.yes));
+    if (result.failed > 0) return 1;
+    return parsed.detailedExitcode && !parsed.yes && result.stale > 0 ? 3 : 0;
+  } catch (error) {
+    err(`pulumi-planetscale sweep: ${error instanceof Error ? error.message : String(error)}`);
+    out(`sweep: mode=${parsed.yes ? "delete" : "dry-run"} error`);
+    return 1;
+  } finally {
+    await closeAllClients();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,108 @@
+import * as branches from "../internal/api/branches";
+import * as serviceTokens from "../internal/api/service-tokens";
+import type { PlanetScaleClient } from "../internal/client/client";
+
+/** What the sweeper was asked to look for. */
+export interface SweepScope {
+  organization: string;
+  /** Database whose branches are swept; kinds that live in a database need it. */
+  database: string | undefined;
+  /** Only objects whose name starts with this (never empty). */
+  prefix: string;
+}
+
+/** One object that matched the prefix, whether or not it may be deleted. */
+export interface Candidate {
+  /** The {@link SweepKind.kind} that found it. */
+  kind: string;
+  id: string;
+  name: string;
+  /** Where it lives, e.g. `acme/app` or `acme`. */
+  where: string;
+  /** Creation time in ms since the epoch (NaN when PlanetScale did not say). */
+  createdAt: number;
+  /** Why it must never be swept (production, deletion protection, the sweeper's own credential). */
+  keep?: string;
+}
+
+/**
+ * One kind of PlanetScale object the sweeper knows. A new kind (e.g. branch passwords) plugs in by
+ * adding an entry to {@link SWEEP_KINDS}: list what matches the prefix, delete one.
+ */
+export interface SweepKind {
+  /** Singular noun used in output, e.g. `branch`. */
+  kind: string;
+  /** Plural noun for the summary line. */
+  plural: string;
+  /** Candidates whose name starts with the prefix, in the scope; none when the scope lacks what it needs. */
+  list(client: PlanetScaleClient, scope: SweepScope): Promise<Candidate[]>;
+  remove(client: PlanetScaleClient, scope: SweepScope, candidate: Candidate): Promise<void>;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Development branches of the database; production and deletion-protected ones are kept. */
+const branchKind: SweepKind = {
+  kind: "branch",
+  plural: "branches",
+  async list(client, { organization, database, prefix }) {
+    if (database === undefined) return [];
+    // Every branch, filtered here: PlanetScale documents `q` as a search term, not a prefix match.
+    const all = await collect(branches.listBranches(client, organization, database));
+    return all
+      .filter((b) => b.name.startsWith(prefix))
+      .map((b) => {
+        const candidate: Candidate = {
+          kind: "branch",
+          id: b.id,
+          name: b.name,
+          where: `${organization}/${database}`,
+          createdAt: Date.parse(b.created_at),
+        };
+        if (b.production) candidate.keep = "production branch";
+        else if (b.deletion_protected) candidate.keep = "deletion-protected";
+        return candidate;
+      });
+  },
+  async remove(client, { organization, database }, candidate) {
+    if (database === undefined) throw new TypeError("a branch sweep needs a database");
+    // No delete_descendants: a branch with children is reported, not taken down with them.
+    await branches.deleteBranch(client, organization, database, candidate.id, { deleteDescendants: false });
+  },
+};
+
+/** Service tokens of the organization; the credential the sweeper runs with is kept. */
+const serviceTokenKind: SweepKind = {
+  kind: "service token",
+  plural: "service tokens",
+  async list(client, { organization, prefix }) {
+    const own =
+      client.settings.credential.kind === "serviceToken" ? client.settings.credential.id : undefined;
+    const all = await collect(serviceTokens.listServiceTokens(client, organization));
+    return all
+      .filter((t) => (t.name ?? "").startsWith(prefix))
+      .map((t) => {
+        const candidate: Candidate = {
+          kind: "service token",
+          id: t.id,
+          name: t.name ?? "",
+          where: organization,
+          createdAt: Date.parse(t.created_at),
+        };
+        if (t.id === own) candidate.keep = "the credential this sweep runs with";
+        return candidate;
+      });
+  },
+  async remove(client, { organization }, candidate) {
+    await serviceTokens.deleteServiceToken(client, organization, candidate.id);
+  },
+};
+
+/**
+ * Every kind the sweeper handles, in deletion order (branches first: their passwords go with them).
+ */
+export const SWEEP_KINDS: readonly SweepKind[] = [branchKind, serviceTokenKind];

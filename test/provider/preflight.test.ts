@@ -1,0 +1,111 @@
+// Level 1: `check` proves the credential and the database once per process, so `pulumi preview`
+// fails on a wrong token or database instead of going green and failing at `pulumi up`.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
+import { branchResource as branch } from "../../provider/internal/branch/resource";
+import { api, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+
+let emu: Emulator;
+before(async () => {
+  emu = await emulator();
+});
+after(async () => emu.stop());
+
+/** Requests the emulator received, as "METHOD path" without the `/v1` prefix. */
+function calls(): string[] {
+  return emu.requests().map((r) => `${r.method} ${r.path.replace(/^\/v1/, "")}`);
+}
+
+describe("check verifies access once per process", () => {
+  test("many branches of one database and tokens of one organization cost one call each", async () => {
+    const ctx = contextForEmulator(emu);
+    emu.clearRequests();
+    await Promise.all(
+      ["a", "b", "c"].map((n) => branch.check(ctx, {}, { database: "app", name: `pre-${n}` })),
+    );
+    await branch.check(ctx, {}, { database: "app", name: "pre-d" });
+    await token.check(ctx, {}, { scopes: ["read_only"], databases: ["app"] });
+    await token.check(ctx, {}, { scopes: ["read_only"], name: "second" });
+    assert.deepEqual(calls().sort(), ["GET /organizations/acme", "GET /organizations/acme/databases/app"]);
+  });
+
+  test("invalid inputs and unknown databases make no call", async () => {
+    // A fresh emulator, so nothing is verified (cached) yet for its client.
+    const fresh = await emulator();
+    try {
+      const ctx = contextForEmulator(fresh);
+      const bad = await branch.check(ctx, {}, { database: "App DB" });
+      assert.equal(bad.failures?.[0]?.property, "database");
+      await branch.check(ctx, {}, { database: UNKNOWN, name: "pre-unknown" });
+      assert.deepEqual(fresh.requests(), []);
+      await branch.check(ctx, {}, { database: "app", name: "pre-known" });
+      assert.equal(fresh.requests().length, 1);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  test("a wrong token fails check with the config commands that fix it", async () => {
+    const ctx = contextForEmulator(emu, { "planetscale:serviceToken": "wrong-token-value" });
+    await assert.rejects(
+      branch.check(ctx, {}, { database: "app", name: "pre-bad-token" }),
+      (e: Error & { code?: string }) =>
+        e.code === "PLANETSCALE_UNAUTHORIZED" &&
+        /rejected the credential/.test(e.message) &&
+        /pulumi config set --secret planetscale:serviceToken/.test(e.message) &&
+        !e.message.includes("wrong-token-value"),
+    );
+    await assert.rejects(
+      token.check(ctx, {}, { scopes: ["read_only"] }),
+      (e: Error & { code?: string }) => e.code === "PLANETSCALE_UNAUTHORIZED",
+    );
+  });
+
+  test("a database that does not exist is named, with the 404-means-no-access caveat", async () => {
+    const ctx = contextForEmulator(emu);
+    await assert.rejects(
+      branch.check(ctx, {}, { database: "nosuchdb", name: "pre-1" }),
+      (e: Error & { code?: string }) =>
+        e.code === "PLANETSCALE_PERMISSION_DENIED" &&
+        /database "nosuchdb" was not found in organization "acme"/.test(e.message) &&
+        /lacks access/.test(e.message),
+    );
+  });
+
+  test("a token without access to the database gets the same explanation", async () => {
+    const created = await api(emu, "POST", "/organizations/acme/service-tokens", { name: "no-access" });
+    const ctx = contextForEmulator(emu, {
+      "planetscale:serviceTokenId": created.body.id,
+      "planetscale:serviceToken": created.body.token,
+    });
+    await assert.rejects(
+      branch.check(ctx, {}, { database: "app", name: "pre-2" }),
+      /database "app" was not found in organization "acme" with this credential.*404 both/s,
+    );
+  });
+
+  test("an organization that does not exist is named", async () => {
+    const ctx = contextForEmulator(emu);
+    await assert.rejects(
+      token.check(ctx, {}, { scopes: ["read_only"], organization: "nosuchorg" }),
+      /organization "nosuchorg" was not found with this credential.*404 both/s,
+    );
+    await assert.rejects(
+      branch.check(ctx, {}, { database: "app", organization: "nosuchorg" }),
+      /organization "nosuchorg" was not found/,
+    );
+  });
+
+  test("an unreachable API URL says which setting to check", async () => {
+    const stopped = await emulator();
+    const apiUrl = stopped.apiUrl;
+    await stopped.stop();
+    const ctx = contextForEmulator(emu, { "planetscale:apiUrl": apiUrl, "planetscale:maxRetries": "0" });
+    await assert.rejects(
+      branch.check(ctx, {}, { database: "app", name: "pre-3" }),
+      (e: Error & { code?: string }) =>
+        e.code === "PLANETSCALE_CONNECTION" && e.message.includes(`cannot reach PlanetScale at ${apiUrl}`),
+    );
+  });
+});
