@@ -117,9 +117,18 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     inputs.parentBranch ??
     (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
   if (parentName) {
+    const poll = () => branches.getBranch(client, inputs.organization, inputs.database, parentName);
     await waitFor({
       subject: `parent branch ${parentName} of ${where(inputs)}`,
-      poll: () => branches.getBranch(client, inputs.organization, inputs.database, parentName),
+      current: await poll().catch((error: unknown) => {
+        if (error instanceof NotFoundError) {
+          throw new Error(
+            `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch`,
+          );
+        }
+        throw error;
+      }),
+      poll,
       isDone: isReady,
       describe: (b) => b.state ?? "not ready",
       deadline,
@@ -249,6 +258,7 @@ async function settle(
     const started = Date.now();
     current = await waitFor({
       subject: `branch ${inputs.name}`,
+      current,
       poll: () => branches.getBranch(client, organization, database, branch.id),
       isDone: isReady,
       describe: (b) => b.state ?? "not ready",
