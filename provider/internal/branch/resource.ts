@@ -113,54 +113,26 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     }
   }
 
-  const parentName =
-    inputs.parentBranch ??
-    (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
-  if (parentName) {
-    const poll = () => branches.getBranch(client, inputs.organization, inputs.database, parentName);
-    await waitFor({
-      subject: `parent branch ${parentName} of ${where(inputs)}`,
-      current: await poll().catch((error: unknown) => {
-        if (error instanceof NotFoundError) {
-          throw new Error(
-            `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch`,
-          );
-        }
-        throw error;
-      }),
-      poll,
-      isDone: isReady,
-      describe: (b) => b.state ?? "not ready",
-      deadline,
-      ctx,
-    }).catch((error: unknown) => {
-      if (error instanceof NotFoundError) {
-        throw new Error(
-          `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch`,
-        );
-      }
-      throw error;
-    });
-  }
-
-  const created = await createOnce(ctx, inputs, parentName ?? undefined);
+  const created = await createOnce(ctx, inputs, deadline);
   return finishCreate(ctx, inputs, created, deadline, props);
 }
 
 /**
  * POSTs the branch. When the outcome is unknown (a timeout or 5xx after the request was sent), the
  * branch may exist: look it up by name before trying again, so one `create` never makes two
- * branches and never forgets one.
+ * branches and never forgets one. The parent is not read beforehand: when PlanetScale refuses the
+ * POST, {@link parentProblem} tells whether the parent is missing or not ready yet (then the POST
+ * is sent again once it is).
  */
 async function createOnce(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
-  parent: string | undefined,
+  deadline: number,
 ): Promise<ApiBranch> {
   const client = ctx.client();
   const body = dropUndefined({
     name: inputs.name,
-    parent_branch: parent,
+    parent_branch: inputs.parentBranch,
     region: inputs.region,
     backup_id: inputs.backupId,
     seed_data: inputs.seedData,
@@ -184,10 +156,66 @@ async function createOnce(
         const found = await findBranch(client, inputs, inputs.name);
         if (found) return found;
         if (attempt < attempts) continue;
+      } else if (isRefusal(error) && (await parentProblem(ctx, inputs, deadline, error)) === "now ready") {
+        // A definite refusal created nothing: sending the POST again is safe.
+        attempt--;
+        continue;
       }
       throw explainCreateError(error, inputs);
     }
   }
+}
+
+/** A definite 4xx answer that may be about the parent (not the name being taken). */
+function isRefusal(error: unknown): error is PlanetScaleError {
+  return (
+    error instanceof PlanetScaleError &&
+    (error.status === 400 || error.status === 404 || error.status === 422) &&
+    !isNameTaken(error)
+  );
+}
+
+/**
+ * After PlanetScale refused a create: reads the parent (the database's default branch when
+ * `parentBranch` is unset). Throws a clear error when it does not exist; waits until it is ready
+ * and answers "now ready" when it was still being created; answers "ready" when the parent is not
+ * the problem.
+ */
+async function parentProblem(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  deadline: number,
+  refusal: PlanetScaleError,
+): Promise<"ready" | "now ready"> {
+  const client = ctx.client();
+  const parentName =
+    inputs.parentBranch ??
+    (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
+  if (!parentName) return "ready";
+  const parent = await findBranch(client, inputs, parentName);
+  if (!parent) {
+    throw new Error(
+      `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch (${refusal.message})`,
+    );
+  }
+  if (isReady(parent)) return "ready";
+  ctx.log(
+    `parent branch ${parentName} of ${where(inputs)} is ${parent.state ?? "not ready"}; waiting for it`,
+  );
+  await waitFor({
+    subject: `parent branch ${parentName} of ${where(inputs)}`,
+    current: parent,
+    poll: () => branches.getBranch(client, inputs.organization, inputs.database, parentName),
+    isDone: isReady,
+    describe: (b) => b.state ?? "not ready",
+    deadline,
+    ctx,
+  });
+  return "now ready";
+}
+
+function isNameTaken(error: PlanetScaleError): boolean {
+  return error.status === 422 && /already|taken|exist/i.test(error.apiMessage ?? "");
 }
 
 async function findBranch(
@@ -204,11 +232,7 @@ async function findBranch(
 }
 
 function explainCreateError(error: unknown, inputs: ResolvedBranchInputs): unknown {
-  if (
-    error instanceof PlanetScaleError &&
-    error.status === 422 &&
-    /already|taken|exist/i.test(error.apiMessage ?? "")
-  ) {
+  if (error instanceof PlanetScaleError && isNameTaken(error)) {
     return new Error(
       `branch '${inputs.name}' already exists in ${where(inputs)}. To manage the existing branch with Pulumi set \`adopt: true\`; otherwise choose another name. (${error.message})`,
     );
