@@ -174,10 +174,14 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
 
   let grants: Grant[];
   try {
+    // The token is new and holds nothing: what the grants' answers list is all it holds, so
+    // they are not read back (unless an answer came without its list).
+    let granted: ServiceTokenAccess[] | undefined = [];
     for (const change of planChanges(desired, []).add) {
-      await grantAccesses(client, organization, created.id, change);
+      const answer = await grantAccesses(client, organization, created.id, change);
+      granted = answer === undefined || granted === undefined ? undefined : [...granted, ...answer];
     }
-    grants = await effectiveGrants(ctx, client, inputs, created.id, desired);
+    grants = await effectiveGrants(ctx, client, inputs, created.id, desired, granted);
   } catch (error) {
     await rollback(ctx, client, inputs, created.id, message(error));
     throw error;
@@ -226,9 +230,10 @@ async function tokenIdsNamed(
 }
 
 /**
- * The grants PlanetScale reports after granting. A token missing any requested access is
- * refused (and then deleted by the caller): never leave a token with partial access. If the
- * list itself cannot be read, the grants just made are reported.
+ * The grants PlanetScale reports after granting: from the grants' own answers (`granted`), or,
+ * when one came without its list, from listing the token's accesses. A token missing any
+ * requested access is refused (and then deleted by the caller): never leave a token with partial
+ * access. If the list itself cannot be read, the grants just made are reported.
  */
 async function effectiveGrants(
   ctx: ProviderContext,
@@ -236,10 +241,11 @@ async function effectiveGrants(
   inputs: ResolvedApiTokenInputs,
   id: string,
   desired: Grant[],
+  granted: ServiceTokenAccess[] | undefined,
 ): Promise<Grant[]> {
   let accesses: ServiceTokenAccess[];
   try {
-    accesses = await serviceTokens.listServiceTokenAccesses(client, inputs.organization, id);
+    accesses = granted ?? (await serviceTokens.listServiceTokenAccesses(client, inputs.organization, id));
   } catch (error) {
     ctx.log(
       `${describe(inputs, id)}: could not list its accesses after granting them (${message(error)}); reporting the requested ones`,
