@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderShell } from "./internal/provider-shell";
+
+import branchProvider = require("./internal/providers/branch");
 
 /**
  * Arguments of a {@link Branch}. Credentials never go here: they come from Pulumi config
@@ -140,6 +141,3 @@ function outputOnly(args: BranchArgs): Record<string, undefined> {
   ];
   return Object.fromEntries(keys.filter((k) => !(k in args)).map((k) => [k, undefined]));
 }
-
-/** One shared provider instance: Pulumi serializes it once per type instead of once per resource. */
-const branchProvider = new ProviderShell("branch");
