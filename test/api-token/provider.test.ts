@@ -790,15 +790,22 @@ describe("update", () => {
     assert.deepEqual(fixed["grants"], outs["grants"]);
   });
 
-  test("a refresh without drift leaves no diff", async () => {
+  test("a refresh without drift makes one request and leaves no diff", async () => {
     const { id, outs } = await createToken({
       name: "steady",
       scopes: ["read_only"],
       ttl: "1h",
       rotateBefore: "5m",
     });
+    emu.clearRequests();
     const refreshed = await token.read(ctx, id, outs);
     assert.equal(refreshed.id, id);
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      [`GET /v1/organizations/acme/service-tokens/${id}/access`],
+      "one request: the token's other fields never change",
+    );
+    assert.deepEqual(refreshed.props, outs);
     const d = await token.diff(ctx, id, refreshed.props as Props, {
       ...(refreshed.inputs as Props),
       __provider: PROVIDER,

@@ -1,6 +1,6 @@
 import * as organizations from "../api/organizations";
-import * as serviceTokens from "../api/service-tokens";
 import type { ServiceTokenAccess } from "../api/schemas";
+import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError } from "../client/errors";
 import type { AccessChange } from "./grants";

@@ -363,10 +363,14 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
     );
   }
   const client = ctx.client();
+  // A refresh of a token this stack created reads only its accesses: everything else PlanetScale
+  // says about a token (id, name, creation, expiry) never changes, and the accesses of a token
+  // that no longer exists answer 404 like the token itself.
+  const known = knownToken(id, props);
   let token: ServiceToken;
   let accesses: ServiceTokenAccess[];
   try {
-    token = await serviceTokens.getServiceToken(client, organization, id);
+    token = known ?? (await serviceTokens.getServiceToken(client, organization, id));
     if (isExpired(token, Date.now())) {
       // Ours (recorded in the state): deleted, not just forgotten. Someone else's: only reported.
       if (recordedAsOurs(props, id)) await deleteExpiredToken(ctx, client, organization, token);
@@ -396,6 +400,18 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   } as ResolvedApiTokenInputs;
   const outputs = toOutputs(token, inputs, grantsOf(organization, accesses), carriedSecret(previous));
   return { id: token.id, props: outputs, inputs: inputsFromOutputs(outputs) };
+}
+
+/**
+ * The token as this stack's outputs recorded it, when they hold all of its immutable fields (not
+ * for a read by id, whose props are the program's inputs).
+ */
+function knownToken(id: string, props: Props): ServiceToken | undefined {
+  const { tokenId, name, createdAt, expiresAt } = props;
+  if (tokenId !== id || typeof name !== "string" || typeof createdAt !== "string") return undefined;
+  if (expiresAt !== null && typeof expiresAt !== "string") return undefined;
+  const token: ServiceToken = { id, name, created_at: createdAt, expires_at: expiresAt };
+  return token;
 }
 
 function stringOr(value: unknown): string | undefined {
