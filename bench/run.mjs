@@ -3,7 +3,8 @@
 // real Pulumi CLI against the emulator, side by side with a floor: the same engine running the same
 // number of do-nothing dynamic resources. Rounds interleave the two (real, floor, floor, real, …)
 // and each ratio is the median of the per-round ratios, so the noise of a shared machine hits both
-// sides alike. Prints each measure with its goal and verdict and writes bench/results.json.
+// sides alike. Prints each measure with its goal and verdict and writes bench/results.json
+// (`--stacks-only`: only the multi-stack measures, into bench/results-stacks.json).
 //
 // The project is laid out as a user's: pulumi-planetscale is a copy under node_modules (so state
 // holds what an installed package stores), its dependencies are linked from this repository.
@@ -28,6 +29,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
 const quick = process.argv.includes("--quick");
 const keep = process.argv.includes("--keep");
+// Only the multi-stack measures (they take most of a full run's time).
+const stacksOnly = process.argv.includes("--stacks-only");
 const rounds = quick ? 1 : 3;
 const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 
@@ -47,16 +50,17 @@ const pulumi = require("@pulumi/pulumi");
 const mode = process.env.BENCH_MODE;
 const branches = Number(process.env.BENCH_BRANCHES || 0);
 const tokens = Number(process.env.BENCH_TOKENS || 0);
+const database = process.env.BENCH_DATABASE || "app";
 const tag = pulumi.getStack();
 if (mode === "floor") {
   // The floor: do-nothing dynamic resources with inputs of the same shape.
   const nothing = { async create(inputs) { return { id: inputs.name, outs: inputs }; } };
   for (let i = 0; i < branches + tokens; i++)
-    new pulumi.dynamic.Resource(nothing, "r" + i, { database: "app", name: tag + "-" + i });
+    new pulumi.dynamic.Resource(nothing, "r" + i, { database, name: tag + "-" + i });
 } else {
   const planetscale = require("pulumi-planetscale");
   for (let i = 0; i < branches; i++)
-    new planetscale.Branch("b" + i, { database: "app", name: tag + "-" + i });
+    new planetscale.Branch("b" + i, { database, name: tag + "-" + i });
   for (let i = 0; i < tokens; i++)
     new planetscale.ApiToken("t" + i, { name: tag + "-t" + i, scopes: ["read_only"], databases: ["app"], ttl: "1h" });
 }
@@ -92,8 +96,9 @@ let dir;
 let emu;
 const created = new Set();
 
-function env(mode, branches, tokens) {
+function env(mode, branches, tokens, database = "app") {
   return {
+    BENCH_DATABASE: database,
     PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
     PULUMI_HOME: join(dir, "home"),
     PULUMI_CONFIG_PASSPHRASE: "bench",
@@ -129,9 +134,9 @@ async function cli(args, environment) {
  * Runs one CLI command in its own process, as a user would (the program host of scripts/pulumi.mjs
  * runs the program in the calling process, which must not be this one: it serves the emulator).
  */
-function cliCode(args, environment) {
+function cliCode(args, environment, showFailure = false) {
   const runner = `import { runPulumi } from ${JSON.stringify(join(root, "scripts/pulumi.mjs"))};
-    process.exit(await runPulumi(JSON.parse(process.env.BENCH_ARGS), { projectDir: process.env.BENCH_DIR, cliDir: process.env.BENCH_CLI, stdio: "ignore" }));`;
+    process.exit(await runPulumi(JSON.parse(process.env.BENCH_ARGS), { projectDir: process.env.BENCH_DIR, cliDir: process.env.BENCH_CLI, stdio: ["ignore", "inherit", "inherit"] }));`;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", runner], {
       cwd: dir,
@@ -142,9 +147,19 @@ function cliCode(args, environment) {
         BENCH_DIR: dir,
         BENCH_CLI: cliDir,
       },
-      stdio: "inherit",
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    child.on("exit", (code) => resolve(code ?? 1));
+    let output = "";
+    const keepTail = (chunk) => {
+      output = (output + chunk).slice(-4000);
+    };
+    child.stdout.on("data", keepTail);
+    child.stderr.on("data", keepTail);
+    child.on("exit", (code) => {
+      if (code !== 0 && showFailure)
+        console.log(`pulumi ${args.join(" ")} exited ${code}, ending:\n${output}`);
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -269,10 +284,12 @@ async function readiness(readyMs) {
 /** N stacks of B branches at once against one credential: free, then at `limit` per minute. */
 async function sharedLimit(stacks, branches, limit) {
   emu.setReadyDelay(200);
+  // PlanetScale allows 100 development branches per database: one database per stack.
   const names = Array.from({ length: stacks }, (_, i) => `s${stacks}x${branches}-${i}`);
+  const envOf = (i) => env("real", branches, 0, `db${i}`);
   for (const s of names) {
     if (!created.has(s)) {
-      await cli(["stack", "init", s], env("real", branches, 0));
+      await cli(["stack", "init", s], envOf(0));
       created.add(s);
     }
   }
@@ -280,22 +297,16 @@ async function sharedLimit(stacks, branches, limit) {
     emu.clearRequests();
     const started = performance.now();
     const codes = await Promise.all(
-      names.map((s) =>
-        cliCode(
-          ["up", "--yes", "--skip-preview", "--stack", s, "--non-interactive"],
-          env("real", branches, 0),
-        ),
+      names.map((s, i) =>
+        cliCode(["up", "--yes", "--skip-preview", "--stack", s, "--non-interactive"], envOf(i), true),
       ),
     );
     const seconds = (performance.now() - started) / 1000;
     const log = emu.requests();
     emu.setRateLimit(1_000_000);
     await Promise.all(
-      names.map((s) =>
-        cliCode(
-          ["destroy", "--yes", "--skip-preview", "--stack", s, "--non-interactive"],
-          env("real", branches, 0),
-        ),
+      names.map((s, i) =>
+        cliCode(["destroy", "--yes", "--skip-preview", "--stack", s, "--non-interactive"], envOf(i)),
       ),
     );
     return { seconds, failures: codes.filter((c) => c !== 0).length, log };
@@ -324,66 +335,78 @@ async function sharedLimit(stacks, branches, limit) {
 
 async function main() {
   dir = makeProject();
-  emu = await startEmulator({ quiet: true, readyDelayMs: 1000, rateLimitPerMinute: 600 });
+  const databases = ["app", ...Array.from({ length: 10 }, (_, i) => `db${i}`)];
+  emu = await startEmulator({
+    quiet: true,
+    readyDelayMs: 1000,
+    rateLimitPerMinute: 600,
+    seed: { organizations: [{ name: "acme", databases: databases.map((name) => ({ name })) }] },
+  });
   console.log(
     `pulumi-planetscale benchmark${quick ? " (--quick)" : ""}: real CLI ${cliDir}, node ${process.version}, ${rounds} interleaved round(s), medians`,
   );
   try {
-    const a = await upScenario("a", { branches: 20, tokens: 20, readyMs: 1000, floorPlusR: true });
-    report(
-      "up, 20 branches + 20 tokens, R = 1 s ÷ (40 do-nothing + R)",
-      fmt(a.ratio),
-      "≤ 1.5",
-      a.ratio <= 1.5,
-      {
-        ratios: a.ratios.map((r) => fmt(r)),
-        realSeconds: a.times.real.map((x) => fmt(x, 1)),
-        floorSeconds: a.times.floor.map((x) => fmt(x, 1)),
-      },
-    );
-    const b = await upScenario("b", { branches: 100, tokens: 0, readyMs: 200, floorPlusR: false });
-    report("up, 100 branches, R = 200 ms ÷ 100 do-nothing", fmt(b.ratio), "≤ 2.0", b.ratio <= 2.0, {
-      ratios: b.ratios.map((r) => fmt(r)),
-      realSeconds: b.times.real.map((x) => fmt(x, 1)),
-      floorSeconds: b.times.floor.map((x) => fmt(x, 1)),
-    });
-    const c = a.counts;
-    const perResource = `${fmt(c.perBranch)} / ${fmt(c.perToken)} / ${fmt(a.refreshPerResource)}`;
-    report(
-      "API requests per branch create (beyond polls) / per token create (beyond one per grant) / per resource on refresh",
-      perResource,
-      "1 / 1 / 1",
-      c.perBranch <= 1 && c.perToken <= 1 && a.refreshPerResource <= 1,
-      { pollsPerBranch: fmt(c.pollsPerBranch), grantsPerToken: fmt(c.grantsPerToken), requestsInUp: c.total },
-    );
-    const preview = median(a.noChange.preview);
-    const up = median(a.noChange.up);
-    report(
-      "no-change preview / up ÷ do-nothing floor",
-      `${fmt(preview)} / ${fmt(up)}`,
-      "≤ 1.05 / ≤ 1.10",
-      preview <= 1.05 && up <= 1.1,
-      {
-        previewRatios: a.noChange.preview.map((r) => fmt(r)),
-        upRatios: a.noChange.up.map((r) => fmt(r)),
-      },
-    );
-    const stateRatio = a.state.real / a.state.floor;
-    report("state per resource ÷ do-nothing resource", fmt(stateRatio), "≤ 1.5", stateRatio <= 1.5, {
-      bytes: { real: Math.round(a.state.real), floor: Math.round(a.state.floor) },
-    });
-    const rs = quick ? [500, 3000] : [500, 3000, 20_000];
-    const ready = [];
-    for (const r of rs) ready.push({ r, ...(await readiness(r)) });
-    const readyPass =
-      ready.every((x) => x.late <= Math.max(0.3, 0.1 * (x.r / 1000)) + 0.05) &&
-      ready.every((x) => x.r !== 20_000 || x.polls <= 15);
-    report(
-      "readiness detected after it happens",
-      ready.map((x) => `${fmt(x.late)} s at R = ${x.r / 1000} s (${x.polls} polls)`).join(", "),
-      "≤ max(0.3 s, 10% R), ≤ 15 polls at R = 20 s",
-      readyPass,
-    );
+    if (!stacksOnly) {
+      const a = await upScenario("a", { branches: 20, tokens: 20, readyMs: 1000, floorPlusR: true });
+      report(
+        "up, 20 branches + 20 tokens, R = 1 s ÷ (40 do-nothing + R)",
+        fmt(a.ratio),
+        "≤ 1.5",
+        a.ratio <= 1.5,
+        {
+          ratios: a.ratios.map((r) => fmt(r)),
+          realSeconds: a.times.real.map((x) => fmt(x, 1)),
+          floorSeconds: a.times.floor.map((x) => fmt(x, 1)),
+        },
+      );
+      const b = await upScenario("b", { branches: 100, tokens: 0, readyMs: 200, floorPlusR: false });
+      report("up, 100 branches, R = 200 ms ÷ 100 do-nothing", fmt(b.ratio), "≤ 2.0", b.ratio <= 2.0, {
+        ratios: b.ratios.map((r) => fmt(r)),
+        realSeconds: b.times.real.map((x) => fmt(x, 1)),
+        floorSeconds: b.times.floor.map((x) => fmt(x, 1)),
+      });
+      const c = a.counts;
+      const perResource = `${fmt(c.perBranch)} / ${fmt(c.perToken)} / ${fmt(a.refreshPerResource)}`;
+      report(
+        "API requests per branch create (beyond polls) / per token create (beyond one per grant) / per resource on refresh",
+        perResource,
+        "1 / 1 / 1",
+        c.perBranch <= 1 && c.perToken <= 1 && a.refreshPerResource <= 1,
+        {
+          pollsPerBranch: fmt(c.pollsPerBranch),
+          grantsPerToken: fmt(c.grantsPerToken),
+          requestsInUp: c.total,
+        },
+      );
+      const preview = median(a.noChange.preview);
+      const up = median(a.noChange.up);
+      report(
+        "no-change preview / up ÷ do-nothing floor",
+        `${fmt(preview)} / ${fmt(up)}`,
+        "≤ 1.05 / ≤ 1.10",
+        preview <= 1.05 && up <= 1.1,
+        {
+          previewRatios: a.noChange.preview.map((r) => fmt(r)),
+          upRatios: a.noChange.up.map((r) => fmt(r)),
+        },
+      );
+      const stateRatio = a.state.real / a.state.floor;
+      report("state per resource ÷ do-nothing resource", fmt(stateRatio), "≤ 1.5", stateRatio <= 1.5, {
+        bytes: { real: Math.round(a.state.real), floor: Math.round(a.state.floor) },
+      });
+      const rs = quick ? [500, 3000] : [500, 3000, 20_000];
+      const ready = [];
+      for (const r of rs) ready.push({ r, ...(await readiness(r)) });
+      const readyPass =
+        ready.every((x) => x.late <= Math.max(0.3, 0.1 * (x.r / 1000)) + 0.05) &&
+        ready.every((x) => x.r !== 20_000 || x.polls <= 15);
+      report(
+        "readiness detected after it happens",
+        ready.map((x) => `${fmt(x.late)} s at R = ${x.r / 1000} s (${x.polls} polls)`).join(", "),
+        "≤ max(0.3 s, 10% R), ≤ 15 polls at R = 20 s",
+        readyPass,
+      );
+    }
     if (quick) {
       console.log("SKIP  N stacks sharing one org limit (minutes long; run without --quick)");
     } else {
@@ -412,9 +435,10 @@ async function main() {
     await emu.stop();
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
-  const out = { date: new Date().toISOString(), quick, rounds, node: process.version, results };
-  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
-  console.log("wrote bench/results.json");
+  const out = { date: new Date().toISOString(), quick, stacksOnly, rounds, node: process.version, results };
+  const file = stacksOnly ? "bench/results-stacks.json" : "bench/results.json";
+  writeFileSync(join(root, file), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`wrote ${file}`);
 }
 
 await main();
