@@ -299,6 +299,8 @@ async function settle(
     await branches.changeClusterSize(client, organization, database, current.id, size);
     current = await waitFor({
       subject: `the cluster size change of branch ${inputs.name} to ${size}`,
+      // Still the old size: the first poll waits one gap after the change was asked for.
+      current,
       poll: () => branches.getBranch(client, organization, database, branch.id),
       isDone: (b) => b.cluster_name != null && sameClusterSize(b.cluster_name, size),
       describe: (b) => `at ${b.cluster_name ?? "an unknown size"}`,
