@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expandPermissions } from "./internal/api-token/permissions";
 import { uniqueRemoteName } from "./internal/collisions";
-import { ProviderShell } from "./internal/provider-shell";
+
+import apiTokenProvider = require("./internal/providers/api-token");
 
 /**
  * A scope preset of an {@link ApiToken}: a named set of PlanetScale accesses, each with an
@@ -211,6 +212,3 @@ function warnIfDatabaseAccessIsOrganizationWide(resource: ApiToken, args: ApiTok
     );
   });
 }
-
-/** One shared provider instance: Pulumi serializes it once per type instead of once per resource. */
-const apiTokenProvider = new ProviderShell("apiToken");

@@ -6,7 +6,8 @@ import {
   credentialOptions,
   outputOnly,
 } from "./credential-args";
-import { ProviderShell } from "./internal/provider-shell";
+
+import branchPasswordProvider = require("./internal/providers/branch-password");
 
 /** The role of a {@link BranchPassword}: what its connections may do. */
 export type BranchPasswordRole = "reader" | "writer" | "admin" | "readwriter";
@@ -115,6 +116,3 @@ export class BranchPassword extends pulumi.dynamic.Resource {
     );
   }
 }
-
-/** One shared provider instance: Pulumi serializes it once per type instead of once per resource. */
-const branchPasswordProvider = new ProviderShell("branchPassword");

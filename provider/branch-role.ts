@@ -6,7 +6,8 @@ import {
   credentialOptions,
   outputOnly,
 } from "./credential-args";
-import { ProviderShell } from "./internal/provider-shell";
+
+import branchRoleProvider = require("./internal/providers/branch-role");
 
 /** A Postgres role a {@link BranchRole} can inherit (PlanetScale's list). */
 export type BranchRoleInheritedRole =
@@ -126,6 +127,3 @@ export class BranchRole extends pulumi.dynamic.Resource {
     );
   }
 }
-
-/** One shared provider instance: Pulumi serializes it once per type instead of once per resource. */
-const branchRoleProvider = new ProviderShell("branchRole");

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { uniqueRemoteName } from "./internal/collisions";
-import { ProviderShell } from "./internal/provider-shell";
+
+import branchProvider = require("./internal/providers/branch");
 
 /**
  * Arguments of a {@link Branch}. Credentials never go here: they come from Pulumi config
@@ -150,6 +151,3 @@ function outputOnly(args: BranchArgs): Record<string, undefined> {
   ];
   return Object.fromEntries(keys.filter((k) => !(k in args)).map((k) => [k, undefined]));
 }
-
-/** One shared provider instance: Pulumi serializes it once per type instead of once per resource. */
-const branchProvider = new ProviderShell("branch");

@@ -339,6 +339,23 @@ describe("check", () => {
 });
 
 describe("create", () => {
+  test("grants each access group once and takes the grants from the answers, without reading them back", async () => {
+    emu.clearRequests();
+    const { id, outs } = await createToken({ name: "lean", scopes: ["read_only"], databases: ["app"] });
+    const tokenPath = `/v1/organizations/acme/service-tokens/${id}`;
+    const after = emu.requests().filter((r) => r.path.startsWith(tokenPath));
+    assert.deepEqual(
+      after.map((r) => `${r.method} ${r.path.slice(tokenPath.length)}`),
+      ["POST /access", "POST /access"],
+      "one grant per resource (database app, organization acme), and no GET of the accesses",
+    );
+    assert.deepEqual(
+      (outs["grants"] as Array<{ resource: string }>).map((g) => g.resource),
+      ["database", "organization"],
+    );
+    assert.deepEqual(accessesOf(id).length, 7, "what the outputs report is what PlanetScale holds");
+  });
+
   test("a read_only token on app can read app's branches and nothing more", async () => {
     const { id, outs } = await createToken({
       name: "ro-app",
@@ -776,15 +793,22 @@ describe("update", () => {
     assert.deepEqual(fixed["grants"], outs["grants"]);
   });
 
-  test("a refresh without drift leaves no diff", async () => {
+  test("a refresh without drift makes one request and leaves no diff", async () => {
     const { id, outs } = await createToken({
       name: "steady",
       scopes: ["read_only"],
       ttl: "1h",
       rotateBefore: "5m",
     });
+    emu.clearRequests();
     const refreshed = await token.read(ctx, id, outs);
     assert.equal(refreshed.id, id);
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      [`GET /v1/organizations/acme/service-tokens/${id}/access`],
+      "one request: the token's other fields never change",
+    );
+    assert.deepEqual(refreshed.props, outs);
     const d = await token.diff(ctx, id, refreshed.props as Props, {
       ...(refreshed.inputs as Props),
       __provider: PROVIDER,

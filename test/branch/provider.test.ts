@@ -256,6 +256,27 @@ describe("create", () => {
     assert.ok((await branchNames(emu)).includes("feature-a"));
   });
 
+  test("sends one POST and then only readiness polls, the first no sooner than 0.3 s after it", async () => {
+    emu.setReadyDelay(100);
+    emu.clearRequests();
+    await createBranch({ database: "app", name: "lean-1" });
+    const requests = emu.requests().map((r) => ({ ...r, time: Date.parse(r.at) }));
+    const what = requests.map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(
+      what[0],
+      "POST /v1/organizations/acme/databases/app/branches",
+      "no read of the parent first",
+    );
+    assert.ok(
+      what
+        .slice(1)
+        .every((w) => /^GET \/v1\/organizations\/acme\/databases\/app\/branches\/[a-z0-9]{12}$/.test(w)),
+      what.join(", "),
+    );
+    assert.equal(requests.length, 2, "ready after 0.1 s: the first poll, 0.3 s after the POST, sees it");
+    assert.ok((requests[1]?.time ?? 0) - (requests[0]?.time ?? 0) >= 290, "no poll right after the POST");
+  });
+
   test("waits for a pending parent before creating the child", async () => {
     emu.setReadyDelay(800);
     const parent = await api(emu, "POST", "/organizations/acme/databases/app/branches", {

@@ -1,9 +1,9 @@
-// The readiness poller: adaptive backoff, progress lines for long waits, the deadline.
+// The readiness poller: the max(0.3 s, 10%) schedule, progress lines for long waits, the deadline.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   POLL_CAP_MS,
-  POLL_START_MS,
+  POLL_MIN_MS,
   WaitTimeoutError,
   waitFor,
 } from "../../provider/internal/branch/readiness";
@@ -23,12 +23,17 @@ function fakeTime() {
   };
 }
 
-test("backs off from 250 ms to a 5 s cap and prints progress about every 10 s", async () => {
+/** Waits with a fake clock for readiness at `readyAt` ms; returns the polls and how late readiness was seen. */
+async function waitForReadyAt(readyAt: number, logs: string[] = []) {
   const time = fakeTime();
-  const logs: string[] = [];
+  let polls = 0;
   const result = await waitFor({
     subject: "branch pr-12",
-    poll: async () => (time.elapsed() >= 40_000 ? "ready" : "pending"),
+    current: "pending",
+    poll: async () => {
+      polls++;
+      return time.elapsed() >= readyAt ? "ready" : "pending";
+    },
     isDone: (state) => state === "ready",
     describe: (state) => state,
     deadline: time.now() + 20 * 60_000,
@@ -36,15 +41,55 @@ test("backs off from 250 ms to a 5 s cap and prints progress about every 10 s", 
     sleep: time.sleep,
     now: time.now,
   });
-  assert.equal(result, "ready");
-  assert.equal(time.sleeps[0], POLL_START_MS);
+  return { result, polls, late: time.elapsed() - readyAt, sleeps: time.sleeps };
+}
+
+test("sees readiness within max(0.3 s, 10% of the wait), never polling sooner than 0.3 s after the create", async () => {
+  for (const readyAt of [1, 200, 500, 1_000, 2_950, 3_000, 7_777, 20_000, 61_000, 299_000]) {
+    const { result, late, sleeps } = await waitForReadyAt(readyAt);
+    assert.equal(result, "ready");
+    assert.equal(sleeps[0], POLL_MIN_MS, "the first poll waits: the create's answer already said pending");
+    assert.ok(
+      late <= Math.max(POLL_MIN_MS, 0.1 * readyAt) + 1,
+      `ready at ${readyAt} ms, seen ${late} ms late`,
+    );
+  }
+});
+
+test("the number of polls: about 30 by 20 s, 66 by 10 min, at most 30 s apart", async () => {
+  const at20 = await waitForReadyAt(20_000);
+  assert.ok(at20.polls >= 25 && at20.polls <= 32, `${at20.polls} polls for 20 s`);
+  const logs: string[] = [];
+  const at600 = await waitForReadyAt(600_000, logs);
+  assert.ok(at600.polls <= 70, `${at600.polls} polls for 10 min`);
+  assert.equal(Math.max(...at600.sleeps), POLL_CAP_MS);
   assert.ok(
-    time.sleeps.every((ms, i) => i === 0 || ms >= (time.sleeps[i - 1] ?? 0)),
-    "delays never shrink",
+    at600.sleeps.every((ms, i) => i === 0 || ms >= (at600.sleeps[i - 1] ?? 0)),
+    "gaps never shrink",
   );
-  assert.equal(Math.max(...time.sleeps), POLL_CAP_MS);
-  assert.ok(logs.length >= 3 && logs.length <= 4, `one line per ~10 s over 40 s, got ${logs.length}`);
   assert.match(logs[0] ?? "", /^branch pr-12 is pending \(1\d s\)$/);
+});
+
+test("returns at once, without polling, when the current state is already done", async () => {
+  const time = fakeTime();
+  let polls = 0;
+  const value = await waitFor({
+    subject: "b",
+    current: "ready",
+    poll: async () => {
+      polls++;
+      return "ready";
+    },
+    isDone: (s) => s === "ready",
+    describe: (s) => s,
+    deadline: time.now() + 1000,
+    ctx: { log: () => {} },
+    sleep: time.sleep,
+    now: time.now,
+  });
+  assert.equal(value, "ready");
+  assert.equal(polls, 0);
+  assert.deepEqual(time.sleeps, []);
 });
 
 test("gives up at the deadline with the last state", async () => {
@@ -52,6 +97,7 @@ test("gives up at the deadline with the last state", async () => {
   await assert.rejects(
     waitFor({
       subject: "branch slow",
+      current: { state: "pending" },
       poll: async () => ({ state: "pending" }),
       isDone: () => false,
       describe: (b) => b.state,

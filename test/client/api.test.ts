@@ -239,7 +239,7 @@ describe("service token operations", () => {
       database: "app",
       access: ["create_branch"],
     });
-    assert.equal(added.length, 2);
+    assert.equal(added?.length, 2);
     assert.deepEqual([last().method, last().json], ["POST", { database: "app", access: ["create_branch"] }]);
 
     server.push({ status: 204 });

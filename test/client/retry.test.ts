@@ -126,16 +126,24 @@ describe("retries against a scripted server", () => {
 
   it("honours Retry-After seconds, an HTTP date and retry-after-ms", () =>
     withServer(async (server) => {
-      const now = Date.parse("2026-03-01T12:00:00Z");
+      // A clock that sleeping advances, as a real one would: the date is 5 s after the first 2 s wait.
+      let now = Date.parse("2026-03-01T12:00:00Z");
       server.push(
         { status: 429, headers: { "retry-after": "2" } },
-        { status: 503, headers: { "retry-after": new Date(now + 5000).toUTCString() } },
+        { status: 503, headers: { "retry-after": new Date(now + 7000).toUTCString() } },
         { status: 429, headers: { "retry-after-ms": "1500" } },
         { status: 429, headers: { "retry-after": "86400" } },
         { status: 200, json: {} },
       );
-      const { sleeps, options } = recordingSleep();
-      const client = new PlanetScaleClient(settingsFor(server.url), { ...options, now: () => now });
+      const sleeps: number[] = [];
+      const client = new PlanetScaleClient(settingsFor(server.url), {
+        random: () => 1,
+        now: () => now,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          now += ms;
+        },
+      });
       await client.request({ method: "GET", path: "/x" });
       assert.deepEqual(sleeps, [2000, 5000, 1500, 60_000]);
     }));
@@ -199,16 +207,33 @@ describe("non-idempotent requests (POST, PATCH)", () => {
       assert.ok(server.requests.every((r) => r.body === '{"name":"n"}'));
     }));
 
-  it("fails a POST answered 429 every time with a RateLimitError", () =>
+  it("waits out 429s beyond maxRetries, then fails with a RateLimitError after 10 minutes of them", () =>
     withServer(async (server) => {
       server.setFallback({ status: 429, json: { code: "rate_limited", message: "slow down" } });
-      const { options } = recordingSleep();
+      const { sleeps, options } = recordingSleep();
       const client = new PlanetScaleClient(settingsFor(server.url, { maxRetries: 2 }), options);
       await assert.rejects(
         client.request({ method: "POST", path: "/b", body: {} }),
-        (err: unknown) => err instanceof RateLimitError && err.retries === 2,
+        (err: unknown) => err instanceof RateLimitError && err.retries === sleeps.length,
       );
-      assert.equal(server.requests.length, 3);
+      const waited = sleeps.reduce((a, b) => a + b, 0);
+      assert.ok(waited >= 600_000 && waited < 600_000 + 8_000, `waited ${waited} ms`);
+      assert.ok(server.requests.length > 3, "429s do not use up maxRetries");
+      assert.equal(server.requests.length, sleeps.length + 1);
+    }));
+
+  it("stops at the first 429 when maxRetries is 0", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 429, json: { code: "rate_limited", message: "slow down" } });
+      const client = new PlanetScaleClient(
+        settingsFor(server.url, { maxRetries: 0 }),
+        recordingSleep().options,
+      );
+      await assert.rejects(
+        client.request({ method: "GET", path: "/b" }),
+        (err: unknown) => err instanceof RateLimitError && err.retries === 0,
+      );
+      assert.equal(server.requests.length, 1);
     }));
 
   for (const status of [500, 502, 503]) {

@@ -20,7 +20,7 @@ describe("resolveSettings", () => {
       credential: { kind: "serviceToken", id: "abc123", token: "pscale_tkn_secret" },
       timeoutMs: 30_000,
       maxRetries: 4,
-      requestsPerMinute: 500,
+      requestsPerMinute: 0,
       lateCreateWaitMs: 10_000,
     });
   });

@@ -1,6 +1,8 @@
 // Level 2: the provider survives Pulumi's closure serialization, exactly as `dynamic.Resource`
 // serializes it, and what lands in state is small and free of library code and configuration.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { configFor, type Emulator, emulator } from "../support/fixtures";
@@ -15,8 +17,18 @@ before(async () => {
 });
 after(async () => emu.stop());
 
+const providerModules: Record<string, string> = {
+  branch: "branch",
+  apiToken: "api-token",
+  branchPassword: "branch-password",
+  branchRole: "branch-role",
+};
+
+/** As `dynamic.Resource` does with the object the resource classes pass (their provider module's exports). */
 async function serialize(kind: string) {
-  const provider = new shellModule.ProviderShell(kind);
+  const provider = require(`../../dist/provider/internal/providers/${providerModules[kind]}.js`);
+  assert.ok(provider instanceof shellModule.ProviderShell);
+  assert.equal(provider.kind, kind);
   return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
 }
 
@@ -24,7 +36,9 @@ describe("the serialized provider", () => {
   for (const kind of ["branch", "apiToken", "branchPassword", "branchRole"]) {
     test(`${kind}: is small, holds no library code, and loads the runtime by package name`, async () => {
       const serialized = await serialize(kind);
-      // Eight small method wrappers (~4 KB); the library itself would be hundreds of KB.
+      // Here the package is a checkout, not under node_modules: the shell is stored by value, eight
+      // small method wrappers (~4 KB); the library itself would be hundreds of KB. Installed, it is
+      // one require (see test/e2e/installed-package.test.ts).
       assert.ok(serialized.text.length < 8000, `serialized provider is ${serialized.text.length} bytes`);
       assert.equal(serialized.containsSecrets, false);
       assert.match(serialized.text, /require\("pulumi-planetscale\/internal\/provider-runtime"\)/);
@@ -73,6 +87,35 @@ describe("the serialized provider", () => {
       assert.equal(emu.checkConnection(created.outs.username, created.outs.password).valid, true);
       await provider.delete(created.id, created.outs);
       assert.equal(emu.checkConnection(created.outs.username, created.outs.password).valid, false);
+    }
+  });
+
+  for (const kind of ["branch", "apiToken"] as const) {
+    test(`${kind}: a shell stored by version 0.1.0 (by value, 4 KB) still works through the host`, async () => {
+      const text = readFileSync(join(__dirname, `../support/provider-shell-0.1.0-${kind}.js.txt`), "utf8");
+      assert.match(text, /require\("pulumi-planetscale\/internal\/provider-runtime"\)/);
+      const provider = requireFromString(text).handler();
+      await provider.configure({ config: configFor(emu) });
+      const news =
+        kind === "branch"
+          ? { database: "app", name: "old-state-1" }
+          : { name: "old-state-token", scopes: ["read_only"], ttl: 600 };
+      const checked = await provider.check({}, news);
+      assert.deepEqual(checked.failures ?? [], []);
+      const created = await provider.create(checked.inputs);
+      const read = await provider.read(created.id, created.outs);
+      assert.equal(read.id, created.id);
+      const diff = await provider.diff(created.id, created.outs, checked.inputs);
+      assert.equal(diff.changes, false);
+      await provider.delete(created.id, created.outs);
+    });
+  }
+
+  test("the provider objects load by package name, as an installed package's state names them", () => {
+    for (const [kind, file] of Object.entries(providerModules)) {
+      const provider = require(`pulumi-planetscale/internal/providers/${file}`);
+      assert.ok(provider instanceof shellModule.ProviderShell);
+      assert.equal(provider.kind, kind);
     }
   });
 });

@@ -1,4 +1,5 @@
 import * as organizations from "../api/organizations";
+import type { ServiceTokenAccess } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError } from "../client/errors";
@@ -8,16 +9,17 @@ import type { AccessChange } from "./grants";
  * Grants one access change to a token. When a database grant answers 404 and the database itself
  * cannot be found either, the error names that database and the fix: a database in `databases`
  * that does not exist is only discoverable through the API, so it surfaces here rather than at
- * preview. Any other failure is passed on unchanged.
+ * preview. Any other failure is passed on unchanged. Returns the accesses PlanetScale's answer
+ * lists (undefined when the answer has no body).
  */
 export async function grantAccesses(
   client: PlanetScaleClient,
   organization: string,
   tokenId: string,
   change: AccessChange,
-): Promise<void> {
+): Promise<ServiceTokenAccess[] | undefined> {
   try {
-    await serviceTokens.addServiceTokenAccesses(client, organization, tokenId, change);
+    return await serviceTokens.addServiceTokenAccesses(client, organization, tokenId, change);
   } catch (error) {
     if (!(error instanceof NotFoundError) || change.database === undefined) throw error;
     if (await databaseExists(client, organization, change.database)) throw error;

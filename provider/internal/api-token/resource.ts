@@ -180,10 +180,14 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
 
   let grants: Grant[];
   try {
+    // The token is new and holds nothing: what the grants' answers list is all it holds, so
+    // they are not read back (unless an answer came without its list).
+    let granted: ServiceTokenAccess[] | undefined = [];
     for (const change of planChanges(desired, []).add) {
-      await grantAccesses(client, organization, created.id, change);
+      const answer = await grantAccesses(client, organization, created.id, change);
+      granted = answer === undefined || granted === undefined ? undefined : [...granted, ...answer];
     }
-    grants = await effectiveGrants(ctx, client, inputs, created.id, desired);
+    grants = await effectiveGrants(ctx, client, inputs, created.id, desired, granted);
   } catch (error) {
     await rollback(ctx, client, inputs, created.id, message(error));
     throw error;
@@ -239,9 +243,10 @@ function ownerOf(inputs: ResolvedApiTokenInputs): string {
 }
 
 /**
- * The grants PlanetScale reports after granting. A token missing any requested access is
- * refused (and then deleted by the caller): never leave a token with partial access. If the
- * list itself cannot be read, the grants just made are reported.
+ * The grants PlanetScale reports after granting: from the grants' own answers (`granted`), or,
+ * when one came without its list, from listing the token's accesses. A token missing any
+ * requested access is refused (and then deleted by the caller): never leave a token with partial
+ * access. If the list itself cannot be read, the grants just made are reported.
  */
 async function effectiveGrants(
   ctx: ProviderContext,
@@ -249,10 +254,11 @@ async function effectiveGrants(
   inputs: ResolvedApiTokenInputs,
   id: string,
   desired: Grant[],
+  granted: ServiceTokenAccess[] | undefined,
 ): Promise<Grant[]> {
   let accesses: ServiceTokenAccess[];
   try {
-    accesses = await serviceTokens.listServiceTokenAccesses(client, inputs.organization, id);
+    accesses = granted ?? (await serviceTokens.listServiceTokenAccesses(client, inputs.organization, id));
   } catch (error) {
     ctx.log(
       `${describe(inputs, id)}: could not list its accesses after granting them (${message(error)}); reporting the requested ones`,
@@ -396,10 +402,14 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
     );
   }
   const client = ctx.client();
+  // A refresh of a token this stack created reads only its accesses: everything else PlanetScale
+  // says about a token (id, name, creation, expiry) never changes, and the accesses of a token
+  // that no longer exists answer 404 like the token itself.
+  const known = knownToken(id, props);
   let token: ServiceToken;
   let accesses: ServiceTokenAccess[];
   try {
-    token = await serviceTokens.getServiceToken(client, organization, id);
+    token = known ?? (await serviceTokens.getServiceToken(client, organization, id));
     if (isExpired(token, Date.now())) {
       // Ours (recorded in the state): deleted, not just forgotten. Someone else's: only reported.
       if (recordedAsOurs(props, id)) await deleteExpiredToken(ctx, client, organization, token);
@@ -429,6 +439,18 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   } as ResolvedApiTokenInputs;
   const outputs = toOutputs(token, inputs, grantsOf(organization, accesses), carriedSecret(previous));
   return { id: token.id, props: outputs, inputs: inputsFromOutputs(outputs) };
+}
+
+/**
+ * The token as this stack's outputs recorded it, when they hold all of its immutable fields (not
+ * for a read by id, whose props are the program's inputs).
+ */
+function knownToken(id: string, props: Props): ServiceToken | undefined {
+  const { tokenId, name, createdAt, expiresAt } = props;
+  if (tokenId !== id || typeof name !== "string" || typeof createdAt !== "string") return undefined;
+  if (expiresAt !== null && typeof expiresAt !== "string") return undefined;
+  const token: ServiceToken = { id, name, created_at: createdAt, expires_at: expiresAt };
+  return token;
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -79,14 +79,15 @@ export async function listServiceTokenAccesses(
 
 /**
  * Grants accesses (`POST …/access` with `{database?, access}`); without `database` they are
- * organization-level. Returns the accesses the answer lists (empty if it lists none).
+ * organization-level. Returns the accesses the answer lists (PlanetScale lists the ones granted),
+ * or undefined when the answer has no body.
  */
 export async function addServiceTokenAccesses(
   client: PlanetScaleClient,
   organization: string,
   id: string,
   body: ServiceTokenAccessBody,
-): Promise<ServiceTokenAccess[]> {
+): Promise<ServiceTokenAccess[] | undefined> {
   const result = await client.request({
     method: "POST",
     path: `${serviceTokenPath(organization, id)}/access`,
@@ -95,7 +96,7 @@ export async function addServiceTokenAccesses(
     // Granting accesses a token already holds changes nothing, so a failed grant can be retried.
     idempotent: true,
   });
-  return result?.data ?? [];
+  return result?.data;
 }
 
 /** Revokes accesses: `DELETE …/access` carrying the same JSON body as the grant. */

@@ -141,28 +141,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     }
   }
 
-  const parentName =
-    inputs.parentBranch ??
-    (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
-  if (parentName) {
-    await waitFor({
-      subject: `parent branch ${parentName} of ${where(inputs)}`,
-      poll: () => branches.getBranch(client, inputs.organization, inputs.database, parentName),
-      isDone: isReady,
-      describe: (b) => b.state ?? "not ready",
-      deadline,
-      ctx,
-    }).catch((error: unknown) => {
-      if (error instanceof NotFoundError) {
-        throw new Error(
-          `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch`,
-        );
-      }
-      throw error;
-    });
-  }
-
-  const created = await createOnce(ctx, inputs, parentName ?? undefined);
+  const created = await createOnce(ctx, inputs, deadline);
   return finishCreate(ctx, inputs, created, deadline, props);
 }
 
@@ -176,16 +155,18 @@ const KIND = "branch";
  * looked up by name and taken only if it provably is the one this request made (see
  * {@link judge}); otherwise the create stops with the ids and what resolves it. A lookup that finds
  * nothing proves nothing was made (names are unique), so the POST is tried again.
+ * The parent is not read beforehand: when PlanetScale refuses the POST, {@link parentProblem}
+ * tells whether the parent is missing or not ready yet (then the POST is sent again once it is).
  */
 async function createOnce(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
-  parent: string | undefined,
+  deadline: number,
 ): Promise<ApiBranch> {
   const client = ctx.client();
   const body = dropUndefined({
     name: inputs.name,
-    parent_branch: parent,
+    parent_branch: inputs.parentBranch,
     region: inputs.region,
     backup_id: inputs.backupId,
     seed_data: inputs.seedData,
@@ -219,6 +200,10 @@ async function createOnce(
         const found = await findBranch(client, inputs, inputs.name);
         if (found) return takeIfOurs(ctx, inputs, found, unknownSince, error);
         if (attempt < attempts) continue;
+      } else if (isRefusal(error) && (await parentProblem(ctx, inputs, deadline, error)) === "now ready") {
+        // A definite refusal created nothing: sending the POST again is safe.
+        attempt--;
+        continue;
       }
       throw await explainCreateError(client, error, inputs);
     }
@@ -273,6 +258,54 @@ function isAlreadyExists(error: unknown): boolean {
     error.status === 422 &&
     /already|taken|exist/i.test(error.apiMessage ?? "")
   );
+}
+
+/** A definite 4xx answer that may be about the parent (not the name being taken). */
+function isRefusal(error: unknown): error is PlanetScaleError {
+  return (
+    error instanceof PlanetScaleError &&
+    (error.status === 400 || error.status === 404 || error.status === 422) &&
+    !isAlreadyExists(error)
+  );
+}
+
+/**
+ * After PlanetScale refused a create: reads the parent (the database's default branch when
+ * `parentBranch` is unset). Throws a clear error when it does not exist; waits until it is ready
+ * and answers "now ready" when it was still being created; answers "ready" when the parent is not
+ * the problem.
+ */
+async function parentProblem(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  deadline: number,
+  refusal: PlanetScaleError,
+): Promise<"ready" | "now ready"> {
+  const client = ctx.client();
+  const parentName =
+    inputs.parentBranch ??
+    (await organizations.getDatabase(client, inputs.organization, inputs.database)).default_branch;
+  if (!parentName) return "ready";
+  const parent = await findBranch(client, inputs, parentName);
+  if (!parent) {
+    throw new Error(
+      `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch (${refusal.message})`,
+    );
+  }
+  if (isReady(parent)) return "ready";
+  ctx.log(
+    `parent branch ${parentName} of ${where(inputs)} is ${parent.state ?? "not ready"}; waiting for it`,
+  );
+  await waitFor({
+    subject: `parent branch ${parentName} of ${where(inputs)}`,
+    current: parent,
+    poll: () => branches.getBranch(client, inputs.organization, inputs.database, parentName),
+    isDone: isReady,
+    describe: (b) => b.state ?? "not ready",
+    deadline,
+    ctx,
+  });
+  return "now ready";
 }
 
 async function findBranch(
@@ -350,6 +383,7 @@ async function settle(
     const started = Date.now();
     current = await waitFor({
       subject: `branch ${inputs.name}`,
+      current,
       poll: () => branches.getBranch(client, organization, database, branch.id),
       isDone: isReady,
       describe: (b) => b.state ?? "not ready",
@@ -366,6 +400,8 @@ async function settle(
     await branches.changeClusterSize(client, organization, database, current.id, size);
     current = await waitFor({
       subject: `the cluster size change of branch ${inputs.name} to ${size}`,
+      // Still the old size: the first poll waits one gap after the change was asked for.
+      current,
       poll: () => branches.getBranch(client, organization, database, branch.id),
       isDone: (b) => b.cluster_name != null && sameClusterSize(b.cluster_name, size),
       describe: (b) => `at ${b.cluster_name ?? "an unknown size"}`,

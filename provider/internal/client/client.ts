@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import * as util from "node:util";
 import type * as undici from "undici";
 import type * as z from "zod";
+import { type BackoffGate, getBackoffGate, resetBackoffGates } from "./backoff-gate";
 import { closeSharedDispatcher, getSharedDispatcher } from "./dispatcher";
 import {
   ConnectionError,
@@ -30,6 +31,7 @@ import {
   headerValue,
   isRetryableForAnyMethod,
   isRetryableForIdempotent,
+  rateLimitResetDelay,
   retryAfterDelay,
 } from "./retry";
 import { ServerClock } from "./server-clock";
@@ -69,9 +71,17 @@ export interface ClientOptions {
   random?: () => number;
   /** Connection pool to use instead of the shared one (the caller closes it). */
   dispatcher?: undici.Dispatcher;
-  /** Rate limiter to use instead of the shared per-credential one; `null` disables limiting. */
+  /**
+   * Client-side token bucket to use instead of the shared one of `planetscale:requestsPerMinute`
+   * (off by default); `null` disables it.
+   */
   rateLimiter?: RateLimiter | null;
-  /** Backoff tuning. Default: base 0.5 s, cap 8 s, Retry-After honoured up to 60 s. */
+  /**
+   * Where 429s close the way for every request of this credential, instead of the shared
+   * per-credential gate (this process and, through a file, the others); `null` disables it.
+   */
+  backoffGate?: BackoffGate | null;
+  /** Backoff tuning. Default: base 0.5 s, cap 8 s, Retry-After honoured up to 60 s, 10 min of 429s. */
   backoff?: BackoffPolicy;
   /** Receives one line per request, retry, redirect and rate-limit wait. Never contains secrets. */
   log?: (line: string) => void;
@@ -87,6 +97,19 @@ const IDEMPOTENT: Readonly<Record<HttpMethod, boolean>> = {
 const MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_API_MESSAGE = 300;
+
+/**
+ * Who is rate limited, for sharing a {@link BackoffGate} between processes: the API origin and the
+ * service token's id (not secret), or a hash of an OAuth token, which has no id.
+ */
+function rateLimitKey(settings: Settings, origin: string): string {
+  const { credential } = settings;
+  const who =
+    credential.kind === "serviceToken"
+      ? `id:${credential.id}`
+      : `oauth:${crypto.createHash("sha256").update(authorizationHeader(credential)).digest("hex")}`;
+  return `${origin}|${who}`;
+}
 
 /** Stable, non-reversible identifier of a credential, for sharing pools and limiters. */
 export function credentialFingerprint(settings: Settings): string {
@@ -136,6 +159,7 @@ export class PlanetScaleClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly secrets: readonly string[];
   private readonly limiter: RateLimiter | undefined;
+  private readonly gate: BackoffGate | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -169,6 +193,11 @@ export class PlanetScaleClient {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.gate =
+      options.backoffGate === null
+        ? undefined
+        : (options.backoffGate ??
+          getBackoffGate(rateLimitKey(settings, this.origin), this.backoff.maxRetryAfterMs));
     this.ownDispatcher = options.dispatcher;
     this.log = options.log;
     // The secrets live in fields that inspection and JSON never show (see below).
@@ -178,7 +207,9 @@ export class PlanetScaleClient {
    * Sends one API call and returns its validated JSON body (undefined for an empty body).
    * Retries 429, 502/503/504 and connection failures, plus 500 for idempotent requests; a
    * non-idempotent request is retried only when the server certainly did not act (429, connection
-   * refused), otherwise it fails with {@link OutcomeUnknownError}.
+   * refused), otherwise it fails with {@link OutcomeUnknownError}. A 429 closes the credential's
+   * {@link BackoffGate} for the time the server asked and does not use up `maxRetries`: the request
+   * waits its turn for up to `backoff.rateLimitPatienceMs` (unless `maxRetries` is 0: no retries).
    * @throws PlanetScaleError subclasses, never anything carrying the credential.
    */
   async request<T = unknown>(options: RequestOptions<T>): Promise<T> {
@@ -189,7 +220,13 @@ export class PlanetScaleClient {
     const idempotent = options.idempotent ?? IDEMPOTENT[method];
     const target = this.basePath + path + buildQuery(options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    // Retries other than for 429 (bounded by maxRetries), and time spent waiting on 429s.
+    let budgetRetries = 0;
+    let rateLimitedMs = 0;
+    // The instant this request already waited for after its own 429: the gate holds nobody past it.
+    let waitedUntil = Number.NEGATIVE_INFINITY;
     for (let retries = 0; ; retries++) {
+      await this.waitForGate(waitedUntil);
       let outcome: RawResponse | ExchangeFailed;
       try {
         outcome = await this.attempt(method, path, target, body, retries);
@@ -225,6 +262,8 @@ export class PlanetScaleClient {
         retryable = true;
       } else {
         if (outcome.status >= 200 && outcome.status < 300) {
+          const spent = rateLimitResetDelay(outcome.headers, this.now(), this.backoff);
+          if (spent !== undefined && spent > 0) this.gate?.close(this.now() + spent);
           try {
             return this.parseSuccess(outcome, options, retries);
           } catch (unreadable) {
@@ -239,16 +278,49 @@ export class PlanetScaleClient {
           ? isRetryableForIdempotent(outcome.status)
           : isRetryableForAnyMethod(outcome.status);
         if (!idempotent && !retryable && outcome.status >= 500) throw this.outcomeUnknown(error);
-        serverDelay = retryAfterDelay(outcome.headers, this.now(), this.backoff);
+        serverDelay =
+          retryAfterDelay(outcome.headers, this.now(), this.backoff) ??
+          (outcome.status === 429
+            ? rateLimitResetDelay(outcome.headers, this.now(), this.backoff)
+            : undefined);
       }
 
-      if (!retryable || retries >= this.settings.maxRetries) throw error;
+      const rateLimited = error.status === 429;
+      // maxRetries 0 turns every retry off; otherwise 429s are bounded by time, not by count.
+      if (!retryable || this.settings.maxRetries === 0) throw error;
+      if (
+        rateLimited
+          ? rateLimitedMs >= this.backoff.rateLimitPatienceMs
+          : budgetRetries >= this.settings.maxRetries
+      )
+        throw error;
       const delay = serverDelay ?? backoffDelay(retries, this.random, this.backoff);
       this.log?.(
-        `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${retries + 1} of ${this.settings.maxRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}`,
+        rateLimited
+          ? `planetscale: ${method} ${path} rate limited (429); retry ${retries + 1} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}, and every request of this credential waits as long`
+          : `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${budgetRetries + 1} of ${this.settings.maxRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}`,
       );
+      if (rateLimited) {
+        rateLimitedMs += delay;
+        waitedUntil = this.now() + delay;
+        this.gate?.close(waitedUntil);
+      } else {
+        budgetRetries++;
+      }
       await this.sleep(delay);
     }
+  }
+
+  /**
+   * Waits while the credential's gate is closed (another request, here or in another process, was
+   * answered 429), unless this request already waited for that instant after its own 429.
+   */
+  private async waitForGate(waitedUntil: number): Promise<void> {
+    if (!this.gate || this.gate.closedUntil() <= waitedUntil) return;
+    const wait = this.gate.delay(this.now());
+    if (wait <= 0) return;
+    this.log?.(`planetscale: waiting ${wait} ms: PlanetScale asked this credential to slow down`);
+    await this.sleep(wait);
   }
 
   /**
@@ -521,5 +593,6 @@ export function getClient(settings: Settings): PlanetScaleClient {
 export async function closeAllClients(): Promise<void> {
   clients.clear();
   resetRateLimiters();
+  resetBackoffGates();
   await closeSharedDispatcher();
 }

@@ -1,4 +1,9 @@
-import * as undici from "undici";
+import type * as undici from "undici";
+
+/** undici is loaded on the first request: `check` and `diff` (all of a no-change preview) never need it. */
+function loadUndici(): typeof undici {
+  return require("undici");
+}
 
 let shared: undici.Agent | undefined;
 
@@ -9,7 +14,7 @@ let shared: undici.Agent | undefined;
  */
 export function getSharedDispatcher(): undici.Agent {
   if (!shared) {
-    shared = new undici.Agent({
+    shared = new (loadUndici().Agent)({
       // Reuse connections across a whole `pulumi up`; undici shortens this to the server's
       // `Keep-Alive: timeout` hint so we do not write into a socket the server is closing.
       keepAliveTimeout: 30_000,

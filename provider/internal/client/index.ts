@@ -1,4 +1,6 @@
 /** The PlanetScale REST client: public surface of `provider/internal/client`. */
+
+export { BackoffGate, getBackoffGate } from "./backoff-gate";
 export {
   type ClientOptions,
   closeAllClients,
@@ -22,4 +24,5 @@ export {
   retryAfterDelay,
 } from "./retry";
 export * from "./settings";
+export { SHARED_FILE_REFRESH_MS, SharedBackoffFile } from "./shared-backoff-file";
 export { packageVersion, userAgent } from "./version";

@@ -6,10 +6,21 @@ export interface BackoffPolicy {
   capMs: number;
   /** Longest server-requested wait (Retry-After) we honour (ms). */
   maxRetryAfterMs: number;
+  /**
+   * Total time one request may spend waiting on 429 answers before it fails. 429s do not use up
+   * `maxRetries`: under contention (many resources, several stacks on one credential) a request
+   * keeps its place for as long as the allowance comes back, which it does every minute.
+   */
+  rateLimitPatienceMs: number;
 }
 
-/** 0.5 s base, 8 s cap, honour Retry-After up to 60 s. */
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 8_000, maxRetryAfterMs: 60_000 };
+/** 0.5 s base, 8 s cap, honour Retry-After up to 60 s, wait out 429s for up to 10 minutes. */
+export const DEFAULT_BACKOFF: BackoffPolicy = {
+  baseMs: 500,
+  capMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  rateLimitPatienceMs: 600_000,
+};
 
 /**
  * Delay before retry number `retry` (0 for the first retry): a uniformly random duration in
@@ -54,6 +65,28 @@ export function retryAfterDelay(
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.min(policy.maxRetryAfterMs, Math.max(0, date - now));
+}
+
+/**
+ * When the server says its allowance is spent (`RateLimit-Remaining: 0` or `X-RateLimit-Remaining:
+ * 0`), the wait in ms until `RateLimit-Reset` / `X-RateLimit-Reset` (delta seconds, or epoch
+ * seconds for values past 10^9), capped at `policy.maxRetryAfterMs`; otherwise undefined.
+ */
+export function rateLimitResetDelay(
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+): number | undefined {
+  for (const prefix of ["ratelimit", "x-ratelimit"]) {
+    const remaining = headerValue(headers, `${prefix}-remaining`)?.trim();
+    if (remaining !== "0") continue;
+    const reset = headerValue(headers, `${prefix}-reset`)?.trim();
+    if (!reset || !/^\d+(\.\d+)?$/.test(reset)) continue;
+    const seconds = Number(reset);
+    const ms = seconds > 1e9 ? seconds * 1000 - now : seconds * 1000;
+    return Math.min(policy.maxRetryAfterMs, Math.max(0, Math.ceil(ms)));
+  }
+  return undefined;
 }
 
 /** Statuses retried for every method: the server says it did not act (429). */

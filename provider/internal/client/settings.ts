@@ -17,7 +17,10 @@ export interface Settings {
   timeoutMs: number;
   /** Retries after the first attempt (default 4, so 5 attempts). */
   maxRetries: number;
-  /** Client-side rate limit per credential (default 500; PlanetScale allows 600). 0 disables it. */
+  /**
+   * Optional client-side cap per credential, requests per minute (default 0: none, the client
+   * follows PlanetScale's 429s and `Retry-After` instead of guessing its allowance).
+   */
   requestsPerMinute: number;
   /**
    * After a token create whose outcome is unknown, how long to keep looking for a token that
@@ -40,8 +43,11 @@ export const DEFAULT_API_URL = "https://api.planetscale.com/v1";
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default number of retries (5 attempts in all). */
 export const DEFAULT_MAX_RETRIES = 4;
-/** Default client-side limit, safely under PlanetScale's 600 requests per minute. */
-export const DEFAULT_REQUESTS_PER_MINUTE = 500;
+/**
+ * No client-side cap by default: waiting while PlanetScale still accepts requests only slows a
+ * `pulumi up` down; its 429 answers drive the waits (see the client's backoff gate).
+ */
+export const DEFAULT_REQUESTS_PER_MINUTE = 0;
 /** Default wait for a late-applied create after an unknown outcome. */
 export const DEFAULT_LATE_CREATE_WAIT_MS = 10_000;
 

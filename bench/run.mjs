@@ -1,0 +1,444 @@
+#!/usr/bin/env node
+// `npm run bench` (`-- --quick` for CI): the performance table of issue 13, measured through the
+// real Pulumi CLI against the emulator, side by side with a floor: the same engine running the same
+// number of do-nothing dynamic resources. Rounds interleave the two (real, floor, floor, real, …)
+// and each ratio is the median of the per-round ratios, so the noise of a shared machine hits both
+// sides alike. Prints each measure with its goal and verdict and writes bench/results.json
+// (`--stacks-only`: only the multi-stack measures, into bench/results-stacks.json).
+//
+// The project is laid out as a user's: pulumi-planetscale is a copy under node_modules (so state
+// holds what an installed package stores), its dependencies are linked from this repository.
+import { spawn } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cliDirectory } from "../scripts/pulumi.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const require = createRequire(import.meta.url);
+const quick = process.argv.includes("--quick");
+const keep = process.argv.includes("--keep");
+// Only the multi-stack measures (they take most of a full run's time).
+const stacksOnly = process.argv.includes("--stacks-only");
+const rounds = quick ? 1 : 3;
+const { startEmulator } = require(join(root, "dist/emulator/index.js"));
+
+const cliDir = process.env.PULUMI_PLANETSCALE_CLI_DIR || cliDirectory();
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+// ---------------------------------------------------------------------------------------------
+// The project
+
+const PROGRAM = `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const mode = process.env.BENCH_MODE;
+const branches = Number(process.env.BENCH_BRANCHES || 0);
+const tokens = Number(process.env.BENCH_TOKENS || 0);
+const database = process.env.BENCH_DATABASE || "app";
+const tag = pulumi.getStack();
+if (mode === "floor") {
+  // The floor: do-nothing dynamic resources with inputs of the same shape.
+  const nothing = { async create(inputs) { return { id: inputs.name, outs: inputs }; } };
+  for (let i = 0; i < branches + tokens; i++)
+    new pulumi.dynamic.Resource(nothing, "r" + i, { database, name: tag + "-" + i });
+} else {
+  const planetscale = require("pulumi-planetscale");
+  for (let i = 0; i < branches; i++)
+    new planetscale.Branch("b" + i, { database, name: tag + "-" + i });
+  for (let i = 0; i < tokens; i++)
+    new planetscale.ApiToken("t" + i, { name: tag + "-t" + i, scopes: ["read_only"], databases: ["app"], ttl: "1h" });
+}
+`;
+
+function makeProject() {
+  const dir = mkdtempSync(join(tmpdir(), "pps-bench-"));
+  const modules = join(dir, "node_modules");
+  const own = join(modules, "pulumi-planetscale");
+  mkdirSync(own, { recursive: true });
+  cpSync(join(root, "package.json"), join(own, "package.json"));
+  cpSync(join(root, "dist"), join(own, "dist"), { recursive: true });
+  // @pulumi is copied too: its closure serializer resolves our package from its own location.
+  cpSync(join(root, "node_modules/@pulumi"), join(modules, "@pulumi"), {
+    recursive: true,
+    dereference: true,
+  });
+  for (const name of readdirSync(join(root, "node_modules"))) {
+    if (name === "@pulumi" || name === "pulumi-planetscale") continue;
+    symlinkSync(join(root, "node_modules", name), join(modules, name));
+  }
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench", private: true }));
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: bench\nruntime: nodejs\nmain: index.js\n");
+  writeFileSync(join(dir, "index.js"), PROGRAM);
+  mkdirSync(join(dir, "state"));
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the CLI
+
+let dir;
+let emu;
+const created = new Set();
+
+function env(mode, branches, tokens, database = "app") {
+  return {
+    BENCH_DATABASE: database,
+    PULUMI_BACKEND_URL: `file://${join(dir, "state")}`,
+    PULUMI_HOME: join(dir, "home"),
+    PULUMI_CONFIG_PASSPHRASE: "bench",
+    // Pulumi's closure serializer requires every builtin module (sys, wasi) and Node warns each time.
+    NODE_NO_WARNINGS: "1",
+    PLANETSCALE_SERVICE_TOKEN_ID: emu.adminCredential.id,
+    PLANETSCALE_SERVICE_TOKEN: emu.adminCredential.token,
+    PLANETSCALE_API_URL: emu.apiUrl,
+    PLANETSCALE_ORG: emu.organization,
+    BENCH_MODE: mode,
+    BENCH_BRANCHES: String(branches),
+    BENCH_TOKENS: String(tokens),
+  };
+}
+
+/** Runs one CLI command on a stack and returns its wall time in seconds (throws on failure). */
+async function pulumi(stack, args, { mode, branches, tokens }) {
+  if (!created.has(stack)) {
+    await cli(["stack", "init", stack], env(mode, branches, tokens));
+    created.add(stack);
+  }
+  const started = performance.now();
+  await cli([...args, "--stack", stack, "--non-interactive"], env(mode, branches, tokens));
+  return (performance.now() - started) / 1000;
+}
+
+async function cli(args, environment) {
+  const code = await cliCode(args, environment);
+  if (code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${code}`);
+}
+
+/**
+ * Runs one CLI command in its own process, as a user would (the program host of scripts/pulumi.mjs
+ * runs the program in the calling process, which must not be this one: it serves the emulator).
+ */
+function cliCode(args, environment, showFailure = false) {
+  const runner = `import { runPulumi } from ${JSON.stringify(join(root, "scripts/pulumi.mjs"))};
+    process.exit(await runPulumi(JSON.parse(process.env.BENCH_ARGS), { projectDir: process.env.BENCH_DIR, cliDir: process.env.BENCH_CLI, stdio: ["ignore", "inherit", "inherit"] }));`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", runner], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        ...environment,
+        BENCH_ARGS: JSON.stringify(args),
+        BENCH_DIR: dir,
+        BENCH_CLI: cliDir,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const keepTail = (chunk) => {
+      output = (output + chunk).slice(-4000);
+    };
+    child.stdout.on("data", keepTail);
+    child.stderr.on("data", keepTail);
+    child.on("exit", (code) => {
+      if (code !== 0 && showFailure)
+        console.log(`pulumi ${args.join(" ")} exited ${code}, ending:\n${output}`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+function checkpoint(stack) {
+  const file = join(dir, "state", ".pulumi", "stacks", "bench", `${stack}.json`);
+  return JSON.parse(readFileSync(file, "utf8")).checkpoint.latest;
+}
+
+/** Mean bytes of a resource's state entry (what a `pulumi stack export` holds for it). */
+function bytesPerResource(stack) {
+  const resources = checkpoint(stack).resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+  const total = resources.reduce((sum, r) => sum + JSON.stringify(r).length, 0);
+  return total / resources.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures
+
+const results = [];
+function report(measure, value, goal, pass, details = {}) {
+  results.push({ measure, value, goal, verdict: pass ? "PASS" : "FAIL", ...details });
+  console.log(`${pass ? "PASS" : "FAIL"}  ${measure}: ${value}  (goal ${goal})`);
+  for (const [k, v] of Object.entries(details))
+    console.log(`        ${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
+}
+
+/** Classifies the emulator's log of one `up`. */
+function requestCounts(entries, branches, tokens) {
+  const path = (e) => e.path.replace(/^\/v1/, "");
+  const polls = entries.filter(
+    (e) =>
+      e.method === "GET" &&
+      /^\/organizations\/[^/]+\/databases\/[^/]+\/branches\/[^/]+$/.test(path(e)) &&
+      !path(e).endsWith("/main"),
+  ).length;
+  const branchOther = entries.filter((e) => /\/databases\//.test(path(e))).length - polls;
+  const grants = entries.filter(
+    (e) => e.method === "POST" && /\/service-tokens\/[^/]+\/access$/.test(path(e)),
+  ).length;
+  const tokenOther = entries.filter((e) => /\/service-tokens/.test(path(e))).length - grants;
+  return {
+    perBranch: branches ? branchOther / branches : 0,
+    pollsPerBranch: branches ? polls / branches : 0,
+    perToken: tokens ? tokenOther / tokens : 0,
+    grantsPerToken: tokens ? grants / tokens : 0,
+    total: entries.length,
+  };
+}
+
+async function upScenario(name, { branches, tokens, readyMs, floorPlusR }) {
+  emu.setReadyDelay(readyMs);
+  const n = branches + tokens;
+  const ratios = [];
+  const times = { real: [], floor: [] };
+  const noChange = { preview: [], up: [] };
+  let counts;
+  let refreshPerResource;
+  let state;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ["real", "floor"] : ["floor", "real"];
+    const t = {};
+    const nc = { preview: {}, up: {} };
+    for (const mode of order) {
+      const stack = `${name}-${mode}`;
+      const spec = { mode, branches, tokens };
+      emu.clearRequests();
+      t[mode] = await pulumi(stack, ["up", "--yes", "--skip-preview"], spec);
+      if (mode === "real" && round === 0) counts = requestCounts(emu.requests(), branches, tokens);
+      if (floorPlusR) {
+        nc.preview[mode] = await pulumi(stack, ["preview"], spec);
+        nc.up[mode] = await pulumi(stack, ["up", "--yes", "--skip-preview"], spec);
+        if (mode === "real" && round === 0) {
+          emu.clearRequests();
+          await pulumi(stack, ["refresh", "--yes", "--skip-preview"], spec);
+          refreshPerResource = emu.requests().length / n;
+        }
+        if (round === 0) state = { ...state, [mode]: bytesPerResource(stack) };
+      }
+      await pulumi(stack, ["destroy", "--yes", "--skip-preview"], spec);
+    }
+    times.real.push(t.real);
+    times.floor.push(t.floor);
+    ratios.push(t.real / (t.floor + (floorPlusR ? readyMs / 1000 : 0)));
+    if (floorPlusR) {
+      noChange.preview.push(nc.preview.real / nc.preview.floor);
+      noChange.up.push(nc.up.real / nc.up.floor);
+    }
+  }
+  return { ratio: median(ratios), ratios, times, counts, noChange, refreshPerResource, state };
+}
+
+/** Readiness at R: provider create in-process, latency from the emulator's clock. */
+async function readiness(readyMs) {
+  const { branchResource } = require(join(root, "dist/provider/internal/branch/resource.js"));
+  const { contextFor } = require(join(root, "dist/provider/internal/resource-implementation.js"));
+  const config = {
+    get: (k) =>
+      ({
+        "planetscale:serviceTokenId": emu.adminCredential.id,
+        "planetscale:serviceToken": emu.adminCredential.token,
+        "planetscale:apiUrl": emu.apiUrl,
+        "planetscale:organization": emu.organization,
+      })[k],
+  };
+  const ctx = contextFor(config);
+  emu.setReadyDelay(readyMs);
+  emu.clearRequests();
+  const name = `ready-${readyMs}`;
+  const { id, outs } = await branchResource.create(ctx, {
+    organization: emu.organization,
+    database: "app",
+    name,
+  });
+  const log = emu.requests().map((e) => ({ ...e, t: Date.parse(e.at) }));
+  const post = log.find((e) => e.method === "POST");
+  const polls = log.filter((e) => e.method === "GET" && e.path.endsWith(`/branches/${id}`));
+  const late = ((polls.at(-1)?.t ?? post.t) - (post.t + readyMs)) / 1000;
+  await branchResource.delete(ctx, id, outs);
+  return { late, polls: polls.length };
+}
+
+/** N stacks of B branches at once against one credential: free, then at `limit` per minute. */
+async function sharedLimit(stacks, branches, limit) {
+  emu.setReadyDelay(200);
+  // PlanetScale allows 100 development branches per database: one database per stack.
+  const names = Array.from({ length: stacks }, (_, i) => `s${stacks}x${branches}-${i}`);
+  const envOf = (i) => env("real", branches, 0, `db${i}`);
+  for (const s of names) {
+    if (!created.has(s)) {
+      await cli(["stack", "init", s], envOf(0));
+      created.add(s);
+    }
+  }
+  const run = async () => {
+    emu.clearRequests();
+    const started = performance.now();
+    const codes = await Promise.all(
+      names.map((s, i) =>
+        cliCode(["up", "--yes", "--skip-preview", "--stack", s, "--non-interactive"], envOf(i), true),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const log = emu.requests();
+    emu.setRateLimit(1_000_000);
+    await Promise.all(
+      names.map((s, i) =>
+        cliCode(["destroy", "--yes", "--skip-preview", "--stack", s, "--non-interactive"], envOf(i)),
+      ),
+    );
+    return { seconds, failures: codes.filter((c) => c !== 0).length, log };
+  };
+  emu.setRateLimit(1_000_000);
+  const free = await run();
+  emu.setRateLimit(limit);
+  const limited = await run();
+  const accepted = limited.log.filter((e) => e.status !== 429).length;
+  const rejected = limited.log.length - accepted;
+  // A sliding one-minute window lets `limit` requests through per minute: M requests need at least
+  // (ceil(M / limit) - 1) minutes, and never less than the same run without a limit.
+  const floor = Math.max(free.seconds, (Math.ceil(accepted / limit) - 1) * 60);
+  return {
+    ratio: limited.seconds / floor,
+    seconds: limited.seconds,
+    floor,
+    free: free.seconds,
+    failures: limited.failures + free.failures,
+    share429: rejected / limited.log.length,
+    requests: limited.log.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  dir = makeProject();
+  const databases = ["app", ...Array.from({ length: 10 }, (_, i) => `db${i}`)];
+  emu = await startEmulator({
+    quiet: true,
+    readyDelayMs: 1000,
+    rateLimitPerMinute: 600,
+    seed: { organizations: [{ name: "acme", databases: databases.map((name) => ({ name })) }] },
+  });
+  console.log(
+    `pulumi-planetscale benchmark${quick ? " (--quick)" : ""}: real CLI ${cliDir}, node ${process.version}, ${rounds} interleaved round(s), medians`,
+  );
+  try {
+    if (!stacksOnly) {
+      const a = await upScenario("a", { branches: 20, tokens: 20, readyMs: 1000, floorPlusR: true });
+      report(
+        "up, 20 branches + 20 tokens, R = 1 s ÷ (40 do-nothing + R)",
+        fmt(a.ratio),
+        "≤ 1.5",
+        a.ratio <= 1.5,
+        {
+          ratios: a.ratios.map((r) => fmt(r)),
+          realSeconds: a.times.real.map((x) => fmt(x, 1)),
+          floorSeconds: a.times.floor.map((x) => fmt(x, 1)),
+        },
+      );
+      const b = await upScenario("b", { branches: 100, tokens: 0, readyMs: 200, floorPlusR: false });
+      report("up, 100 branches, R = 200 ms ÷ 100 do-nothing", fmt(b.ratio), "≤ 2.0", b.ratio <= 2.0, {
+        ratios: b.ratios.map((r) => fmt(r)),
+        realSeconds: b.times.real.map((x) => fmt(x, 1)),
+        floorSeconds: b.times.floor.map((x) => fmt(x, 1)),
+      });
+      const c = a.counts;
+      const perResource = `${fmt(c.perBranch)} / ${fmt(c.perToken)} / ${fmt(a.refreshPerResource)}`;
+      report(
+        "API requests per branch create (beyond polls) / per token create (beyond one per grant) / per resource on refresh",
+        perResource,
+        "1 / 1 / 1",
+        c.perBranch <= 1 && c.perToken <= 1 && a.refreshPerResource <= 1,
+        {
+          pollsPerBranch: fmt(c.pollsPerBranch),
+          grantsPerToken: fmt(c.grantsPerToken),
+          requestsInUp: c.total,
+        },
+      );
+      const preview = median(a.noChange.preview);
+      const up = median(a.noChange.up);
+      report(
+        "no-change preview / up ÷ do-nothing floor",
+        `${fmt(preview)} / ${fmt(up)}`,
+        "≤ 1.05 / ≤ 1.10",
+        preview <= 1.05 && up <= 1.1,
+        {
+          previewRatios: a.noChange.preview.map((r) => fmt(r)),
+          upRatios: a.noChange.up.map((r) => fmt(r)),
+        },
+      );
+      const stateRatio = a.state.real / a.state.floor;
+      report("state per resource ÷ do-nothing resource", fmt(stateRatio), "≤ 1.5", stateRatio <= 1.5, {
+        bytes: { real: Math.round(a.state.real), floor: Math.round(a.state.floor) },
+      });
+      const rs = quick ? [500, 3000] : [500, 3000, 20_000];
+      const ready = [];
+      for (const r of rs) ready.push({ r, ...(await readiness(r)) });
+      const readyPass =
+        ready.every((x) => x.late <= Math.max(0.3, 0.1 * (x.r / 1000)) + 0.05) &&
+        ready.every((x) => x.r !== 20_000 || x.polls <= 15);
+      report(
+        "readiness detected after it happens",
+        ready.map((x) => `${fmt(x.late)} s at R = ${x.r / 1000} s (${x.polls} polls)`).join(", "),
+        "≤ max(0.3 s, 10% R), ≤ 15 polls at R = 20 s",
+        readyPass,
+      );
+    }
+    if (quick) {
+      console.log("SKIP  N stacks sharing one org limit (minutes long; run without --quick)");
+    } else {
+      for (const [stacks, branches, limit] of [
+        [5, 40, 600],
+        [10, 10, 120],
+      ]) {
+        const s = await sharedLimit(stacks, branches, limit);
+        report(
+          `${stacks} stacks × ${branches} branches sharing ${limit}/min ÷ the limit's true floor`,
+          fmt(s.ratio),
+          "≤ 1.10, 0 failures, ≤ 5% 429s",
+          s.ratio <= 1.1 && s.failures === 0 && s.share429 <= 0.05,
+          {
+            seconds: fmt(s.seconds, 1),
+            floorSeconds: fmt(s.floor, 1),
+            freeSeconds: fmt(s.free, 1),
+            failures: s.failures,
+            share429: fmt(s.share429, 3),
+            requests: s.requests,
+          },
+        );
+      }
+    }
+  } finally {
+    await emu.stop();
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+  const out = { date: new Date().toISOString(), quick, stacksOnly, rounds, node: process.version, results };
+  const file = stacksOnly ? "bench/results-stacks.json" : "bench/results.json";
+  writeFileSync(join(root, file), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`wrote ${file}`);
+}
+
+await main();
