@@ -1,35 +1,21 @@
-import * as organizations from "./api/organizations";
+import { verifyDatabase } from "./preflight";
 import type { ProviderContext } from "./resource-implementation";
 
 /** PlanetScale's two kinds of database (the spec's `kind` enum): Vitess/MySQL or Postgres. */
 export type DatabaseKind = "mysql" | "postgresql";
 
 /**
- * Kinds already looked up by this provider process, keyed by API URL, organization and database.
- * A database never changes kind, so one `GET` per database per run is enough.
- */
-const known = new Map<string, Promise<DatabaseKind>>();
-
-/**
- * The kind of a database (`GET /organizations/{org}/databases/{db}`, cached per process).
+ * The kind of a database. It comes from the same cached `GET /organizations/{org}/databases/{db}`
+ * that the preview check ({@link verifyDatabase}) makes, so a run asks once per database for both.
  * Databases that report no kind predate Postgres support, so they are MySQL.
  */
-export function databaseKind(
+export async function databaseKind(
   ctx: ProviderContext,
   organization: string,
   database: string,
 ): Promise<DatabaseKind> {
-  const key = `${ctx.settings().apiUrl}\u0000${organization}\u0000${database}`;
-  let kind = known.get(key);
-  if (kind === undefined) {
-    kind = organizations
-      .getDatabase(ctx.client(), organization, database)
-      .then((db) => (db.kind === "postgresql" ? "postgresql" : "mysql"));
-    // A failed lookup is not remembered: the next caller asks again.
-    kind.catch(() => known.delete(key));
-    known.set(key, kind);
-  }
-  return kind;
+  const found = await verifyDatabase(ctx.client(), organization, database);
+  return found.kind === "postgresql" ? "postgresql" : "mysql";
 }
 
 /** "MySQL (Vitess)" or "Postgres": how messages name a kind. */

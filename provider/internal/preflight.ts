@@ -1,4 +1,5 @@
 import * as organizations from "./api/organizations";
+import type { Database } from "./api/schemas";
 import type { PlanetScaleClient } from "./client/client";
 import {
   ConnectionError,
@@ -16,15 +17,15 @@ import { ConfigKeys, EnvVars } from "./client/settings";
  * of a run, so a stack of fifty branches of one database costs one call. Failures are kept too:
  * they are answers about the credential, not transient faults (the client has retried those).
  */
-const verified = new WeakMap<PlanetScaleClient, Map<string, Promise<void>>>();
+const verified = new WeakMap<PlanetScaleClient, Map<string, Promise<unknown>>>();
 
-function once(client: PlanetScaleClient, scope: string, probe: () => Promise<void>): Promise<void> {
+function once<T>(client: PlanetScaleClient, scope: string, probe: () => Promise<T>): Promise<T> {
   let byScope = verified.get(client);
   if (!byScope) {
     byScope = new Map();
     verified.set(client, byScope);
   }
-  let result = byScope.get(scope);
+  let result = byScope.get(scope) as Promise<T> | undefined;
   if (!result) {
     result = probe();
     // Callers that lose the race still see the rejection; this only silences the cached copy.
@@ -92,18 +93,19 @@ export function verifyOrganization(client: PlanetScaleClient, organization: stri
 }
 
 /**
- * Proves the credential can see `organization/database` (`GET …/databases/{db}`). On a 404 the
+ * Proves the credential can see `organization/database` (`GET …/databases/{db}`) and answers the
+ * database, so other per-database facts (its kind) come from the same one call. On a 404 the
  * organization is checked too, so the message says which of the two is wrong.
  */
 export function verifyDatabase(
   client: PlanetScaleClient,
   organization: string,
   database: string,
-): Promise<void> {
+): Promise<Database> {
   const subject = `database ${organization}/${database}`;
   return once(client, `${organization}/${database}`, async () => {
     try {
-      await organizations.getDatabase(client, organization, database);
+      return await organizations.getDatabase(client, organization, database);
     } catch (error) {
       if (!isNotFound(error)) throw explain(error, client, subject);
       await verifyOrganization(client, organization);

@@ -28,7 +28,11 @@ describe("Branch on a Postgres database", () => {
       { database: "pg-app", name: "pg-pr-1", __provider: PROVIDER },
     );
     assert.deepEqual(checked.failures ?? [], []);
-    assert.equal(emu.requests().length, 0, "no kind lookup when no kind-specific input is set");
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      ["GET /v1/organizations/acme/databases/pg-app"],
+      "one lookup of the database: the preview check, whose answer the kind check would share",
+    );
     const created = await branch.create(ctx, checked.inputs as Props);
     const outs = created.outs as Props;
     assert.equal(outs["ready"], true);
