@@ -339,6 +339,23 @@ describe("check", () => {
 });
 
 describe("create", () => {
+  test("a create is one POST of the token plus one POST per grant: nothing is listed or read first", async () => {
+    const checked = await token.check(
+      ctx,
+      {},
+      { name: "one-post", scopes: ["read_only"], databases: ["app"] },
+    );
+    assert.deepEqual(checked.failures ?? [], []);
+    emu.clearRequests();
+    const created = await token.create(ctx, checked.inputs as Props);
+    secrets.add(String((created.outs as Props)["token"]));
+    const base = "/v1/organizations/acme/service-tokens";
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      [`POST ${base}`, `POST ${base}/${created.id}/access`, `POST ${base}/${created.id}/access`],
+    );
+  });
+
   test("grants each access group once and takes the grants from the answers, without reading them back", async () => {
     emu.clearRequests();
     const { id, outs } = await createToken({ name: "lean", scopes: ["read_only"], databases: ["app"] });
