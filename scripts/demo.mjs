@@ -10,11 +10,13 @@
 //
 // One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/github-actions/).
 // State lives in .demo/ (the emulator's data and Pulumi's state), so a later run sees what an
-// earlier one created. Delete .demo/ to start over.
+// earlier one created. Delete .demo/ to start over. PULUMI_PLANETSCALE_DEMO_DIR=<dir> keeps it in
+// <dir> instead (the tests use it to run the demo without touching a developer's .demo/; the stack
+// config files Pulumi.pr-<n>.yaml still go next to Pulumi.yaml, as Pulumi puts them there).
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cliDirectory, pulumiEnv, runPulumi } from "./pulumi.mjs";
 
@@ -41,7 +43,9 @@ if (!["up", "preview", "refresh", "destroy"].includes(action)) {
 }
 
 const say = (line) => console.log(`\n\x1b[1m== ${line}\x1b[0m`);
-const demoDir = join(root, ".demo");
+const demoDir = process.env.PULUMI_PLANETSCALE_DEMO_DIR
+  ? resolve(process.env.PULUMI_PLANETSCALE_DEMO_DIR)
+  : join(root, ".demo");
 mkdirSync(join(demoDir, "pulumi-state"), { recursive: true });
 
 say("Pulumi CLI");
