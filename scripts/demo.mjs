@@ -84,11 +84,21 @@ try {
   say(`Selecting stack '${stackName}': one stack per pull request (local file backend in .demo/)`);
   await pulumi(["stack", "select", "--create", stackName]);
   // The API URL changes with the emulator's port; the credential goes in as a secret.
-  await pulumi(["config", "set", "planetscale:apiUrl", emulator.apiUrl]);
-  await pulumi(["config", "set", "planetscale:organization", emulator.organization]);
-  await pulumi(["config", "set", "--plaintext", "planetscale:serviceTokenId", emulator.adminCredential.id]);
-  await pulumi(["config", "set", "--secret", "planetscale:serviceToken", emulator.adminCredential.token]);
-  await pulumi(["config", "set", "pr", pr]);
+  // One `config set-all` rather than five `config set`: each CLI start costs about a second.
+  await pulumi([
+    "config",
+    "set-all",
+    "--plaintext",
+    `planetscale:apiUrl=${emulator.apiUrl}`,
+    "--plaintext",
+    `planetscale:organization=${emulator.organization}`,
+    "--plaintext",
+    `planetscale:serviceTokenId=${emulator.adminCredential.id}`,
+    "--secret",
+    `planetscale:serviceToken=${emulator.adminCredential.token}`,
+    "--plaintext",
+    `pr=${pr}`,
+  ]);
 
   say(`pulumi ${action}`);
   // The emulator's port changes between runs; --run-program makes destroy and refresh configure the
