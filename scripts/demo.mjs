@@ -13,6 +13,8 @@
 // earlier one created. Delete .demo/ to start over. PULUMI_PLANETSCALE_DEMO_DIR=<dir> keeps it in
 // <dir> instead (the tests use it to run the demo without touching a developer's .demo/; the stack
 // config files Pulumi.pr-<n>.yaml still go next to Pulumi.yaml, as Pulumi puts them there).
+// PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS=<ms> changes how long a new branch takes to become ready
+// (default 2000; the tests use 0 to stay fast).
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -59,7 +61,8 @@ const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 const emulator = await startEmulator({
   stateFile: join(demoDir, "emulator-state.json"),
   adminToken: { id: "demodemo0001", token: "pscale_tkn_demo_local_emulator_only" },
-  readyDelayMs: 2000,
+  // New branches take 2 s to become ready, as a glimpse of PlanetScale's wait; tests set 0.
+  readyDelayMs: readyDelayMs(),
   quiet: true,
 });
 console.log(`emulator at ${emulator.apiUrl}`);
@@ -150,6 +153,17 @@ try {
   await emulator.stop();
 }
 process.exit(exitCode);
+
+/** The emulator's branch readiness delay: PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS, else 2000. */
+function readyDelayMs() {
+  const given = process.env.PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS;
+  if (given === undefined || given === "") return 2000;
+  if (!/^[0-9]+$/.test(given)) {
+    console.error(`PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS must be a number of milliseconds, got '${given}'`);
+    process.exit(2);
+  }
+  return Number(given);
+}
 
 /** The stacks of the demo project with their resource counts: one per live pull request. */
 function printEnvironments() {

@@ -51,6 +51,7 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
     env = {
       ...process.env,
       PULUMI_PLANETSCALE_DEMO_DIR: demoDir,
+      PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS: "0",
       PULUMI_PLANETSCALE_CLI_DIR: cliDir,
       PULUMI_CONFIG_PASSPHRASE: "demo-test",
     };
