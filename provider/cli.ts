@@ -15,7 +15,7 @@ import { type SweepResult, sweep } from "./sweep/sweep";
 const USAGE = `Usage: pulumi-planetscale sweep --prefix PREFIX --older-than AGE [--database DB] [flags]
 
 Lists PlanetScale objects left behind by preview environments whose stacks were lost: branches of
-DB and service tokens of the organization whose name starts with PREFIX and that are older than AGE.
+DB (with their passwords or roles) and service tokens of the organization whose name starts with PREFIX and that are older than AGE.
 Production branches, deletion-protected branches and the token the sweep runs with are never
 deleted. Nothing is deleted without --yes.
 
@@ -31,7 +31,8 @@ Flags:
 Credentials and API URL come from the environment: PLANETSCALE_SERVICE_TOKEN_ID and
 PLANETSCALE_SERVICE_TOKEN (or PLANETSCALE_ACCESS_TOKEN), PLANETSCALE_API_URL.
 Exit codes: 0 done, 1 a deletion or API call failed, 2 bad usage, 3 see --detailed-exitcode.
-The last line of stdout is a summary: sweep: mode=… stale=N deleted=N kept=N failed=N
+The last line of stdout is a summary: sweep: mode=… stale=N deleted=N kept=N failed=N credentials=N
+(credentials: passwords and roles of stale branches, deleted with their branch).
 `;
 
 const OPTIONS = {
@@ -87,7 +88,7 @@ export function parseSweepArgs(argv: string[], env: NodeJS.ProcessEnv): SweepCom
 
 /** The one summary line a pipeline can parse. */
 export function summaryLine(result: SweepResult, yes: boolean): string {
-  return `sweep: mode=${yes ? "delete" : "dry-run"} stale=${result.stale} deleted=${result.deleted} kept=${result.kept} failed=${result.failed}`;
+  return `sweep: mode=${yes ? "delete" : "dry-run"} stale=${result.stale} deleted=${result.deleted} kept=${result.kept} failed=${result.failed} credentials=${result.dependents}`;
 }
 
 /** Runs the CLI; resolves with the exit code. */

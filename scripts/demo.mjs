@@ -10,11 +10,15 @@
 //
 // One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/github-actions/).
 // State lives in .demo/ (the emulator's data and Pulumi's state), so a later run sees what an
-// earlier one created. Delete .demo/ to start over.
+// earlier one created. Delete .demo/ to start over. PULUMI_PLANETSCALE_DEMO_DIR=<dir> keeps it in
+// <dir> instead (the tests use it to run the demo without touching a developer's .demo/; the stack
+// config files Pulumi.pr-<n>.yaml still go next to Pulumi.yaml, as Pulumi puts them there).
+// PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS=<ms> changes how long a new branch takes to become ready
+// (default 2000; the tests use 0 to stay fast).
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cliDirectory, pulumiEnv, runPulumi } from "./pulumi.mjs";
 
@@ -41,7 +45,9 @@ if (!["up", "preview", "refresh", "destroy"].includes(action)) {
 }
 
 const say = (line) => console.log(`\n\x1b[1m== ${line}\x1b[0m`);
-const demoDir = join(root, ".demo");
+const demoDir = process.env.PULUMI_PLANETSCALE_DEMO_DIR
+  ? resolve(process.env.PULUMI_PLANETSCALE_DEMO_DIR)
+  : join(root, ".demo");
 mkdirSync(join(demoDir, "pulumi-state"), { recursive: true });
 
 say("Pulumi CLI");
@@ -55,7 +61,8 @@ const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 const emulator = await startEmulator({
   stateFile: join(demoDir, "emulator-state.json"),
   adminToken: { id: "demodemo0001", token: "pscale_tkn_demo_local_emulator_only" },
-  readyDelayMs: 2000,
+  // New branches take 2 s to become ready, as a glimpse of PlanetScale's wait; tests set 0.
+  readyDelayMs: readyDelayMs(),
   quiet: true,
 });
 console.log(`emulator at ${emulator.apiUrl}`);
@@ -80,11 +87,21 @@ try {
   say(`Selecting stack '${stackName}': one stack per pull request (local file backend in .demo/)`);
   await pulumi(["stack", "select", "--create", stackName]);
   // The API URL changes with the emulator's port; the credential goes in as a secret.
-  await pulumi(["config", "set", "planetscale:apiUrl", emulator.apiUrl]);
-  await pulumi(["config", "set", "planetscale:organization", emulator.organization]);
-  await pulumi(["config", "set", "--plaintext", "planetscale:serviceTokenId", emulator.adminCredential.id]);
-  await pulumi(["config", "set", "--secret", "planetscale:serviceToken", emulator.adminCredential.token]);
-  await pulumi(["config", "set", "pr", pr]);
+  // One `config set-all` rather than five `config set`: each CLI start costs about a second.
+  await pulumi([
+    "config",
+    "set-all",
+    "--plaintext",
+    `planetscale:apiUrl=${emulator.apiUrl}`,
+    "--plaintext",
+    `planetscale:organization=${emulator.organization}`,
+    "--plaintext",
+    `planetscale:serviceTokenId=${emulator.adminCredential.id}`,
+    "--secret",
+    `planetscale:serviceToken=${emulator.adminCredential.token}`,
+    "--plaintext",
+    `pr=${pr}`,
+  ]);
 
   say(`pulumi ${action}`);
   // The emulator's port changes between runs; --run-program makes destroy and refresh configure the
@@ -136,6 +153,17 @@ try {
   await emulator.stop();
 }
 process.exit(exitCode);
+
+/** The emulator's branch readiness delay: PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS, else 2000. */
+function readyDelayMs() {
+  const given = process.env.PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS;
+  if (given === undefined || given === "") return 2000;
+  if (!/^[0-9]+$/.test(given)) {
+    console.error(`PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS must be a number of milliseconds, got '${given}'`);
+    process.exit(2);
+  }
+  return Number(given);
+}
 
 /** The stacks of the demo project with their resource counts: one per live pull request. */
 function printEnvironments() {

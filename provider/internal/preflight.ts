@@ -92,31 +92,48 @@ export function verifyOrganization(client: PlanetScaleClient, organization: stri
   });
 }
 
+/** What the resource does with a database, to name the input and the accesses in a message. */
+export interface DatabaseUse {
+  /** The input that named the database, e.g. `database` or `databases`. */
+  property: string;
+  /** What the credential needs on it, e.g. `for branches: read_branch, …`. */
+  accesses: string;
+}
+
+/** A branch's use of its database. */
+const BRANCH_USE: DatabaseUse = {
+  property: "database",
+  accesses: "for branches: read_branch, create_branch, delete_branch",
+};
+
 /**
  * Proves the credential can see `organization/database` (`GET …/databases/{db}`) and answers the
  * database, so other per-database facts (its kind) come from the same one call. On a 404 the
- * organization is checked too, so the message says which of the two is wrong.
+ * organization is checked too, so the message says which of the two is wrong. The cache is per
+ * database and credential, whichever resource asks; `use` names the input in the message.
  */
-export function verifyDatabase(
+export async function verifyDatabase(
   client: PlanetScaleClient,
   organization: string,
   database: string,
+  use: DatabaseUse = BRANCH_USE,
 ): Promise<Database> {
   const subject = `database ${organization}/${database}`;
-  return once(client, `${organization}/${database}`, async () => {
-    try {
-      return await organizations.getDatabase(client, organization, database);
-    } catch (error) {
-      if (!isNotFound(error)) throw explain(error, client, subject);
-      await verifyOrganization(client, organization);
-      throw new PermissionDeniedError(
-        `database "${database}" was not found in organization "${organization}" with this credential (${error.message}). PlanetScale answers ` +
-          "404 both when a database does not exist and when the service token lacks access to it. Check the resource's `database`, " +
-          `or grant the token access to ${organization}/${database} (for branches: read_branch, create_branch, delete_branch).`,
-        { ...detailsOf(error), organization, cause: error },
-      );
-    }
-  });
+  try {
+    // The answer is cached, the message is not: each resource names its own input.
+    return await once(client, `${organization}/${database}`, () =>
+      organizations.getDatabase(client, organization, database),
+    );
+  } catch (error) {
+    if (!isNotFound(error)) throw explain(error, client, subject);
+    await verifyOrganization(client, organization);
+    throw new PermissionDeniedError(
+      `database "${database}" was not found in organization "${organization}" with this credential (${error.message}). PlanetScale answers ` +
+        "404 both when a database does not exist and when the service token lacks access to it. Check the resource's " +
+        `\`${use.property}\`, or grant the token access to ${organization}/${database} (${use.accesses}).`,
+      { ...detailsOf(error), organization, cause: error },
+    );
+  }
 }
 
 function isNotFound(error: unknown): error is NotFoundError {

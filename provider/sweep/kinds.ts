@@ -1,4 +1,6 @@
 import * as branches from "../internal/api/branches";
+import * as passwords from "../internal/api/passwords";
+import * as roles from "../internal/api/roles";
 import * as serviceTokens from "../internal/api/service-tokens";
 import type { PlanetScaleClient } from "../internal/client/client";
 
@@ -21,6 +23,8 @@ export interface Candidate {
   where: string;
   /** Creation time in ms since the epoch (NaN when PlanetScale did not say). */
   createdAt: number;
+  /** For a branch: its engine, which decides whether its credentials are passwords or roles. */
+  credentials?: "postgresql";
   /** Why it must never be swept (production, deletion protection, the sweeper's own credential). */
   keep?: string;
 }
@@ -36,6 +40,11 @@ export interface SweepKind {
   plural: string;
   /** Candidates whose name starts with the prefix, in the scope; none when the scope lacks what it needs. */
   list(client: PlanetScaleClient, scope: SweepScope): Promise<Candidate[]>;
+  /**
+   * Objects PlanetScale deletes together with this candidate (a branch's passwords or roles): listed
+   * so a dry run shows everything that will go, never deleted one by one.
+   */
+  dependents?(client: PlanetScaleClient, scope: SweepScope, candidate: Candidate): Promise<Candidate[]>;
   remove(client: PlanetScaleClient, scope: SweepScope, candidate: Candidate): Promise<void>;
 }
 
@@ -63,10 +72,29 @@ const branchKind: SweepKind = {
           where: `${organization}/${database}`,
           createdAt: Date.parse(b.created_at),
         };
+        if (b.kind === "postgresql") candidate.credentials = "postgresql";
         if (b.production) candidate.keep = "production branch";
         else if (b.deletion_protected) candidate.keep = "deletion-protected";
         return candidate;
       });
+  },
+  async dependents(client, { organization, database }, candidate) {
+    if (database === undefined) return [];
+    const where = `${organization}/${database}/${candidate.name}`;
+    // A Postgres branch has roles (`…/roles`), a MySQL one passwords (`…/passwords`); the other
+    // endpoint answers 4xx, so the branch's own `kind` picks one.
+    const found =
+      candidate.credentials === "postgresql"
+        ? await collect(roles.listRoles(client, organization, database, candidate.name))
+        : await collect(passwords.listPasswords(client, organization, database, candidate.name));
+    const kind = candidate.credentials === "postgresql" ? "branch role" : "branch password";
+    return found.map((c) => ({
+      kind,
+      id: c.id,
+      name: c.name ?? c.username ?? "",
+      where,
+      createdAt: Date.parse(c.created_at),
+    }));
   },
   async remove(client, { organization, database }, candidate) {
     if (database === undefined) throw new TypeError("a branch sweep needs a database");
@@ -103,6 +131,7 @@ const serviceTokenKind: SweepKind = {
 };
 
 /**
- * Every kind the sweeper handles, in deletion order (branches first: their passwords go with them).
+ * Every kind the sweeper handles, in deletion order (branches first: their passwords and roles go
+ * with them, listed through {@link SweepKind.dependents}).
  */
 export const SWEEP_KINDS: readonly SweepKind[] = [branchKind, serviceTokenKind];

@@ -18,26 +18,43 @@ export interface SweepOptions extends SweepScope {
 /** What happened to one candidate. */
 export type Outcome = "would-delete" | "deleted" | "kept" | "too-recent" | "failed";
 
+/** A candidate and what happened to it; `with` names the object it goes with (a password's branch). */
+export type SweepEntry = Candidate & { outcome: Outcome; detail?: string; with?: string };
+
 export interface SweepResult {
-  entries: Array<Candidate & { outcome: Outcome; detail?: string }>;
+  entries: SweepEntry[];
   /** Matched the prefix and age and may be deleted (deleted, failed or, in a dry run, would be). */
   stale: number;
   deleted: number;
   kept: number;
   failed: number;
+  /**
+   * Objects that go with a stale one (a branch's passwords and roles): would be deleted with it in a
+   * dry run, or were deleted with it. Not counted in `stale` or `deleted`.
+   */
+  dependents: number;
 }
 
 /**
  * Lists every object of every kind whose name starts with the prefix and that is older than the
  * cutoff; deletes them when `yes` is set. Production branches, deletion-protected branches and the
  * sweeper's own credential are never deleted. An object whose creation time is unknown is kept.
+ * What goes with a stale object ({@link SweepKind.dependents}: a branch's passwords or roles) is
+ * listed under it and deleted by deleting it, never by a call of its own.
  */
 export async function sweep(client: PlanetScaleClient, options: SweepOptions): Promise<SweepResult> {
   if (options.prefix.length === 0) throw new TypeError("sweep needs a non-empty prefix");
   const now = options.now ?? Date.now();
   const cutoff = now - options.olderThanMs;
   const report = options.report ?? (() => {});
-  const result: SweepResult = { entries: [], stale: 0, deleted: 0, kept: 0, failed: 0 };
+  const result: SweepResult = {
+    entries: [],
+    stale: 0,
+    deleted: 0,
+    kept: 0,
+    failed: 0,
+    dependents: 0,
+  };
   for (const kind of options.kinds ?? SWEEP_KINDS) {
     for (const candidate of await kind.list(client, options)) {
       const label = `${candidate.kind} ${candidate.name} (${candidate.id}) in ${candidate.where}`;
@@ -52,9 +69,18 @@ export async function sweep(client: PlanetScaleClient, options: SweepOptions): P
         continue;
       }
       result.stale++;
+      // Listed before the delete: afterwards they are gone with their parent.
+      const dependents = (await kind.dependents?.(client, options, candidate)) ?? [];
+      const withParent = `${candidate.kind} ${candidate.name}`;
+      const dependentLabel = (d: Candidate) => `${d.kind} ${d.name} (${d.id}) in ${d.where}`;
       if (!options.yes) {
         result.entries.push({ ...candidate, outcome: "would-delete" });
         report(`would delete ${label}, created ${new Date(candidate.createdAt).toISOString()}`);
+        for (const d of dependents) {
+          result.dependents++;
+          result.entries.push({ ...d, outcome: "would-delete", with: withParent });
+          report(`would delete ${dependentLabel(d)}, with its ${candidate.kind}`);
+        }
         continue;
       }
       try {
@@ -62,6 +88,11 @@ export async function sweep(client: PlanetScaleClient, options: SweepOptions): P
         result.deleted++;
         result.entries.push({ ...candidate, outcome: "deleted" });
         report(`deleted  ${label}`);
+        for (const d of dependents) {
+          result.dependents++;
+          result.entries.push({ ...d, outcome: "deleted", with: withParent });
+          report(`deleted  ${dependentLabel(d)}, with its ${candidate.kind}`);
+        }
       } catch (error) {
         result.failed++;
         const detail = error instanceof Error ? error.message : String(error);

@@ -515,12 +515,20 @@ describe("create", () => {
 
   test("a database in databases that does not exist is named in the error; no token is left", async () => {
     const before = emu.snapshot().serviceTokens.length;
+    // Preview already fails on it (the preflight check)...
+    await assert.rejects(
+      token.check(ctx, {}, { name: "ghost-db", scopes: ["read_only"], databases: ["app", "ghost"], ttl: 60 }),
+      /database "ghost" was not found in organization "acme".*`databases`/s,
+    );
+    // ...and create, should the database vanish between preview and update, names it too.
     const checked = await token.check(
       ctx,
       {},
-      { name: "ghost-db", scopes: ["read_only"], databases: ["app", "ghost"], ttl: 60 },
+      { name: "ghost-db", scopes: ["read_only"], databases: ["app"], ttl: 60 },
     );
-    const error = await rejection(token.create(ctx, checked.inputs as Props));
+    const error = await rejection(
+      token.create(ctx, { ...(checked.inputs as Props), databases: ["app", "ghost"] }),
+    );
     assert.ok(error instanceof NotFoundError);
     assert.match(
       error.message,
@@ -535,7 +543,8 @@ describe("create", () => {
       ttl: 60,
     });
     const accessesBefore = accessesOf(id);
-    const wider = (await token.check(ctx, news, { ...news, databases: ["app", "nowhere"] })).inputs as Props;
+    await assert.rejects(token.check(ctx, news, { ...news, databases: ["app", "nowhere"] }), /"nowhere"/);
+    const wider = { ...news, databases: ["app", "nowhere"] } as Props;
     const updateError = await rejection(token.update(ctx, id, outs, wider));
     assert.match(updateError.message, /^databases: database 'nowhere' does not exist in organization 'acme'/);
     assert.deepEqual(accessesOf(id), accessesBefore);

@@ -100,7 +100,7 @@ describe("a pull request's preview environment, by the workflow", { skip: skipWi
     const deploy = (await trigger(event("synchronize"))).deploy as JobResult;
     assert.equal(deploy.failed, undefined, explain(deploy));
     const preview = deploy.steps.find((s) => s.name.startsWith("Preview"));
-    // The stack, the branch, its password and the token.
+    // The stack, the branch, its password and the token: all four unchanged.
     assert.match(preview?.output ?? "", /4 unchanged/);
     assert.deepEqual(await branchNames(emu), ["main", "pr-42"]);
     assert.deepEqual(await tokenNames(), ["pr-42-ci"]);

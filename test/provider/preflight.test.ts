@@ -46,6 +46,68 @@ describe("check verifies access once per process", () => {
     }
   });
 
+  test("a token's databases are each checked once per process", async () => {
+    const fresh = await emulator();
+    try {
+      const ctx = contextForEmulator(fresh);
+      const bad = await token.check(ctx, {}, { scopes: ["read_only"], databases: ["App DB"] });
+      assert.equal(bad.failures?.[0]?.property, "databases");
+      assert.deepEqual(fresh.requests(), [], "invalid inputs make no call");
+      await token.check(ctx, {}, { scopes: ["read_only"], databases: [UNKNOWN] });
+      assert.deepEqual(
+        fresh.requests().map((r) => `${r.method} ${r.path.replace(/^\/v1/, "")}`),
+        ["GET /organizations/acme"],
+        "an unknown database is checked once known",
+      );
+      await Promise.all([
+        token.check(ctx, {}, { scopes: ["read_only"], databases: ["app", "other"] }),
+        token.check(ctx, {}, { scopes: ["read_only"], databases: ["other"], name: "second" }),
+      ]);
+      await branch.check(ctx, {}, { database: "app", name: "pre-after-token" });
+      assert.deepEqual(
+        fresh
+          .requests()
+          .map((r) => `${r.method} ${r.path.replace(/^\/v1/, "")}`)
+          .sort(),
+        [
+          "GET /organizations/acme",
+          "GET /organizations/acme/databases/app",
+          "GET /organizations/acme/databases/other",
+        ],
+      );
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  test("a token naming a database it cannot reach fails check, naming it and `databases`", async () => {
+    const ctx = contextForEmulator(emu);
+    await assert.rejects(
+      token.check(ctx, {}, { scopes: ["read_only"], databases: ["app", "nosuchdb"] }),
+      (e: Error & { code?: string }) =>
+        e.code === "PLANETSCALE_PERMISSION_DENIED" &&
+        /database "nosuchdb" was not found in organization "acme"/.test(e.message) &&
+        /404 both .* lacks access/.test(e.message) &&
+        /Check the resource's `databases`/.test(e.message),
+    );
+    // The answer is cached, the message is each resource's own.
+    emu.clearRequests();
+    await assert.rejects(
+      branch.check(ctx, {}, { database: "nosuchdb", name: "pre-cached" }),
+      /database "nosuchdb" was not found.*Check the resource's `database`,/s,
+    );
+    assert.deepEqual(calls(), []);
+    const created = await api(emu, "POST", "/organizations/acme/service-tokens", { name: "no-db-access" });
+    const limited = contextForEmulator(emu, {
+      "planetscale:serviceTokenId": created.body.id,
+      "planetscale:serviceToken": created.body.token,
+    });
+    await assert.rejects(
+      token.check(limited, {}, { scopes: ["read_only"], databases: ["app"] }),
+      /database "app" was not found in organization "acme" with this credential.*404 both.*`databases`/s,
+    );
+  });
+
   test("a wrong token fails check with the config commands that fix it", async () => {
     const ctx = contextForEmulator(emu, { "planetscale:serviceToken": "wrong-token-value" });
     await assert.rejects(

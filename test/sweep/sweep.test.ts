@@ -54,6 +54,11 @@ async function seedLeftovers(): Promise<void> {
     const res = await api(emu, "POST", "/organizations/acme/databases/app/branches", { name });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
+  const password = await api(emu, "POST", "/organizations/acme/databases/app/branches/pr-101/passwords", {
+    name: "pr-101-app",
+    role: "readwriter",
+  });
+  assert.equal(password.status, 201, JSON.stringify(password.body));
   await api(emu, "PATCH", "/organizations/acme/databases/app/branches/pr-103-guarded", {
     deletion_protected: true,
   });
@@ -97,7 +102,13 @@ describe("sweep", () => {
     emu.clearRequests();
     const run = await cli(["sweep", "--database", "app", "--prefix", "pr-", "--older-than", "0s"]);
     assert.equal(run.code, 0, run.errors.join("\n"));
-    assert.equal(run.summary, "sweep: mode=dry-run stale=4 deleted=0 kept=1 failed=0");
+    assert.equal(run.summary, "sweep: mode=dry-run stale=4 deleted=0 kept=1 failed=0 credentials=1");
+    assert.ok(
+      run.lines.some((l) =>
+        /^would delete branch password pr-101-app \(\S+\) in acme\/app\/pr-101, with its branch$/.test(l),
+      ),
+      run.lines.join("\n"),
+    );
     const listed = run.lines.filter((l) => l.startsWith("would delete")).join("\n");
     for (const name of ["pr-101", "pr-102", "pr-101-ci", "pr-102-ci"])
       assert.match(listed, new RegExp(`${name} `));
@@ -120,19 +131,74 @@ describe("sweep", () => {
   });
 
   test("--yes deletes only matching, unprotected, non-production objects", async () => {
+    emu.clearRequests();
     const run = await cli(["sweep", "--database", "app", "--prefix", "pr-", "--older-than", "0s", "--yes"]);
     assert.equal(run.code, 0, run.errors.join("\n"));
-    assert.equal(run.summary, "sweep: mode=delete stale=4 deleted=4 kept=1 failed=0");
+    assert.equal(run.summary, "sweep: mode=delete stale=4 deleted=4 kept=1 failed=0 credentials=1");
+    assert.ok(run.lines.some((l) => /^deleted +branch password pr-101-app .*, with its branch$/.test(l)));
+    // The password goes with its branch: no call of its own.
+    assert.ok(!emu.requests().some((r) => r.method === "DELETE" && r.path.includes("/passwords")));
     assert.deepEqual(await branchNames(emu), ["feature-x", "main", "pr-103-guarded"]);
     assert.deepEqual(await tokenNames(), ["deploy-bot"]);
     assert.ok(!(await tokenNames()).some((n) => n.startsWith("pr-")));
+    // PlanetScale (and the emulator) forget a deleted branch's passwords: a new branch of the same
+    // name starts with none.
+    await api(emu, "POST", "/organizations/acme/databases/app/branches", { name: "pr-101" });
+    const reborn = await api(emu, "GET", "/organizations/acme/databases/app/branches/pr-101/passwords");
+    assert.deepEqual(reborn.body.data, []);
+    await api(emu, "DELETE", "/organizations/acme/databases/app/branches/pr-101");
     const again = await cli(["sweep", "--database", "app", "--prefix", "pr-", "--older-than", "0s", "--yes"]);
-    assert.equal(again.summary, "sweep: mode=delete stale=0 deleted=0 kept=1 failed=0");
+    assert.equal(again.summary, "sweep: mode=delete stale=0 deleted=0 kept=1 failed=0 credentials=0");
+  });
+
+  test("a Postgres branch's roles are listed in a dry run and go with the branch", async () => {
+    const branch = await api(emu, "POST", "/organizations/acme/databases/pg-app/branches", {
+      name: "pr-201",
+    });
+    assert.equal(branch.status, 201, JSON.stringify(branch.body));
+    const secrets: string[] = [];
+    for (const name of ["pr-201-app", "pr-201-ci"]) {
+      const role = await api(emu, "POST", "/organizations/acme/databases/pg-app/branches/pr-201/roles", {
+        name,
+      });
+      assert.equal(role.status, 200, JSON.stringify(role.body.name));
+      secrets.push(role.body.password);
+    }
+    const dry = await cli(["sweep", "--database", "pg-app", "--prefix", "pr-2", "--older-than", "0s"]);
+    assert.equal(dry.summary, "sweep: mode=dry-run stale=1 deleted=0 kept=0 failed=0 credentials=2");
+    assert.ok(!secrets.some((secret) => dry.lines.join("\n").includes(secret)));
+    for (const name of ["pr-201-app", "pr-201-ci"])
+      assert.ok(
+        dry.lines.some(
+          (l) =>
+            l.startsWith(`would delete branch role ${name} `) &&
+            l.endsWith("in acme/pg-app/pr-201, with its branch"),
+        ),
+        dry.lines.join("\n"),
+      );
+    emu.clearRequests();
+    const run = await cli([
+      "sweep",
+      "--database",
+      "pg-app",
+      "--prefix",
+      "pr-2",
+      "--older-than",
+      "0s",
+      "--yes",
+    ]);
+    assert.equal(run.summary, "sweep: mode=delete stale=1 deleted=1 kept=0 failed=0 credentials=2");
+    assert.ok(!emu.requests().some((r) => r.method === "DELETE" && r.path.includes("/roles")));
+    assert.deepEqual(await branchNames(emu, "pg-app"), ["main"]);
+    await api(emu, "POST", "/organizations/acme/databases/pg-app/branches", { name: "pr-201" });
+    const reborn = await api(emu, "GET", "/organizations/acme/databases/pg-app/branches/pr-201/roles");
+    assert.deepEqual(reborn.body.data, []);
+    await api(emu, "DELETE", "/organizations/acme/databases/pg-app/branches/pr-201");
   });
 
   test("the production branch and the sweep's own token are never swept", async () => {
     const run = await cli(["sweep", "--database", "app", "--prefix", "ma", "--older-than", "0s", "--yes"]);
-    assert.equal(run.summary, "sweep: mode=delete stale=0 deleted=0 kept=1 failed=0");
+    assert.equal(run.summary, "sweep: mode=delete stale=0 deleted=0 kept=1 failed=0 credentials=0");
     assert.ok(run.lines.some((l) => /^keep .*branch main .*production branch/.test(l)));
     // A token that itself matches the prefix, allowed to list and delete tokens.
     const own = (await api(emu, "POST", "/organizations/acme/service-tokens", { name: "pr-sweeper" })).body;
@@ -144,7 +210,11 @@ describe("sweep", () => {
       PLANETSCALE_SERVICE_TOKEN_ID: own.id,
       PLANETSCALE_SERVICE_TOKEN: own.token,
     });
-    assert.equal(mine.summary, "sweep: mode=delete stale=2 deleted=2 kept=1 failed=0", mine.lines.join("\n"));
+    assert.equal(
+      mine.summary,
+      "sweep: mode=delete stale=2 deleted=2 kept=1 failed=0 credentials=0",
+      mine.lines.join("\n"),
+    );
     assert.ok(mine.lines.some((l) => /^keep .*pr-sweeper.*the credential this sweep runs with/.test(l)));
     assert.deepEqual(await tokenNames(), ["deploy-bot", "pr-sweeper"]);
     assert.ok(!mine.lines.join("\n").includes(own.token));
@@ -229,6 +299,9 @@ describe("sweep", () => {
       { env: { ...process.env, ...env } },
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim().split("\n").at(-1), "sweep: mode=dry-run stale=0 deleted=0 kept=1 failed=0");
+    assert.equal(
+      r.stdout.trim().split("\n").at(-1),
+      "sweep: mode=dry-run stale=0 deleted=0 kept=1 failed=0 credentials=0",
+    );
   });
 });

@@ -10,7 +10,7 @@ import { resolvedInputs, userInputs } from "../inputs";
 import { fillName } from "../naming";
 import { fillOrganization } from "../organization";
 import { judge } from "../ownership";
-import { verifyOrganization } from "../preflight";
+import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight";
 import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
 import { beginCreate, claim, othersInFlight, release } from "../run-registry";
 import { containsUnknown, isUnknown } from "../unknown";
@@ -49,6 +49,12 @@ function message(error: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // check
 
+/** How a token's `databases` is named in a preflight message. */
+const TOKEN_DATABASE_USE: DatabaseUse = {
+  property: "databases",
+  accesses: "the credential must see a database to grant a token accesses on it",
+};
+
 async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
   // Unknown values (preview) are validated once they are known; only the known ones are checked now.
@@ -63,8 +69,19 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
-  if (!isUnknown(inputs["organization"]))
-    await verifyOrganization(ctx.client(), String(inputs["organization"]));
+  if (!isUnknown(inputs["organization"])) {
+    const organization = String(inputs["organization"]);
+    const client = ctx.client();
+    await verifyOrganization(client, organization);
+    // Each named database once per process (cached), so an unreachable one fails the preview too.
+    // Unknown entries are checked once known; the parse above proved the known ones are names.
+    const databases = isUnknown(inputs["databases"]) ? [] : ((inputs["databases"] as unknown[]) ?? []);
+    await Promise.all(
+      databases
+        .filter((d): d is string => typeof d === "string" && !isUnknown(d))
+        .map((d) => verifyDatabase(client, organization, d, TOKEN_DATABASE_USE)),
+    );
+  }
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }
 

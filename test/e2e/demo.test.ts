@@ -1,0 +1,94 @@
+// `npm run demo`: one stack per pull request. The demo runs as a user runs it (a child process, the
+// real Pulumi CLI, its own emulator), with its state directory isolated through
+// PULUMI_PLANETSCALE_DEMO_DIR so a developer's .demo/ is never touched.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { cliDir, skipWithoutCli } from "../support/engine";
+import { type ProcessResult, runProcess } from "../support/process";
+
+const repoRoot = join(__dirname, "..", "..");
+/** Pulumi writes each stack's config next to Pulumi.yaml: kept aside and put back after the test. */
+const stackConfigs = ["Pulumi.pr-123.yaml", "Pulumi.pr-42.yaml"].map((f) => join(repoRoot, f));
+
+/** The rows (cells) of the table printed under the demo's `== <title>` header. */
+function rows(output: string, title: string): string[][] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the demo's bold headers are ANSI escapes
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const start = plain.lastIndexOf(`== ${title}`);
+  assert.ok(start >= 0, `no "${title}" in the demo's output:\n${plain}`);
+  const body = plain.slice(start).split("\n").slice(1);
+  const end = body.findIndex((l) => l.startsWith("== "));
+  return body
+    .slice(0, end < 0 ? undefined : end)
+    .slice(1) // the header row
+    .map((l) => l.trim().split(/\s+/))
+    .filter((cells) => cells[0] !== "");
+}
+
+/** The first column of {@link rows}, sorted: stack or branch names. */
+function table(output: string, title: string): string[] {
+  return rows(output, title)
+    .map((cells) => cells[0] ?? "")
+    .sort();
+}
+
+describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, () => {
+  let demoDir: string;
+  const saved = new Map<string, string>();
+  let env: NodeJS.ProcessEnv;
+
+  before(() => {
+    demoDir = mkdtempSync(join(tmpdir(), "pps-demo-"));
+    for (const file of stackConfigs) {
+      if (existsSync(file)) {
+        saved.set(file, readFileSync(file, "utf8"));
+        rmSync(file);
+      }
+    }
+    env = {
+      ...process.env,
+      PULUMI_PLANETSCALE_DEMO_DIR: demoDir,
+      PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS: "0",
+      PULUMI_PLANETSCALE_CLI_DIR: cliDir,
+      PULUMI_CONFIG_PASSPHRASE: "demo-test",
+    };
+  });
+  after(() => {
+    for (const file of stackConfigs) rmSync(file, { force: true });
+    for (const [file, text] of saved) writeFileSync(file, text);
+    rmSync(demoDir, { recursive: true, force: true });
+  });
+
+  const demo = async (...args: string[]): Promise<ProcessResult> => {
+    const r = await runProcess(process.execPath, [join(repoRoot, "scripts/demo.mjs"), ...args], {
+      cwd: repoRoot,
+      env,
+    });
+    assert.equal(r.code, 0, `npm run demo -- ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  };
+
+  test("--pr 42 adds a second environment; destroy --pr 42 removes only it", async () => {
+    const first = await demo();
+    assert.deepEqual(table(first.stdout, "Live preview environments"), ["pr-123"]);
+    assert.ok(table(first.stdout, "Branches of acme/app").includes("pr-123"));
+
+    const second = await demo("--pr", "42");
+    assert.deepEqual(table(second.stdout, "Live preview environments"), ["pr-123", "pr-42"]);
+    const both = table(second.stdout, "Branches of acme/app");
+    assert.ok(both.includes("pr-123") && both.includes("pr-42"), both.join(", "));
+    // pr-123's stack still has its resources: the second pull request did not take them over.
+    const resources = rows(second.stdout, "Live preview environments").find((r) => r[0] === "pr-123");
+    assert.ok(Number(resources?.[1]) > 0, JSON.stringify(resources));
+
+    const gone = await demo("destroy", "--pr", "42");
+    assert.deepEqual(table(gone.stdout, "Live preview environments"), ["pr-123"]);
+    const left = table(gone.stdout, "Branches of acme/app");
+    assert.ok(left.includes("pr-123") && !left.includes("pr-42"), left.join(", "));
+    // The state stayed in the isolated directory.
+    assert.ok(existsSync(join(demoDir, "pulumi-state")) && existsSync(join(demoDir, "emulator-state.json")));
+  });
+});
