@@ -254,7 +254,7 @@ async function upScenario(name, { branches, tokens, readyMs, floorPlusR }) {
 /** Readiness at R: provider create in-process, latency from the emulator's clock. */
 async function readiness(readyMs) {
   const { branchResource } = require(join(root, "dist/provider/internal/branch/resource.js"));
-  const { contextFor } = require(join(root, "dist/provider/internal/resource-implementation.js"));
+  const { contextFor } = require(join(root, "dist/provider/internal/dynamic/resource-implementation.js"));
   const config = {
     get: (k) =>
       ({

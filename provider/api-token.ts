@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expandPermissions } from "./internal/api-token/permissions";
-import { uniqueRemoteName } from "./internal/collisions";
+import { uniqueRemoteName } from "./internal/ownership/collisions";
 
 import apiTokenProvider = require("./internal/providers/api-token");
 

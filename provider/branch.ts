@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { uniqueRemoteName } from "./internal/collisions";
+import { uniqueRemoteName } from "./internal/ownership/collisions";
 
 import branchProvider = require("./internal/providers/branch");
 

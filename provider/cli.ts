@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { closeAllClients, getClient } from "./internal/client/client";
 import { resolveSettings } from "./internal/client/settings";
-import { parseDuration } from "./internal/duration";
+import { parseDuration } from "./internal/inputs/duration";
 import { SWEEP_KINDS } from "./sweep/kinds";
 import { type SweepResult, sweep } from "./sweep/sweep";
 

@@ -11,7 +11,7 @@ import { after, describe, test } from "node:test";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
 import { closeAllClients } from "../../provider/internal/client/client";
-import { contextFor } from "../../provider/internal/resource-implementation";
+import { contextFor } from "../../provider/internal/dynamic/resource-implementation";
 
 const enabled = process.env["PLANETSCALE_ACCEPTANCE"] === "1";
 const database = process.env["PLANETSCALE_TEST_DATABASE"] ?? "";

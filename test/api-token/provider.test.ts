@@ -7,8 +7,8 @@ import { apiTokenResource as token } from "../../provider/internal/api-token/res
 import { getClient, type PlanetScaleClient } from "../../provider/internal/client/client";
 import { NotFoundError, UnauthorizedError } from "../../provider/internal/client/errors";
 import { resolveSettings } from "../../provider/internal/client/settings";
-import { contextFor, type ProviderContext } from "../../provider/internal/resource-implementation";
-import { UNKNOWN } from "../../provider/internal/unknown";
+import { contextFor, type ProviderContext } from "../../provider/internal/dynamic/resource-implementation";
+import { UNKNOWN } from "../../provider/internal/dynamic/unknown";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
-import { PartialCreateError } from "../../provider/internal/partial-create";
+import { PartialCreateError } from "../../provider/internal/dynamic/partial-create";
 import { api, branchNames, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
 
 const PROVIDER = "serialized-provider-text";

@@ -7,7 +7,7 @@ import {
   branchPasswordResource as password,
   branchRoleResource as role,
 } from "../../provider/internal/credential";
-import type { ResourceImplementation } from "../../provider/internal/resource-implementation";
+import type { ResourceImplementation } from "../../provider/internal/dynamic/resource-implementation";
 import { api, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
 
 type Props = Record<string, unknown>;

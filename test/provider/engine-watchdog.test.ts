@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Emulator, emulator } from "../support/fixtures";
 import { type DynamicProviderHost, secretValue, startDynamicProviderHost } from "../support/grpc-host";
 
-const shellModule = require("../../dist/provider/internal/provider-shell.js");
+const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");
 const URN = "urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:Branch::watched";
 
 let emu: Emulator;

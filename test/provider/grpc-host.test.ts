@@ -11,7 +11,7 @@ import {
   startDynamicProviderHost,
 } from "../support/grpc-host";
 
-const shellModule = require("../../dist/provider/internal/provider-shell.js");
+const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");
 const URN = "urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:Branch::b";
 
 let emu: Emulator;

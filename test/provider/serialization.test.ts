@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { configFor, type Emulator, emulator } from "../support/fixtures";
 
 // The built package (CommonJS, as users get it).
-const shellModule = require("../../dist/provider/internal/provider-shell.js");
+const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");
 const requireFromString = require("require-from-string");
 
 let emu: Emulator;

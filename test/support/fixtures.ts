@@ -1,6 +1,6 @@
 /** Shared fixtures for provider-level tests: an emulator, a config source and a raw API caller. */
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
-import { contextFor, type ProviderContext } from "../../provider/internal/resource-implementation";
+import { contextFor, type ProviderContext } from "../../provider/internal/dynamic/resource-implementation";
 
 export type { Emulator };
 

@@ -2,7 +2,7 @@ import type { ServiceToken } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, PlanetScaleError } from "../client/errors";
-import type { ProviderContext } from "../resource-implementation";
+import type { ProviderContext } from "../dynamic/resource-implementation";
 
 /** True once the token's `expires_at` has passed (a token without one never expires). */
 export function isExpired(token: ServiceToken, now: number): boolean {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
-import { parseDuration } from "../duration";
-import { quoted, textReason } from "../text";
+import { parseDuration } from "../inputs/duration";
+import { quoted, textReason } from "../inputs/text";
 import {
   closestName,
   DATABASE_PERMISSIONS,

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { parseDuration } from "../duration";
-import { quoted, textReason } from "../text";
+import { parseDuration } from "../inputs/duration";
+import { quoted, textReason } from "../inputs/text";
 
 /** PlanetScale's rule: lowercase letters, digits and hyphens. We also refuse leading/trailing hyphens. */
 export const BRANCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { type DatabaseKind, databaseKind, kindName } from "../database-kind";
-import type { ProviderContext } from "../resource-implementation";
-import { isUnknown } from "../unknown";
+import type { ProviderContext } from "../dynamic/resource-implementation";
+import { isUnknown } from "../dynamic/unknown";
+import { type DatabaseKind, databaseKind, kindName } from "../preflight/database-kind";
 
 /**
  * Branch inputs only one kind of database accepts, with the kind. Sources: the spec marks Data

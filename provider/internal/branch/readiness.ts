@@ -1,5 +1,5 @@
-import { formatDuration } from "../duration";
-import type { ProviderContext } from "../resource-implementation";
+import type { ProviderContext } from "../dynamic/resource-implementation";
+import { formatDuration } from "../inputs/duration";
 
 /**
  * Polling cadence, from the moment waiting starts: the gap before the next poll is

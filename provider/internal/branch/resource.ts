@@ -2,7 +2,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as branches from "../api/branches";
 import * as organizations from "../api/organizations";
 import type { Branch as ApiBranch } from "../api/schemas";
-import { checkFailures } from "../check-failures";
 import type { PlanetScaleClient } from "../client/client";
 import {
   NotFoundError,
@@ -11,16 +10,17 @@ import {
   PermissionDeniedError,
   PlanetScaleError,
 } from "../client/errors";
-import { formatDuration } from "../duration";
-import { resolvedInputs, userInputs } from "../inputs";
-import { fillName } from "../naming";
-import { fillOrganization } from "../organization";
-import { judge } from "../ownership";
-import { PartialCreateError } from "../partial-create";
-import { verifyDatabase } from "../preflight";
-import type { ProviderContext, ResourceImplementation } from "../resource-implementation";
-import { claim, release } from "../run-registry";
-import { containsUnknown, isUnknown } from "../unknown";
+import { checkFailures } from "../dynamic/check-failures";
+import { fillName } from "../dynamic/naming";
+import { PartialCreateError } from "../dynamic/partial-create";
+import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
+import { containsUnknown, isUnknown } from "../dynamic/unknown";
+import { formatDuration } from "../inputs/duration";
+import { fillOrganization } from "../inputs/organization";
+import { resolvedInputs, userInputs } from "../inputs/props";
+import { judge } from "../ownership/judge";
+import { claim, release } from "../ownership/run-registry";
+import { verifyDatabase } from "../preflight/preflight";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
 import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";

@@ -1,5 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
-import type { DatabaseKind } from "../database-kind";
+import type { DatabaseKind } from "../preflight/database-kind";
 import type { ResolvedCredentialInputs } from "./inputs";
 
 /** A credential as both APIs describe it, reduced to what the resources use. */

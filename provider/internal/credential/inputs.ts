@@ -3,7 +3,7 @@ import * as z from "zod";
 import { PASSWORD_ROLES } from "../api/passwords";
 import { INHERITABLE_ROLES } from "../api/roles";
 import { slug } from "../branch/inputs";
-import { parseDuration } from "../duration";
+import { parseDuration } from "../inputs/duration";
 
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const CREDENTIAL_NAME_MAX = 255;

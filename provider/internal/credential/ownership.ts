@@ -1,6 +1,6 @@
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, OutcomeUnknownError, PlanetScaleError } from "../client/errors";
-import type { ProviderContext } from "../resource-implementation";
+import type { ProviderContext } from "../dynamic/resource-implementation";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
 

@@ -6,6 +6,6 @@
  * `node_modules` (a linked checkout) the shell is stored by value, which works just the same.
  * Its package export is a contract with state: never remove or rename it.
  */
-import { ProviderShell } from "../provider-shell";
+import { ProviderShell } from "../dynamic/provider-shell";
 
 export = new ProviderShell("branch");

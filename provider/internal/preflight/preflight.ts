@@ -1,6 +1,6 @@
-import * as organizations from "./api/organizations";
-import type { Database } from "./api/schemas";
-import type { PlanetScaleClient } from "./client/client";
+import * as organizations from "../api/organizations";
+import type { Database } from "../api/schemas";
+import type { PlanetScaleClient } from "../client/client";
 import {
   ConnectionError,
   NotFoundError,
@@ -8,8 +8,8 @@ import {
   type PlanetScaleError,
   TimeoutError,
   UnauthorizedError,
-} from "./client/errors";
-import { ConfigKeys, EnvVars } from "./client/settings";
+} from "../client/errors";
+import { ConfigKeys, EnvVars } from "../client/settings";
 
 /**
  * Checks made at `check` time (so `pulumi preview` fails, not only `pulumi up`), one per client

@@ -7,9 +7,9 @@
  * add to it; never change a signature or remove a kind.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { apiTokenResource } from "./api-token/resource";
-import { branchResource } from "./branch/resource";
-import { branchPasswordResource, branchRoleResource } from "./credential";
+import { apiTokenResource } from "../api-token/resource";
+import { branchResource } from "../branch/resource";
+import { branchPasswordResource, branchRoleResource } from "../credential";
 import { watchEngine } from "./engine-watchdog";
 import type { ResourceKind } from "./provider-shell";
 import type { ResourceImplementation } from "./resource-implementation";

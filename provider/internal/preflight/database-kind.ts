@@ -1,5 +1,5 @@
+import type { ProviderContext } from "../dynamic/resource-implementation";
 import { verifyDatabase } from "./preflight";
-import type { ProviderContext } from "./resource-implementation";
 
 /** PlanetScale's two kinds of database (the spec's `kind` enum): Vitess/MySQL or Postgres. */
 export type DatabaseKind = "mysql" | "postgresql";

@@ -1,4 +1,4 @@
-import type { PlanetScaleClient } from "./client/client";
+import type { PlanetScaleClient } from "../client/client";
 import { claimedBy } from "./run-registry";
 
 /**

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderContext } from "./resource-implementation";
+import type { ProviderContext } from "../dynamic/resource-implementation";
 
 /**
  * For `check`: fills `organization` from `planetscale:organization` / `PLANETSCALE_ORG` when the

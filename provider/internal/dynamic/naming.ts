@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { BRANCH_NAME_MAX, suggestName } from "./branch/inputs";
+import { BRANCH_NAME_MAX, suggestName } from "../branch/inputs";
 import { isUnknown, UNKNOWN } from "./unknown";
 
 const SUFFIX_LENGTH = 7;
