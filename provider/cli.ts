@@ -6,7 +6,7 @@
  * only) a dry run found something to delete. The last line of stdout is the summary.
  */
 import { parseArgs } from "node:util";
-import { closeAllClients, getClient } from "./internal/client/client";
+import { closeAllClients, getClient } from "./internal/client/registry";
 import { resolveSettings } from "./internal/client/settings";
 import { parseDuration } from "./internal/inputs/duration";
 import { SWEEP_KINDS } from "./sweep/kinds";

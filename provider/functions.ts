@@ -2,17 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Branches from "./internal/api/branches";
 import type { Branch as ApiBranch } from "./internal/api/schemas";
 import { isReady } from "./internal/branch/outputs";
-import type * as Client from "./internal/client/client";
+import type * as Registry from "./internal/client/registry";
 import { type ConfigSource, resolveSettings } from "./internal/client/settings";
 
 /**
  * The HTTP client and the zod schemas, loaded when a function is first called: a program that
  * only declares resources never pays for loading them (~0.5 s of every `pulumi preview`).
  */
-function api(): { branches: typeof Branches; getClient: typeof Client.getClient } {
+function api(): { branches: typeof Branches; getClient: typeof Registry.getClient } {
   return {
     branches: require("./internal/api/branches"),
-    getClient: require("./internal/client/client").getClient,
+    getClient: require("./internal/client/registry").getClient,
   };
 }
 

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { after, describe, test } from "node:test";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
-import { closeAllClients } from "../../provider/internal/client/client";
+import { closeAllClients } from "../../provider/internal/client/registry";
 import { contextFor } from "../../provider/internal/dynamic/resource-implementation";
 
 const enabled = process.env["PLANETSCALE_ACCEPTANCE"] === "1";

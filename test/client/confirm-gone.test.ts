@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { confirmGone } from "../../provider/internal/api/gone";
 import {
   isPermissionDeniedError,
   NotFoundError,
@@ -33,7 +34,7 @@ describe("confirmGone", () => {
   it("resolves when the credential can still read the organization", async () => {
     const nf = await notFound();
     server.push({ json: { id: "org1", name: "acme" } });
-    await client.confirmGone("acme", nf);
+    await confirmGone(client, "acme", nf);
     const check = server.requests.at(-1);
     assert.equal(check?.method, "GET");
     assert.equal(check?.path, "/v1/organizations/acme");
@@ -43,7 +44,7 @@ describe("confirmGone", () => {
     it(`throws PermissionDeniedError when the organization answers ${status}`, async () => {
       const nf = await notFound();
       server.push({ status, json: { code: "denied", message: "nope" } });
-      await assert.rejects(client.confirmGone("acme", nf), (err: unknown) => {
+      await assert.rejects(confirmGone(client, "acme", nf), (err: unknown) => {
         assert.ok(err instanceof PermissionDeniedError);
         assert.ok(isPermissionDeniedError(err));
         assert.ok(!(err instanceof NotFoundError), "must not be mistaken for a plain 404");
@@ -64,13 +65,13 @@ describe("confirmGone", () => {
   it("passes on other failures of the check", async () => {
     const nf = await notFound();
     server.push({ status: 500 });
-    await assert.rejects(client.confirmGone("acme", nf), ServerError);
+    await assert.rejects(confirmGone(client, "acme", nf), ServerError);
   });
 
   it("encodes the organization in the path", async () => {
     const nf = await notFound();
     server.push({ json: { name: "a/b" } });
-    await client.confirmGone("a/b", nf);
+    await confirmGone(client, "a/b", nf);
     assert.equal(server.requests.at(-1)?.path, "/v1/organizations/a%2Fb");
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as z from "zod";
+import { paginate } from "../../provider/internal/api/pagination";
 import { type PlanetScaleClient, ResponseValidationError } from "../../provider/internal/client/index";
 import { type ScriptedServer, startScriptedClient, stopScriptedClients } from "../support/scripted-server";
 
@@ -36,7 +37,7 @@ describe("paginate", () => {
       { json: { type: "list", current_page: 4, next_page: null, prev_page: 3, data: items(300, 7) } },
     );
     const all = await collect(
-      client.paginate("/organizations/acme/databases/app/branches", {
+      paginate(client, "/organizations/acme/databases/app/branches", {
         query: { q: "pr-", x: undefined },
         itemSchema: Item,
       }),
@@ -65,9 +66,9 @@ describe("paginate", () => {
 
   it("accepts an envelope with only data, and stops when next_page is absent", async () => {
     server.push({ json: { data: items(0, 2) } });
-    assert.equal((await collect(client.paginate("/list", { itemSchema: Item }))).length, 2);
+    assert.equal((await collect(paginate(client, "/list", { itemSchema: Item }))).length, 2);
     server.push({ json: { data: items(0, 1), next_page: "2" } }, { json: { data: [] } });
-    assert.equal((await collect(client.paginate("/list", { itemSchema: Item }))).length, 1);
+    assert.equal((await collect(paginate(client, "/list", { itemSchema: Item }))).length, 1);
   });
 
   it("yields items page by page (stopping early fetches no more pages)", async () => {
@@ -76,7 +77,7 @@ describe("paginate", () => {
       { json: { data: items(0, 3), next_page: 2 } },
       { json: { data: items(3, 3), next_page: null } },
     );
-    for await (const item of client.paginate("/list", { itemSchema: Item })) {
+    for await (const item of paginate(client, "/list", { itemSchema: Item })) {
       if (item.id === "id1") break;
     }
     assert.equal(server.requests.length - start, 1);
@@ -86,7 +87,7 @@ describe("paginate", () => {
 
   it("fails clearly when an item has the wrong shape", async () => {
     server.push({ json: { data: [...items(0, 3), { id: 7, name: "bad" }], next_page: null } });
-    await assert.rejects(collect(client.paginate("/list", { itemSchema: Item })), (err: unknown) => {
+    await assert.rejects(collect(paginate(client, "/list", { itemSchema: Item })), (err: unknown) => {
       assert.ok(err instanceof ResponseValidationError);
       assert.match(
         err.message,
@@ -99,7 +100,7 @@ describe("paginate", () => {
   it("fails instead of looping when next_page does not move forward", async () => {
     server.push({ json: { data: items(0, 1), next_page: 1 } });
     await assert.rejects(
-      collect(client.paginate("/list", { itemSchema: Item })),
+      collect(paginate(client, "/list", { itemSchema: Item })),
       (err: unknown) => err instanceof ResponseValidationError && /does not move forward/.test(err.message),
     );
   });
@@ -107,7 +108,7 @@ describe("paginate", () => {
   it("fails when the list has no data array", async () => {
     server.push({ json: { type: "list", next_page: null } });
     await assert.rejects(
-      collect(client.paginate("/list", { itemSchema: Item })),
+      collect(paginate(client, "/list", { itemSchema: Item })),
       (err: unknown) => err instanceof ResponseValidationError && /data: /.test(err.message),
     );
   });

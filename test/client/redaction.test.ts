@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as util from "node:util";
+import { confirmGone } from "../../provider/internal/api/gone";
 import { createServiceToken } from "../../provider/internal/api/service-tokens";
 import {
   type Credential,
@@ -178,7 +179,7 @@ for (const credential of [
           );
           const client = make(server.url);
           const notFound = await client.request({ method: "GET", path: "/a" }).catch((e: unknown) => e);
-          return client.confirmGone("acme", notFound as NotFoundError);
+          return confirmGone(client, "acme", notFound as NotFoundError);
         },
       ],
     ];

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { main } from "../../provider/cli";
-import { getClient } from "../../provider/internal/client/client";
+import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
 import { sweep } from "../../provider/sweep/sweep";
 import { api, branchNames, type Emulator, emulator } from "../support/fixtures";

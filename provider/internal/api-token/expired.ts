@@ -1,3 +1,4 @@
+import { confirmGone } from "../api/gone";
 import type { ServiceToken } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
@@ -36,7 +37,7 @@ export async function deleteExpiredToken(
     await serviceTokens.deleteServiceToken(client, organization, token.id);
   } catch (error) {
     if (error instanceof NotFoundError) {
-      await client.confirmGone(organization, error);
+      await confirmGone(client, organization, error);
       return;
     }
     if (!(error instanceof PlanetScaleError)) throw error;

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { parseDuration } from "../inputs/duration";
+import { SLUG_PATTERN, slug } from "../inputs/names";
 import { quoted, textReason } from "../inputs/text";
 import {
   closestName,
@@ -12,8 +13,6 @@ import {
   SCOPES,
 } from "./permissions";
 
-/** Organization and database slugs: lowercase letters, digits, hyphens and underscores. */
-const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const TOKEN_NAME_MAX = 255;
 /**
@@ -31,15 +30,6 @@ const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
 
 const ALL_PERMISSIONS: readonly string[] = [...ORGANIZATION_PERMISSIONS, ...DATABASE_PERMISSIONS];
-
-function slug(what: string, example: string) {
-  return z
-    .string({ error: `${what} must be a string` })
-    .regex(
-      SLUG_PATTERN,
-      `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`,
-    );
-}
 
 /** A list of distinct strings, each checked by `validate` (which returns a reason or undefined). */
 function nameList(

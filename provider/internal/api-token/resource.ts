@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { confirmGone } from "../api/gone";
 import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
@@ -438,7 +439,7 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   } catch (error) {
     if (error instanceof NotFoundError) {
       // A 404 also means "no permission": only report the token gone once the credential is proven to work.
-      await client.confirmGone(organization, error);
+      await confirmGone(client, organization, error);
       return {};
     }
     throw error;
@@ -494,7 +495,7 @@ async function update(
     accesses = await serviceTokens.listServiceTokenAccesses(client, organization, id);
   } catch (error) {
     if (error instanceof NotFoundError) {
-      await client.confirmGone(organization, error);
+      await confirmGone(client, organization, error);
       throw new Error(
         `${describe(inputs, id)} no longer exists (deleted outside Pulumi, or expired). ` +
           "Run `pulumi refresh` and then `pulumi up` to create a new one.",
@@ -526,7 +527,7 @@ async function remove(ctx: ProviderContext, id: string, props: Props): Promise<v
     await serviceTokens.deleteServiceToken(client, organization, id);
   } catch (error) {
     if (error instanceof NotFoundError) {
-      await client.confirmGone(organization, error);
+      await confirmGone(client, organization, error);
       release(KIND, id);
       return;
     }

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { paginate } from "./pagination";
 import { branchesPath, branchPath } from "./paths";
 import { Branch } from "./schemas";
 
@@ -41,7 +42,7 @@ export function listBranches(
   database: string,
   query: ListBranchesQuery = {},
 ): AsyncIterableIterator<Branch> {
-  return client.paginate(branchesPath(organization, database), {
+  return paginate(client, branchesPath(organization, database), {
     query: { q: query.q, production: query.production, order: query.order },
     itemSchema: Branch,
   });

@@ -7,11 +7,6 @@ export function getOrganization(client: PlanetScaleClient, organization: string)
   return client.request({ method: "GET", path: organizationPath(organization), schema: Organization });
 }
 
-/** `GET /organizations`: every organization the credential can see. */
-export function listOrganizations(client: PlanetScaleClient): AsyncIterableIterator<Organization> {
-  return client.paginate("/organizations", { itemSchema: Organization });
-}
-
 /** `GET /organizations/{org}/databases/{db}` (carries `default_branch`, `state`, `ready`). */
 export function getDatabase(
   client: PlanetScaleClient,

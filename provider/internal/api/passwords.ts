@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { paginate } from "./pagination";
 import { passwordPath, passwordsPath } from "./paths";
 import { BranchPassword } from "./schemas";
 
@@ -27,7 +28,7 @@ export function listPasswords(
   database: string,
   branch: string,
 ): AsyncIterableIterator<BranchPassword> {
-  return client.paginate(passwordsPath(organization, database, branch), { itemSchema: BranchPassword });
+  return paginate(client, passwordsPath(organization, database, branch), { itemSchema: BranchPassword });
 }
 
 /** One password by id (`plain_text` is null: the secret is only in the create answer). */

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { paginate } from "./pagination";
 import { rolePath, rolesPath } from "./paths";
 import { BranchRole } from "./schemas";
 
@@ -38,7 +39,7 @@ export function listRoles(
   database: string,
   branch: string,
 ): AsyncIterableIterator<BranchRole> {
-  return client.paginate(rolesPath(organization, database, branch), { itemSchema: BranchRole });
+  return paginate(client, rolesPath(organization, database, branch), { itemSchema: BranchRole });
 }
 
 /** One role by id (its `password` is absent: the secret is only in the create answer). */

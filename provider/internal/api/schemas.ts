@@ -161,18 +161,6 @@ export const ServiceTokenGrant = z.looseObject({
 });
 export type ServiceTokenGrant = z.infer<typeof ServiceTokenGrant>;
 
-/** A page of a list endpoint; only `data` is required. */
-export function ListEnvelope<T extends z.ZodType>(item: T) {
-  return z.looseObject({
-    data: z.array(item),
-    type: z.string().nullish(),
-    current_page: z.number().nullish(),
-    next_page: z.number().nullish(),
-    prev_page: z.number().nullish(),
-  });
-}
-export type ListEnvelope<T> = { data: T[]; next_page?: number | null | undefined };
-
 /** The branch a password belongs to (`database_branch` of a password). */
 export const PasswordBranch = z.looseObject({
   id: z.string().nullish(),

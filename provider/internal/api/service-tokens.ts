@@ -1,6 +1,7 @@
 import type { PlanetScaleClient } from "../client/client";
+import { listEnvelope, paginate } from "./pagination";
 import { serviceTokenPath, serviceTokensPath } from "./paths";
-import { ListEnvelope, ServiceToken, ServiceTokenAccess, ServiceTokenGrant } from "./schemas";
+import { ServiceToken, ServiceTokenAccess, ServiceTokenGrant } from "./schemas";
 
 /** Body of `POST …/service-tokens`. */
 export interface CreateServiceTokenBody {
@@ -17,14 +18,14 @@ export interface ServiceTokenAccessBody {
   access: string[];
 }
 
-const AccessList = ListEnvelope(ServiceTokenAccess);
+const AccessList = listEnvelope(ServiceTokenAccess);
 
 /** Every service token of the organization (all pages; `token` is null in lists). */
 export function listServiceTokens(
   client: PlanetScaleClient,
   organization: string,
 ): AsyncIterableIterator<ServiceToken> {
-  return client.paginate(serviceTokensPath(organization), { itemSchema: ServiceToken });
+  return paginate(client, serviceTokensPath(organization), { itemSchema: ServiceToken });
 }
 
 /** One service token (its `token` is null: the secret is only returned by create). */
@@ -69,7 +70,7 @@ export async function listServiceTokenAccesses(
   id: string,
 ): Promise<ServiceTokenAccess[]> {
   const out: ServiceTokenAccess[] = [];
-  for await (const access of client.paginate(`${serviceTokenPath(organization, id)}/access`, {
+  for await (const access of paginate(client, `${serviceTokenPath(organization, id)}/access`, {
     itemSchema: ServiceTokenAccess,
   })) {
     out.push(access);
@@ -120,7 +121,7 @@ export async function listServiceTokenGrants(
   id: string,
 ): Promise<ServiceTokenGrant[]> {
   const out: ServiceTokenGrant[] = [];
-  for await (const grant of client.paginate(`${serviceTokenPath(organization, id)}/grants`, {
+  for await (const grant of paginate(client, `${serviceTokenPath(organization, id)}/grants`, {
     itemSchema: ServiceTokenGrant,
   })) {
     out.push(grant);

@@ -1,34 +1,17 @@
 import * as z from "zod";
 import { parseDuration } from "../inputs/duration";
+import { NAME_MAX, NAME_PATTERN, slug, suggestName } from "../inputs/names";
 import { quoted, textReason } from "../inputs/text";
-
-/** PlanetScale's rule: lowercase letters, digits and hyphens. We also refuse leading/trailing hyphens. */
-export const BRANCH_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-export const BRANCH_NAME_MAX = 63;
-/** Organization and database slugs: lowercase letters, digits, hyphens and underscores. */
-const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** Twenty minutes: long enough for most restores from backup. */
 export const DEFAULT_READY_TIMEOUT_MS = 20 * 60 * 1000;
 const MAX_READY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-/** A required organization or database slug, with messages that name `what` and an example. */
-export function slug(what: string, example: string) {
-  return z
-    .string({
-      error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be a string`),
-    })
-    .regex(
-      SLUG_PATTERN,
-      `${what} must be a lowercase slug (letters, digits, '-' or '_'), for example '${example}'`,
-    );
-}
-
 function branchName(what: string) {
   return z
     .string({ error: `${what} must be a string` })
-    .max(BRANCH_NAME_MAX, `${what} must be at most ${BRANCH_NAME_MAX} characters`)
-    .refine((v) => BRANCH_NAME_PATTERN.test(v), {
+    .max(NAME_MAX, `${what} must be at most ${NAME_MAX} characters`)
+    .refine((v) => NAME_PATTERN.test(v), {
       error: (issue) =>
         `${what} ${quoted(String(issue.input))} is not a valid PlanetScale branch name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (for example '${suggestName(String(issue.input))}')`,
     });
@@ -99,16 +82,6 @@ export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
   }
 });
 export type BranchInputs = z.infer<typeof BranchInputs>;
-
-/** Makes a valid branch name out of anything (used for auto-naming and for suggestions). */
-export function suggestName(raw: string): string {
-  const cleaned = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return cleaned || "branch";
-}
 
 /** Milliseconds to wait for readiness. */
 export function readyTimeoutMs(inputs: Pick<BranchInputs, "readyTimeout">): number {

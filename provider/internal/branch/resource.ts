@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as branches from "../api/branches";
+import { confirmBranchGone } from "../api/gone";
 import * as organizations from "../api/organizations";
 import type { Branch as ApiBranch } from "../api/schemas";
 import type { PlanetScaleClient } from "../client/client";
@@ -7,7 +8,6 @@ import {
   NotFoundError,
   OutcomeUnknownError,
   OwnershipUnprovenError,
-  PermissionDeniedError,
   PlanetScaleError,
 } from "../client/errors";
 import { checkFailures } from "../dynamic/check-failures";
@@ -512,37 +512,6 @@ async function remove(ctx: ProviderContext, id: string, props: Props): Promise<v
       }
     }
     throw error;
-  }
-}
-
-/**
- * PlanetScale answers 404 both for a branch that does not exist and for one the credential may not
- * see. It is only safe to treat the branch as gone when the same credential can list the database's
- * branches; otherwise Pulumi must keep it and say why.
- */
-async function confirmBranchGone(
-  client: PlanetScaleClient,
-  organization: string,
-  database: string,
-  notFound: NotFoundError,
-): Promise<void> {
-  try {
-    await client.request({
-      method: "GET",
-      path: `/organizations/${encodeURIComponent(organization)}/databases/${encodeURIComponent(database)}/branches`,
-      query: { per_page: 1 },
-    });
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    // Tells an invalid credential (401) apart from one that lacks access.
-    await client.confirmGone(organization, notFound);
-    throw new PermissionDeniedError(
-      `PlanetScale answered 404 for ${notFound.method} ${notFound.path}, and this credential cannot list the branches of ` +
-        `${organization}/${database} either: it may lack access to the database (e.g. read_branch), or the database was deleted. ` +
-        "Pulumi keeps the branch in its state rather than forgetting it. Check the credential's access to the database, " +
-        "or remove the branch from the stack with `pulumi state delete <urn>` if the database is really gone.",
-      { method: notFound.method, path: notFound.path, status: 404, organization, cause: error },
-    );
   }
 }
 

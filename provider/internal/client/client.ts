@@ -1,27 +1,22 @@
-import * as crypto from "node:crypto";
 import * as util from "node:util";
 import type * as undici from "undici";
 import type * as z from "zod";
-import { type BackoffGate, getBackoffGate, resetBackoffGates } from "./backoff-gate";
-import { closeSharedDispatcher, getSharedDispatcher } from "./dispatcher";
+import { type BackoffGate, getBackoffGate } from "./backoff-gate";
+import { credentialFingerprint, rateLimitKey } from "./credential-key";
+import { type DecodeContext, decodeError, decodeSuccess } from "./decode";
+import { getSharedDispatcher } from "./dispatcher";
 import {
   ConnectionError,
   describeRetries,
-  errorForStatus,
-  ForbiddenError,
-  NotFoundError,
   OutcomeUnknownError,
-  PermissionDeniedError,
   type PlanetScaleError,
-  RedirectError,
   ResponseValidationError,
   TimeoutError,
-  UnauthorizedError,
 } from "./errors";
 import { ExchangeFailed, exchange, type RawResponse } from "./exchange";
-import { paginate as paginateList, type QueryValues } from "./pagination";
-import { getRateLimiter, type RateLimiter, resetRateLimiters } from "./rate-limiter";
+import { getRateLimiter, type RateLimiter } from "./rate-limiter";
 import { redactText, sanitizeCause, truncate } from "./redact";
+import { nextHop } from "./redirects";
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -94,31 +89,6 @@ const IDEMPOTENT: Readonly<Record<HttpMethod, boolean>> = {
   POST: false,
   PATCH: false,
 };
-const MAX_REDIRECTS = 3;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const MAX_API_MESSAGE = 300;
-
-/**
- * Who is rate limited, for sharing a {@link BackoffGate} between processes: the API origin and the
- * service token's id (not secret), or a hash of an OAuth token, which has no id.
- */
-function rateLimitKey(settings: Settings, origin: string): string {
-  const { credential } = settings;
-  const who =
-    credential.kind === "serviceToken"
-      ? `id:${credential.id}`
-      : `oauth:${crypto.createHash("sha256").update(authorizationHeader(credential)).digest("hex")}`;
-  return `${origin}|${who}`;
-}
-
-/** Stable, non-reversible identifier of a credential, for sharing pools and limiters. */
-export function credentialFingerprint(settings: Settings): string {
-  return crypto
-    .createHash("sha256")
-    .update(authorizationHeader(settings.credential))
-    .digest("hex")
-    .slice(0, 24);
-}
 
 function buildQuery(query: RequestOptions<unknown>["query"]): string {
   if (!query) return "";
@@ -130,26 +100,10 @@ function buildQuery(query: RequestOptions<unknown>["query"]): string {
   return text ? `?${text}` : "";
 }
 
-/** "the response body is empty" / "non-JSON response body (text/html, 1234 bytes)". */
-function describeBody(response: RawResponse): string {
-  if (response.text.length === 0) return "empty response body";
-  const type = headerValue(response.headers, "content-type")?.split(";")[0]?.trim() || "no content-type";
-  return `non-JSON response body (${type}, ${Buffer.byteLength(response.text)} bytes)`;
-}
-
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const shown = issues.slice(0, 5).map((issue) => {
-    const where = issue.path.length ? issue.path.map(String).join(".") : "(body)";
-    return `${where}: ${issue.message}`;
-  });
-  if (issues.length > shown.length) shown.push(`and ${issues.length - shown.length} more`);
-  return shown.join("; ");
-}
-
 /**
  * PlanetScale REST client: shared keep-alive pool, per-credential rate limiter, timeouts, retries
  * with backoff, same-host redirects, typed errors without secrets, validated responses.
- * Prefer {@link getClient}, which shares one client per distinct settings.
+ * Prefer `getClient` (see `registry.ts`), which shares one client per distinct settings.
  */
 export class PlanetScaleClient {
   readonly settings: Settings;
@@ -265,7 +219,7 @@ export class PlanetScaleClient {
           const spent = rateLimitResetDelay(outcome.headers, this.now(), this.backoff);
           if (spent !== undefined && spent > 0) this.gate?.close(this.now() + spent);
           try {
-            return this.parseSuccess(outcome, options, retries);
+            return decodeSuccess(outcome, options.schema, this.decodeContext(method, path, retries));
           } catch (unreadable) {
             // The server acted (2xx) but we cannot see what it made: as unknown as a lost answer.
             if (!idempotent && unreadable instanceof ResponseValidationError)
@@ -273,7 +227,7 @@ export class PlanetScaleClient {
             throw unreadable;
           }
         }
-        error = this.errorFromResponse(method, path, outcome, retries);
+        error = decodeError(outcome, this.decodeContext(method, path, retries));
         retryable = idempotent
           ? isRetryableForIdempotent(outcome.status)
           : isRetryableForAnyMethod(outcome.status);
@@ -323,55 +277,6 @@ export class PlanetScaleClient {
     await this.sleep(wait);
   }
 
-  /**
-   * Iterates over every item of a list endpoint (`per_page=100`, `page=1..` until `next_page` is
-   * null or absent), validating each item with `itemSchema`.
-   */
-  paginate<T>(
-    path: string,
-    options: { query?: RequestOptions<T>["query"]; itemSchema: z.ZodType<T> },
-  ): AsyncIterableIterator<T> {
-    return paginateList(this, path, options as { query?: QueryValues; itemSchema: z.ZodType<T> });
-  }
-
-  /**
-   * After a 404 from PlanetScale (which also answers 404 when the credential may not see the
-   * thing): resolves if the credential can still read the organization, so the thing really is
-   * gone; otherwise throws a {@link PermissionDeniedError} explaining that the 404 may be a missing
-   * access. Other failures of the check (5xx, connection) are thrown as they are.
-   */
-  async confirmGone(organization: string, notFound: NotFoundError): Promise<void> {
-    const orgPath = `/organizations/${encodeURIComponent(organization)}`;
-    try {
-      await this.request({ method: "GET", path: orgPath });
-      return;
-    } catch (err) {
-      if (
-        !(err instanceof NotFoundError || err instanceof UnauthorizedError || err instanceof ForbiddenError)
-      ) {
-        throw err;
-      }
-      const check = `GET ${orgPath} → ${err.status ?? "?"}${err.apiCode ? ` ${err.apiCode}` : ""}`;
-      throw new PermissionDeniedError(
-        `${notFound.method} ${notFound.path} → 404, and this credential cannot read organization "${organization}" either (${check}). ` +
-          "PlanetScale answers 404 both for things that do not exist and for things the credential may not access, so it is " +
-          `not safe to treat this as deleted. Check that the service token is valid and has access to organization "${organization}" ` +
-          "(e.g. read_organization and the database accesses this resource needs), and that planetscale:organization is right.",
-        {
-          method: notFound.method,
-          path: notFound.path,
-          status: notFound.status,
-          apiCode: notFound.apiCode,
-          apiMessage: notFound.apiMessage,
-          retries: notFound.retries,
-          requestId: notFound.requestId,
-          organization,
-          cause: err,
-        },
-      );
-    }
-  }
-
   /** One logical attempt: rate limit, send, follow same-host redirects. */
   private async attempt(
     method: HttpMethod,
@@ -400,33 +305,13 @@ export class PlanetScaleClient {
       this.log?.(
         `planetscale: ${currentMethod} ${hop === 0 ? path : currentTarget.split("?")[0]} → ${response.status} (${Math.round(performance.now() - startedAt)} ms)`,
       );
-      if (!REDIRECT_STATUSES.has(response.status)) return response;
-      const location = headerValue(response.headers, "location");
-      if (!location) return response;
-      let next: URL;
-      try {
-        next = new URL(location, this.origin + currentTarget);
-      } catch {
-        return response;
-      }
-      if (next.origin !== this.origin) {
-        throw new RedirectError(
-          `${method} ${path} → ${response.status} redirect to ${next.protocol}//${next.host} refused: the client never sends ` +
-            `credentials to another host than ${this.origin}. Check planetscale:apiUrl (${describeRetries(retries)})`,
-          { method, path, status: response.status, retries },
-        );
-      }
-      if (hop >= MAX_REDIRECTS) {
-        throw new RedirectError(
-          `${method} ${path} → more than ${MAX_REDIRECTS} redirects (${describeRetries(retries)})`,
-          { method, path, status: response.status, retries },
-        );
-      }
-      if (response.status === 303) {
-        currentMethod = "GET";
-        currentBody = undefined;
-      }
-      currentTarget = next.pathname + next.search;
+      const next = nextHop(
+        response,
+        { origin: this.origin, method: currentMethod, target: currentTarget, body: currentBody, hop },
+        { method, path, retries },
+      );
+      if (!next) return response;
+      ({ method: currentMethod, target: currentTarget, body: currentBody } = next);
     }
   }
 
@@ -445,77 +330,9 @@ export class PlanetScaleClient {
     );
   }
 
-  private parseSuccess<T>(response: RawResponse, options: RequestOptions<T>, retries: number): T {
-    const { method, path } = options;
-    let value: unknown;
-    if (response.text.length > 0) {
-      try {
-        value = JSON.parse(response.text);
-      } catch {
-        throw new ResponseValidationError(
-          `${method} ${path} → ${response.status} but the body is not valid JSON: ${describeBody(response)} (${describeRetries(retries)})`,
-          { method, path, status: response.status, retries, requestId: this.requestId(response) },
-        );
-      }
-    }
-    if (!options.schema) return value as T;
-    const result = options.schema.safeParse(value);
-    if (result.success) return result.data;
-    const what =
-      value === undefined
-        ? `expected a JSON body, got ${describeBody(response)}`
-        : formatIssues(result.error.issues);
-    throw new ResponseValidationError(
-      `${method} ${path} → ${response.status} but the response does not have the expected shape: ${redactText(what, this.secrets)} (${describeRetries(retries)})`,
-      { method, path, status: response.status, retries, requestId: this.requestId(response) },
-    );
-  }
-
-  private errorFromResponse(
-    method: HttpMethod,
-    path: string,
-    response: RawResponse,
-    retries: number,
-  ): PlanetScaleError {
-    let apiCode: string | undefined;
-    let apiMessage: string | undefined;
-    let fallback = describeBody(response);
-    if (response.text.length > 0) {
-      try {
-        const json = JSON.parse(response.text) as Record<string, unknown> | null;
-        fallback = "no error message in the response body";
-        if (json && typeof json === "object") {
-          if (typeof json["code"] === "string" && json["code"]) apiCode = json["code"];
-          if (typeof json["message"] === "string" && json["message"]) apiMessage = json["message"];
-          else if (typeof json["error"] === "string" && json["error"]) apiMessage = json["error"];
-          else if (Array.isArray(json["errors"])) apiMessage = summarizeErrors(json["errors"]);
-        }
-      } catch {
-        // not JSON (HTML error page, proxy text): keep the description of the body
-      }
-    }
-    const requestId = this.requestId(response);
-    return errorForStatus(
-      response.status,
-      {
-        method,
-        path,
-        retries,
-        apiCode: apiCode === undefined ? undefined : truncate(redactText(apiCode, this.secrets), 60),
-        apiMessage:
-          apiMessage === undefined
-            ? undefined
-            : truncate(redactText(apiMessage, this.secrets), MAX_API_MESSAGE),
-        requestId,
-      },
-      fallback,
-    );
-  }
-
-  /** The server's `x-request-id`: text the server chose, so redacted like any other echoed text. */
-  private requestId(response: RawResponse): string | undefined {
-    const id = headerValue(response.headers, "x-request-id");
-    return id ? truncate(redactText(id, this.secrets), 100) : undefined;
+  /** What the decoders need: the request, and the secrets to redact from what the server echoes. */
+  private decodeContext(method: string, path: string, retries: number): DecodeContext {
+    return { method, path, retries, secrets: this.secrets };
   }
 
   private outcomeUnknown(cause: PlanetScaleError): OutcomeUnknownError {
@@ -546,53 +363,4 @@ export class PlanetScaleClient {
   [util.inspect.custom](): string {
     return `PlanetScaleClient ${util.inspect(describeSettings(this.settings))}`;
   }
-}
-
-function summarizeErrors(errors: unknown[]): string | undefined {
-  const parts = errors.slice(0, 5).map((e) => {
-    if (typeof e === "string") return e;
-    if (e && typeof e === "object") {
-      const obj = e as Record<string, unknown>;
-      const name = typeof obj["name"] === "string" ? obj["name"] : undefined;
-      const inner = Array.isArray(obj["errors"])
-        ? obj["errors"].filter((x) => typeof x === "string").join(", ")
-        : "";
-      const message = typeof obj["message"] === "string" ? obj["message"] : inner;
-      return name ? `${name}: ${message}` : message;
-    }
-    return "";
-  });
-  const text = parts.filter(Boolean).join("; ");
-  return text || undefined;
-}
-
-const clients = new Map<string, PlanetScaleClient>();
-
-/**
- * One client per distinct settings (credential, URL, organization, limits) per process. All share
- * one keep-alive pool and one rate limiter per credential.
- */
-export function getClient(settings: Settings): PlanetScaleClient {
-  const key = [
-    credentialFingerprint(settings),
-    settings.apiUrl,
-    settings.organization ?? "",
-    settings.timeoutMs,
-    settings.maxRetries,
-    settings.requestsPerMinute,
-  ].join("|");
-  let client = clients.get(key);
-  if (!client) {
-    client = new PlanetScaleClient(settings);
-    clients.set(key, client);
-  }
-  return client;
-}
-
-/** Closes the shared connection pool and forgets cached clients and limiters (tests, CLI shutdown). */
-export async function closeAllClients(): Promise<void> {
-  clients.clear();
-  resetRateLimiters();
-  resetBackoffGates();
-  await closeSharedDispatcher();
 }

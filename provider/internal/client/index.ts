@@ -1,20 +1,13 @@
 /** The PlanetScale REST client: public surface of `provider/internal/client`. */
 
 export { BackoffGate, getBackoffGate } from "./backoff-gate";
-export {
-  type ClientOptions,
-  closeAllClients,
-  credentialFingerprint,
-  getClient,
-  type HttpMethod,
-  PlanetScaleClient,
-  type RequestOptions,
-} from "./client";
+export { type ClientOptions, type HttpMethod, PlanetScaleClient, type RequestOptions } from "./client";
+export { credentialFingerprint } from "./credential-key";
 export { closeSharedDispatcher, getSharedDispatcher } from "./dispatcher";
 export * from "./errors";
-export { listEnvelope, MAX_PAGES, PER_PAGE, paginate, type QueryValues } from "./pagination";
 export { DEFAULT_BURST_FRACTION, getRateLimiter, RateLimiter } from "./rate-limiter";
 export { REDACTED, redactText } from "./redact";
+export { closeAllClients, getClient } from "./registry";
 export {
   type BackoffPolicy,
   backoffDelay,

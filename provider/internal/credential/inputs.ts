@@ -2,8 +2,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { PASSWORD_ROLES } from "../api/passwords";
 import { INHERITABLE_ROLES } from "../api/roles";
-import { slug } from "../branch/inputs";
 import { parseDuration } from "../inputs/duration";
+import { slug } from "../inputs/names";
 
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const CREDENTIAL_NAME_MAX = 255;

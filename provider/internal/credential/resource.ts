@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as z from "zod";
 import * as branches from "../api/branches";
+import { confirmGone } from "../api/gone";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, PlanetScaleError } from "../client/errors";
 import { checkFailures } from "../dynamic/check-failures";
@@ -201,7 +202,7 @@ export function credentialResource(
     } catch (error) {
       if (error instanceof NotFoundError) {
         // A 404 also means "no permission": only report it gone once the credential is proven to work.
-        await client.confirmGone(organization, error);
+        await confirmGone(client, organization, error);
         return undefined;
       }
       throw error;
@@ -284,7 +285,7 @@ export function credentialResource(
       await flavor.remove(client, organization, database, branchId, id);
     } catch (error) {
       if (error instanceof NotFoundError) {
-        await client.confirmGone(organization, error);
+        await confirmGone(client, organization, error);
         return;
       }
       throw new PlanetScaleError(

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { BRANCH_NAME_MAX, suggestName } from "../branch/inputs";
+import { NAME_MAX, suggestName } from "../inputs/names";
 import { isUnknown, UNKNOWN } from "./unknown";
 
 const SUFFIX_LENGTH = 7;
@@ -11,7 +11,7 @@ const SUFFIX_LENGTH = 7;
  */
 export function autoName(prefix: string, previous: { name?: unknown; namePrefix?: unknown }): string {
   const base = suggestName(prefix)
-    .slice(0, BRANCH_NAME_MAX - SUFFIX_LENGTH - 1)
+    .slice(0, NAME_MAX - SUFFIX_LENGTH - 1)
     .replace(/-+$/, "");
   if (
     previous.namePrefix === prefix &&

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { getClient, type PlanetScaleClient } from "../client/client";
+import type { PlanetScaleClient } from "../client/client";
+import { getClient } from "../client/registry";
 import { type ConfigSource, resolveSettings, type Settings } from "../client/settings";
 
 type Props = Record<string, unknown>;

@@ -1,15 +1,15 @@
 import * as z from "zod";
-import { describeRetries, ResponseValidationError } from "./errors";
+import { describeRetries, ResponseValidationError } from "../client/errors";
 
 /** Page size requested from list endpoints (PlanetScale's maximum). */
 export const PER_PAGE = 100;
 /** Safety stop: more pages than this means the server is looping. */
 export const MAX_PAGES = 10_000;
 
-/** Query values accepted by the client. */
+/** Query values accepted by {@link PageRequester.request}. */
 export type QueryValues = Record<string, string | number | boolean | undefined>;
 
-/** The subset of the client that pagination needs. */
+/** The subset of the HTTP client (`PlanetScaleClient`) that pagination needs. */
 export interface PageRequester {
   request<T>(options: {
     method: "GET";
@@ -20,11 +20,11 @@ export interface PageRequester {
 }
 
 // PlanetScale's envelope is `{type, current_page, next_page, prev_page, …, data}`, but older answers
-// carry only some of these, so only `data` is required. `next_page` may come as a number or a
-// numeric string; null or absent ends the listing.
+// carry only some of these, so only `data` is required (the other fields pass through unchecked).
+// `next_page` may come as a number or a numeric string; null or absent ends the listing.
 const NextPage = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]).nullish();
 
-/** Builds the list envelope schema for items of `item`. */
+/** The schema of one page of a PlanetScale list endpoint whose items match `item`. */
 export function listEnvelope<T>(item: z.ZodType<T>) {
   return z.looseObject({ data: z.array(item), next_page: NextPage });
 }
