@@ -82,11 +82,6 @@ export function credentialIdOf(
   return "error" in r ? null : r.id;
 }
 
-/** True when the credential belongs to organization `org`. */
-export function belongsTo(cred: Credential, org: string): boolean {
-  return cred.kind === "admin" || cred.token.organization === org;
-}
-
 /**
  * True when the credential holds `access` for `database` (a database-level grant on that
  * database, or an organization-level grant), or at organization level when `database` is null.

@@ -4,6 +4,7 @@ import type { Branch as ApiBranch } from "./internal/api/schemas";
 import { isReady } from "./internal/branch/outputs";
 import type * as Registry from "./internal/client/registry";
 import { type ConfigSource, resolveSettings } from "./internal/client/settings";
+import { InvalidInputError } from "./internal/resource-errors";
 
 /**
  * The HTTP client and the zod schemas, loaded when a function is first called: a program that
@@ -91,7 +92,7 @@ function programClient(organization: string | undefined) {
   const settings = resolveSettings(config, process.env);
   const org = organization ?? settings.organization;
   if (!org) {
-    throw new Error(
+    throw new InvalidInputError(
       "no organization: pass `organization`, or set `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
     );
   }

@@ -39,3 +39,14 @@ export {
   UnauthorizedError,
   UnprocessableEntityError,
 } from "./internal/client/errors";
+export {
+  AlreadyExistsError,
+  BranchNotFoundError,
+  DeletionProtectedError,
+  GrantNotAppliedError,
+  HasChildBranchesError,
+  InvalidInputError,
+  NoLongerExistsError,
+  OwnershipUnprovenError,
+  UnknownResourceKindError,
+} from "./internal/resource-errors";

@@ -3,6 +3,13 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
 import { PartialCreateError } from "../../provider/internal/dynamic/partial-create";
+import {
+  AlreadyExistsError,
+  BranchNotFoundError,
+  DeletionProtectedError,
+  HasChildBranchesError,
+  OwnershipUnprovenError,
+} from "../../provider/internal/resource-errors";
 import { api, branchNames, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
 
 const PROVIDER = "serialized-provider-text";
@@ -341,10 +348,13 @@ describe("create", () => {
       name: "taken-1",
     });
     assert.equal(existing.status, 201);
-    await assert.rejects(
-      createBranch({ database: "app", name: "taken-1" }),
-      /already exists in acme\/app.*`adopt: true`/,
-    );
+    await assert.rejects(createBranch({ database: "app", name: "taken-1" }), (error: unknown) => {
+      assert.ok(error instanceof AlreadyExistsError && error instanceof OwnershipUnprovenError);
+      assert.equal(error.code, "PLANETSCALE_ALREADY_EXISTS");
+      assert.match(error.message, /already exists in acme\/app.*`adopt: true`/);
+      assert.equal((error.cause as { status?: number }).status, 422, "PlanetScale's refusal is the cause");
+      return true;
+    });
     const adopted = await createBranch({
       database: "app",
       name: "taken-1",
@@ -358,7 +368,10 @@ describe("create", () => {
   test("a missing parent gives a clear error", async () => {
     await assert.rejects(
       createBranch({ database: "app", name: "orphan-1", parentBranch: "nope" }),
-      /parentBranch 'nope' does not exist/,
+      (error: unknown) =>
+        error instanceof BranchNotFoundError &&
+        error.code === "PLANETSCALE_BRANCH_NOT_FOUND" &&
+        /parentBranch 'nope' does not exist/.test(error.message),
     );
   });
 });
@@ -493,17 +506,22 @@ describe("read, update, delete", () => {
 
   test("deleting a protected branch explains how to proceed", async () => {
     const { id, outs } = await createBranch({ database: "app", name: "guarded-1", deletionProtected: true });
-    await assert.rejects(
-      branch.delete(ctx, id, outs),
-      /deletionProtected: false.*pulumi up.*pulumi destroy/s,
-    );
+    await assert.rejects(branch.delete(ctx, id, outs), (error: unknown) => {
+      assert.ok(error instanceof DeletionProtectedError);
+      assert.equal(error.code, "PLANETSCALE_DELETION_PROTECTED");
+      assert.match(error.message, /deletionProtected: false.*pulumi up.*pulumi destroy/s);
+      return true;
+    });
     assert.ok((await branchNames(emu)).includes("guarded-1"));
   });
 
   test("children block deletion unless deleteDescendants is set", async () => {
     const parent = await createBranch({ database: "app", name: "tree-1" });
     await createBranch({ database: "app", name: "tree-1-child", parentBranch: "tree-1" });
-    await assert.rejects(branch.delete(ctx, parent.id, parent.outs), /deleteDescendants/);
+    await assert.rejects(
+      branch.delete(ctx, parent.id, parent.outs),
+      (error: unknown) => error instanceof HasChildBranchesError && /deleteDescendants/.test(error.message),
+    );
     await branch.delete(ctx, parent.id, { ...parent.outs, deleteDescendants: true });
     const names = await branchNames(emu);
     assert.ok(!names.includes("tree-1") && !names.includes("tree-1-child"));

@@ -125,12 +125,12 @@ describe("branch operations", () => {
     await assert.rejects(getBranch(client, "acme", "app", "x"), ResponseValidationError);
   });
 
-  it("rejects a branch missing fields we rely on", async () => {
-    server.push({ json: branch({ deletion_protected: "no", region: undefined }) });
+  it("rejects a branch with a field of the wrong type or missing a field we rely on", async () => {
+    server.push({ json: branch({ deletion_protected: "no", created_at: undefined }) });
     await assert.rejects(getBranch(client, "acme", "app", "x"), (err: unknown) => {
       assert.ok(err instanceof ResponseValidationError);
       assert.match(err.message, /deletion_protected: /);
-      assert.match(err.message, /region: /);
+      assert.match(err.message, /created_at: /);
       return true;
     });
   });
@@ -279,8 +279,14 @@ describe("schemas", () => {
     );
     assert.ok(!Branch.safeParse(branch({ id: undefined })).success);
     assert.ok(
-      !Branch.safeParse(branch({ parent_branch: undefined })).success,
-      "parent_branch may be null, not absent",
+      Branch.safeParse(branch({ parent_branch: undefined, production: undefined, html_url: undefined }))
+        .success,
+      "fields the provider can do without may be absent",
+    );
+    assert.ok(!Branch.safeParse(branch({ created_at: undefined })).success, "created_at proves ownership");
+    assert.ok(
+      !Branch.safeParse(branch({ state: undefined, ready: undefined })).success,
+      "readiness must be reported one way or the other",
     );
     assert.ok(ServiceToken.safeParse(token({ surprise: 1, service_token_accesses: null })).success);
     assert.ok(!ServiceToken.safeParse(token({ created_at: null })).success);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
-import { OwnershipUnprovenError } from "../../provider/internal/client/errors";
+import { OwnershipUnprovenError } from "../../provider/internal/resource-errors";
 import { api, branchNames, contextForEmulator, type Emulator, emulator } from "../support/fixtures";
 
 type Props = Record<string, unknown>;

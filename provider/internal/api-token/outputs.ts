@@ -24,9 +24,6 @@ export const ECHOED_INPUT_KEYS = [
 /** Output key holding the `expiresAt` input as given (the `expiresAt` output is the real expiry). */
 export const REQUESTED_EXPIRES_AT = "requestedExpiresAt";
 
-/** Output keys holding the token's secret: listed in `additionalSecretOutputs` by the resource class. */
-export const SECRET_OUTPUT_KEYS = ["token", "authorizationHeader"] as const;
-
 /** The plaintext secret, known only from the create response and carried forward afterwards. */
 export interface TokenSecret {
   token: string | undefined;

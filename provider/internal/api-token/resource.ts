@@ -3,7 +3,7 @@ import { confirmGone } from "../api/gone";
 import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
-import { NotFoundError, OutcomeUnknownError, OwnershipUnprovenError } from "../client/errors";
+import { NotFoundError, OutcomeUnknownError, ResponseValidationError } from "../client/errors";
 import { DEFAULT_LATE_CREATE_WAIT_MS } from "../client/settings";
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
@@ -15,6 +15,12 @@ import { resolvedInputs, userInputs } from "../inputs/props";
 import { judge } from "../ownership/judge";
 import { beginCreate, claim, othersInFlight, release } from "../ownership/run-registry";
 import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
+import {
+  GrantNotAppliedError,
+  InvalidInputError,
+  NoLongerExistsError,
+  OwnershipUnprovenError,
+} from "../resource-errors";
 import { deleteExpiredToken, isExpired, recordedAsOurs } from "./expired";
 import { grantAccesses } from "./grant";
 import { desiredGrants, type Grant, parseGrants, planChanges, sameGrants } from "./grants";
@@ -181,7 +187,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const startedAt = Date.now();
   const ttl = ttlSeconds(inputs, startedAt);
   if (ttl !== undefined && ttl <= 0) {
-    throw new Error(
+    throw new InvalidInputError(
       `cannot create ${describe(inputs)}: expiresAt '${inputs.expiresAt}' has passed; set a later time`,
     );
   }
@@ -190,7 +196,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const created = await createOnce(ctx, client, inputs, ttl);
   if (typeof created.token !== "string" || created.token === "") {
     await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");
-    throw new Error(
+    throw new ResponseValidationError(
       `${describe(inputs, created.id)} was created without a secret in PlanetScale's answer; it was deleted again`,
     );
   }
@@ -289,7 +295,7 @@ async function effectiveGrants(
     const what = missing.map(
       (m) => `${m.database ? `database ${m.database}` : "organization"}: ${m.access.join(", ")}`,
     );
-    throw new Error(
+    throw new GrantNotAppliedError(
       `PlanetScale accepted the grants of ${describe(inputs, id)} but does not list these accesses: ${what.join("; ")}. ` +
         "The credential Pulumi uses may only grant accesses it holds itself.",
     );
@@ -415,7 +421,7 @@ function sleep(ms: number): Promise<void> {
 async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
   const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
   if (!organization) {
-    throw new Error(
+    throw new InvalidInputError(
       "cannot read an ApiToken without its organization (pass `organization` when reading by id)",
     );
   }
@@ -496,9 +502,10 @@ async function update(
   } catch (error) {
     if (error instanceof NotFoundError) {
       await confirmGone(client, organization, error);
-      throw new Error(
+      throw new NoLongerExistsError(
         `${describe(inputs, id)} no longer exists (deleted outside Pulumi, or expired). ` +
           "Run `pulumi refresh` and then `pulumi up` to create a new one.",
+        { cause: error },
       );
     }
     throw error;
@@ -521,7 +528,8 @@ async function update(
 
 async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
   const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
-  if (!organization) throw new Error(`cannot delete service token ${id}: its organization is not recorded`);
+  if (!organization)
+    throw new InvalidInputError(`cannot delete service token ${id}: its organization is not recorded`);
   const client = ctx.client();
   try {
     await serviceTokens.deleteServiceToken(client, organization, id);

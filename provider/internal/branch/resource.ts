@@ -4,12 +4,7 @@ import { confirmBranchGone } from "../api/gone";
 import * as organizations from "../api/organizations";
 import type { Branch as ApiBranch } from "../api/schemas";
 import type { PlanetScaleClient } from "../client/client";
-import {
-  NotFoundError,
-  OutcomeUnknownError,
-  OwnershipUnprovenError,
-  PlanetScaleError,
-} from "../client/errors";
+import { NotFoundError, OutcomeUnknownError, PlanetScaleError } from "../client/errors";
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import { PartialCreateError } from "../dynamic/partial-create";
@@ -21,6 +16,14 @@ import { resolvedInputs, userInputs } from "../inputs/props";
 import { judge } from "../ownership/judge";
 import { claim, release } from "../ownership/run-registry";
 import { verifyDatabase } from "../preflight/preflight";
+import {
+  AlreadyExistsError,
+  BranchNotFoundError,
+  DeletionProtectedError,
+  HasChildBranchesError,
+  InvalidInputError,
+  OwnershipUnprovenError,
+} from "../resource-errors";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
 import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";
@@ -125,7 +128,7 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
   const client = ctx.client();
   const deadline = Date.now() + readyTimeoutMs(inputs);
   const [wrongKind] = await kindFailures(ctx, inputs);
-  if (wrongKind) throw new PlanetScaleError(wrongKind.reason);
+  if (wrongKind) throw new InvalidInputError(wrongKind.reason);
 
   if (inputs.adopt) {
     const existing = await findBranch(client, inputs, inputs.name);
@@ -288,8 +291,9 @@ async function parentProblem(
   if (!parentName) return "ready";
   const parent = await findBranch(client, inputs, parentName);
   if (!parent) {
-    throw new Error(
-      `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it); create it first or fix parentBranch (${refusal.message})`,
+    throw new BranchNotFoundError(
+      `parentBranch '${parentName}' does not exist in ${where(inputs)} (or the credential cannot see it), so PlanetScale refused to create the branch: create it first or fix parentBranch`,
+      { cause: refusal },
     );
   }
   if (isReady(parent)) return "ready";
@@ -335,8 +339,8 @@ async function explainCreateError(
   const fix = existing?.production
     ? "It is a production branch: choose another name."
     : "To manage the existing branch with Pulumi set `adopt: true`; otherwise choose another name.";
-  return new OwnershipUnprovenError(
-    `branch '${inputs.name}' already exists in ${where(inputs)}${existing ? ` (id ${existing.id})` : ""}. ${fix} (${(error as Error).message})`,
+  return new AlreadyExistsError(
+    `branch '${inputs.name}' already exists in ${where(inputs)}${existing ? ` (id ${existing.id})` : ""}. ${fix}`,
     { cause: error },
   );
 }
@@ -427,7 +431,7 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
   const organization = String(props["organization"] ?? ctx.defaultOrganization() ?? "");
   const database = String(props["database"] ?? "");
   if (!organization || !database) {
-    throw new Error(
+    throw new InvalidInputError(
       "cannot read a Branch without its organization and database (pass them as inputs when reading by id)",
     );
   }
@@ -499,15 +503,16 @@ async function remove(ctx: ProviderContext, id: string, props: Props): Promise<v
     if (error instanceof PlanetScaleError && error.status !== undefined && error.status < 500) {
       const message = error.apiMessage ?? "";
       if (/protect/i.test(message) || (props["deletionProtected"] === true && error.status !== 401)) {
-        throw new Error(
+        throw new DeletionProtectedError(
           `branch ${name} of ${organization}/${database} is deletion-protected, so PlanetScale refused to delete it. ` +
-            "To delete it: set `deletionProtected: false` on the Branch, run `pulumi up`, then run `pulumi destroy` again. " +
-            `(${error.message})`,
+            "To delete it: set `deletionProtected: false` on the Branch, run `pulumi up`, then run `pulumi destroy` again.",
+          { cause: error },
         );
       }
       if (/child|descendant/i.test(message)) {
-        throw new Error(
-          `branch ${name} of ${organization}/${database} has child branches. Set \`deleteDescendants: true\` on the Branch, run \`pulumi up\`, then destroy again; or delete the children first. (${error.message})`,
+        throw new HasChildBranchesError(
+          `branch ${name} of ${organization}/${database} has child branches. Set \`deleteDescendants: true\` on the Branch, run \`pulumi up\`, then destroy again; or delete the children first.`,
+          { cause: error },
         );
       }
     }

@@ -17,14 +17,14 @@ export interface DecodeContext {
 }
 
 /** "empty response body" / "non-JSON response body (text/html, 1234 bytes)". */
-export function describeBody(response: RawResponse): string {
+function describeBody(response: RawResponse): string {
   if (response.text.length === 0) return "empty response body";
   const type = headerValue(response.headers, "content-type")?.split(";")[0]?.trim() || "no content-type";
   return `non-JSON response body (${type}, ${Buffer.byteLength(response.text)} bytes)`;
 }
 
 /** The server's `x-request-id`: text the server chose, so redacted like any other echoed text. */
-export function requestIdOf(response: RawResponse, secrets: readonly string[]): string | undefined {
+function requestIdOf(response: RawResponse, secrets: readonly string[]): string | undefined {
   const id = headerValue(response.headers, "x-request-id");
   return id ? truncate(redactText(id, secrets), 100) : undefined;
 }

@@ -45,7 +45,7 @@ export interface PlanetScaleErrorJSON {
 
 type ErrorClass = { readonly code: string };
 
-/** Base class of every error thrown by the PlanetScale client. */
+/** Base class of every error this package throws (the client's and the resources'). */
 export class PlanetScaleError extends Error {
   /** Stable code of this class; instances carry it as `code`. */
   static readonly code: string = "PLANETSCALE_ERROR";
@@ -131,7 +131,7 @@ export class UnauthorizedError extends PlanetScaleError {
 export class ForbiddenError extends PlanetScaleError {
   static override readonly code: string = "PLANETSCALE_FORBIDDEN";
 }
-/** HTTP 404: not found, or (PlanetScale says so) no permission to see it; see `confirmGone`. */
+/** HTTP 404: not found, or (PlanetScale says so) no permission to see it; see `confirmGone` in `api/gone.ts`. */
 export class NotFoundError extends PlanetScaleError {
   static override readonly code: string = "PLANETSCALE_NOT_FOUND";
 }
@@ -216,11 +216,6 @@ export function isOutcomeUnknownError(value: unknown): value is OutcomeUnknownEr
 export function isPermissionDeniedError(value: unknown): value is PermissionDeniedError {
   return value instanceof PermissionDeniedError;
 }
-/** True when `value` is one of our errors with exactly this `code`. */
-export function hasErrorCode(value: unknown, code: string): value is PlanetScaleError {
-  return isPlanetScaleError(value) && value.code === code;
-}
-
 /** "after 1 retry", "after 3 retries". */
 export function describeRetries(retries: number): string {
   return `after ${retries} ${retries === 1 ? "retry" : "retries"}`;
@@ -274,12 +269,4 @@ export function errorForStatus(
   const message = `${details.method} ${details.path} → ${status} ${label}: ${text} (${describeRetries(details.retries)})`;
   const ErrorClass = errorClassForStatus(status);
   return new ErrorClass(message, { ...details, status });
-}
-/**
- * After a request whose outcome is unknown, PlanetScale holds an object that this resource cannot
- * prove it created (it existed before, belongs to another resource of the run, or several match).
- * Nothing was deleted or adopted; the message names the ids and what resolves it.
- */
-export class OwnershipUnprovenError extends PlanetScaleError {
-  static override readonly code: string = "PLANETSCALE_OWNERSHIP_UNPROVEN";
 }

@@ -1,9 +1,6 @@
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
 
-/** Output keys holding the plaintext: listed in `additionalSecretOutputs` by the resource classes. */
-export const SECRET_OUTPUT_KEYS = ["password", "databaseUrl"] as const;
-
 /** Inputs echoed into the outputs, so `diff` (which receives old outputs) can compare them. */
 export const ECHOED_INPUT_KEYS = [
   "organization",

@@ -1,6 +1,7 @@
 import type { PlanetScaleClient } from "../client/client";
-import { NotFoundError, OutcomeUnknownError, PlanetScaleError } from "../client/errors";
+import { NotFoundError, OutcomeUnknownError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { OwnershipUnprovenError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
 
@@ -103,7 +104,7 @@ async function cleanUpUnknownCreate(
   const what = describe(place);
   ctx.log(`creating ${what}: the outcome is unknown (${original.message}); looking for it`);
   const fail = (text: string, safeToRetry = false) => ({
-    error: new PlanetScaleError(
+    error: new OwnershipUnprovenError(
       `creating ${what} failed and PlanetScale's answer was lost (${original.message}). ${text}`,
       {
         cause: original,

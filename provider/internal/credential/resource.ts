@@ -3,7 +3,7 @@ import type * as z from "zod";
 import * as branches from "../api/branches";
 import { confirmGone } from "../api/gone";
 import type { PlanetScaleClient } from "../client/client";
-import { NotFoundError, PlanetScaleError } from "../client/errors";
+import { NotFoundError, PlanetScaleError, ResponseValidationError } from "../client/errors";
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
@@ -12,6 +12,7 @@ import { parseDuration } from "../inputs/duration";
 import { fillOrganization } from "../inputs/organization";
 import { resolvedInputs, userInputs } from "../inputs/props";
 import { databaseKind, kindName } from "../preflight/database-kind";
+import { BranchNotFoundError, InvalidInputError, NoLongerExistsError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import { crossCheck, type ResolvedCredentialInputs, ttlSeconds } from "./inputs";
 import { type BranchRef, carriedSecret, inputsFromOutputs, secretOf, toOutputs } from "./outputs";
@@ -150,7 +151,7 @@ export function credentialResource(
       return { id: branch.id, name: branch.name };
     } catch (error) {
       if (error instanceof NotFoundError) {
-        throw new PlanetScaleError(
+        throw new BranchNotFoundError(
           `branch '${inputs.branch}' does not exist in ${inputs.organization}/${inputs.database} (or the credential cannot see it): ` +
             "create it first, or fix `branch` (a branch name, its id, or the Branch resource)",
           { cause: error },
@@ -164,7 +165,7 @@ export function credentialResource(
     const inputs = resolved(props);
     const client = ctx.client();
     const reason = await wrongKind(ctx, inputs.organization, inputs.database);
-    if (reason !== undefined) throw new PlanetScaleError(reason);
+    if (reason !== undefined) throw new InvalidInputError(reason);
     const branch = await resolveBranch(client, inputs);
     const place = { flavor, inputs, branchId: branch.id, branchName: branch.name };
     const created = await createOwned(ctx, client, place, ttlSeconds(inputs.ttl));
@@ -173,7 +174,7 @@ export function credentialResource(
       await flavor
         .remove(client, inputs.organization, inputs.database, branch.id, created.id)
         .catch(() => undefined);
-      throw new PlanetScaleError(
+      throw new ResponseValidationError(
         `PlanetScale created ${flavor.noun} ${created.id} without its plaintext, username or host in the answer; it was deleted again`,
       );
     }
@@ -230,7 +231,7 @@ export function credentialResource(
     const database = stringOr(previous["database"]);
     const branchId = stringOr(previous["branchId"]) ?? stringOr(previous["branch"]);
     if (!organization || !database || !branchId) {
-      throw new PlanetScaleError(
+      throw new InvalidInputError(
         `cannot read a ${flavor.resource} without its organization, database and branch (pass them as inputs when reading by id)`,
       );
     }
@@ -262,7 +263,7 @@ export function credentialResource(
     const branchId = String(olds["branchId"]);
     const found = await fetchLive(ctx, inputs.organization, inputs.database, branchId, id);
     if (found === undefined) {
-      throw new PlanetScaleError(
+      throw new NoLongerExistsError(
         `${flavor.noun} ${id} of ${inputs.organization}/${inputs.database} no longer exists (deleted outside Pulumi, or expired). ` +
           "Run `pulumi refresh` and then `pulumi up` to create a new one.",
       );
@@ -276,7 +277,7 @@ export function credentialResource(
     const database = stringOr(props["database"]);
     const branchId = stringOr(props["branchId"]) ?? stringOr(props["branch"]);
     if (!organization || !database || !branchId) {
-      throw new PlanetScaleError(
+      throw new InvalidInputError(
         `cannot delete ${flavor.noun} ${id}: its organization, database or branch is not recorded`,
       );
     }

@@ -9,7 +9,7 @@ const SUFFIX_LENGTH = 7;
  * suffix, made valid. A name generated before is kept as long as the prefix is unchanged, so it is
  * stable across `pulumi up`s (check's returned inputs are stored in state).
  */
-export function autoName(prefix: string, previous: { name?: unknown; namePrefix?: unknown }): string {
+function autoName(prefix: string, previous: { name?: unknown; namePrefix?: unknown }): string {
   const base = suggestName(prefix)
     .slice(0, NAME_MAX - SUFFIX_LENGTH - 1)
     .replace(/-+$/, "");

@@ -10,6 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { apiTokenResource } from "../api-token/resource";
 import { branchResource } from "../branch/resource";
 import { branchPasswordResource, branchRoleResource } from "../credential";
+import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
 import type { ResourceKind } from "./provider-shell";
 import type { ResourceImplementation } from "./resource-implementation";
@@ -35,7 +36,7 @@ function implementation(kind: ResourceKind): ResourceImplementation {
     case "branchRole":
       return branchRoleResource;
     default:
-      throw new Error(
+      throw new UnknownResourceKindError(
         `pulumi-planetscale: this version does not know resource kind '${String(kind)}'; upgrade the package`,
       );
   }

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { InvalidInputError } from "../resource-errors";
 
 type Props = Record<string, unknown>;
 
@@ -19,7 +20,9 @@ export function resolvedInputs<T extends { organization?: string | undefined; na
 ): T & { organization: string; name: string } {
   const parsed = schema.parse(userInputs(props));
   if (parsed.organization === undefined || parsed.name === undefined) {
-    throw new Error(`internal error: ${resource} inputs reached the provider without organization or name`);
+    throw new InvalidInputError(
+      `internal error: ${resource} inputs reached the provider without organization or name`,
+    );
   }
   return parsed as T & { organization: string; name: string };
 }

@@ -1,0 +1,82 @@
+/**
+ * Errors of the resources (Branch, BranchPassword, BranchRole, ApiToken) and functions, for the
+ * cases a program or an operator tells apart: each has a stable `code`, keeps what caused it as
+ * `cause`, and is recognised by `instanceof` across copies of the package (see
+ * {@link PlanetScaleError}). The HTTP client's errors are in `client/errors.ts`.
+ */
+import { PlanetScaleError } from "./client/errors";
+
+/**
+ * An input is missing or wrong in a way `check` could not catch before: reading a resource by id
+ * without its organization or database, an `expiresAt` that passed before create, a property the
+ * database's kind (MySQL or Postgres) does not support. The message names the input and the fix.
+ */
+export class InvalidInputError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_INVALID_INPUT";
+}
+
+/**
+ * PlanetScale holds an object that this resource cannot prove it created (it existed before,
+ * belongs to another resource of the run, or several match), typically after a request whose
+ * outcome was unknown. Nothing was deleted or adopted; the message names the ids and what resolves
+ * it.
+ */
+export class OwnershipUnprovenError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_OWNERSHIP_UNPROVEN";
+}
+
+/**
+ * The name is taken: a branch of that name already exists in the database. Set `adopt: true` to
+ * manage it, or choose another name. Also an {@link OwnershipUnprovenError}.
+ */
+export class AlreadyExistsError extends OwnershipUnprovenError {
+  static override readonly code: string = "PLANETSCALE_ALREADY_EXISTS";
+}
+
+/**
+ * PlanetScale refused to delete a deletion-protected branch. Set `deletionProtected: false`, run
+ * `pulumi up`, then destroy again.
+ */
+export class DeletionProtectedError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_DELETION_PROTECTED";
+}
+
+/**
+ * PlanetScale refused to delete a branch that has child branches. Set `deleteDescendants: true`,
+ * run `pulumi up`, then destroy again; or delete the children first.
+ */
+export class HasChildBranchesError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_HAS_CHILD_BRANCHES";
+}
+
+/**
+ * A branch the resource depends on (a Branch's `parentBranch`, a credential's `branch`) does not
+ * exist, or the credential cannot see it. Create it first or fix the input.
+ */
+export class BranchNotFoundError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_BRANCH_NOT_FOUND";
+}
+
+/**
+ * The object a resource manages was deleted outside Pulumi or expired. Run `pulumi refresh`, then
+ * `pulumi up` to create a new one.
+ */
+export class NoLongerExistsError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_NO_LONGER_EXISTS";
+}
+
+/**
+ * PlanetScale accepted an ApiToken's grants but does not list some of them: the credential Pulumi
+ * uses may only grant accesses it holds itself.
+ */
+export class GrantNotAppliedError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_GRANT_NOT_APPLIED";
+}
+
+/**
+ * The state names a resource kind this version of the package does not know (it was written by a
+ * newer version): upgrade the package.
+ */
+export class UnknownResourceKindError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_UNKNOWN_RESOURCE_KIND";
+}
