@@ -5,22 +5,15 @@ import { type BackoffGate, getBackoffGate } from "./backoff-gate";
 import { credentialFingerprint, rateLimitKey } from "./credential-key";
 import { type DecodeContext, decodeError, decodeSuccess } from "./decode";
 import { getSharedDispatcher } from "./dispatcher";
-import {
-  ConnectionError,
-  describeRetries,
-  OutcomeUnknownError,
-  type PlanetScaleError,
-  ResponseValidationError,
-  TimeoutError,
-} from "./errors";
+import { type PlanetScaleError, ResponseValidationError } from "./errors";
 import { ExchangeFailed, exchange, type RawResponse } from "./exchange";
+import { connectionError, outcomeUnknown, timeoutError } from "./failures";
 import { getRateLimiter, type RateLimiter } from "./rate-limiter";
-import { redactText, sanitizeCause, truncate } from "./redact";
+import { truncate } from "./redact";
 import { nextHop } from "./redirects";
 import {
   type BackoffPolicy,
   backoffDelay,
-  classifyConnectionFailure,
   DEFAULT_BACKOFF,
   defaultSleep,
   headerValue,
@@ -193,26 +186,21 @@ export class PlanetScaleClient {
       let retryable: boolean;
       let serverDelay: number | undefined;
       if (outcome instanceof ExchangeFailed) {
+        const failed = { method, path, retries, secrets: this.secrets };
         if (outcome.kind === "timeout") {
-          error = new TimeoutError(
-            `${method} ${path} → no complete answer within ${this.settings.timeoutMs} ms (${describeRetries(retries)}); raise planetscale:timeoutMs if PlanetScale is slow`,
-            { method, path, retries, cause: sanitizeCause(outcome.error, this.secrets) },
-          );
+          error = timeoutError(failed, this.settings.timeoutMs, outcome.error);
           // Timeouts are not retried: the budget is spent. A POST that reached a socket may have
           // been applied.
-          throw idempotent || !outcome.started ? error : this.outcomeUnknown(error);
+          throw idempotent || !outcome.started ? error : outcomeUnknown(error);
         }
-        const failure = classifyConnectionFailure(outcome.error);
-        const reason = outcome.error instanceof Error ? redactText(outcome.error.message, this.secrets) : "";
-        error = new ConnectionError(
-          `${method} ${path} → connection failed: ${failure.code}${reason ? ` (${truncate(reason, 200)})` : ""} (${describeRetries(retries)})`,
-          { method, path, retries, cause: sanitizeCause(outcome.error, this.secrets) },
-        );
+        const connection = connectionError(failed, outcome.error);
+        const { failure } = connection;
+        error = connection.error;
         // An answer too large to read came from a server that acted on the request.
         if (failure.permanent && !(failure.code === "RESPONSE_TOO_LARGE" && !idempotent)) throw error;
         // Failed before undici put the request on a socket, or in a way that means it never left.
         const neverSent = !outcome.started || failure.beforeWrite;
-        if (!idempotent && !neverSent) throw this.outcomeUnknown(error);
+        if (!idempotent && !neverSent) throw outcomeUnknown(error);
         retryable = true;
       } else {
         if (outcome.status >= 200 && outcome.status < 300) {
@@ -223,7 +211,7 @@ export class PlanetScaleClient {
           } catch (unreadable) {
             // The server acted (2xx) but we cannot see what it made: as unknown as a lost answer.
             if (!idempotent && unreadable instanceof ResponseValidationError)
-              throw this.outcomeUnknown(unreadable);
+              throw outcomeUnknown(unreadable);
             throw unreadable;
           }
         }
@@ -231,7 +219,7 @@ export class PlanetScaleClient {
         retryable = idempotent
           ? isRetryableForIdempotent(outcome.status)
           : isRetryableForAnyMethod(outcome.status);
-        if (!idempotent && !retryable && outcome.status >= 500) throw this.outcomeUnknown(error);
+        if (!idempotent && !retryable && outcome.status >= 500) throw outcomeUnknown(error);
         serverDelay =
           retryAfterDelay(outcome.headers, this.now(), this.backoff) ??
           (outcome.status === 429
@@ -333,25 +321,6 @@ export class PlanetScaleClient {
   /** What the decoders need: the request, and the secrets to redact from what the server echoes. */
   private decodeContext(method: string, path: string, retries: number): DecodeContext {
     return { method, path, retries, secrets: this.secrets };
-  }
-
-  private outcomeUnknown(cause: PlanetScaleError): OutcomeUnknownError {
-    const prefix = `${cause.method} ${cause.path} → `;
-    const detail = cause.message.startsWith(prefix) ? cause.message.slice(prefix.length) : cause.message;
-    return new OutcomeUnknownError(
-      `${prefix}outcome unknown: ${detail.replace(/ \(after \d+ retr(?:y|ies)\)/, "")}. PlanetScale may have applied ` +
-        `this ${cause.method}, so it was not retried; check the current state before trying again (${describeRetries(cause.retries)})`,
-      {
-        method: cause.method,
-        path: cause.path,
-        status: cause.status,
-        apiCode: cause.apiCode,
-        apiMessage: cause.apiMessage,
-        retries: cause.retries,
-        requestId: cause.requestId,
-        cause,
-      },
-    );
   }
 
   /** Safe view for logs: the credential's secret is replaced. */
