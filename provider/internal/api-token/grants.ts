@@ -60,7 +60,7 @@ export function grantsFromAccesses(organization: string, entries: readonly Acces
 }
 
 /** Sorts grants by resource then name, and each grant's accesses; drops empty grants. */
-export function sortGrants(grants: readonly Grant[]): Grant[] {
+function sortGrants(grants: readonly Grant[]): Grant[] {
   const merged = new Map<string, Grant>();
   for (const g of grants) {
     const key = `${g.resource}\u0000${g.name}`;

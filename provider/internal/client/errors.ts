@@ -222,7 +222,7 @@ export function describeRetries(retries: number): string {
 }
 
 /** Lower-case snake name of an HTTP status, e.g. 502 → "bad_gateway". */
-export function statusLabel(status: number): string {
+function statusLabel(status: number): string {
   const text = http.STATUS_CODES[status];
   return text
     ? text
@@ -233,7 +233,7 @@ export function statusLabel(status: number): string {
 }
 
 /** The error class for an HTTP status (400, 401, 403, 404, 409, 422, 429, 5xx; base class otherwise). */
-export function errorClassForStatus(status: number): typeof PlanetScaleError {
+function errorClassForStatus(status: number): typeof PlanetScaleError {
   switch (status) {
     case 400:
       return BadRequestError;

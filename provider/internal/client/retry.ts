@@ -132,7 +132,7 @@ export interface ConnectionFailure {
 }
 
 /** Finds the most specific error code on an error or its `cause` chain (undici wraps socket errors). */
-export function errorCode(err: unknown): string | undefined {
+function errorCode(err: unknown): string | undefined {
   let first: string | undefined;
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;

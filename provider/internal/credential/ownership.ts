@@ -13,7 +13,7 @@ import type { ResolvedCredentialInputs } from "./inputs";
 const createdHere = new Set<string>();
 
 /** Remembers a credential this process created. */
-export function recordCreated(id: string): void {
+function recordCreated(id: string): void {
   createdHere.add(id);
 }
 
@@ -21,7 +21,7 @@ export function recordCreated(id: string): void {
  * Clock skew allowed between this machine and PlanetScale when the baseline listing failed and
  * the creation time is all there is to go by.
  */
-export const CLOCK_SKEW_MS = 2_000;
+const CLOCK_SKEW_MS = 2_000;
 
 /** How many times a create whose outcome was unknown is tried, when cleaning up proved it safe. */
 const CREATE_ATTEMPTS = 3;
@@ -44,10 +44,7 @@ function message(error: unknown): string {
 }
 
 /** Ids of the credentials with this name before creating one: whatever appears later may be ours. */
-export async function idsNamed(
-  client: PlanetScaleClient,
-  place: CredentialPlace,
-): Promise<Set<string> | undefined> {
+async function idsNamed(client: PlanetScaleClient, place: CredentialPlace): Promise<Set<string> | undefined> {
   const { flavor, inputs } = place;
   try {
     const ids = new Set<string>();
