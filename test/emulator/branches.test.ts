@@ -1,15 +1,16 @@
 /** Branch behaviour: creation rules and errors, readiness, pagination, name-or-id, rename, deletion, limits. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, start, waitReady } from "./helpers";
+import { branchesPath, call, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 const P = branchesPath();
 
 describe("branches", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start({
+    emu = await emulator({
       readyDelayMs: 50,
       seed: {
         organizations: [
@@ -52,7 +53,7 @@ describe("branches", () => {
     assert.equal(b.actor.id, "admintest001");
     assert.ok(!Number.isNaN(Date.parse(b.created_at)));
     assert.equal(b.created_at, new Date(b.created_at).toISOString());
-    await new Promise((res) => setTimeout(res, 70));
+    await waitReady(emu, "pr-1");
     const g = await call(emu, "GET", `${P}/pr-1`);
     assert.equal(g.body.state, "ready");
     assert.equal(g.body.ready, true);

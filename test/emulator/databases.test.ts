@@ -1,13 +1,14 @@
 /** Database create and delete through the API, and the catalogue's rules (cluster sizes). */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
+import { branchesPath, call, makeToken, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 describe("databases through the API", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start();
+    emu = await emulator();
   });
   after(() => emu.stop());
 

@@ -3,11 +3,12 @@
  * default and refused with `strict`; blank optional strings mean "not provided"; known fields are
  * type-checked either way; `safe_migrations` on create is honoured.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseCli } from "../../emulator/cli";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, start } from "./helpers";
+import { branchesPath, call } from "../support/api";
+import { emulator } from "../support/emulator";
 
 const P = branchesPath();
 
@@ -15,8 +16,8 @@ describe("request bodies, lenient by default", () => {
   let lenient: Emulator;
   let strict: Emulator;
   before(async () => {
-    lenient = await start({ strict: false });
-    strict = await start({ strict: true });
+    lenient = await emulator({ strict: false });
+    strict = await emulator({ strict: true });
   });
   after(async () => {
     await lenient.stop();
