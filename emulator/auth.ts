@@ -1,7 +1,8 @@
 import { unauthorized } from "./errors";
 import { secretMatches } from "./ids";
 import type { AccessName } from "./permissions";
-import type { ActorRef, Store, TokenRecord } from "./store";
+import type { ActorRef, TokenRecord } from "./records";
+import type { Store } from "./store";
 
 /** The fixed or random admin credential: every access, at organization level, in every organization. */
 export interface AdminCredential {

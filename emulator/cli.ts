@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import type { FaultSettings } from "./faults";
 import { type EmulatorOptions, startEmulator } from "./index";
 import { isLoopbackInterface } from "./loopback";
-import type { Seed } from "./seed";
+import { parseSeed } from "./seed";
 
 /** Environment variable holding the fixed admin credential id (instead of `--admin-token-id`). */
 export const ADMIN_ID_ENV = "PLANETSCALE_EMULATOR_ADMIN_TOKEN_ID";
@@ -102,10 +102,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         `--seed: cannot read ${v.seed}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
       );
     }
+    let json: unknown;
     try {
-      o.seed = JSON.parse(text) as Seed;
+      json = JSON.parse(text);
     } catch {
       throw new UsageError(`--seed: ${v.seed} is not valid JSON`);
+    }
+    try {
+      o.seed = parseSeed(json);
+    } catch (e) {
+      throw new UsageError(`--seed: ${v.seed}: ${(e as Error).message}`);
     }
   }
   const faults: FaultSettings = {};

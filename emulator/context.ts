@@ -2,8 +2,9 @@ import { type Credential, holdsAny } from "./auth";
 import type { BodySource } from "./body";
 import { ApiError, badRequest, notFound } from "./errors";
 import type { AccessName } from "./permissions";
+import type { DatabaseRecord, OrganizationRecord } from "./records";
 import type { UrlBase } from "./serialize";
-import type { DatabaseRecord, OrganizationRecord, Store } from "./store";
+import type { Store } from "./store";
 
 /** A handler's answer: a status and an optional JSON body. */
 export interface HandlerResult {

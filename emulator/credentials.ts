@@ -3,15 +3,9 @@ import { type RequestContext, requireDatabase } from "./context";
 import { notFound, unprocessable } from "./errors";
 import { iso, publicId, secretMatches } from "./ids";
 import { type AccessName, OPERATION_ACCESSES } from "./permissions";
+import type { BranchRecord, CredentialRecord, DatabaseKind, DatabaseRecord } from "./records";
 import { regionObject } from "./regions";
-import {
-  type BranchRecord,
-  type CredentialRecord,
-  type DatabaseKind,
-  type DatabaseRecord,
-  kindOf,
-  type Store,
-} from "./store";
+import { kindOf, type Store } from "./store";
 
 const SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 

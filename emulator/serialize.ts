@@ -1,21 +1,17 @@
 import { iso } from "./ids";
 import { accessDescription } from "./permissions";
+import type {
+  AccessRecord,
+  BackupRecord,
+  BranchRecord,
+  DatabaseRecord,
+  OrganizationRecord,
+  ResizeRecord,
+  TokenRecord,
+  VtgateConfig,
+} from "./records";
 import { mysqlAddresses, regionObject } from "./regions";
-import {
-  type AccessRecord,
-  type BackupRecord,
-  type BranchRecord,
-  branchState,
-  clusterNameAt,
-  type DatabaseRecord,
-  DEFAULT_VTGATE,
-  type OrganizationRecord,
-  type ResizeRecord,
-  resizeState,
-  type Store,
-  type TokenRecord,
-  type VtgateConfig,
-} from "./store";
+import { branchState, clusterNameAt, DEFAULT_VTGATE, resizeState, type Store } from "./store";
 
 /** Where rendered objects point their `url`/`html_url` fields. */
 export interface UrlBase {
@@ -24,7 +20,8 @@ export interface UrlBase {
 }
 
 const APP_URL = "https://app.planetscale.com";
-const TOKEN_AVATAR = "https://app.planetscale.com/images/service-token-avatar.png";
+/** The avatar PlanetScale shows for an actor that is a service token. */
+export const TOKEN_AVATAR = "https://app.planetscale.com/images/service-token-avatar.png";
 
 function seg(s: string): string {
   return encodeURIComponent(s);

@@ -14,17 +14,12 @@ import {
 } from "../context";
 import { badRequest, notFound, unprocessable } from "../errors";
 import { publicId } from "../ids";
+import { BRANCH_NAME_RULE, isValidBranchName } from "../names";
 import { type AccessName, DATABASE_ACCESSES, type DatabaseAccess, OPERATION_ACCESSES } from "../permissions";
+import type { BranchRecord, DatabaseRecord } from "../records";
 import { DEFAULT_REGION, isRegion, REGION_SLUGS } from "../regions";
 import { renderBranch } from "../serialize";
-import {
-  BRANCH_NAME_RULE,
-  type BranchRecord,
-  branchState,
-  type DatabaseRecord,
-  isValidBranchName,
-  kindOf,
-} from "../store";
+import { branchState, kindOf } from "../store";
 
 /** PlanetScale's documented limit of development branches per database. */
 export const MAX_DEVELOPMENT_BRANCHES = 100;
@@ -179,19 +174,17 @@ function createBranch(ctx: RequestContext) {
     );
   }
 
-  const b = newBranch(
-    ctx,
-    db,
-    body.name,
-    parent.name,
+  const branch = newBranch(ctx, db, {
+    name: body.name,
+    parent: parent.name,
     region,
-    false,
-    body.deletion_protected ?? false,
-    body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
-  );
-  b.restoredFrom = restoredFrom;
-  b.safeMigrations = body.safe_migrations ?? false;
-  return ok(ctx, b, 201);
+    production: false,
+    clusterName: body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
+    deletionProtected: body.deletion_protected ?? false,
+    safeMigrations: body.safe_migrations ?? false,
+    restoredFrom,
+  });
+  return ok(ctx, branch, 201);
 }
 
 function rejectPostgresOnly(body: z.output<typeof createBody>): void {
@@ -257,24 +250,35 @@ function createBranchAndDatabase(
 
   const db = addDatabase(ctx, org, dbName, region);
   if (body.name === db.defaultBranch) {
-    const main = newBranch(ctx, db, body.name, null, region, true, body.deletion_protected ?? false, "PS_10");
-    main.safeMigrations = body.safe_migrations ?? false;
+    const main = newBranch(ctx, db, {
+      name: body.name,
+      parent: null,
+      region,
+      production: true,
+      clusterName: "PS_10",
+      deletionProtected: body.deletion_protected ?? false,
+      safeMigrations: body.safe_migrations ?? false,
+    });
     return ok(ctx, main, 201);
   }
-  const main = newBranch(ctx, db, db.defaultBranch, null, region, true, false, "PS_10");
-  main.readyAt = ctx.now;
-  const b = newBranch(
-    ctx,
-    db,
-    body.name,
-    main.name,
+  const main = newBranch(ctx, db, {
+    name: db.defaultBranch,
+    parent: null,
     region,
-    false,
-    body.deletion_protected ?? false,
-    body.cluster_size ?? "PS_DEV",
-  );
-  b.safeMigrations = body.safe_migrations ?? false;
-  return ok(ctx, b, 201);
+    production: true,
+    clusterName: "PS_10",
+  });
+  main.readyAt = ctx.now;
+  const branch = newBranch(ctx, db, {
+    name: body.name,
+    parent: main.name,
+    region,
+    production: false,
+    clusterName: body.cluster_size ?? "PS_DEV",
+    deletionProtected: body.deletion_protected ?? false,
+    safeMigrations: body.safe_migrations ?? false,
+  });
+  return ok(ctx, branch, 201);
 }
 
 /** 422 unless `name` is a valid database name. */
@@ -312,38 +316,45 @@ export function addDatabase(ctx: RequestContext, org: string, name: string, regi
   return db;
 }
 
-/** Adds a branch, `pending` for the ready delay. */
-export function newBranch(
-  ctx: RequestContext,
-  db: DatabaseRecord,
-  name: string,
-  parent: string | null,
-  region: string,
-  production: boolean,
-  deletionProtected: boolean,
-  clusterName: string,
-): BranchRecord {
-  const b: BranchRecord = {
+/** What a new branch is; its id, times, actor and kind follow from the request. */
+export interface NewBranch {
+  name: string;
+  /** The parent branch's name; null for a database's first branch. */
+  parent: string | null;
+  region: string;
+  production: boolean;
+  clusterName: string;
+  /** Default false. */
+  deletionProtected?: boolean;
+  /** Default false. */
+  safeMigrations?: boolean;
+  /** The backup it is restored from; default none. */
+  restoredFrom?: BranchRecord["restoredFrom"];
+}
+
+/** Adds a branch to `database`, `pending` for the ready delay. */
+export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch: NewBranch): BranchRecord {
+  const record: BranchRecord = {
     id: publicId(),
-    organization: db.organization,
-    database: db.name,
-    name,
-    parentBranch: parent,
-    production,
-    deletionProtected,
-    safeMigrations: false,
-    region,
-    clusterName,
+    organization: database.organization,
+    database: database.name,
+    name: branch.name,
+    parentBranch: branch.parent,
+    production: branch.production,
+    deletionProtected: branch.deletionProtected ?? false,
+    safeMigrations: branch.safeMigrations ?? false,
+    region: branch.region,
+    clusterName: branch.clusterName,
     createdAt: ctx.now,
     updatedAt: ctx.now,
     readyAt: ctx.now + ctx.readyDelayMs,
     actor: actorOf(ctx.cred),
-    restoredFrom: null,
-    kind: kindOf(db),
+    restoredFrom: branch.restoredFrom ?? null,
+    kind: kindOf(database),
   };
-  ctx.store.data.branches.push(b);
+  ctx.store.data.branches.push(record);
   ctx.changed();
-  return b;
+  return record;
 }
 
 const updateBody = z.strictObject({

@@ -90,7 +90,13 @@ function createDatabase(ctx: RequestContext) {
   const region = checkRegion(body.region ?? DEFAULT_REGION);
   checkClusterSize(body.cluster_size);
   const db = addDatabase(ctx, org.name, body.name, region);
-  newBranch(ctx, db, db.defaultBranch, null, region, true, false, body.cluster_size ?? "PS_10");
+  newBranch(ctx, db, {
+    name: db.defaultBranch,
+    parent: null,
+    region,
+    production: true,
+    clusterName: body.cluster_size ?? "PS_10",
+  });
   return { status: 201, body: renderDatabase(db, ctx.store, ctx.base) };
 }
 

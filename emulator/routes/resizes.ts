@@ -10,14 +10,9 @@ import {
 } from "../context";
 import { notFound, unprocessable } from "../errors";
 import { publicId } from "../ids";
+import type { BranchRecord, ResizeRecord, VtgateConfig } from "../records";
 import { renderResize } from "../serialize";
-import {
-  type BranchRecord,
-  clusterNameAt,
-  type ResizeRecord,
-  resizeState,
-  type VtgateConfig,
-} from "../store";
+import { clusterNameAt, resizeState } from "../store";
 import { accesses, checkClusterSize, requireBranch, requireReady } from "./branches";
 
 /**

@@ -13,8 +13,8 @@ import {
 import { ApiError, notFound, unprocessable } from "../errors";
 import { derivedId, hashSecret, publicId, tokenSecret } from "../ids";
 import { type AccessName, isAccessName, isDatabaseAccess, OPERATION_ACCESSES } from "../permissions";
+import type { AccessRecord, TokenRecord } from "../records";
 import { renderAccessItem, renderGrants, renderToken } from "../serialize";
-import type { AccessRecord, TokenRecord } from "../store";
 
 function accesses(op: string): readonly AccessName[] {
   const a = OPERATION_ACCESSES[op];

@@ -47,7 +47,7 @@ describe("databases through the API", () => {
       [{ name: "pg", kind: "postgresql" }, 422, /MySQL/],
       [{ name: "big", cluster_size: "PS_99999" }, 422, /Valid sizes: PS_DEV, PS_10/],
       [{ name: "far", region: "moon" }, 422, /Valid regions/],
-      [{ region: "us-east" }, 400, /name is required/],
+      [{ region: "us-east" }, 400, /is required\n {2}→ at name/],
     ];
     for (const [body, status, message] of cases) {
       const r = await call(emu, "POST", "/organizations/acme/databases", { body });

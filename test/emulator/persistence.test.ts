@@ -50,4 +50,21 @@ describe("state persistence", () => {
     writeFileSync(bad, "{not json");
     await assert.rejects(emulator({ stateFile: bad }), /not valid JSON/);
   });
+
+  it("refuses a state file of the wrong shape, naming the file and each problem", async () => {
+    const first = await emulator({ stateFile: file });
+    await first.stop();
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    state.branches[0].readyAt = "soon";
+    delete state.serviceTokens;
+    const damaged = join(dir, "damaged.json");
+    writeFileSync(damaged, JSON.stringify(state));
+    await assert.rejects(emulator({ stateFile: damaged }), (error: Error) => {
+      assert.ok(error.message.includes(damaged), error.message);
+      assert.match(error.message, /is not an emulator state file/);
+      assert.match(error.message, /must be a number\n {2}→ at branches\[0\]\.readyAt/);
+      assert.match(error.message, /is required\n {2}→ at serviceTokens/);
+      return true;
+    });
+  });
 });

@@ -139,7 +139,7 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(size.status, 422);
     const type = await call(emu, "PUT", `${P}/rs-4/resizes`, { body: { vtgate_count: "3" } });
     assert.equal(type.status, 400);
-    assert.match(type.body.message, /vtgate_count must be a number/);
+    assert.match(type.body.message, /must be a number\n {2}→ at vtgate_count/);
     const missing = await call(emu, "GET", `${P}/rs-4/resizes/nope00000000`);
     assert.equal(missing.status, 404);
   });
@@ -181,6 +181,6 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(bad.status, 422);
     const missing = await call(emu, "PATCH", `${P}/cl-1/cluster`, { body: {} });
     assert.equal(missing.status, 400);
-    assert.match(missing.body.message, /cluster_size is required/);
+    assert.match(missing.body.message, /is required\n {2}→ at cluster_size/);
   });
 });
