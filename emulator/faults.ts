@@ -92,8 +92,8 @@ function segmentRegExp(seg: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-function splitPath(p: string): string[] {
-  return p.split("/").filter((s) => s !== "");
+function splitPath(path: string): string[] {
+  return path.split("/").filter((s) => s !== "");
 }
 
 function matchSegments(
@@ -137,9 +137,9 @@ export class Faults {
 
   /** Replaces every setting (and resets rule counters). */
   set(settings: FaultSettings): void {
-    const s = parseFaults(settings);
-    this.settings = s;
-    this.rules = (s.rules ?? []).map((rule) => ({
+    const parsed = parseFaults(settings);
+    this.settings = parsed;
+    this.rules = (parsed.rules ?? []).map((rule) => ({
       rule,
       re: new PathGlob(rule.path),
       left: rule.times ?? 1,
@@ -181,13 +181,13 @@ export class Faults {
         failAfter: { mode: r.rule.mode ?? "status", status: r.rule.status ?? 500, ...extra, ...late },
       };
     }
-    const s = this.settings;
-    if (s.dropProbability && Math.random() < s.dropProbability) return { kind: "drop" };
+    const settings = this.settings;
+    if (settings.dropProbability && Math.random() < settings.dropProbability) return { kind: "drop" };
     for (const code of ["429", "500", "502", "503"] as const) {
-      const pr = s.statusProbability?.[code];
+      const pr = settings.statusProbability?.[code];
       if (pr && Math.random() < pr) return { kind: "status", status: Number(code) };
     }
-    const fa = s.failAfterActing;
+    const fa = settings.failAfterActing;
     if (fa && MUTATING.has(method.toUpperCase()) && Math.random() < fa.probability) {
       return { kind: "none", failAfter: { mode: fa.mode, status: fa.status ?? 500 } };
     }

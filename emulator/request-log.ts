@@ -54,6 +54,6 @@ export class RequestLog {
   }
 }
 
-function copy(e: RequestLogEntry): RequestLogEntry {
-  return e.ignoredFields ? { ...e, ignoredFields: [...e.ignoredFields] } : { ...e };
+function copy(entry: RequestLogEntry): RequestLogEntry {
+  return entry.ignoredFields ? { ...entry, ignoredFields: [...entry.ignoredFields] } : { ...entry };
 }

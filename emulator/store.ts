@@ -120,8 +120,8 @@ export class Store {
       let text: string | undefined;
       try {
         text = readFileSync(file, "utf8");
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
       if (text !== undefined) {
         const store = new Store(parseStateFile(text, file), file);
@@ -198,10 +198,10 @@ export class Store {
 
   /** Plain JSON of the data, without secret digests or the request log. */
   snapshot(now: number): EmulatorSnapshot {
-    const d = this.data;
+    const data = this.data;
     return {
-      organizations: d.organizations.map((o) => ({ id: o.id, name: o.name, createdAt: iso(o.createdAt) })),
-      databases: d.databases.map((x) => ({
+      organizations: data.organizations.map((o) => ({ id: o.id, name: o.name, createdAt: iso(o.createdAt) })),
+      databases: data.databases.map((x) => ({
         id: x.id,
         organization: x.organization,
         name: x.name,
@@ -211,7 +211,7 @@ export class Store {
         kind: kindOf(x),
         createdAt: iso(x.createdAt),
       })),
-      branches: d.branches.map((b) => {
+      branches: data.branches.map((b) => {
         const state = branchState(b, now);
         return {
           id: b.id,
@@ -230,14 +230,14 @@ export class Store {
           updatedAt: iso(Math.max(b.updatedAt, state === "ready" ? Math.min(b.readyAt, now) : 0)),
         };
       }),
-      backups: d.backups.map((b) => ({
+      backups: data.backups.map((b) => ({
         id: b.id,
         organization: b.organization,
         database: b.database,
         branch: b.branchName,
         name: b.name,
       })),
-      serviceTokens: d.serviceTokens.map((t) => ({
+      serviceTokens: data.serviceTokens.map((t) => ({
         id: t.id,
         organization: t.organization,
         name: t.name,
@@ -246,8 +246,8 @@ export class Store {
         lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt),
         accesses: t.accesses.map((a) => ({ id: a.id, access: a.access, database: a.database })),
       })),
-      passwords: d.passwords.map(credentialSnapshot),
-      roles: d.roles.map(credentialSnapshot),
+      passwords: data.passwords.map(credentialSnapshot),
+      roles: data.roles.map(credentialSnapshot),
     };
   }
 
@@ -258,16 +258,16 @@ export class Store {
   }
 }
 
-function credentialSnapshot(c: CredentialRecord): CredentialSnapshot {
+function credentialSnapshot(credential: CredentialRecord): CredentialSnapshot {
   return {
-    id: c.id,
-    organization: c.organization,
-    database: c.database,
-    branchId: c.branchId,
-    name: c.name,
-    username: c.username,
-    createdAt: iso(c.createdAt),
-    expiresAt: c.expiresAt === null ? null : iso(c.expiresAt),
+    id: credential.id,
+    organization: credential.organization,
+    database: credential.database,
+    branchId: credential.branchId,
+    name: credential.name,
+    username: credential.username,
+    createdAt: iso(credential.createdAt),
+    expiresAt: credential.expiresAt === null ? null : iso(credential.expiresAt),
   };
 }
 
