@@ -1,7 +1,8 @@
 import { unauthorized } from "./errors";
 import { secretMatches } from "./ids";
 import type { AccessName } from "./permissions";
-import type { ActorRef, Store, TokenRecord } from "./store";
+import type { ActorRef, TokenRecord } from "./records";
+import type { Store } from "./store";
 
 /** The fixed or random admin credential: every access, at organization level, in every organization. */
 export interface AdminCredential {
@@ -66,9 +67,9 @@ export function authenticate(
   admin: AdminCredential,
   now: number,
 ): Credential {
-  const r = resolve(header, store, admin, now);
-  if ("error" in r) throw unauthorized(r.error);
-  return r;
+  const resolved = resolve(header, store, admin, now);
+  if ("error" in resolved) throw unauthorized(resolved.error);
+  return resolved;
 }
 
 /** The id of the credential a header authenticates as, or null; no side effects (for the request log). */
@@ -78,8 +79,8 @@ export function credentialIdOf(
   admin: AdminCredential,
   now: number,
 ): string | null {
-  const r = resolve(header, store, admin, now);
-  return "error" in r ? null : r.id;
+  const resolved = resolve(header, store, admin, now);
+  return "error" in resolved ? null : resolved.id;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { badRequest } from "./errors";
+import { explain, validate } from "./validation";
 
 /**
  * What {@link parseBody} needs from a request: the raw body, whether unknown fields are refused,
@@ -24,26 +25,6 @@ export interface BodySource {
  */
 export function blankAsAbsent<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
-}
-
-/** "an int", "a string", "an array", "an object". */
-function article(expected: string): string {
-  const noun = expected === "int" ? "integer" : expected;
-  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
-
-function formatIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") {
-    const at = issue.path.length > 0 ? ` in ${issue.path.join(".")}` : "";
-    return `unknown field${issue.keys.length > 1 ? "s" : ""}${at}: ${issue.keys.join(", ")}`;
-  }
-  const where = issue.path.length > 0 ? issue.path.join(".") : "body";
-  if (issue.code === "invalid_type") {
-    const input = (issue as { input?: unknown }).input;
-    if (input === undefined) return `${where} is required`;
-    return `${where} must be ${article(issue.expected)}`;
-  }
-  return `${where}: ${issue.message}`;
 }
 
 /** Deletes `keys` from the object found at `path` inside `root` (a fresh JSON copy). */
@@ -76,24 +57,25 @@ export function parseBody<T extends z.ZodType>(src: BodySource, schema: T): z.ou
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw badRequest("The request body must be a JSON object");
   }
-  const first = schema.safeParse(value, { reportInput: true });
+  const first = validate(schema, value);
   if (first.success) return first.data;
-  const unknown = first.error.issues.filter((i) => i.code === "unrecognized_keys");
-  const other = first.error.issues.filter((i) => i.code !== "unrecognized_keys");
+  const unknown = first.error.issues.filter((issue) => issue.code === "unrecognized_keys");
+  const other = first.error.issues.filter((issue) => issue.code !== "unrecognized_keys");
   const reported = src.strict ? first.error.issues : other;
-  if (reported.length > 0) {
-    throw badRequest(`Invalid request body: ${reported.map(formatIssue).join("; ")}`);
-  }
+  if (reported.length > 0) throw invalidBody(new z.ZodError(reported));
   const copy: unknown = JSON.parse(JSON.stringify(value));
   const ignored: string[] = [];
   for (const issue of unknown) {
     dropKeys(copy, issue.path, issue.keys);
-    for (const k of issue.keys) ignored.push([...issue.path.map(String), k].join("."));
+    for (const key of issue.keys) ignored.push([...issue.path.map(String), key].join("."));
   }
   src.ignoreFields(ignored);
-  const second = schema.safeParse(copy, { reportInput: true });
-  if (!second.success) {
-    throw badRequest(`Invalid request body: ${second.error.issues.map(formatIssue).join("; ")}`);
-  }
+  const second = validate(schema, copy);
+  if (!second.success) throw invalidBody(second.error);
   return second.data;
+}
+
+/** 400 `bad_request` explaining every problem of a body. */
+function invalidBody(error: z.ZodError) {
+  return badRequest(`Invalid request body:\n${explain(error)}`);
 }

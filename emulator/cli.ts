@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import type { FaultSettings } from "./faults";
 import { type EmulatorOptions, startEmulator } from "./index";
 import { isLoopbackInterface } from "./loopback";
-import type { Seed } from "./seed";
+import { parseSeed } from "./seed";
 
 /** Environment variable holding the fixed admin credential id (instead of `--admin-token-id`). */
 export const ADMIN_ID_ENV = "PLANETSCALE_EMULATOR_ADMIN_TOKEN_ID";
@@ -51,19 +51,21 @@ PUT /_emulator/faults, PUT /_emulator/ready-delay, GET /_emulator/state.
 
 class UsageError extends Error {}
 
-function num(
+function parseNumber(
   flag: string,
-  v: string | undefined,
+  text: string | undefined,
   opts: { int?: boolean; min?: number; max?: number } = {},
 ): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || (opts.int && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag} expects ${opts.int ? "an integer" : "a number"}, got "${v}"`);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || (opts.int && !Number.isInteger(value))) {
+    throw new UsageError(`--${flag} expects ${opts.int ? "an integer" : "a number"}, got "${text}"`);
   }
-  if (opts.min !== undefined && n < opts.min) throw new UsageError(`--${flag} must be at least ${opts.min}`);
-  if (opts.max !== undefined && n > opts.max) throw new UsageError(`--${flag} must be at most ${opts.max}`);
-  return n;
+  if (opts.min !== undefined && value < opts.min)
+    throw new UsageError(`--${flag} must be at least ${opts.min}`);
+  if (opts.max !== undefined && value > opts.max)
+    throw new UsageError(`--${flag} must be at most ${opts.max}`);
+  return value;
 }
 
 /** Turns argv (and the admin credential's env vars) into EmulatorOptions, or throws UsageError. Returns "help" for --help. */
@@ -73,63 +75,69 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   >;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  const v = parsed.values;
-  if (v.help) return "help";
-  const o: EmulatorOptions = {};
-  if (v.host !== undefined) o.host = v.host;
-  if (v["allow-remote"]) o.allowRemote = true;
-  if (v.host !== undefined && !isLoopbackInterface(v.host) && !o.allowRemote) {
+  const values = parsed.values;
+  if (values.help) return "help";
+  const options: EmulatorOptions = {};
+  if (values.host !== undefined) options.host = values.host;
+  if (values["allow-remote"]) options.allowRemote = true;
+  if (values.host !== undefined && !isLoopbackInterface(values.host) && !options.allowRemote) {
     throw new UsageError(
-      `--host ${v.host} is not a loopback address: other machines could reach the emulator. Add --allow-remote if that is what you want`,
+      `--host ${values.host} is not a loopback address: other machines could reach the emulator. Add --allow-remote if that is what you want`,
     );
   }
-  const port = num("port", v.port, { int: true, min: 0, max: 65535 });
-  if (port !== undefined) o.port = port;
-  const ready = num("ready-delay", v["ready-delay"], { min: 0 });
-  if (ready !== undefined) o.readyDelayMs = ready;
-  const rate = num("rate-limit", v["rate-limit"], { int: true, min: 1 });
-  if (rate !== undefined) o.rateLimitPerMinute = rate;
-  if (v.state !== undefined) o.stateFile = v.state;
-  if (v.seed !== undefined) {
+  const port = parseNumber("port", values.port, { int: true, min: 0, max: 65535 });
+  if (port !== undefined) options.port = port;
+  const ready = parseNumber("ready-delay", values["ready-delay"], { min: 0 });
+  if (ready !== undefined) options.readyDelayMs = ready;
+  const rate = parseNumber("rate-limit", values["rate-limit"], { int: true, min: 1 });
+  if (rate !== undefined) options.rateLimitPerMinute = rate;
+  if (values.state !== undefined) options.stateFile = values.state;
+  if (values.seed !== undefined) {
     let text: string;
     try {
-      text = readFileSync(v.seed, "utf8");
-    } catch (e) {
+      text = readFileSync(values.seed, "utf8");
+    } catch (error) {
       throw new UsageError(
-        `--seed: cannot read ${v.seed}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        `--seed: cannot read ${values.seed}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       );
     }
+    let json: unknown;
     try {
-      o.seed = JSON.parse(text) as Seed;
+      json = JSON.parse(text);
     } catch {
-      throw new UsageError(`--seed: ${v.seed} is not valid JSON`);
+      throw new UsageError(`--seed: ${values.seed} is not valid JSON`);
+    }
+    try {
+      options.seed = parseSeed(json);
+    } catch (error) {
+      throw new UsageError(`--seed: ${values.seed}: ${(error as Error).message}`);
     }
   }
   const faults: FaultSettings = {};
-  const latency = num("latency", v.latency, { min: 0 });
+  const latency = parseNumber("latency", values.latency, { min: 0 });
   if (latency !== undefined) faults.latencyMs = latency;
-  const jitter = num("jitter", v.jitter, { min: 0 });
+  const jitter = parseNumber("jitter", values.jitter, { min: 0 });
   if (jitter !== undefined) faults.jitterMs = jitter;
-  const drop = num("drop-rate", v["drop-rate"], { min: 0, max: 1 });
+  const drop = parseNumber("drop-rate", values["drop-rate"], { min: 0, max: 1 });
   if (drop !== undefined) faults.dropProbability = drop;
-  for (const spec of v["fail-rate"] ?? []) {
-    const m = /^(429|500|502|503)=(.+)$/.exec(spec);
-    if (!m)
+  for (const spec of values["fail-rate"] ?? []) {
+    const match = /^(429|500|502|503)=(.+)$/.exec(spec);
+    if (!match)
       throw new UsageError(
         `--fail-rate expects STATUS=P with STATUS one of 429, 500, 502, 503; got "${spec}"`,
       );
-    const p = num("fail-rate", m[2], { min: 0, max: 1 })!;
-    faults.statusProbability = { ...faults.statusProbability, [m[1] as "429"]: p };
+    const probability = parseNumber("fail-rate", match[2], { min: 0, max: 1 })!;
+    faults.statusProbability = { ...faults.statusProbability, [match[1] as "429"]: probability };
   }
-  if (Object.keys(faults).length > 0) o.faults = faults;
-  const admin = adminToken(v, env);
-  if (admin !== undefined) o.adminToken = admin;
-  if (v.quiet) o.quiet = true;
-  if (v.strict) o.strict = true;
-  return o;
+  if (Object.keys(faults).length > 0) options.faults = faults;
+  const admin = adminToken(values, env);
+  if (admin !== undefined) options.adminToken = admin;
+  if (values.quiet) options.quiet = true;
+  if (values.strict) options.strict = true;
+  return options;
 }
 
 /**
@@ -165,9 +173,9 @@ function readSecretFile(path: string): string {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch (e) {
+  } catch (error) {
     throw new UsageError(
-      `--admin-token-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      `--admin-token-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
   const token = text.split(/\r?\n/)[0]?.trim() ?? "";
@@ -199,8 +207,8 @@ async function main(): Promise<void> {
   let options: EmulatorOptions | "help";
   try {
     options = parseCli(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`pulumi-planetscale-emulator: ${(e as Error).message}\nTry --help.\n`);
+  } catch (error) {
+    process.stderr.write(`pulumi-planetscale-emulator: ${(error as Error).message}\nTry --help.\n`);
     process.exit(2);
   }
   if (options === "help") {
@@ -210,8 +218,8 @@ async function main(): Promise<void> {
   let emu: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emu = await startEmulator(options);
-  } catch (e) {
-    process.stderr.write(`pulumi-planetscale-emulator: ${(e as Error).message}\n`);
+  } catch (error) {
+    process.stderr.write(`pulumi-planetscale-emulator: ${(error as Error).message}\n`);
     process.exit(options.seed !== undefined || options.adminToken !== undefined ? 2 : 1);
   }
   process.stdout.write(

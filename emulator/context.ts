@@ -2,8 +2,9 @@ import { type Credential, holdsAny } from "./auth";
 import type { BodySource } from "./body";
 import { ApiError, badRequest, notFound } from "./errors";
 import type { AccessName } from "./permissions";
+import type { DatabaseRecord, OrganizationRecord } from "./records";
 import type { UrlBase } from "./serialize";
-import type { DatabaseRecord, OrganizationRecord, Store } from "./store";
+import type { Store } from "./store";
 
 /** A handler's answer: a status and an optional JSON body. */
 export interface HandlerResult {
@@ -37,21 +38,21 @@ export interface Route {
 }
 
 /** Reads an optional boolean query parameter (`true`/`false`); anything else is 400. */
-export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
-  const v = q.get(name);
-  if (v === null || v === "") return undefined;
-  if (v === "true" || v === "1") return true;
-  if (v === "false" || v === "0") return false;
+export function boolParam(query: URLSearchParams, name: string): boolean | undefined {
+  const value = query.get(name);
+  if (value === null || value === "") return undefined;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
   throw badRequest(`Query parameter ${name} must be true or false`);
 }
 
-function intParam(q: URLSearchParams, name: string, fallback: number): number {
-  const v = q.get(name);
-  if (v === null || v === "") return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+function intParam(query: URLSearchParams, name: string, fallback: number): number {
+  const value = query.get(name);
+  if (value === null || value === "") return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw badRequest(`Query parameter ${name} must be a positive integer`);
   }
-  return Number(v);
+  return Number(value);
 }
 
 /**

@@ -1,7 +1,15 @@
+import { z } from "zod";
 import { checkConnection } from "./credentials";
-import { parseFaults } from "./faults";
+import { FaultSettings } from "./faults";
 import { controlRefusal, type RequestHeaders } from "./loopback";
 import type { EmulatorCore } from "./server";
+import { explain, validate } from "./validation";
+
+/** `PUT /_emulator/ready-delay`: how long new branches stay pending. */
+const ReadyDelay = z.object({ ms: z.number().min(0).max(Number.MAX_SAFE_INTEGER) });
+
+/** `POST /_emulator/connections`: the login a database client would attempt. */
+const ConnectionAttempt = z.object({ username: z.string(), password: z.string() });
 
 /** A control endpoint's answer. */
 export interface ControlResult {
@@ -19,6 +27,18 @@ function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
 
 function bad(message: string): ControlResult {
   return { status: 400, body: { code: "bad_request", message } };
+}
+
+/** The body parsed with `schema`, or the 400 answer explaining its problems. */
+function parseControlBody<T extends z.ZodType>(
+  raw: string,
+  schema: T,
+): { ok: true; value: z.output<T> } | { ok: false; answer: ControlResult } {
+  const json = parseJson(raw);
+  if (!json.ok) return { ok: false, answer: bad("Invalid JSON") };
+  const parsed = validate(schema, json.value);
+  if (!parsed.success) return { ok: false, answer: bad(`Invalid body:\n${explain(parsed.error)}`) };
+  return { ok: true, value: parsed.data };
 }
 
 /** The parts of a control request that decide its answer (besides the body). */
@@ -57,33 +77,23 @@ export function handleControl(core: EmulatorCore, request: ControlRequest, raw: 
     case "GET /_emulator/faults":
       return { status: 200, body: core.faults.get() };
     case "PUT /_emulator/faults": {
-      const j = parseJson(raw);
-      if (!j.ok) return bad("Invalid JSON");
-      try {
-        core.faults.set(parseFaults(j.value));
-      } catch (e) {
-        return bad((e as Error).message);
-      }
+      const settings = parseControlBody(raw, FaultSettings);
+      if (!settings.ok) return settings.answer;
+      core.faults.set(settings.value);
       return { status: 200, body: core.faults.get() };
     }
     case "PUT /_emulator/ready-delay": {
-      const j = parseJson(raw);
-      if (!j.ok) return bad("Invalid JSON");
-      const v = j.value as { ms?: unknown } | null;
-      const ms = v && typeof v === "object" ? v.ms : undefined;
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
-        return bad('Body must be {"ms": <non-negative number>}');
-      core.readyDelayMs = ms;
-      return { status: 200, body: { ms } };
+      const delay = parseControlBody(raw, ReadyDelay);
+      if (!delay.ok) return delay.answer;
+      core.readyDelayMs = delay.value.ms;
+      return { status: 200, body: { ms: delay.value.ms } };
     }
     case "POST /_emulator/connections": {
       // Emulator-only: would a database client log in with this username and password?
-      const j = parseJson(raw);
-      if (!j.ok) return bad("Invalid JSON");
-      const v = j.value as { username?: unknown; password?: unknown } | null;
-      if (!v || typeof v.username !== "string" || typeof v.password !== "string")
-        return bad('Body must be {"username": <string>, "password": <string>}');
-      return { status: 200, body: checkConnection(core.store, v.username, v.password, Date.now()) };
+      const attempt = parseControlBody(raw, ConnectionAttempt);
+      if (!attempt.ok) return attempt.answer;
+      const { username, password } = attempt.value;
+      return { status: 200, body: checkConnection(core.store, username, password, Date.now()) };
     }
     case "GET /_emulator/state":
       return { status: 200, body: core.store.snapshot(Date.now()) };

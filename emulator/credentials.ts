@@ -2,16 +2,10 @@ import { randomBytes } from "node:crypto";
 import { type RequestContext, requireDatabase } from "./context";
 import { notFound, unprocessable } from "./errors";
 import { iso, publicId, secretMatches } from "./ids";
-import { type AccessName, OPERATION_ACCESSES } from "./permissions";
+import { accessesFor } from "./permissions";
+import type { BranchRecord, CredentialRecord, DatabaseKind, DatabaseRecord } from "./records";
 import { regionObject } from "./regions";
-import {
-  type BranchRecord,
-  type CredentialRecord,
-  type DatabaseKind,
-  type DatabaseRecord,
-  kindOf,
-  type Store,
-} from "./store";
+import { kindOf, type Store } from "./store";
 
 const SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -31,13 +25,8 @@ export function credentialUsername(prefix = ""): string {
 }
 
 /** Whether the credential has expired at `now`. */
-export function isExpired(c: CredentialRecord, now: number): boolean {
-  return c.expiresAt !== null && now >= c.expiresAt;
-}
-
-function accesses(op: string): readonly AccessName[] {
-  const a = OPERATION_ACCESSES[op];
-  return Array.isArray(a) ? a : [];
+export function isExpired(credential: CredentialRecord, now: number): boolean {
+  return credential.expiresAt !== null && now >= credential.expiresAt;
 }
 
 /**
@@ -49,7 +38,7 @@ export function requireCredentialBranch(
   op: string,
   kind: DatabaseKind,
 ): { db: DatabaseRecord; branch: BranchRecord } {
-  const db = requireDatabase(ctx, accesses(op));
+  const db = requireDatabase(ctx, accessesFor(op));
   const key = ctx.params["branch"] ?? "";
   const branch = ctx.store.branch(db.organization, db.name, key);
   if (!branch) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
@@ -71,11 +60,13 @@ export function checkTtl(ttl: number | undefined): void {
 }
 
 /** Extends a credential by its ttl from now (`…/renew`); one without a ttl cannot be renewed. */
-export function renew(ctx: RequestContext, c: CredentialRecord): void {
-  if (c.ttlSeconds === null) throw unprocessable("This credential does not expire, so it cannot be renewed");
-  if (isExpired(c, ctx.now)) throw unprocessable("This credential has expired and can no longer be renewed");
-  c.expiresAt = ctx.now + c.ttlSeconds * 1000;
-  c.updatedAt = ctx.now;
+export function renew(ctx: RequestContext, credential: CredentialRecord): void {
+  if (credential.ttlSeconds === null)
+    throw unprocessable("This credential does not expire, so it cannot be renewed");
+  if (isExpired(credential, ctx.now))
+    throw unprocessable("This credential has expired and can no longer be renewed");
+  credential.expiresAt = ctx.now + credential.ttlSeconds * 1000;
+  credential.updatedAt = ctx.now;
   ctx.changed();
 }
 
@@ -112,24 +103,27 @@ export function checkConnection(
   password: string,
   now: number,
 ): ConnectionCheck {
-  const all: Array<{ c: CredentialRecord; kind: DatabaseKind }> = [
-    ...store.data.passwords.map((c) => ({ c, kind: "mysql" as const })),
-    ...store.data.roles.map((c) => ({ c, kind: "postgresql" as const })),
+  const all: Array<{ credential: CredentialRecord; kind: DatabaseKind }> = [
+    ...store.data.passwords.map((credential) => ({ credential, kind: "mysql" as const })),
+    ...store.data.roles.map((credential) => ({ credential, kind: "postgresql" as const })),
   ];
-  const found = all.find(({ c }) => c.username === username);
-  if (!found || !secretMatches(password, found.c.secretHash)) {
+  const found = all.find(({ credential }) => credential.username === username);
+  if (!found || !secretMatches(password, found.credential.secretHash)) {
     return { valid: false, reason: "access denied: unknown username or wrong password" };
   }
-  const { c, kind } = found;
-  if (isExpired(c, now)) return { valid: false, reason: "access denied: the credential has expired" };
-  const branch = store.branches(c.organization, c.database).find((b) => b.id === c.branchId);
+  const { credential, kind } = found;
+  if (isExpired(credential, now))
+    return { valid: false, reason: "access denied: the credential has expired" };
+  const branch = store
+    .branches(credential.organization, credential.database)
+    .find((b) => b.id === credential.branchId);
   if (!branch) return { valid: false, reason: "access denied: the branch no longer exists" };
   return {
     valid: true,
     kind,
-    organization: c.organization,
-    database: c.database,
+    organization: credential.organization,
+    database: credential.database,
     branch: branch.name,
-    credentialId: c.id,
+    credentialId: credential.id,
   };
 }

@@ -1,54 +1,47 @@
 import { z } from "zod";
+import { parseOrThrow } from "./validation";
+
+const probability = z.number().min(0).max(1);
+const status = z.number().int().min(100).max(599);
 
 /** A targeted, deterministic fault: matches requests by method and path, fires `times` times. */
-export interface FaultRule {
+export const FaultRule = z.strictObject({
   /** HTTP method to match (any when omitted). */
-  method?: string;
+  method: z.string().min(1).optional(),
   /** Glob over the path after `/v1`: `*` matches within one segment, `**` any number of segments. */
-  path: string;
+  path: z.string().min(1),
   /**
    * `status`: answer without acting; `drop`: destroy the socket; `fail-after-acting`: act, then
    * fail; `apply-late`: fail now (as `mode` says), then act `delayMs` later, as a backend that
    * applies a timed-out request after the client gave up.
    */
-  action: "status" | "drop" | "fail-after-acting" | "apply-late";
+  action: z.enum(["status", "drop", "fail-after-acting", "apply-late"]),
   /** Status to answer (`status` default 500; `fail-after-acting` default 500). */
-  status?: number;
+  status: status.optional(),
   /** Body to answer instead of the default PlanetScale-style error body. */
-  body?: unknown;
+  body: z.unknown().optional(),
   /** Extra response headers (e.g. `Retry-After`). */
-  headers?: Record<string, string>;
+  headers: z.record(z.string(), z.string()).optional(),
   /** How many matching requests it applies to (default 1). */
-  times?: number;
+  times: z.number().int().min(1).optional(),
   /** For `fail-after-acting` and `apply-late`: answer `status` (default) or drop the connection. */
-  mode?: "status" | "drop";
+  mode: z.enum(["status", "drop"]).optional(),
   /** For `apply-late`: how long after failing the request is applied (default 2000 ms). */
-  delayMs?: number;
-}
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+});
+/** A targeted, deterministic fault: matches requests by method and path, fires `times` times. */
+export type FaultRule = z.infer<typeof FaultRule>;
 
-/** Fault injection settings; replaced as a whole by `setFaults` / `PUT /_emulator/faults`. */
-export interface FaultSettings {
+/**
+ * Fault injection settings (used by `PUT /_emulator/faults` and `startEmulator`); replaced as a
+ * whole by `setFaults` / `PUT /_emulator/faults`.
+ */
+export const FaultSettings = z.strictObject({
   /** Added to every /v1 request before it is handled. */
-  latencyMs?: number;
-  /** Random extra latency in [0, jitterMs). */
-  jitterMs?: number;
-  /** Probability (0..1) of answering each status instead of handling the request. */
-  statusProbability?: Partial<Record<"429" | "500" | "502" | "503", number>>;
-  /** Probability of destroying the socket without answering. */
-  dropProbability?: number;
-  /** Probability of applying a change (POST/PUT/PATCH/DELETE), then answering 5xx or dropping. */
-  failAfterActing?: { probability: number; mode: "status" | "drop"; status?: number };
-  /** Targeted faults, checked in order before the random ones. */
-  rules?: FaultRule[];
-}
-
-const probability = z.number().min(0).max(1);
-const status = z.number().int().min(100).max(599);
-
-/** zod schema for FaultSettings (used by `PUT /_emulator/faults` and `startEmulator`). */
-export const faultSettingsSchema = z.strictObject({
   latencyMs: z.number().min(0).max(600_000).optional(),
+  /** Random extra latency in [0, jitterMs). */
   jitterMs: z.number().min(0).max(600_000).optional(),
+  /** Probability (0..1) of answering each status instead of handling the request. */
   statusProbability: z
     .strictObject({
       "429": probability.optional(),
@@ -57,36 +50,21 @@ export const faultSettingsSchema = z.strictObject({
       "503": probability.optional(),
     })
     .optional(),
+  /** Probability of destroying the socket without answering. */
   dropProbability: probability.optional(),
+  /** Probability of applying a change (POST/PUT/PATCH/DELETE), then answering 5xx or dropping. */
   failAfterActing: z
     .strictObject({ probability, mode: z.enum(["status", "drop"]), status: status.optional() })
     .optional(),
-  rules: z
-    .array(
-      z.strictObject({
-        method: z.string().min(1).optional(),
-        path: z.string().min(1),
-        action: z.enum(["status", "drop", "fail-after-acting", "apply-late"]),
-        status: status.optional(),
-        body: z.unknown().optional(),
-        headers: z.record(z.string(), z.string()).optional(),
-        times: z.number().int().min(1).optional(),
-        mode: z.enum(["status", "drop"]).optional(),
-        delayMs: z.number().int().min(0).max(600_000).optional(),
-      }),
-    )
-    .optional(),
+  /** Targeted faults, checked in order before the random ones. */
+  rules: z.array(FaultRule).optional(),
 });
+/** Fault injection settings; replaced as a whole by `setFaults` / `PUT /_emulator/faults`. */
+export type FaultSettings = z.infer<typeof FaultSettings>;
 
-/** Validates fault settings, throwing an Error with a readable message. */
+/** Validates fault settings, throwing an Error that explains every problem. */
 export function parseFaults(value: unknown): FaultSettings {
-  const r = faultSettingsSchema.safeParse(value);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    const where = i && i.path.length > 0 ? i.path.join(".") : "(root)";
-    throw new Error(`invalid fault settings at ${where}: ${i?.message ?? "invalid"}`);
-  }
-  return r.data as FaultSettings;
+  return parseOrThrow(FaultSettings, value, "invalid fault settings");
 }
 
 /** What to do with one request, decided before routing. */
@@ -114,8 +92,8 @@ function segmentRegExp(seg: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-function splitPath(p: string): string[] {
-  return p.split("/").filter((s) => s !== "");
+function splitPath(path: string): string[] {
+  return path.split("/").filter((s) => s !== "");
 }
 
 function matchSegments(
@@ -159,9 +137,9 @@ export class Faults {
 
   /** Replaces every setting (and resets rule counters). */
   set(settings: FaultSettings): void {
-    const s = parseFaults(settings);
-    this.settings = s;
-    this.rules = (s.rules ?? []).map((rule) => ({
+    const parsed = parseFaults(settings);
+    this.settings = parsed;
+    this.rules = (parsed.rules ?? []).map((rule) => ({
       rule,
       re: new PathGlob(rule.path),
       left: rule.times ?? 1,
@@ -203,13 +181,13 @@ export class Faults {
         failAfter: { mode: r.rule.mode ?? "status", status: r.rule.status ?? 500, ...extra, ...late },
       };
     }
-    const s = this.settings;
-    if (s.dropProbability && Math.random() < s.dropProbability) return { kind: "drop" };
+    const settings = this.settings;
+    if (settings.dropProbability && Math.random() < settings.dropProbability) return { kind: "drop" };
     for (const code of ["429", "500", "502", "503"] as const) {
-      const pr = s.statusProbability?.[code];
+      const pr = settings.statusProbability?.[code];
       if (pr && Math.random() < pr) return { kind: "status", status: Number(code) };
     }
-    const fa = s.failAfterActing;
+    const fa = settings.failAfterActing;
     if (fa && MUTATING.has(method.toUpperCase()) && Math.random() < fa.probability) {
       return { kind: "none", failAfter: { mode: fa.mode, status: fa.status ?? 500 } };
     }

@@ -25,9 +25,9 @@ export function hashSecret(secret: string): string {
 
 /** Constant-time comparison of a presented secret with a stored digest. */
 export function secretMatches(secret: string, digest: string): boolean {
-  const a = Buffer.from(hashSecret(secret), "hex");
-  const b = Buffer.from(digest, "hex");
-  return a.length === b.length && timingSafeEqual(a, b);
+  const expected = Buffer.from(hashSecret(secret), "hex");
+  const actual = Buffer.from(digest, "hex");
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** A stable 12-character id derived from some parts (used for grant-group ids). */

@@ -96,8 +96,8 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-function checkNonNegative(name: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isFinite(v) || v < 0))
+function checkNonNegative(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isFinite(value) || value < 0))
     throw new Error(`${name} must be a non-negative number`);
 }
 

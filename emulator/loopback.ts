@@ -11,8 +11,8 @@ const LOOPBACK_NAMES: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "
  * or `localhost`. Used to refuse listening elsewhere unless the user asked for it.
  */
 export function isLoopbackInterface(host: string): boolean {
-  const h = host.trim().toLowerCase();
-  return LOOPBACK_NAMES.has(h) || /^127(?:\.\d{1,3}){3}$/.test(h);
+  const normalized = host.trim().toLowerCase();
+  return LOOPBACK_NAMES.has(normalized) || /^127(?:\.\d{1,3}){3}$/.test(normalized);
 }
 
 /**

@@ -168,3 +168,9 @@ export const OPERATION_ACCESSES: Record<string, readonly AccessName[] | "any-cre
   delete_service_token_accesses: ["write_service_tokens", "delete_service_tokens"],
   list_service_token_grants: ["read_service_tokens"],
 };
+
+/** The accesses (any one of) the spec lists for `operationId`; none for an operation any credential may call. */
+export function accessesFor(operationId: string): readonly AccessName[] {
+  const listed = OPERATION_ACCESSES[operationId];
+  return Array.isArray(listed) ? listed : [];
+}

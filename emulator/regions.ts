@@ -85,16 +85,16 @@ export function isRegion(slug: string): boolean {
 
 /** The API's region object for a known slug. */
 export function regionObject(slug: string): Region {
-  const r = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
+  const region = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
   return {
-    id: r.id,
+    id: region.id,
     provider: "AWS",
     enabled: true,
-    public_ip_addresses: [...r.ips],
-    display_name: r.displayName,
-    location: r.location,
-    slug: r.slug,
-    current_default: r.slug === DEFAULT_REGION,
+    public_ip_addresses: [...region.ips],
+    display_name: region.displayName,
+    location: region.location,
+    slug: region.slug,
+    current_default: region.slug === DEFAULT_REGION,
     mysql_supported: true,
     postgresql_supported: true,
   };
@@ -102,9 +102,10 @@ export function regionObject(slug: string): Region {
 
 /** The MySQL hosts a branch in `slug` answers on: `aws.connect.psdb.cloud` for us-east. */
 export function mysqlAddresses(slug: string): { address: string; edge: string } {
-  const r = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
-  const address = r.slug === "us-east" ? "aws.connect.psdb.cloud" : `aws-${r.awsRegion}.connect.psdb.cloud`;
-  return { address, edge: `aws-${r.awsRegion}.edge.psdb.cloud` };
+  const region = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
+  const address =
+    region.slug === "us-east" ? "aws.connect.psdb.cloud" : `aws-${region.awsRegion}.connect.psdb.cloud`;
+  return { address, edge: `aws-${region.awsRegion}.edge.psdb.cloud` };
 }
 
 /** The spec's public region object (`list_public_regions`): without the organization-specific flags. */
@@ -120,6 +121,6 @@ export function publicRegionObject(
 
 /** The Postgres host a branch in `slug` answers on, e.g. `us-east-1.pg.psdb.cloud`. */
 export function postgresAddress(slug: string): string {
-  const r = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
-  return `${r.awsRegion}.pg.psdb.cloud`;
+  const region = REGIONS.find((x) => x.slug === slug) ?? REGIONS[0]!;
+  return `${region.awsRegion}.pg.psdb.cloud`;
 }

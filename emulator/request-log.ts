@@ -1,22 +1,26 @@
+import { z } from "zod";
+
 /** One request the emulator answered (or dropped: `status` 0). Never contains a secret. */
-export interface RequestLogEntry {
-  method: string;
+export const RequestLogEntry = z.object({
+  method: z.string(),
   /** Path including `/v1`, without the query string. */
-  path: string;
+  path: z.string(),
   /** Query string without the leading `?` ("" when none). */
-  query: string;
+  query: z.string(),
   /** HTTP status answered; 0 when the connection was dropped without an answer. */
-  status: number;
+  status: z.number(),
   /** Id of the credential that authenticated the request, or null. */
-  credentialId: string | null;
+  credentialId: z.string().nullable(),
   /** ISO timestamp of arrival. */
-  at: string;
+  at: z.string(),
   /**
    * Unknown body fields the emulator ignored (dotted paths, names only), as PlanetScale ignores
    * them; absent when there were none. With `strict` such requests are refused instead.
    */
-  ignoredFields?: string[];
-}
+  ignoredFields: z.array(z.string()).optional(),
+});
+/** One request the emulator answered (or dropped: `status` 0). Never contains a secret. */
+export type RequestLogEntry = z.infer<typeof RequestLogEntry>;
 
 /** Bounded in-memory request log (oldest entries are discarded past `limit`). */
 export class RequestLog {
@@ -50,6 +54,6 @@ export class RequestLog {
   }
 }
 
-function copy(e: RequestLogEntry): RequestLogEntry {
-  return e.ignoredFields ? { ...e, ignoredFields: [...e.ignoredFields] } : { ...e };
+function copy(entry: RequestLogEntry): RequestLogEntry {
+  return entry.ignoredFields ? { ...entry, ignoredFields: [...entry.ignoredFields] } : { ...entry };
 }

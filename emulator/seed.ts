@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { parseOrThrow } from "./validation";
 
-const seedAccess = z.strictObject({
+const SeedAccess = z.strictObject({
   access: z.string(),
   /** Omit (or null) for an organization-level grant. */
   database: z.string().nullable().optional(),
 });
 
-const seedBranch = z.strictObject({
+/** A branch to create in a seeded database. */
+export const SeedBranch = z.strictObject({
   name: z.string(),
   id: z.string().optional(),
   /** Parent branch name; defaults to the database's default branch. */
@@ -19,14 +21,16 @@ const seedBranch = z.strictObject({
   region: z.string().optional(),
 });
 
-const seedBackup = z.strictObject({
+/** A backup of a seeded branch. */
+export const SeedBackup = z.strictObject({
   id: z.string(),
   /** Name of the branch the backup was taken from. */
   branch: z.string(),
   name: z.string().optional(),
 });
 
-const seedDatabase = z.strictObject({
+/** A database to create in a seeded organization. */
+export const SeedDatabase = z.strictObject({
   name: z.string(),
   id: z.string().optional(),
   region: z.string().optional(),
@@ -36,37 +40,46 @@ const seedDatabase = z.strictObject({
   ready: z.boolean().optional(),
   /** `mysql` (Vitess, default) or `postgresql`: decides whether branches take passwords or roles. */
   kind: z.enum(["mysql", "postgresql"]).optional(),
-  branches: z.array(seedBranch).optional(),
-  backups: z.array(seedBackup).optional(),
+  branches: z.array(SeedBranch).optional(),
+  backups: z.array(SeedBackup).optional(),
 });
 
-const seedToken = z.strictObject({
+/** A service token with a fixed secret, for scripts that need a known credential. */
+export const SeedToken = z.strictObject({
   id: z.string().min(1),
   /** The plaintext secret; only its SHA-256 digest is kept. */
   token: z.string().min(1),
   name: z.string().nullable().optional(),
   /** ISO timestamp; omitted = never expires. */
   expiresAt: z.string().optional(),
-  accesses: z.array(seedAccess).optional(),
+  accesses: z.array(SeedAccess).optional(),
 });
 
-const seedOrganization = z.strictObject({
+const SeedOrganization = z.strictObject({
   name: z.string(),
   id: z.string().optional(),
-  databases: z.array(seedDatabase).optional(),
-  serviceTokens: z.array(seedToken).optional(),
-});
-
-/** The zod schema of a seed file (`--seed FILE`). */
-export const seedSchema = z.strictObject({
-  organizations: z.array(seedOrganization).min(1),
+  databases: z.array(SeedDatabase).optional(),
+  serviceTokens: z.array(SeedToken).optional(),
 });
 
 /**
- * Initial content of the emulator: organizations, their databases (each with a default
- * production branch), extra branches, backups and pre-made service tokens with fixed secrets.
+ * Initial content of the emulator (a seed file, `--seed FILE`): organizations, their databases
+ * (each with a default production branch), extra branches, backups and pre-made service tokens
+ * with fixed secrets.
  */
-export type Seed = z.input<typeof seedSchema>;
+export const Seed = z.strictObject({
+  organizations: z.array(SeedOrganization).min(1),
+});
+/** Initial content of the emulator; see the schema. */
+export type Seed = z.infer<typeof Seed>;
+/** A branch to create in a seeded database. */
+export type SeedBranch = z.infer<typeof SeedBranch>;
+/** A database to create in a seeded organization. */
+export type SeedDatabase = z.infer<typeof SeedDatabase>;
+/** A backup of a seeded branch. */
+export type SeedBackup = z.infer<typeof SeedBackup>;
+/** A service token with a fixed secret. */
+export type SeedToken = z.infer<typeof SeedToken>;
 
 /**
  * Org `acme` with MySQL databases `app` and `other` and the Postgres database `pg-app`, each with a
@@ -81,13 +94,7 @@ export const DEFAULT_SEED: Seed = {
   ],
 };
 
-/** Parses untrusted seed JSON, with a readable error. */
-export function parseSeed(value: unknown): z.output<typeof seedSchema> {
-  const result = seedSchema.safeParse(value);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    const where = first && first.path.length > 0 ? first.path.join(".") : "(root)";
-    throw new Error(`invalid seed at ${where}: ${first?.message ?? "invalid"}`);
-  }
-  return result.data;
+/** Parses untrusted seed JSON, throwing an Error that explains every problem. */
+export function parseSeed(value: unknown): Seed {
+  return parseOrThrow(Seed, value, "invalid seed");
 }

@@ -1,21 +1,17 @@
 import { iso } from "./ids";
 import { accessDescription } from "./permissions";
+import type {
+  AccessRecord,
+  BackupRecord,
+  BranchRecord,
+  DatabaseRecord,
+  OrganizationRecord,
+  ResizeRecord,
+  TokenRecord,
+  VtgateConfig,
+} from "./records";
 import { mysqlAddresses, regionObject } from "./regions";
-import {
-  type AccessRecord,
-  type BackupRecord,
-  type BranchRecord,
-  branchState,
-  clusterNameAt,
-  type DatabaseRecord,
-  DEFAULT_VTGATE,
-  type OrganizationRecord,
-  type ResizeRecord,
-  resizeState,
-  type Store,
-  type TokenRecord,
-  type VtgateConfig,
-} from "./store";
+import { branchState, clusterNameAt, DEFAULT_VTGATE, resizeState, type Store } from "./store";
 
 /** Where rendered objects point their `url`/`html_url` fields. */
 export interface UrlBase {
@@ -24,20 +20,21 @@ export interface UrlBase {
 }
 
 const APP_URL = "https://app.planetscale.com";
-const TOKEN_AVATAR = "https://app.planetscale.com/images/service-token-avatar.png";
+/** The avatar PlanetScale shows for an actor that is a service token. */
+export const TOKEN_AVATAR = "https://app.planetscale.com/images/service-token-avatar.png";
 
 function seg(s: string): string {
   return encodeURIComponent(s);
 }
 
 /** The API's organization object. */
-export function renderOrganization(o: OrganizationRecord, store: Store): Record<string, unknown> {
+export function renderOrganization(organization: OrganizationRecord, store: Store): Record<string, unknown> {
   return {
-    id: o.id,
-    name: o.name,
-    billing_email: `billing@${o.name}.example`,
-    created_at: iso(o.createdAt),
-    updated_at: iso(o.updatedAt),
+    id: organization.id,
+    name: organization.name,
+    billing_email: `billing@${organization.name}.example`,
+    created_at: iso(organization.createdAt),
+    updated_at: iso(organization.updatedAt),
     plan: "scaler_pro",
     valid_billing_info: true,
     sso: false,
@@ -45,7 +42,7 @@ export function renderOrganization(o: OrganizationRecord, store: Store): Record<
     single_tenancy: false,
     managed_tenancy: false,
     has_past_due_invoices: false,
-    database_count: store.databases(o.name).length,
+    database_count: store.databases(organization.name).length,
     sso_portal_url: null,
     features: {},
     idp_managed_roles: false,
@@ -57,13 +54,17 @@ export function renderOrganization(o: OrganizationRecord, store: Store): Record<
 }
 
 /** The API's database object. */
-export function renderDatabase(d: DatabaseRecord, store: Store, base: UrlBase): Record<string, unknown> {
-  const branches = store.branches(d.organization, d.name);
+export function renderDatabase(
+  database: DatabaseRecord,
+  store: Store,
+  base: UrlBase,
+): Record<string, unknown> {
+  const branches = store.branches(database.organization, database.name);
   const production = branches.filter((b) => b.production).length;
   const development = branches.length - production;
-  const url = `${base.apiUrl}/organizations/${seg(d.organization)}/databases/${seg(d.name)}`;
+  const url = `${base.apiUrl}/organizations/${seg(database.organization)}/databases/${seg(database.name)}`;
   return {
-    id: d.id,
+    id: database.id,
     url,
     branches_url: `${url}/branches`,
     branches_count: branches.length,
@@ -72,19 +73,19 @@ export function renderDatabase(d: DatabaseRecord, store: Store, base: UrlBase): 
     production_branches_count: production,
     issues_count: 0,
     multiple_admins_required_for_deletion: false,
-    ready: d.ready,
+    ready: database.ready,
     at_backup_restore_branches_limit: false,
     at_development_branch_usage_limit: development >= 100,
     data_import: null,
-    region: regionObject(d.region),
-    html_url: `${APP_URL}/${seg(d.organization)}/${seg(d.name)}`,
-    name: d.name,
-    state: d.ready ? "ready" : "pending",
+    region: regionObject(database.region),
+    html_url: `${APP_URL}/${seg(database.organization)}/${seg(database.name)}`,
+    name: database.name,
+    state: database.ready ? "ready" : "pending",
     sharded: false,
     default_branch_shard_count: 1,
     default_branch_read_only_regions_count: 0,
     default_branch_table_count: 0,
-    default_branch: d.defaultBranch,
+    default_branch: database.defaultBranch,
     require_approval_for_deploy: false,
     deletion_protected: false,
     resizing: false,
@@ -101,10 +102,10 @@ export function renderDatabase(d: DatabaseRecord, store: Store, base: UrlBase): 
     production_branch_web_console: false,
     migration_table_name: null,
     migration_framework: null,
-    created_at: iso(d.createdAt),
-    updated_at: iso(d.updatedAt),
+    created_at: iso(database.createdAt),
+    updated_at: iso(database.updatedAt),
     schema_last_updated_at: null,
-    kind: d.kind ?? "mysql",
+    kind: database.kind ?? "mysql",
   };
 }
 
@@ -175,34 +176,35 @@ export function renderBranch(
 }
 
 /** The API's branch resize request (VTGate sizing; `update_branch_resize_request` and friends). */
-export function renderResize(r: ResizeRecord, now: number): Record<string, unknown> {
-  const state = resizeState(r, now);
-  const completedAt = state === "completed" ? r.completeAt : state === "canceled" ? r.canceledAt : null;
-  const t = r.target;
-  const p = r.previous;
+export function renderResize(resize: ResizeRecord, now: number): Record<string, unknown> {
+  const state = resizeState(resize, now);
+  const completedAt =
+    state === "completed" ? resize.completeAt : state === "canceled" ? resize.canceledAt : null;
+  const target = resize.target;
+  const previous = resize.previous;
   return {
-    id: r.id,
+    id: resize.id,
     state,
-    started_at: iso(r.createdAt),
+    started_at: iso(resize.createdAt),
     completed_at: completedAt === null ? null : iso(completedAt),
-    created_at: iso(r.createdAt),
-    updated_at: iso(Math.max(r.updatedAt, completedAt ?? 0)),
-    vtgate_size: t.size,
-    previous_vtgate_size: p.size,
-    vtgate_count: t.count,
-    previous_vtgate_count: p.count,
-    vtgate_max_count: t.maxCount,
-    previous_vtgate_max_count: p.maxCount,
-    vtgate_autoscaling: t.autoscaling,
-    previous_vtgate_autoscaling: p.autoscaling,
-    vtgate_target_cpu_utilization: t.targetCpuUtilization,
-    previous_vtgate_target_cpu_utilization: p.targetCpuUtilization,
-    vtgate_name: t.size,
-    vtgate_display_name: vtgateDisplayName(t.size),
-    previous_vtgate_name: p.size,
-    previous_vtgate_display_name: vtgateDisplayName(p.size),
-    actor: r.actor
-      ? { id: r.actor.id, display_name: r.actor.displayName, avatar_url: TOKEN_AVATAR }
+    created_at: iso(resize.createdAt),
+    updated_at: iso(Math.max(resize.updatedAt, completedAt ?? 0)),
+    vtgate_size: target.size,
+    previous_vtgate_size: previous.size,
+    vtgate_count: target.count,
+    previous_vtgate_count: previous.count,
+    vtgate_max_count: target.maxCount,
+    previous_vtgate_max_count: previous.maxCount,
+    vtgate_autoscaling: target.autoscaling,
+    previous_vtgate_autoscaling: previous.autoscaling,
+    vtgate_target_cpu_utilization: target.targetCpuUtilization,
+    previous_vtgate_target_cpu_utilization: previous.targetCpuUtilization,
+    vtgate_name: target.size,
+    vtgate_display_name: vtgateDisplayName(target.size),
+    previous_vtgate_name: previous.size,
+    previous_vtgate_display_name: vtgateDisplayName(previous.size),
+    actor: resize.actor
+      ? { id: resize.actor.id, display_name: resize.actor.displayName, avatar_url: TOKEN_AVATAR }
       : { id: "", display_name: "PlanetScale", avatar_url: TOKEN_AVATAR },
   };
 }
@@ -255,16 +257,22 @@ export function renderBackup(bk: BackupRecord, store: Store): Record<string, unk
 }
 
 /** An access as listed inside a service token (`service_token_accesses[]`, the spec's shape). */
-function renderTokenAccess(a: AccessRecord, token: TokenRecord, store: Store): Record<string, unknown> {
-  const r = accessResource(a, token, store);
+function renderTokenAccess(access: AccessRecord, token: TokenRecord, store: Store): Record<string, unknown> {
+  const resource = accessResource(access, token, store);
   return {
-    id: a.id,
-    access: a.access,
-    description: accessDescription(a.access),
-    resource_name: r.name,
-    resource_id: r.id,
-    resource_type: r.type,
-    resource: { id: r.id, name: r.name, created_at: r.createdAt, updated_at: r.createdAt, deleted_at: null },
+    id: access.id,
+    access: access.access,
+    description: accessDescription(access.access),
+    resource_name: resource.name,
+    resource_id: resource.id,
+    resource_type: resource.type,
+    resource: {
+      id: resource.id,
+      name: resource.name,
+      created_at: resource.createdAt,
+      updated_at: resource.createdAt,
+      deleted_at: null,
+    },
   };
 }
 
@@ -324,19 +332,19 @@ export function renderAccessItem(
   store: Store,
   base: UrlBase,
 ): Record<string, unknown> {
-  const r = accessResource(a, t, store);
+  const resource = accessResource(a, t, store);
   return {
     id: a.id,
-    type: r.type === "Database" ? "DatabaseAccess" : "OrganizationAccess",
+    type: resource.type === "Database" ? "DatabaseAccess" : "OrganizationAccess",
     access: a.access,
     description: accessDescription(a.access),
     resource: {
-      id: r.id,
-      type: r.type,
-      name: r.name,
-      url: `${base.apiUrl}${r.url}`,
-      created_at: r.createdAt,
-      updated_at: r.createdAt,
+      id: resource.id,
+      type: resource.type,
+      name: resource.name,
+      url: `${base.apiUrl}${resource.url}`,
+      created_at: resource.createdAt,
+      updated_at: resource.createdAt,
     },
   };
 }
@@ -358,20 +366,20 @@ export function renderGrants(
     }
   >();
   for (const a of t.accesses) {
-    const r = accessResource(a, t, store);
-    const key = `${r.type}:${r.id}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = {
-        id: grantId(r.id),
-        resource_name: r.name,
-        resource_type: r.type,
-        resource_id: r.id,
+    const resource = accessResource(a, t, store);
+    const key = `${resource.type}:${resource.id}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        id: grantId(resource.id),
+        resource_name: resource.name,
+        resource_type: resource.type,
+        resource_id: resource.id,
         accesses: [],
       };
-      groups.set(key, g);
+      groups.set(key, group);
     }
-    g.accesses.push({ access: a.access, description: accessDescription(a.access) });
+    group.accesses.push({ access: a.access, description: accessDescription(a.access) });
   }
   return [...groups.values()];
 }

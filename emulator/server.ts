@@ -86,8 +86,8 @@ export class EmulatorCore {
       server.listen(port, host, () => {
         server.off("error", reject);
         const addr = server.address() as AddressInfo;
-        const h = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-        this.url = `http://${h}:${addr.port}`;
+        const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+        this.url = `http://${host}:${addr.port}`;
         this.apiUrl = `${this.url}/v1`;
         resolve();
       });
@@ -145,8 +145,8 @@ export class EmulatorCore {
       this.saveTimer = undefined;
       try {
         this.persist();
-      } catch (e) {
-        process.stderr.write(`emulator: could not write the state file: ${String(e)}\n`);
+      } catch (error) {
+        process.stderr.write(`emulator: could not write the state file: ${String(error)}\n`);
       }
     }, 250);
     this.saveTimer.unref();
@@ -174,8 +174,8 @@ export class EmulatorCore {
     let rawBody: string;
     try {
       rawBody = await readBody(req);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
         send(res, 413, { code: "bad_request", message: "Request body too large" }, { connection: "close" });
         return;
       }
@@ -184,8 +184,8 @@ export class EmulatorCore {
     }
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
-      const r = handleControl(this, { method, path, headers: req.headers }, rawBody);
-      send(res, r.status, r.body);
+      const answer = handleControl(this, { method, path, headers: req.headers }, rawBody);
+      send(res, answer.status, answer.body);
       return;
     }
 
@@ -203,12 +203,12 @@ export class EmulatorCore {
       this.log.add(entry);
       this.persistSoon();
       if (!this.quiet) {
-        const q = queryString ? `?${queryString}` : "";
+        const query = queryString ? `?${queryString}` : "";
         const ignored = entry.ignoredFields
           ? ` ignored unknown fields: ${entry.ignoredFields.join(", ")}`
           : "";
         process.stderr.write(
-          `${entry.at} ${method} ${path}${q} -> ${status === 0 ? "dropped" : status} (${cred ?? "anonymous"}, ${Date.now() - started} ms)${ignored}\n`,
+          `${entry.at} ${method} ${path}${query} -> ${status === 0 ? "dropped" : status} (${cred ?? "anonymous"}, ${Date.now() - started} ms)${ignored}\n`,
         );
       }
     };
@@ -242,10 +242,10 @@ export class EmulatorCore {
     let cred: Credential;
     try {
       cred = authenticate(req.headers.authorization, this.store, this.admin, now);
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      sendError(res, e);
-      finish(e.status, null);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      sendError(res, error);
+      finish(error.status, null);
       return;
     }
     if (cred.kind === "token") {
@@ -294,9 +294,9 @@ export class EmulatorCore {
         };
         const answer = found.handler(ctx);
         result = { status: answer.status, body: answer.body, error: undefined };
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        result = { status: e.status, body: undefined, error: e };
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        result = { status: error.status, body: undefined, error: error };
       }
       if (changed) this.persist();
       return result;
@@ -360,8 +360,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Keeps a header value printable ASCII (reasons may quote user input). */
-function headerSafe(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 500);
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 500);
 }
 
 function send(
@@ -385,11 +385,11 @@ function send(
   res.end(text);
 }
 
-function sendError(res: ServerResponse, e: ApiError): void {
+function sendError(res: ServerResponse, error: ApiError): void {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(e.headers)) headers[k.toLowerCase()] = headerSafe(v);
-  if (e.reason) headers["x-emulator-reason"] = headerSafe(e.reason);
-  send(res, e.status, e.body(), headers);
+  for (const [k, v] of Object.entries(error.headers)) headers[k.toLowerCase()] = headerSafe(v);
+  if (error.reason) headers["x-emulator-reason"] = headerSafe(error.reason);
+  send(res, error.status, error.body(), headers);
 }
 
 function sendInjected(

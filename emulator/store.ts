@@ -1,184 +1,25 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { z } from "zod";
-import { hashSecret, iso, publicId } from "./ids";
-import { type AccessName, isAccessName, isDatabaseAccess } from "./permissions";
-import { DEFAULT_REGION, isRegion } from "./regions";
-import type { RequestLogEntry } from "./request-log";
-import { parseSeed, type Seed } from "./seed";
-
-/** Who created something, as shown in `actor` fields. */
-export interface ActorRef {
-  id: string;
-  displayName: string;
-  type: "User" | "ServiceToken";
-}
-
-/** An organization. Timestamps are epoch milliseconds. */
-export interface OrganizationRecord {
-  id: string;
-  name: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** A database of an organization. */
-export interface DatabaseRecord {
-  id: string;
-  organization: string;
-  name: string;
-  region: string;
-  defaultBranch: string;
-  /** False keeps the database "pending": branches cannot be created in it. */
-  ready: boolean;
-  /** `mysql` (Vitess) or `postgresql`; absent in state files written before Postgres existed. */
-  kind?: DatabaseKind;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** The two kinds of PlanetScale database (the spec's `kind` enum). */
-export type DatabaseKind = "mysql" | "postgresql";
+import { buildFromSeed } from "./build-from-seed";
+import { iso, publicId } from "./ids";
+import type {
+  BackupRecord,
+  BranchRecord,
+  CredentialRecord,
+  DatabaseKind,
+  DatabaseRecord,
+  OrganizationRecord,
+  ResizeRecord,
+  TokenRecord,
+  VtgateConfig,
+} from "./records";
+import { StoreData } from "./records";
+import type { Seed } from "./seed";
+import { explain, validate } from "./validation";
 
 /** A database's kind; state files from before Postgres support hold only MySQL databases. */
-export function kindOf(d: DatabaseRecord): DatabaseKind {
-  return d.kind ?? "mysql";
-}
-
-/** A database branch. `state`/`ready` are computed from `readyAt`. */
-export interface BranchRecord {
-  id: string;
-  organization: string;
-  database: string;
-  name: string;
-  parentBranch: string | null;
-  production: boolean;
-  deletionProtected: boolean;
-  safeMigrations: boolean;
-  region: string;
-  clusterName: string;
-  createdAt: number;
-  updatedAt: number;
-  /** Epoch ms at which the branch becomes ready (may be far in the future). */
-  readyAt: number;
-  actor: ActorRef | null;
-  restoredFrom: { backupId: string; branchId: string; branchName: string; createdAt: number } | null;
-  /** VTGate settings before any resize (absent in older state files: the defaults apply). */
-  vtgate?: VtgateConfig;
-  /**
-   * A cluster-size change under way (`PATCH …/cluster`): `clusterName` is the size asked for,
-   * `from` the size reported until `at` (epoch ms). Absent or null when none is under way.
-   */
-  clusterChange?: { from: string; at: number } | null;
-  /** Its database's kind; absent in state files written before Postgres existed (MySQL). */
-  kind?: DatabaseKind;
-}
-
-/** A branch's VTGate settings, as `PUT …/resizes` changes them. */
-export interface VtgateConfig {
-  size: string;
-  count: number;
-  maxCount: number;
-  autoscaling: boolean;
-  targetCpuUtilization: number;
-}
-
-/**
- * A branch resize request (`PUT …/resizes`). Its state is computed from timestamps, like branch
- * readiness: `resizing` until `completeAt`, then `completed`, unless it was canceled first.
- */
-export interface ResizeRecord {
-  id: string;
-  organization: string;
-  database: string;
-  branchId: string;
-  previous: VtgateConfig;
-  target: VtgateConfig;
-  createdAt: number;
-  updatedAt: number;
-  completeAt: number;
-  canceledAt: number | null;
-  actor: ActorRef | null;
-}
-
-/** A backup a branch can be restored from (`backup_id` on create). */
-export interface BackupRecord {
-  id: string;
-  organization: string;
-  database: string;
-  branchId: string;
-  branchName: string;
-  name: string;
-  createdAt: number;
-}
-
-/** One access held by a service token: `database` null means organization level. */
-export interface AccessRecord {
-  id: string;
-  access: AccessName;
-  database: string | null;
-  createdAt: number;
-}
-
-/** A service token; only a digest of its secret is kept. */
-export interface TokenRecord {
-  id: string;
-  organization: string;
-  name: string | null;
-  secretHash: string;
-  createdAt: number;
-  updatedAt: number;
-  expiresAt: number | null;
-  lastUsedAt: number | null;
-  actor: ActorRef | null;
-  accesses: AccessRecord[];
-}
-
-/**
- * A connection credential of a branch: a MySQL password or a Postgres role. Tied to the branch's
- * id, so it survives renames; only a digest of its secret is kept.
- */
-export interface CredentialRecord {
-  id: string;
-  organization: string;
-  database: string;
-  branchId: string;
-  name: string;
-  username: string;
-  secretHash: string;
-  createdAt: number;
-  updatedAt: number;
-  /** Null: never expires. */
-  expiresAt: number | null;
-  /** The lifetime given at creation (renew extends by it); null without one. */
-  ttlSeconds: number | null;
-  actor: ActorRef | null;
-}
-
-/** A MySQL branch password. */
-export interface PasswordRecord extends CredentialRecord {
-  role: "reader" | "writer" | "admin" | "readwriter";
-  replica: boolean;
-}
-
-/** A Postgres role. */
-export interface RoleRecord extends CredentialRecord {
-  inheritedRoles: string[];
-}
-
-/** Everything the emulator persists (`--state FILE`). */
-export interface StoreData {
-  version: 1;
-  organizations: OrganizationRecord[];
-  databases: DatabaseRecord[];
-  branches: BranchRecord[];
-  backups: BackupRecord[];
-  serviceTokens: TokenRecord[];
-  /** Branch resize requests, oldest first. */
-  resizes: ResizeRecord[];
-  passwords: PasswordRecord[];
-  roles: RoleRecord[];
-  requests: RequestLogEntry[];
+export function kindOf(database: DatabaseRecord): DatabaseKind {
+  return database.kind ?? "mysql";
 }
 
 /** Plain JSON view of the emulator's data, without secrets (see `Emulator.snapshot()`). */
@@ -237,22 +78,9 @@ export interface CredentialSnapshot {
   expiresAt: string | null;
 }
 
-/** "Never" for seeded branches marked not ready. */
-const NEVER = 8_640_000_000_000_000;
-
-/** Branch names: lowercase letters, digits and hyphens, starting and ending alphanumeric, at most 63. */
-export const BRANCH_NAME_RULE =
-  "must be 1 to 63 characters of lowercase letters, digits and hyphens, starting and ending with a letter or digit";
-const BRANCH_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** True when `name` is a valid branch (or database) name. */
-export function isValidBranchName(name: string): boolean {
-  return BRANCH_NAME.test(name);
-}
-
 /** Branch readiness at `now`. */
-export function branchState(b: BranchRecord, now: number): "pending" | "ready" {
-  return now >= b.readyAt ? "ready" : "pending";
+export function branchState(branch: BranchRecord, now: number): "pending" | "ready" {
+  return now >= branch.readyAt ? "ready" : "pending";
 }
 
 /** VTGate settings of a branch that was never resized. */
@@ -265,14 +93,15 @@ export const DEFAULT_VTGATE: VtgateConfig = {
 };
 
 /** The cluster size a branch reports at `now`: the old size until a change under way completes. */
-export function clusterNameAt(b: BranchRecord, now: number): string {
-  return b.clusterChange && now < b.clusterChange.at ? b.clusterChange.from : b.clusterName;
+export function clusterNameAt(branch: BranchRecord, now: number): string {
+  const change = branch.clusterChange;
+  return change && now < change.at ? change.from : branch.clusterName;
 }
 
 /** A resize's state at `now`. */
-export function resizeState(r: ResizeRecord, now: number): "resizing" | "completed" | "canceled" {
-  if (r.canceledAt !== null) return "canceled";
-  return now >= r.completeAt ? "completed" : "resizing";
+export function resizeState(resize: ResizeRecord, now: number): "resizing" | "completed" | "canceled" {
+  if (resize.canceledAt !== null) return "canceled";
+  return now >= resize.completeAt ? "completed" : "resizing";
 }
 
 /** The in-memory data and its (optional) atomic persistence. */
@@ -291,8 +120,8 @@ export class Store {
       let text: string | undefined;
       try {
         text = readFileSync(file, "utf8");
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
       if (text !== undefined) {
         const store = new Store(parseStateFile(text, file), file);
@@ -369,10 +198,10 @@ export class Store {
 
   /** Plain JSON of the data, without secret digests or the request log. */
   snapshot(now: number): EmulatorSnapshot {
-    const d = this.data;
+    const data = this.data;
     return {
-      organizations: d.organizations.map((o) => ({ id: o.id, name: o.name, createdAt: iso(o.createdAt) })),
-      databases: d.databases.map((x) => ({
+      organizations: data.organizations.map((o) => ({ id: o.id, name: o.name, createdAt: iso(o.createdAt) })),
+      databases: data.databases.map((x) => ({
         id: x.id,
         organization: x.organization,
         name: x.name,
@@ -382,7 +211,7 @@ export class Store {
         kind: kindOf(x),
         createdAt: iso(x.createdAt),
       })),
-      branches: d.branches.map((b) => {
+      branches: data.branches.map((b) => {
         const state = branchState(b, now);
         return {
           id: b.id,
@@ -401,14 +230,14 @@ export class Store {
           updatedAt: iso(Math.max(b.updatedAt, state === "ready" ? Math.min(b.readyAt, now) : 0)),
         };
       }),
-      backups: d.backups.map((b) => ({
+      backups: data.backups.map((b) => ({
         id: b.id,
         organization: b.organization,
         database: b.database,
         branch: b.branchName,
         name: b.name,
       })),
-      serviceTokens: d.serviceTokens.map((t) => ({
+      serviceTokens: data.serviceTokens.map((t) => ({
         id: t.id,
         organization: t.organization,
         name: t.name,
@@ -417,21 +246,9 @@ export class Store {
         lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt),
         accesses: t.accesses.map((a) => ({ id: a.id, access: a.access, database: a.database })),
       })),
-      passwords: d.passwords.map(credentialSnapshot),
-      roles: d.roles.map(credentialSnapshot),
+      passwords: data.passwords.map(credentialSnapshot),
+      roles: data.roles.map(credentialSnapshot),
     };
-  }
-
-  passwords(org: string, db: string, branchId: string): PasswordRecord[] {
-    return this.data.passwords.filter(
-      (p) => p.organization === org && p.database === db && p.branchId === branchId,
-    );
-  }
-
-  roles(org: string, db: string, branchId: string): RoleRecord[] {
-    return this.data.roles.filter(
-      (r) => r.organization === org && r.database === db && r.branchId === branchId,
-    );
   }
 
   /** Forgets the credentials of deleted branches: they stop authenticating with their branch. */
@@ -441,200 +258,32 @@ export class Store {
   }
 }
 
-function credentialSnapshot(c: CredentialRecord): CredentialSnapshot {
+function credentialSnapshot(credential: CredentialRecord): CredentialSnapshot {
   return {
-    id: c.id,
-    organization: c.organization,
-    database: c.database,
-    branchId: c.branchId,
-    name: c.name,
-    username: c.username,
-    createdAt: iso(c.createdAt),
-    expiresAt: c.expiresAt === null ? null : iso(c.expiresAt),
+    id: credential.id,
+    organization: credential.organization,
+    database: credential.database,
+    branchId: credential.branchId,
+    name: credential.name,
+    username: credential.username,
+    createdAt: iso(credential.createdAt),
+    expiresAt: credential.expiresAt === null ? null : iso(credential.expiresAt),
   };
 }
 
-const stateFileSchema = z.object({
-  version: z.literal(1),
-  organizations: z.array(z.any()),
-  databases: z.array(z.any()),
-  branches: z.array(z.any()),
-  backups: z.array(z.any()),
-  serviceTokens: z.array(z.any()),
-  resizes: z.array(z.any()).optional(),
-  passwords: z.array(z.any()).optional(),
-  roles: z.array(z.any()).optional(),
-  requests: z.array(z.any()).optional(),
-});
-
+/** Reads a state file's text: JSON holding a valid {@link StoreData}, or an Error naming the file and the problem. */
 function parseStateFile(text: string, file: string): StoreData {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    throw new Error(`state file ${file} is not valid JSON`);
+  } catch (error) {
+    throw new Error(`state file ${file} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  const parsed = stateFileSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`state file ${file} is not an emulator state file (version 1)`);
-  const p = parsed.data;
-  return {
-    version: 1,
-    organizations: p.organizations as OrganizationRecord[],
-    databases: p.databases as DatabaseRecord[],
-    branches: p.branches as BranchRecord[],
-    backups: p.backups as BackupRecord[],
-    serviceTokens: p.serviceTokens as TokenRecord[],
-    resizes: (p.resizes ?? []) as ResizeRecord[],
-    passwords: (p.passwords ?? []) as PasswordRecord[],
-    roles: (p.roles ?? []) as RoleRecord[],
-    requests: (p.requests ?? []) as RequestLogEntry[],
-  };
-}
-
-/** Builds (and checks) the initial data from a seed. Throws a readable Error on a bad seed. */
-export function buildFromSeed(seedInput: Seed, now: number): StoreData {
-  const seed = parseSeed(seedInput);
-  const data: StoreData = {
-    version: 1,
-    organizations: [],
-    databases: [],
-    branches: [],
-    backups: [],
-    serviceTokens: [],
-    resizes: [],
-    passwords: [],
-    roles: [],
-    requests: [],
-  };
-  const usedIds = new Set<string>();
-  const id = (wanted: string | undefined, what: string): string => {
-    if (wanted !== undefined) {
-      if (usedIds.has(wanted)) throw new Error(`invalid seed: duplicate id "${wanted}" (${what})`);
-      usedIds.add(wanted);
-      return wanted;
-    }
-    let v = publicId();
-    while (usedIds.has(v)) v = publicId();
-    usedIds.add(v);
-    return v;
-  };
-  for (const o of seed.organizations) {
-    if (!isValidBranchName(o.name))
-      throw new Error(`invalid seed: organization name "${o.name}" ${BRANCH_NAME_RULE}`);
-    if (data.organizations.some((x) => x.name === o.name))
-      throw new Error(`invalid seed: duplicate organization "${o.name}"`);
-    data.organizations.push({ id: id(o.id, "organization"), name: o.name, createdAt: now, updatedAt: now });
-    for (const d of o.databases ?? []) {
-      if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(d.name))
-        throw new Error(`invalid seed: database name "${d.name}" must be lowercase letters, digits, _ and -`);
-      if (data.databases.some((x) => x.organization === o.name && x.name === d.name))
-        throw new Error(`invalid seed: duplicate database "${o.name}/${d.name}"`);
-      const region = d.region ?? DEFAULT_REGION;
-      if (!isRegion(region))
-        throw new Error(`invalid seed: unknown region "${region}" for database "${d.name}"`);
-      const defaultBranch = d.defaultBranch ?? "main";
-      data.databases.push({
-        id: id(d.id, "database"),
-        organization: o.name,
-        name: d.name,
-        region,
-        defaultBranch,
-        ready: d.ready ?? true,
-        kind: d.kind ?? "mysql",
-        createdAt: now,
-        updatedAt: now,
-      });
-      const listed = d.branches ?? [];
-      const branches = listed.some((b) => b.name === defaultBranch)
-        ? listed
-        : [{ name: defaultBranch, production: true }, ...listed];
-      for (const b of branches) {
-        if (!isValidBranchName(b.name))
-          throw new Error(`invalid seed: branch name "${b.name}" ${BRANCH_NAME_RULE}`);
-        if (
-          data.branches.some((x) => x.organization === o.name && x.database === d.name && x.name === b.name)
-        )
-          throw new Error(`invalid seed: duplicate branch "${d.name}/${b.name}"`);
-        const isDefault = b.name === defaultBranch;
-        const parent = isDefault ? null : (b.parent ?? defaultBranch);
-        if (parent !== null && !branches.some((x) => x.name === parent))
-          throw new Error(
-            `invalid seed: parent "${parent}" of branch "${b.name}" is not in database "${d.name}"`,
-          );
-        const bRegion = b.region ?? region;
-        if (!isRegion(bRegion))
-          throw new Error(`invalid seed: unknown region "${bRegion}" for branch "${b.name}"`);
-        const production = b.production ?? isDefault;
-        data.branches.push({
-          id: id(b.id, "branch"),
-          organization: o.name,
-          database: d.name,
-          name: b.name,
-          parentBranch: parent,
-          production,
-          deletionProtected: b.deletionProtected ?? false,
-          safeMigrations: b.safeMigrations ?? false,
-          region: bRegion,
-          clusterName: production ? "PS_10" : "PS_DEV",
-          createdAt: now,
-          updatedAt: now,
-          readyAt: (b.ready ?? true) ? now : NEVER,
-          actor: null,
-          restoredFrom: null,
-          kind: d.kind ?? "mysql",
-        });
-      }
-      for (const bk of d.backups ?? []) {
-        const source = data.branches.find(
-          (x) => x.organization === o.name && x.database === d.name && x.name === bk.branch,
-        );
-        if (!source) throw new Error(`invalid seed: backup "${bk.id}" names unknown branch "${bk.branch}"`);
-        data.backups.push({
-          id: id(bk.id, "backup"),
-          organization: o.name,
-          database: d.name,
-          branchId: source.id,
-          branchName: source.name,
-          name: bk.name ?? `${source.name}-backup`,
-          createdAt: now,
-        });
-      }
-    }
-    for (const t of o.serviceTokens ?? []) {
-      let expiresAt: number | null = null;
-      if (t.expiresAt !== undefined) {
-        expiresAt = Date.parse(t.expiresAt);
-        if (Number.isNaN(expiresAt))
-          throw new Error(`invalid seed: token "${t.id}" expiresAt is not a timestamp`);
-      }
-      const accesses: AccessRecord[] = [];
-      for (const a of t.accesses ?? []) {
-        if (!isAccessName(a.access))
-          throw new Error(`invalid seed: token "${t.id}" has unknown access "${a.access}"`);
-        const db = a.database ?? null;
-        if (db !== null) {
-          if (!isDatabaseAccess(a.access))
-            throw new Error(
-              `invalid seed: "${a.access}" is an organization access; it cannot be granted on a database`,
-            );
-          if (!data.databases.some((x) => x.organization === o.name && x.name === db))
-            throw new Error(`invalid seed: token "${t.id}" is granted access to unknown database "${db}"`);
-        }
-        accesses.push({ id: id(undefined, "access"), access: a.access, database: db, createdAt: now });
-      }
-      data.serviceTokens.push({
-        id: id(t.id, "service token"),
-        organization: o.name,
-        name: t.name ?? null,
-        secretHash: hashSecret(t.token),
-        createdAt: now,
-        updatedAt: now,
-        expiresAt,
-        lastUsedAt: null,
-        actor: null,
-        accesses,
-      });
-    }
+  const parsed = validate(StoreData, json);
+  if (!parsed.success) {
+    throw new Error(
+      `state file ${file} is not an emulator state file (version 1); fix or delete it:\n${explain(parsed.error)}`,
+    );
   }
-  return data;
+  return parsed.data;
 }

@@ -14,26 +14,15 @@ import {
 } from "../context";
 import { badRequest, notFound, unprocessable } from "../errors";
 import { publicId } from "../ids";
-import { type AccessName, DATABASE_ACCESSES, type DatabaseAccess, OPERATION_ACCESSES } from "../permissions";
+import { BRANCH_NAME_RULE, isValidBranchName } from "../names";
+import { type AccessName, accessesFor, DATABASE_ACCESSES, type DatabaseAccess } from "../permissions";
+import type { BranchRecord, DatabaseRecord } from "../records";
 import { DEFAULT_REGION, isRegion, REGION_SLUGS } from "../regions";
 import { renderBranch } from "../serialize";
-import {
-  BRANCH_NAME_RULE,
-  type BranchRecord,
-  branchState,
-  type DatabaseRecord,
-  isValidBranchName,
-  kindOf,
-} from "../store";
+import { branchState, kindOf } from "../store";
 
 /** PlanetScale's documented limit of development branches per database. */
 export const MAX_DEVELOPMENT_BRANCHES = 100;
-
-/** The accesses (any one of) the spec lists for `op`. */
-export function accesses(op: string): readonly AccessName[] {
-  const a = OPERATION_ACCESSES[op];
-  return Array.isArray(a) ? a : [];
-}
 
 function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
@@ -42,13 +31,13 @@ function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
 /** The branch named (or identified) by the `branch` path parameter; 404 otherwise. */
 export function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
   const key = ctx.params["branch"] ?? "";
-  const b = ctx.store.branch(db.organization, db.name, key);
-  if (!b) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
-  return b;
+  const branch = ctx.store.branch(db.organization, db.name, key);
+  if (!branch) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
+  return branch;
 }
 
-function ok(ctx: RequestContext, b: BranchRecord, status = 200) {
-  return { status, body: renderBranch(b, ctx.base, ctx.now, ctx.store.vtgateAt(b, ctx.now)) };
+function ok(ctx: RequestContext, branch: BranchRecord, status = 200) {
+  return { status, body: renderBranch(branch, ctx.base, ctx.now, ctx.store.vtgateAt(branch, ctx.now)) };
 }
 
 function checkName(name: string): void {
@@ -63,15 +52,15 @@ function checkUnique(ctx: RequestContext, db: DatabaseRecord, name: string, exce
 
 /** `GET …/branches` with `q`, `production`, `safe_migrations`, `order`, `page`, `per_page`. */
 function listBranches(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("list_branches"));
-  const q = (ctx.query.get("q") ?? "").toLowerCase();
+  const db = requireDatabase(ctx, accessesFor("list_branches"));
+  const nameContains = (ctx.query.get("q") ?? "").toLowerCase();
   const production = boolParam(ctx.query, "production");
   const safe = boolParam(ctx.query, "safe_migrations");
   const order = ctx.query.get("order") ?? "asc";
   if (order !== "asc" && order !== "desc") throw badRequest("Query parameter order must be asc or desc");
   let items = ctx.store
     .branches(db.organization, db.name)
-    .filter((b) => q === "" || b.name.toLowerCase().includes(q))
+    .filter((b) => nameContains === "" || b.name.toLowerCase().includes(nameContains))
     .filter((b) => production === undefined || b.production === production)
     .filter((b) => safe === undefined || b.safeMigrations === safe);
   if (order === "desc") items = [...items].reverse();
@@ -87,7 +76,7 @@ function listBranches(ctx: RequestContext) {
 
 /** `GET …/branches/{branch}`: by name or public id. */
 function getBranch(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("get_branch"));
+  const db = requireDatabase(ctx, accessesFor("get_branch"));
   return ok(ctx, requireBranch(ctx, db));
 }
 
@@ -128,7 +117,7 @@ function createBranch(ctx: RequestContext) {
   const dbName = ctx.params["database"] ?? "";
   const existing = ctx.store.database(org.name, dbName);
   // PlanetScale authorizes before it reads the body: a caller without access learns nothing.
-  if (existing) requireAccess(ctx, accesses("create_branch"), existing.name);
+  if (existing) requireAccess(ctx, accessesFor("create_branch"), existing.name);
   const body = parseBody(ctx, createBody);
   const restoring = body.backup_id !== undefined || body.seed_data !== undefined;
 
@@ -179,19 +168,17 @@ function createBranch(ctx: RequestContext) {
     );
   }
 
-  const b = newBranch(
-    ctx,
-    db,
-    body.name,
-    parent.name,
+  const branch = newBranch(ctx, db, {
+    name: body.name,
+    parent: parent.name,
     region,
-    false,
-    body.deletion_protected ?? false,
-    body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
-  );
-  b.restoredFrom = restoredFrom;
-  b.safeMigrations = body.safe_migrations ?? false;
-  return ok(ctx, b, 201);
+    production: false,
+    clusterName: body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
+    deletionProtected: body.deletion_protected ?? false,
+    safeMigrations: body.safe_migrations ?? false,
+    restoredFrom,
+  });
+  return ok(ctx, branch, 201);
 }
 
 function rejectPostgresOnly(body: z.output<typeof createBody>): void {
@@ -257,24 +244,35 @@ function createBranchAndDatabase(
 
   const db = addDatabase(ctx, org, dbName, region);
   if (body.name === db.defaultBranch) {
-    const main = newBranch(ctx, db, body.name, null, region, true, body.deletion_protected ?? false, "PS_10");
-    main.safeMigrations = body.safe_migrations ?? false;
+    const main = newBranch(ctx, db, {
+      name: body.name,
+      parent: null,
+      region,
+      production: true,
+      clusterName: "PS_10",
+      deletionProtected: body.deletion_protected ?? false,
+      safeMigrations: body.safe_migrations ?? false,
+    });
     return ok(ctx, main, 201);
   }
-  const main = newBranch(ctx, db, db.defaultBranch, null, region, true, false, "PS_10");
-  main.readyAt = ctx.now;
-  const b = newBranch(
-    ctx,
-    db,
-    body.name,
-    main.name,
+  const main = newBranch(ctx, db, {
+    name: db.defaultBranch,
+    parent: null,
     region,
-    false,
-    body.deletion_protected ?? false,
-    body.cluster_size ?? "PS_DEV",
-  );
-  b.safeMigrations = body.safe_migrations ?? false;
-  return ok(ctx, b, 201);
+    production: true,
+    clusterName: "PS_10",
+  });
+  main.readyAt = ctx.now;
+  const branch = newBranch(ctx, db, {
+    name: body.name,
+    parent: main.name,
+    region,
+    production: false,
+    clusterName: body.cluster_size ?? "PS_DEV",
+    deletionProtected: body.deletion_protected ?? false,
+    safeMigrations: body.safe_migrations ?? false,
+  });
+  return ok(ctx, branch, 201);
 }
 
 /** 422 unless `name` is a valid database name. */
@@ -312,38 +310,45 @@ export function addDatabase(ctx: RequestContext, org: string, name: string, regi
   return db;
 }
 
-/** Adds a branch, `pending` for the ready delay. */
-export function newBranch(
-  ctx: RequestContext,
-  db: DatabaseRecord,
-  name: string,
-  parent: string | null,
-  region: string,
-  production: boolean,
-  deletionProtected: boolean,
-  clusterName: string,
-): BranchRecord {
-  const b: BranchRecord = {
+/** What a new branch is; its id, times, actor and kind follow from the request. */
+export interface NewBranch {
+  name: string;
+  /** The parent branch's name; null for a database's first branch. */
+  parent: string | null;
+  region: string;
+  production: boolean;
+  clusterName: string;
+  /** Default false. */
+  deletionProtected?: boolean;
+  /** Default false. */
+  safeMigrations?: boolean;
+  /** The backup it is restored from; default none. */
+  restoredFrom?: BranchRecord["restoredFrom"];
+}
+
+/** Adds a branch to `database`, `pending` for the ready delay. */
+export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch: NewBranch): BranchRecord {
+  const record: BranchRecord = {
     id: publicId(),
-    organization: db.organization,
-    database: db.name,
-    name,
-    parentBranch: parent,
-    production,
-    deletionProtected,
-    safeMigrations: false,
-    region,
-    clusterName,
+    organization: database.organization,
+    database: database.name,
+    name: branch.name,
+    parentBranch: branch.parent,
+    production: branch.production,
+    deletionProtected: branch.deletionProtected ?? false,
+    safeMigrations: branch.safeMigrations ?? false,
+    region: branch.region,
+    clusterName: branch.clusterName,
     createdAt: ctx.now,
     updatedAt: ctx.now,
     readyAt: ctx.now + ctx.readyDelayMs,
     actor: actorOf(ctx.cred),
-    restoredFrom: null,
-    kind: kindOf(db),
+    restoredFrom: branch.restoredFrom ?? null,
+    kind: kindOf(database),
   };
-  ctx.store.data.branches.push(b);
+  ctx.store.data.branches.push(record);
   ctx.changed();
-  return b;
+  return record;
 }
 
 const updateBody = z.strictObject({
@@ -353,33 +358,33 @@ const updateBody = z.strictObject({
 
 /** `PATCH …/branches/{branch}`: rename (`new_name`) and `deletion_protected`. */
 function updateBranch(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("update_branch"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("update_branch"));
+  const branch = requireBranch(ctx, db);
   const body = parseBody(ctx, updateBody);
-  if (body.new_name !== undefined && body.new_name !== b.name) {
+  if (body.new_name !== undefined && body.new_name !== branch.name) {
     checkName(body.new_name);
-    checkUnique(ctx, db, body.new_name, b);
-    const old = b.name;
+    checkUnique(ctx, db, body.new_name, branch);
+    const old = branch.name;
     for (const child of ctx.store.branches(db.organization, db.name)) {
       if (child.parentBranch === old) child.parentBranch = body.new_name;
     }
     for (const backup of ctx.store.data.backups) {
-      if (backup.branchId === b.id) backup.branchName = body.new_name;
+      if (backup.branchId === branch.id) backup.branchName = body.new_name;
     }
     if (db.defaultBranch === old) db.defaultBranch = body.new_name;
-    b.name = body.new_name;
-    b.updatedAt = ctx.now;
+    branch.name = body.new_name;
+    branch.updatedAt = ctx.now;
     ctx.changed();
   }
-  if (body.deletion_protected !== undefined && body.deletion_protected !== b.deletionProtected) {
-    b.deletionProtected = body.deletion_protected;
-    b.updatedAt = ctx.now;
+  if (body.deletion_protected !== undefined && body.deletion_protected !== branch.deletionProtected) {
+    branch.deletionProtected = body.deletion_protected;
+    branch.updatedAt = ctx.now;
     ctx.changed();
   }
-  return ok(ctx, b);
+  return ok(ctx, branch);
 }
 
-function descendants(ctx: RequestContext, db: DatabaseRecord, b: BranchRecord): BranchRecord[] {
+function descendants(ctx: RequestContext, db: DatabaseRecord, branch: BranchRecord): BranchRecord[] {
   const all = ctx.store.branches(db.organization, db.name);
   const out: BranchRecord[] = [];
   const walk = (name: string): void => {
@@ -390,14 +395,14 @@ function descendants(ctx: RequestContext, db: DatabaseRecord, b: BranchRecord): 
       }
     }
   };
-  walk(b.name);
+  walk(branch.name);
   return out;
 }
 
 /** `DELETE …/branches/{branch}[?delete_descendants=true]`: 204. */
 function deleteBranch(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("delete_branch"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("delete_branch"));
+  const branch = requireBranch(ctx, db);
   const withDescendants = boolParam(ctx.query, "delete_descendants") ?? false;
   const refuse = (x: BranchRecord): void => {
     if (x.name === db.defaultBranch) {
@@ -412,16 +417,16 @@ function deleteBranch(ctx: RequestContext) {
       );
     }
   };
-  refuse(b);
-  const children = descendants(ctx, db, b);
+  refuse(branch);
+  const children = descendants(ctx, db, branch);
   if (children.length > 0 && !withDescendants) {
     throw unprocessable(
-      `Branch ${b.name} has ${children.length} descendant branch${children.length === 1 ? "" : "es"} ` +
+      `Branch ${branch.name} has ${children.length} descendant branch${children.length === 1 ? "" : "es"} ` +
         `(${children.map((c) => c.name).join(", ")}); pass delete_descendants=true to delete them too`,
     );
   }
   for (const c of children) refuse(c);
-  const gone = new Set([b, ...children]);
+  const gone = new Set([branch, ...children]);
   ctx.store.data.branches = ctx.store.data.branches.filter((x) => !gone.has(x));
   ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
   ctx.changed();
@@ -429,69 +434,69 @@ function deleteBranch(ctx: RequestContext) {
 }
 
 /** 422 unless the branch is ready: `what` says what can happen then ("promote it"). */
-export function requireReady(ctx: RequestContext, b: BranchRecord, what: string): void {
-  if (branchState(b, ctx.now) !== "ready") {
-    throw unprocessable(`Branch ${b.name} is not ready yet; ${what} once its state is "ready"`);
+export function requireReady(ctx: RequestContext, branch: BranchRecord, what: string): void {
+  if (branchState(branch, ctx.now) !== "ready") {
+    throw unprocessable(`Branch ${branch.name} is not ready yet; ${what} once its state is "ready"`);
   }
 }
 
 /** `POST …/branches/{branch}/promote`: makes the branch a production branch. */
 function promoteBranch(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("promote_branch"));
-  const b = requireBranch(ctx, db);
-  requireReady(ctx, b, "promote it");
-  if (!b.production) {
-    b.production = true;
-    if (b.clusterName === "PS_DEV") b.clusterName = "PS_10";
-    b.updatedAt = ctx.now;
+  const db = requireDatabase(ctx, accessesFor("promote_branch"));
+  const branch = requireBranch(ctx, db);
+  requireReady(ctx, branch, "promote it");
+  if (!branch.production) {
+    branch.production = true;
+    if (branch.clusterName === "PS_DEV") branch.clusterName = "PS_10";
+    branch.updatedAt = ctx.now;
     ctx.changed();
   }
-  return ok(ctx, b);
+  return ok(ctx, branch);
 }
 
 /** `POST …/branches/{branch}/demote`: makes a production branch a development branch again. */
 function demoteBranch(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("demote_branch"));
-  const b = requireBranch(ctx, db);
-  if (b.name === db.defaultBranch) {
-    throw unprocessable(`Branch ${b.name} is the default branch of ${db.name} and cannot be demoted`);
+  const db = requireDatabase(ctx, accessesFor("demote_branch"));
+  const branch = requireBranch(ctx, db);
+  if (branch.name === db.defaultBranch) {
+    throw unprocessable(`Branch ${branch.name} is the default branch of ${db.name} and cannot be demoted`);
   }
-  if (b.production) {
+  if (branch.production) {
     const development = ctx.store.branches(db.organization, db.name).filter((x) => !x.production).length;
     if (development >= MAX_DEVELOPMENT_BRANCHES) {
       throw unprocessable(
         `A database can have a maximum of ${MAX_DEVELOPMENT_BRANCHES} development branches at the same time`,
       );
     }
-    b.production = false;
-    b.updatedAt = ctx.now;
+    branch.production = false;
+    branch.updatedAt = ctx.now;
     ctx.changed();
   }
-  return ok(ctx, b);
+  return ok(ctx, branch);
 }
 
-function setSafeMigrations(ctx: RequestContext, b: BranchRecord, value: boolean) {
-  if ((b.kind ?? "mysql") !== "mysql") {
+function setSafeMigrations(ctx: RequestContext, branch: BranchRecord, value: boolean) {
+  if ((branch.kind ?? "mysql") !== "mysql") {
     throw unprocessable("Safe migrations are only available for Vitess (MySQL) databases");
   }
-  requireReady(ctx, b, "change safe migrations");
-  if (b.safeMigrations !== value) {
-    b.safeMigrations = value;
-    b.updatedAt = ctx.now;
+  requireReady(ctx, branch, "change safe migrations");
+  if (branch.safeMigrations !== value) {
+    branch.safeMigrations = value;
+    branch.updatedAt = ctx.now;
     ctx.changed();
   }
-  return ok(ctx, b);
+  return ok(ctx, branch);
 }
 
 /** `POST …/safe-migrations`: enable. */
 function enableSafeMigrations(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("enable_safe_migrations"));
+  const db = requireDatabase(ctx, accessesFor("enable_safe_migrations"));
   return setSafeMigrations(ctx, requireBranch(ctx, db), true);
 }
 
 /** `DELETE …/safe-migrations`: disable. */
 function disableSafeMigrations(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("disable_safe_migrations"));
+  const db = requireDatabase(ctx, accessesFor("disable_safe_migrations"));
   return setSafeMigrations(ctx, requireBranch(ctx, db), false);
 }
 
@@ -499,10 +504,10 @@ const safeMigrationsBody = z.strictObject({ safe_migrations: z.boolean() });
 
 /** `PUT …/safe-migrations` with `{safe_migrations}`. */
 function updateSafeMigrations(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("update_safe_migrations"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("update_safe_migrations"));
+  const branch = requireBranch(ctx, db);
   const body = parseBody(ctx, safeMigrationsBody);
-  return setSafeMigrations(ctx, b, body.safe_migrations);
+  return setSafeMigrations(ctx, branch, body.safe_migrations);
 }
 
 const P = "organizations/:organization/databases/:database/branches";

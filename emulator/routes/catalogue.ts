@@ -8,9 +8,10 @@ import {
   requireOrganization,
 } from "../context";
 import { badRequest, notFound } from "../errors";
+import { accessesFor } from "../permissions";
 import { publicRegionObject, REGION_SLUGS, regionObject } from "../regions";
 import { renderBackup } from "../serialize";
-import { accesses, requireBranch } from "./branches";
+import { requireBranch } from "./branches";
 
 // The lists clients read around branches: pscale completes `--region` and `--cluster-size` from
 // them (planetscale/cli `cmdutil.RegionsCompletionFunc`, `ClusterSizesCompletionFunc`), and the
@@ -35,7 +36,7 @@ function listOrganizationRegions(ctx: RequestContext) {
 
 /** `GET /organizations/{org}/databases/{db}/regions`: where the database's branches may live. */
 function listDatabaseRegions(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("list_database_regions"));
+  const db = requireDatabase(ctx, accessesFor("list_database_regions"));
   const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/regions`;
   return { status: 200, body: paginate(ctx, REGION_SLUGS.map(regionObject), url, { totals: false }) };
 }
@@ -62,13 +63,15 @@ function listClusterSizes(ctx: RequestContext) {
 
 /** `GET …/branches/{branch}/backups`: the branch's backups (seeded ones), newest first. */
 function listBackups(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("list_backups"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("list_backups"));
+  const branch = requireBranch(ctx, db);
   const items = ctx.store.data.backups
-    .filter((bk) => bk.organization === db.organization && bk.database === db.name && bk.branchId === b.id)
+    .filter(
+      (bk) => bk.organization === db.organization && bk.database === db.name && bk.branchId === branch.id,
+    )
     .reverse()
     .map((bk) => renderBackup(bk, ctx.store));
-  const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches/${encodeURIComponent(b.name)}/backups`;
+  const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches/${encodeURIComponent(branch.name)}/backups`;
   return { status: 200, body: paginate(ctx, items, url) };
 }
 

@@ -11,15 +11,10 @@ import {
   requireOrganization,
 } from "../context";
 import { unprocessable } from "../errors";
-import { type AccessName, OPERATION_ACCESSES } from "../permissions";
+import { accessesFor } from "../permissions";
 import { DEFAULT_REGION } from "../regions";
 import { renderDatabase } from "../serialize";
 import { addDatabase, checkClusterSize, checkDatabaseName, checkRegion, newBranch } from "./branches";
-
-function databaseAccesses(op: string): readonly AccessName[] {
-  const a = OPERATION_ACCESSES[op];
-  return Array.isArray(a) ? a : [];
-}
 
 /**
  * `GET /organizations/{organization}/databases`: the databases the credential can see (any
@@ -27,12 +22,12 @@ function databaseAccesses(op: string): readonly AccessName[] {
  */
 function listDatabases(ctx: RequestContext) {
   const org = requireOrganization(ctx);
-  const needed = databaseAccesses("list_databases");
-  const q = (ctx.query.get("q") ?? "").toLowerCase();
+  const needed = accessesFor("list_databases");
+  const nameContains = (ctx.query.get("q") ?? "").toLowerCase();
   const visible = ctx.store
     .databases(org.name)
     .filter((d) => holds(ctx.cred, "read_databases", null) || holdsAny(ctx.cred, needed, d.name))
-    .filter((d) => q === "" || d.name.toLowerCase().includes(q));
+    .filter((d) => nameContains === "" || d.name.toLowerCase().includes(nameContains));
   return {
     status: 200,
     body: paginate(
@@ -47,7 +42,7 @@ function listDatabases(ctx: RequestContext) {
 function getDatabase(ctx: RequestContext) {
   const needed = holds(ctx.cred, "read_databases", null)
     ? (["read_databases"] as const)
-    : databaseAccesses("get_database");
+    : accessesFor("get_database");
   const db = requireDatabase(ctx, needed);
   return { status: 200, body: renderDatabase(db, ctx.store, ctx.base) };
 }
@@ -75,7 +70,7 @@ const createBody = z.strictObject({
  */
 function createDatabase(ctx: RequestContext) {
   const org = requireOrganization(ctx);
-  requireAccess(ctx, databaseAccesses("create_database"), null);
+  requireAccess(ctx, accessesFor("create_database"), null);
   const body = parseBody(ctx, createBody);
   if (body.kind !== undefined && body.kind !== "mysql") {
     throw unprocessable("The emulator only provides MySQL (Vitess) databases");
@@ -90,7 +85,13 @@ function createDatabase(ctx: RequestContext) {
   const region = checkRegion(body.region ?? DEFAULT_REGION);
   checkClusterSize(body.cluster_size);
   const db = addDatabase(ctx, org.name, body.name, region);
-  newBranch(ctx, db, db.defaultBranch, null, region, true, false, body.cluster_size ?? "PS_10");
+  newBranch(ctx, db, {
+    name: db.defaultBranch,
+    parent: null,
+    region,
+    production: true,
+    clusterName: body.cluster_size ?? "PS_10",
+  });
   return { status: 201, body: renderDatabase(db, ctx.store, ctx.base) };
 }
 
@@ -99,15 +100,17 @@ function createDatabase(ctx: RequestContext) {
  * resize requests and every token access granted on it.
  */
 function deleteDatabase(ctx: RequestContext) {
-  const db = requireDatabase(ctx, databaseAccesses("delete_database"));
-  const d = ctx.store.data;
+  const db = requireDatabase(ctx, accessesFor("delete_database"));
+  const data = ctx.store.data;
   const gone = new Set(ctx.store.branches(db.organization, db.name).map((b) => b.id));
-  d.resizes = d.resizes.filter((r) => !gone.has(r.branchId));
-  d.branches = d.branches.filter((b) => !gone.has(b.id));
-  d.backups = d.backups.filter((bk) => !(bk.organization === db.organization && bk.database === db.name));
+  data.resizes = data.resizes.filter((r) => !gone.has(r.branchId));
+  data.branches = data.branches.filter((b) => !gone.has(b.id));
+  data.backups = data.backups.filter(
+    (bk) => !(bk.organization === db.organization && bk.database === db.name),
+  );
   for (const t of ctx.store.tokens(db.organization))
     t.accesses = t.accesses.filter((a) => a.database !== db.name);
-  d.databases = d.databases.filter((x) => x !== db);
+  data.databases = data.databases.filter((x) => x !== db);
   ctx.changed();
   return { status: 204 };
 }

@@ -10,15 +10,11 @@ import {
 } from "../context";
 import { notFound, unprocessable } from "../errors";
 import { publicId } from "../ids";
+import { accessesFor } from "../permissions";
+import type { BranchRecord, ResizeRecord, VtgateConfig } from "../records";
 import { renderResize } from "../serialize";
-import {
-  type BranchRecord,
-  clusterNameAt,
-  type ResizeRecord,
-  resizeState,
-  type VtgateConfig,
-} from "../store";
-import { accesses, checkClusterSize, requireBranch, requireReady } from "./branches";
+import { clusterNameAt, resizeState } from "../store";
+import { checkClusterSize, requireBranch, requireReady } from "./branches";
 
 /**
  * `PUT …/resizes`: the spec's `update_branch_resize_request` body, VTGate settings only (sent by
@@ -43,22 +39,22 @@ function sameVtgate(a: VtgateConfig, b: VtgateConfig): boolean {
   );
 }
 
-function checkVtgate(v: VtgateConfig): void {
-  if (!/^VTG_\d+$/.test(v.size)) {
-    throw unprocessable(`VTGate size "${v.size}" is not valid (examples: VTG_5, VTG_10, VTG_20)`);
+function checkVtgate(vtgate: VtgateConfig): void {
+  if (!/^VTG_\d+$/.test(vtgate.size)) {
+    throw unprocessable(`VTGate size "${vtgate.size}" is not valid (examples: VTG_5, VTG_10, VTG_20)`);
   }
-  if (v.count < 1 || v.count > 32) throw unprocessable("VTGate count must be between 1 and 32");
-  if (v.targetCpuUtilization < 1 || v.targetCpuUtilization > 100) {
+  if (vtgate.count < 1 || vtgate.count > 32) throw unprocessable("VTGate count must be between 1 and 32");
+  if (vtgate.targetCpuUtilization < 1 || vtgate.targetCpuUtilization > 100) {
     throw unprocessable("VTGate target CPU utilization must be between 1 and 100");
   }
-  if (v.autoscaling && v.maxCount < v.count) {
+  if (vtgate.autoscaling && vtgate.maxCount < vtgate.count) {
     throw unprocessable("VTGate max count must be at least the VTGate count when autoscaling is enabled");
   }
 }
 
 /** The resize of `b` still in progress at `now`, if any (at most one is). */
-function inProgress(ctx: RequestContext, b: BranchRecord): ResizeRecord | undefined {
-  return ctx.store.resizes(b).find((r) => resizeState(r, ctx.now) === "resizing");
+function inProgress(ctx: RequestContext, branch: BranchRecord): ResizeRecord | undefined {
+  return ctx.store.resizes(branch).find((r) => resizeState(r, ctx.now) === "resizing");
 }
 
 /**
@@ -68,12 +64,12 @@ function inProgress(ctx: RequestContext, b: BranchRecord): ResizeRecord | undefi
  * settings asked for are already the branch's.
  */
 function updateResize(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("update_branch_resize_request"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("update_branch_resize_request"));
+  const branch = requireBranch(ctx, db);
   const body = parseBody(ctx, resizeBody);
-  requireReady(ctx, b, "resize it");
-  const pending = inProgress(ctx, b);
-  const base = pending?.target ?? ctx.store.vtgateAt(b, ctx.now);
+  requireReady(ctx, branch, "resize it");
+  const pending = inProgress(ctx, branch);
+  const base = pending?.target ?? ctx.store.vtgateAt(branch, ctx.now);
   const target: VtgateConfig = {
     size: body.vtgate_size ?? base.size,
     count: body.vtgate_count ?? base.count,
@@ -95,7 +91,7 @@ function updateResize(ctx: RequestContext) {
     id: publicId(),
     organization: db.organization,
     database: db.name,
-    branchId: b.id,
+    branchId: branch.id,
     previous: base,
     target,
     createdAt: ctx.now,
@@ -111,14 +107,14 @@ function updateResize(ctx: RequestContext) {
 
 /** `GET …/branches/{branch}/resizes`: newest first, paginated. */
 function listResizes(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("list_branch_resize_requests"));
-  const b = requireBranch(ctx, db);
-  const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches/${encodeURIComponent(b.name)}/resizes`;
+  const db = requireDatabase(ctx, accessesFor("list_branch_resize_requests"));
+  const branch = requireBranch(ctx, db);
+  const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches/${encodeURIComponent(branch.name)}/resizes`;
   return {
     status: 200,
     body: paginate(
       ctx,
-      ctx.store.resizes(b).map((r) => renderResize(r, ctx.now)),
+      ctx.store.resizes(branch).map((r) => renderResize(r, ctx.now)),
       url,
       // The spec's envelope for this list has no totals.
       { totals: false },
@@ -128,20 +124,20 @@ function listResizes(ctx: RequestContext) {
 
 /** `GET …/branches/{branch}/resizes/{resize}`. */
 function getResize(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("get_branch_resize_request"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("get_branch_resize_request"));
+  const branch = requireBranch(ctx, db);
   const id = ctx.params["resize"] ?? "";
-  const r = ctx.store.resizes(b).find((x) => x.id === id);
-  if (!r) throw notFound(`resize "${id}" does not exist on branch "${b.name}"`);
-  return { status: 200, body: renderResize(r, ctx.now) };
+  const resize = ctx.store.resizes(branch).find((x) => x.id === id);
+  if (!resize) throw notFound(`resize "${id}" does not exist on branch "${branch.name}"`);
+  return { status: 200, body: renderResize(resize, ctx.now) };
 }
 
 /** `DELETE …/branches/{branch}/resizes`: cancels the resize in progress (204); 404 when there is none. */
 function cancelResize(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("cancel_branch_change_request"));
-  const b = requireBranch(ctx, db);
-  const pending = inProgress(ctx, b);
-  if (!pending) throw notFound(`branch "${b.name}" has no resize in progress`);
+  const db = requireDatabase(ctx, accessesFor("cancel_branch_change_request"));
+  const branch = requireBranch(ctx, db);
+  const pending = inProgress(ctx, branch);
+  if (!pending) throw notFound(`branch "${branch.name}" has no resize in progress`);
   pending.canceledAt = ctx.now;
   pending.updatedAt = ctx.now;
   ctx.changed();
@@ -158,16 +154,17 @@ const clusterBody = z.strictObject({ cluster_size: z.string() });
  * immediate response without waiting for the cluster change to complete").
  */
 function updateCluster(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accesses("update_branch_cluster_config"));
-  const b = requireBranch(ctx, db);
+  const db = requireDatabase(ctx, accessesFor("update_branch_cluster_config"));
+  const branch = requireBranch(ctx, db);
   const body = parseBody(ctx, clusterBody);
   checkClusterSize(body.cluster_size);
-  requireReady(ctx, b, "change its cluster size");
-  const current = clusterNameAt(b, ctx.now);
-  if (body.cluster_size === b.clusterName) return { status: 204 };
-  b.clusterChange = body.cluster_size === current ? null : { from: current, at: ctx.now + ctx.readyDelayMs };
-  b.clusterName = body.cluster_size;
-  b.updatedAt = ctx.now;
+  requireReady(ctx, branch, "change its cluster size");
+  const current = clusterNameAt(branch, ctx.now);
+  if (body.cluster_size === branch.clusterName) return { status: 204 };
+  branch.clusterChange =
+    body.cluster_size === current ? null : { from: current, at: ctx.now + ctx.readyDelayMs };
+  branch.clusterName = body.cluster_size;
+  branch.updatedAt = ctx.now;
   ctx.changed();
   return { status: 204 };
 }

@@ -12,14 +12,9 @@ import {
 } from "../context";
 import { ApiError, notFound, unprocessable } from "../errors";
 import { derivedId, hashSecret, publicId, tokenSecret } from "../ids";
-import { type AccessName, isAccessName, isDatabaseAccess, OPERATION_ACCESSES } from "../permissions";
+import { type AccessName, accessesFor, isAccessName, isDatabaseAccess } from "../permissions";
+import type { AccessRecord, TokenRecord } from "../records";
 import { renderAccessItem, renderGrants, renderToken } from "../serialize";
-import type { AccessRecord, TokenRecord } from "../store";
-
-function accesses(op: string): readonly AccessName[] {
-  const a = OPERATION_ACCESSES[op];
-  return Array.isArray(a) ? a : [];
-}
 
 function tokensUrl(ctx: RequestContext, org: string): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(org)}/service-tokens`;
@@ -27,17 +22,17 @@ function tokensUrl(ctx: RequestContext, org: string): string {
 
 function requireToken(ctx: RequestContext, op: string): TokenRecord {
   const org = requireOrganization(ctx);
-  requireAccess(ctx, accesses(op), null);
+  requireAccess(ctx, accessesFor(op), null);
   const id = ctx.params["id"] ?? "";
-  const t = ctx.store.token(org.name, id);
-  if (!t) throw notFound(`service token "${id}" does not exist`);
-  return t;
+  const token = ctx.store.token(org.name, id);
+  if (!token) throw notFound(`service token "${id}" does not exist`);
+  return token;
 }
 
 /** `GET /organizations/{org}/service-tokens` (the admin credential is not listed). */
 function listTokens(ctx: RequestContext) {
   const org = requireOrganization(ctx);
-  requireAccess(ctx, accesses("list_service_tokens"), null);
+  requireAccess(ctx, accessesFor("list_service_tokens"), null);
   const items = ctx.store.tokens(org.name).map((t) => renderToken(t, ctx.store));
   return { status: 200, body: paginate(ctx, items, tokensUrl(ctx, org.name)) };
 }
@@ -52,7 +47,7 @@ const createBody = z.strictObject({
 /** `POST /organizations/{org}/service-tokens` → 200 with the plaintext `token` (only here). */
 function createToken(ctx: RequestContext) {
   const org = requireOrganization(ctx);
-  requireAccess(ctx, accesses("create_service_token"), null);
+  requireAccess(ctx, accessesFor("create_service_token"), null);
   const body = parseBody(ctx, createBody);
   const name = body.name ?? null;
   if (name !== null && (name.trim() === "" || name.length > 255)) {
@@ -86,20 +81,20 @@ function getToken(ctx: RequestContext) {
 
 /** `DELETE /organizations/{org}/service-tokens/{id}` → 204; the token stops authenticating at once. */
 function deleteToken(ctx: RequestContext) {
-  const t = requireToken(ctx, "delete_service_token");
-  ctx.store.data.serviceTokens = ctx.store.data.serviceTokens.filter((x) => x !== t);
+  const token = requireToken(ctx, "delete_service_token");
+  ctx.store.data.serviceTokens = ctx.store.data.serviceTokens.filter((x) => x !== token);
   ctx.changed();
   return { status: 204 };
 }
 
-function accessList(ctx: RequestContext, t: TokenRecord, items: AccessRecord[]) {
-  return singlePage(items.map((a) => renderAccessItem(a, t, ctx.store, ctx.base)));
+function accessList(ctx: RequestContext, token: TokenRecord, items: AccessRecord[]) {
+  return singlePage(items.map((a) => renderAccessItem(a, token, ctx.store, ctx.base)));
 }
 
 /** `GET …/service-tokens/{id}/access`. */
 function getAccess(ctx: RequestContext) {
-  const t = requireToken(ctx, "get_service_token_accesses");
-  return { status: 200, body: accessList(ctx, t, t.accesses) };
+  const token = requireToken(ctx, "get_service_token_accesses");
+  return { status: 200, body: accessList(ctx, token, token.accesses) };
 }
 
 const accessBody = z.strictObject({
@@ -142,8 +137,8 @@ function parseAccessBody(
  * accesses. The caller must itself hold every access it grants, at the same or a wider scope.
  */
 function addAccess(ctx: RequestContext) {
-  const t = requireToken(ctx, "add_service_token_accesses");
-  const { database, names } = parseAccessBody(ctx, t);
+  const token = requireToken(ctx, "add_service_token_accesses");
+  const { database, names } = parseAccessBody(ctx, token);
   const lacking = names.filter((a) => !holds(ctx.cred, a, database));
   if (lacking.length > 0) {
     throw new ApiError(
@@ -157,37 +152,37 @@ function addAccess(ctx: RequestContext) {
   }
   const granted: AccessRecord[] = [];
   for (const access of names) {
-    let a = t.accesses.find((x) => x.access === access && x.database === database);
-    if (!a) {
-      a = { id: publicId(), access, database, createdAt: ctx.now };
-      t.accesses.push(a);
+    let existing = token.accesses.find((x) => x.access === access && x.database === database);
+    if (!existing) {
+      existing = { id: publicId(), access, database, createdAt: ctx.now };
+      token.accesses.push(existing);
       ctx.changed();
     }
-    granted.push(a);
+    granted.push(existing);
   }
-  if (granted.length > 0) t.updatedAt = ctx.now;
-  return { status: 200, body: accessList(ctx, t, granted) };
+  if (granted.length > 0) token.updatedAt = ctx.now;
+  return { status: 200, body: accessList(ctx, token, granted) };
 }
 
 /** `DELETE …/service-tokens/{id}/access` with a JSON body → 200 with the accesses that remain. */
 function deleteAccess(ctx: RequestContext) {
-  const t = requireToken(ctx, "delete_service_token_accesses");
-  const { database, names } = parseAccessBody(ctx, t);
-  const before = t.accesses.length;
-  t.accesses = t.accesses.filter((a) => !(a.database === database && names.includes(a.access)));
-  if (t.accesses.length !== before) {
-    t.updatedAt = ctx.now;
+  const token = requireToken(ctx, "delete_service_token_accesses");
+  const { database, names } = parseAccessBody(ctx, token);
+  const before = token.accesses.length;
+  token.accesses = token.accesses.filter((a) => !(a.database === database && names.includes(a.access)));
+  if (token.accesses.length !== before) {
+    token.updatedAt = ctx.now;
     ctx.changed();
   }
-  return { status: 200, body: accessList(ctx, t, t.accesses) };
+  return { status: 200, body: accessList(ctx, token, token.accesses) };
 }
 
 /** `GET …/service-tokens/{id}/grants`: accesses grouped by resource. */
 function listGrants(ctx: RequestContext) {
-  const t = requireToken(ctx, "list_service_token_grants");
+  const token = requireToken(ctx, "list_service_token_grants");
   return {
     status: 200,
-    body: singlePage(renderGrants(t, ctx.store, (resourceId) => derivedId(t.id, resourceId))),
+    body: singlePage(renderGrants(token, ctx.store, (resourceId) => derivedId(token.id, resourceId))),
   };
 }
 

@@ -1,7 +1,8 @@
 // The public ApiToken class under Pulumi's mocks: what it registers and when it warns.
-import { strict as assert } from "node:assert";
+import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { waitFor } from "../support/api";
 
 test("registers planetscale:ApiToken and warns about tokens that never expire or reach every database", async () => {
   const registered: pulumi.runtime.MockResourceArgs[] = [];
@@ -35,7 +36,8 @@ test("registers planetscale:ApiToken and warns about tokens that never expire or
     await new Promise<void>((resolve) =>
       pulumi.all([forever.tokenId, expiring.tokenId, orgOnly.tokenId]).apply(() => resolve()),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The warnings come from `apply` callbacks that run once the inputs resolve: wait for them.
+    await waitFor("the two warnings", () => warnings.length >= 2);
   } finally {
     pulumi.log.warn = original;
   }

@@ -1,5 +1,5 @@
 // The pure parts of ApiToken: scope presets, grant planning, input rules.
-import { strict as assert } from "node:assert";
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   desiredGrants,

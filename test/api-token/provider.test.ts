@@ -1,7 +1,6 @@
 // Level 1: the ApiToken provider methods called directly against the in-process emulator.
-import { strict as assert } from "node:assert";
+import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { type Emulator, startEmulator } from "../../emulator";
 import * as branchesApi from "../../provider/internal/api/branches";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import type { PlanetScaleClient } from "../../provider/internal/client/client";
@@ -10,6 +9,9 @@ import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
 import { contextFor, type ProviderContext } from "../../provider/internal/dynamic/resource-implementation";
 import { UNKNOWN } from "../../provider/internal/dynamic/unknown";
+import { waitFor } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
+import { configFor } from "../support/provider-context";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";
@@ -40,17 +42,14 @@ before(async () => {
       original(...args);
     };
   }
-  emu = await startEmulator({ readyDelayMs: 20, quiet: true, strict: true });
-  const values: Record<string, string> = {
-    "planetscale:serviceTokenId": emu.adminCredential.id,
-    "planetscale:serviceToken": emu.adminCredential.token,
-    "planetscale:apiUrl": emu.apiUrl,
-    "planetscale:organization": "acme",
-    "planetscale:maxRetries": "0",
-    // The client-side limiter (500/min) would only slow the tests down; the emulator allows 600.
-    "planetscale:requestsPerMinute": "0",
-  };
-  const base = contextFor({ get: (k) => values[k] });
+  emu = await emulator({ readyDelayMs: 20 });
+  const base = contextFor(
+    configFor(emu, {
+      "planetscale:maxRetries": "0",
+      // The client-side limiter (500/min) would only slow the tests down; the test emulator allows more.
+      "planetscale:requestsPerMinute": "0",
+    }),
+  );
   ctx = {
     ...base,
     log: (m) => {
@@ -111,8 +110,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   assert.fail("expected a rejection");
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("check", () => {
   const future = new Date(Date.now() + 86_400_000).toISOString();
@@ -463,16 +460,7 @@ describe("create", () => {
       ],
     });
     // This file's context never retries; here the default retry policy applies.
-    const retrying = contextFor({
-      get: (k) =>
-        ({
-          "planetscale:serviceTokenId": emu.adminCredential.id,
-          "planetscale:serviceToken": emu.adminCredential.token,
-          "planetscale:apiUrl": emu.apiUrl,
-          "planetscale:organization": "acme",
-          "planetscale:requestsPerMinute": "0",
-        })[k],
-    });
+    const retrying = contextFor(configFor(emu, { "planetscale:requestsPerMinute": "0" }));
     const checked = await token.check(
       retrying,
       {},
@@ -607,15 +595,19 @@ describe("expiry and rotation", () => {
   /** Waits on the condition itself: the token's own credential is refused as expired. */
   async function waitUntilExpired(outs: Props): Promise<void> {
     const client = clientAs(outs);
-    for (;;) {
-      try {
-        for await (const _ of branchesApi.listBranches(client, "acme", "app")) break;
-      } catch (error) {
-        if (error instanceof UnauthorizedError) return;
-        throw error;
-      }
-      await sleep(100);
-    }
+    await waitFor(
+      "the token to be refused as expired",
+      async () => {
+        try {
+          for await (const _ of branchesApi.listBranches(client, "acme", "app")) break;
+          return false;
+        } catch (error) {
+          if (error instanceof UnauthorizedError) return true;
+          throw error;
+        }
+      },
+      { intervalMs: 100 },
+    );
   }
 
   function exists(id: string): boolean {

@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
-import { api, branchNames, contextForEmulator, type Emulator, emulator } from "../support/fixtures";
+import { branchNames, call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
+import { contextForEmulator } from "../support/provider-context";
 
 const PROVIDER = "serialized-provider-text";
 type Props = Record<string, unknown>;
@@ -97,7 +99,7 @@ describe("Branch on a Postgres database", () => {
   });
 
   test("a Postgres database reports its kind through the API", async () => {
-    const db = await api(emu, "GET", "/organizations/acme/databases/pg-app");
+    const db = await call(emu, "GET", "/organizations/acme/databases/pg-app");
     assert.equal(db.body.kind, "postgresql");
   });
 });

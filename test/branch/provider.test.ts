@@ -10,7 +10,9 @@ import {
   HasChildBranchesError,
   OwnershipUnprovenError,
 } from "../../provider/internal/resource-errors";
-import { api, branchNames, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+import { branchNames, call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
+import { contextForEmulator, UNKNOWN } from "../support/provider-context";
 
 const PROVIDER = "serialized-provider-text";
 
@@ -286,9 +288,11 @@ describe("create", () => {
 
   test("waits for a pending parent before creating the child", async () => {
     emu.setReadyDelay(800);
-    const parent = await api(emu, "POST", "/organizations/acme/databases/app/branches", {
-      name: "parent-p",
-      parent_branch: "main",
+    const parent = await call(emu, "POST", "/organizations/acme/databases/app/branches", {
+      body: {
+        name: "parent-p",
+        parent_branch: "main",
+      },
     });
     assert.equal(parent.status, 201);
     const { outs } = await createBranch({ database: "app", name: "child-p", parentBranch: "parent-p" });
@@ -344,8 +348,10 @@ describe("create", () => {
 
   test("an existing name is refused with a hint to adopt, and adopt takes it over", async () => {
     // Someone else's branch: created outside this run.
-    const existing = await api(emu, "POST", "/organizations/acme/databases/app/branches", {
-      name: "taken-1",
+    const existing = await call(emu, "POST", "/organizations/acme/databases/app/branches", {
+      body: {
+        name: "taken-1",
+      },
     });
     assert.equal(existing.status, 201);
     await assert.rejects(createBranch({ database: "app", name: "taken-1" }), (error: unknown) => {
@@ -390,14 +396,19 @@ describe("read, update, delete", () => {
 
   test("a branch deleted out of band reads as gone once the credential is confirmed", async () => {
     const { id, outs } = await createBranch({ database: "app", name: "gone-1" });
-    assert.equal((await api(emu, "DELETE", `/organizations/acme/databases/app/branches/gone-1`)).status, 204);
+    assert.equal(
+      (await call(emu, "DELETE", `/organizations/acme/databases/app/branches/gone-1`)).status,
+      204,
+    );
     const result = await branch.read(ctx, id, outs);
     assert.equal(result.id, undefined);
   });
 
   test("a 404 caused by a credential that lost access is an error, not a silent removal", async () => {
     const { id, outs } = await createBranch({ database: "app", name: "hidden-1" });
-    const token = await api(emu, "POST", "/organizations/acme/service-tokens", { name: "no-access" });
+    const token = await call(emu, "POST", "/organizations/acme/service-tokens", {
+      body: { name: "no-access" },
+    });
     const limited = contextForEmulator(emu, {
       "planetscale:serviceTokenId": token.body.id,
       "planetscale:serviceToken": token.body.token,
@@ -406,7 +417,7 @@ describe("read, update, delete", () => {
       branch.read(limited, id, outs),
       (e: Error & { code?: string }) => e.code === "PLANETSCALE_PERMISSION_DENIED",
     );
-    await api(emu, "DELETE", `/organizations/acme/service-tokens/${token.body.id}`);
+    await call(emu, "DELETE", `/organizations/acme/service-tokens/${token.body.id}`);
     await assert.rejects(branch.read(limited, id, outs), (e: Error & { code?: string }) =>
       ["PLANETSCALE_PERMISSION_DENIED", "PLANETSCALE_UNAUTHORIZED"].includes(String(e.code)),
     );
@@ -451,7 +462,7 @@ describe("read, update, delete", () => {
     const calls = emu.requests().map((r) => `${r.method} ${r.path.replace(/^.*\/branches/, "…")}`);
     assert.ok(calls.includes(`PATCH …/${id}/cluster`), calls.join(", "));
     assert.ok(!calls.some((c) => c.startsWith("DELETE") || c === "POST …"), "no delete, no new branch");
-    const fromApi = await api(emu, "GET", "/organizations/acme/databases/app/branches/size-1");
+    const fromApi = await call(emu, "GET", "/organizations/acme/databases/app/branches/size-1");
     assert.equal(fromApi.body.cluster_name, "PS_20");
   });
 
@@ -487,7 +498,7 @@ describe("read, update, delete", () => {
       deletionProtected: true,
       safeMigrations: true,
     });
-    const current = (await api(emu, "GET", "/organizations/acme/databases/app/branches/defaults-1")).body;
+    const current = (await call(emu, "GET", "/organizations/acme/databases/app/branches/defaults-1")).body;
     assert.equal(current.deletion_protected, true);
     assert.equal(current.safe_migrations, true);
     const { deletionProtected: _p, safeMigrations: _s, ...without } = checked;
@@ -496,7 +507,7 @@ describe("read, update, delete", () => {
     const updated = (await branch.update(ctx, id, olds, without)).outs as Record<string, unknown>;
     assert.equal(updated["deletionProtected"], false);
     assert.equal(updated["safeMigrations"], false);
-    const after = (await api(emu, "GET", "/organizations/acme/databases/app/branches/defaults-1")).body;
+    const after = (await call(emu, "GET", "/organizations/acme/databases/app/branches/defaults-1")).body;
     assert.equal(after.deletion_protected, false);
     assert.equal(after.safe_migrations, false);
     assert.equal((await branch.diff(ctx, id, updated, without)).changes, false);

@@ -1,4 +1,4 @@
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import {
   backoffDelay,

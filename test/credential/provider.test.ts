@@ -1,14 +1,16 @@
 // Level 1: the BranchPassword and BranchRole provider methods called directly against the
 // in-process emulator. The emulator's login check (`checkConnection`) stands in for a database
 // client: it proves a credential works, and stops working once deleted or expired.
-import { strict as assert } from "node:assert";
+import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import {
   branchPasswordResource as password,
   branchRoleResource as role,
 } from "../../provider/internal/credential";
 import type { ResourceImplementation } from "../../provider/internal/dynamic/resource-implementation";
-import { api, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+import { call, waitFor } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
+import { contextForEmulator, UNKNOWN } from "../support/provider-context";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";
@@ -68,7 +70,9 @@ function connects(outs: Props): boolean {
 }
 
 async function newBranch(name: string, database = "app"): Promise<string> {
-  const res = await api(emu, "POST", `/organizations/acme/databases/${database}/branches`, { name });
+  const res = await call(emu, "POST", `/organizations/acme/databases/${database}/branches`, {
+    body: { name },
+  });
   assert.equal(res.status, 201);
   return res.body.id as string;
 }
@@ -260,7 +264,7 @@ describe("BranchPassword lifecycle", () => {
     assert.deepEqual((await password.diff(ctx, id, outs, { ...outs, branch: "elsewhere" })).replaces, [
       "branch",
     ]);
-    const renamed = await api(emu, "PATCH", `${BRANCHES}/rename-me`, { new_name: "renamed" });
+    const renamed = await call(emu, "PATCH", `${BRANCHES}/rename-me`, { body: { new_name: "renamed" } });
     assert.equal(renamed.status, 200);
     const news = await checked(password, { database: "app", branch: "renamed", name: "r" }, outs);
     const diff = await password.diff(ctx, id, outs, news);
@@ -283,11 +287,7 @@ describe("BranchPassword lifecycle", () => {
     const { id, outs } = await create(password, { database: "app", branch: "main", name: "short", ttl: 1 });
     assert.ok(connects(outs));
     // Wait on the condition (the emulator's own clock), not on a timer.
-    const deadline = Date.now() + 10_000;
-    while (connects(outs)) {
-      assert.ok(Date.now() < deadline, "never expired");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor("the 1 s password to expire", () => !connects(outs), { intervalMs: 50 });
     assert.deepEqual(await password.read(ctx, id, outs), {});
     assert.deepEqual((await password.diff(ctx, id, outs, { ...outs })).replaces, ["expiresAt"]);
     await password.delete(ctx, id, outs);
@@ -394,7 +394,7 @@ describe("unknown create outcomes: never two credentials, never one that is not 
   test("when nothing was created, it creates again and leaves same-named passwords alone", async () => {
     const keep = await create(password, { database: "app", branch: "main", name: "shared" });
     // Made outside this process's registry: the baseline listing is what protects it.
-    const outside = await api(emu, "POST", `${BRANCHES}/main/passwords`, { name: "shared" });
+    const outside = await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "shared" } });
     emu.setFaults({ rules: [{ method: "POST", path: PASSWORDS, action: "status", status: 500 }] });
     const fresh = await create(password, { database: "app", branch: "main", name: "shared" });
     const ids = emu
@@ -408,7 +408,7 @@ describe("unknown create outcomes: never two credentials, never one that is not 
 
   test("without a baseline, two new same-named candidates stop the create, naming both ids", async () => {
     // A password of the same name made just now by someone else, and our lost create: which is ours?
-    const other = await api(emu, "POST", `${BRANCHES}/main/passwords`, { name: "twin" });
+    const other = await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "twin" } });
     emu.setFaults({
       rules: [
         { method: "GET", path: PASSWORDS, action: "status", status: 503, times: 1 },

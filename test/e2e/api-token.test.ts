@@ -5,8 +5,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type * as planetscale from "pulumi-planetscale";
+import { call, waitFor } from "../support/api";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
-import { api } from "../support/fixtures";
 
 const TOKEN = "pulumi-nodejs:dynamic/planetscale:ApiToken";
 const ps: typeof planetscale = require("pulumi-planetscale");
@@ -50,7 +50,7 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
   after(async () => env?.cleanup());
 
   const as = (method: string, path: string, body?: unknown) =>
-    api(env.emulator, method, path, body, { id: tokenId, token: secret });
+    call(env.emulator, method, path, { body, cred: { id: tokenId, token: secret } });
 
   test("up creates a read-only token limited to app; its value is a secret output", async () => {
     const result = await env.stack.up();
@@ -107,13 +107,15 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
   }
 
   test("refresh after an out-of-band revocation shows the drift, and up restores the access", async () => {
-    const revoked = await api(
+    const revoked = await call(
       env.emulator,
       "DELETE",
       `/organizations/acme/service-tokens/${tokenId}/access`,
       {
-        database: "app",
-        access: ["create_branch"],
+        body: {
+          database: "app",
+          access: ["create_branch"],
+        },
       },
     );
     assert.equal(revoked.status, 200);
@@ -195,13 +197,15 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
   /** Waits on the condition, not a clock: until the token's own credential is refused. */
   async function waitUntilRefused(credential: { id: string; token: string }): Promise<void> {
     const branches = "/organizations/acme/databases/app/branches";
-    while ((await api(env.emulator, "GET", branches, undefined, credential)).status !== 401) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor(
+      "the token's credential to be refused",
+      async () => (await call(env.emulator, "GET", branches, { cred: credential })).status === 401,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   }
 
   async function tokenExists(id: string): Promise<boolean> {
-    return (await api(env.emulator, "GET", `/organizations/acme/service-tokens/${id}`)).status === 200;
+    return (await call(env.emulator, "GET", `/organizations/acme/service-tokens/${id}`)).status === 200;
   }
 
   test("an expired token: refresh deletes it (not only from the state), and up recreates it", async () => {
@@ -233,7 +237,7 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
     await waitUntilRefused(expired);
     await env.stack.destroy();
     assert.equal(await tokenExists(expired.id), false);
-    const left = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+    const left = (await call(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
       .data;
     assert.deepEqual(
       left.filter((t: { name: string }) => t.name === "short-lived"),
@@ -245,7 +249,7 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
 
   test("a failing grant fails the update and leaves no token behind", async () => {
     await env.stack.destroy();
-    const before = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+    const before = (await call(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
       .data.length;
     env.emulator.setFaults({
       rules: [
@@ -266,7 +270,7 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
     });
     assert.doesNotMatch(env.output(), /pscale_tkn_/);
     env.emulator.setFaults({});
-    const after = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+    const after = (await call(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
       .data;
     assert.equal(after.length, before);
     assert.ok(!after.some((t: { name: string }) => t.name === "doomed"));

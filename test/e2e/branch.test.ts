@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as planetscale from "pulumi-planetscale";
+import { branchNames, call } from "../support/api";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
-import { api, branchNames } from "../support/fixtures";
 
 const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
 // The built package, resolved by name as a program resolves it.
@@ -71,13 +71,13 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
   test("deletion protection toggles in place", async () => {
     args = { ...args, deletionProtected: true };
     await env.stack.up();
-    const res = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
+    const res = await call(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
     assert.equal(res.body.deletion_protected, true);
     args = { ...args, deletionProtected: false };
     const result = await env.stack.up();
     assert.equal(result.summary.resourceChanges?.["update"], 1);
     assert.equal(
-      (await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body
+      (await call(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body
         .deletion_protected,
       false,
     );
@@ -89,7 +89,7 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     assert.equal(result.summary.resourceChanges?.["update"], 1);
     assert.equal(result.summary.resourceChanges?.["replace"], undefined);
     assert.equal(result.outputs["branchId"]?.value, firstId);
-    const res = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
+    const res = await call(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`);
     assert.equal(res.body.cluster_name, "PS_20");
     await env.stack.preview({ expectNoChanges: true });
   });
@@ -98,7 +98,7 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     args = { ...args, deletionProtected: true, safeMigrations: true };
     await env.stack.up();
     const branchNow = async () =>
-      (await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body;
+      (await call(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).body;
     assert.equal((await branchNow()).deletion_protected, true);
     assert.equal((await branchNow()).safe_migrations, true);
     const { deletionProtected: _p, safeMigrations: _s, ...withoutThem } = args;
@@ -114,9 +114,11 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
   });
 
   test("changing the parent replaces the branch and deletes the old one", async () => {
-    const parent = await api(env.emulator, "POST", "/organizations/acme/databases/app/branches", {
-      name: "staging",
-      parent_branch: "main",
+    const parent = await call(env.emulator, "POST", "/organizations/acme/databases/app/branches", {
+      body: {
+        name: "staging",
+        parent_branch: "main",
+      },
     });
     assert.equal(parent.status, 201);
     args = { ...args, parentBranch: "staging" };
@@ -125,10 +127,10 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     const newId = String(result.outputs["branchId"]?.value);
     assert.notEqual(newId, firstId);
     assert.equal(
-      (await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).status,
+      (await call(env.emulator, "GET", `/organizations/acme/databases/app/branches/${firstId}`)).status,
       404,
     );
-    const current = await api(env.emulator, "GET", `/organizations/acme/databases/app/branches/${newId}`);
+    const current = await call(env.emulator, "GET", `/organizations/acme/databases/app/branches/${newId}`);
     assert.equal(current.body.parent_branch, "staging");
     assert.equal(current.body.name, "pr-12-renamed");
   });
@@ -136,7 +138,7 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
   test("a branch deleted out of band is dropped by refresh", async () => {
     const { id } = await stateOf();
     assert.equal(
-      (await api(env.emulator, "DELETE", `/organizations/acme/databases/app/branches/${id}`)).status,
+      (await call(env.emulator, "DELETE", `/organizations/acme/databases/app/branches/${id}`)).status,
       204,
     );
     const refresh = await env.stack.refresh();

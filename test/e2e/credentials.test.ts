@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type * as planetscale from "pulumi-planetscale";
+import { call } from "../support/api";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
-import { api } from "../support/fixtures";
 
 const PASSWORD = "pulumi-nodejs:dynamic/planetscale:BranchPassword";
 const ROLE = "pulumi-nodejs:dynamic/planetscale:BranchRole";
@@ -109,7 +109,7 @@ describe("BranchPassword and BranchRole end to end", { skip: skipWithoutCli }, (
   test("refresh notices a role deleted outside Pulumi; up creates a new one", async () => {
     const before = await outputs();
     const branches = "/organizations/acme/databases/pg-app/branches";
-    const gone = await api(env.emulator, "DELETE", `${branches}/pr-21-renamed/roles/${before["pgId"]}`);
+    const gone = await call(env.emulator, "DELETE", `${branches}/pr-21-renamed/roles/${before["pgId"]}`);
     assert.equal(gone.status, 204);
     await env.stack.refresh();
     assert.deepEqual(await env.resourcesOfType(ROLE), []);

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
-import { type Emulator, emulator } from "../support/fixtures";
 
 const repoRoot = join(__dirname, "..", "..");
 

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type * as planetscale from "pulumi-planetscale";
+import { branchNames, call } from "../support/api";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
-import { api, branchNames } from "../support/fixtures";
 
 const ps: typeof planetscale = require("pulumi-planetscale");
 const BRANCHES = "/organizations/acme/databases/app/branches";
@@ -40,12 +40,17 @@ describe("ownership through the CLI", { skip: skipWithoutCli }, () => {
   after(async () => env?.cleanup());
 
   test("a colleague's branch is neither adopted after a 503 nor deleted by destroy", async () => {
-    const colleague = await api(env.emulator, "POST", TOKENS, { name: "colleague" });
-    await api(env.emulator, "POST", `${TOKENS}/${colleague.body.id}/access`, {
-      database: "app",
-      access: ["create_branch", "read_branch"],
+    const colleague = await call(env.emulator, "POST", TOKENS, { body: { name: "colleague" } });
+    await call(env.emulator, "POST", `${TOKENS}/${colleague.body.id}/access`, {
+      body: {
+        database: "app",
+        access: ["create_branch", "read_branch"],
+      },
     });
-    const theirs = await api(env.emulator, "POST", BRANCHES, { name: "team-staging" }, colleague.body);
+    const theirs = await call(env.emulator, "POST", BRANCHES, {
+      body: { name: "team-staging" },
+      cred: colleague.body,
+    });
     assert.equal(theirs.status, 201);
 
     env.setProgram(async () => {
@@ -59,7 +64,7 @@ describe("ownership through the CLI", { skip: skipWithoutCli }, () => {
     assert.deepEqual(await env.resourcesOfType("pulumi-nodejs:dynamic/planetscale:Branch"), []);
 
     await env.stack.destroy();
-    const after = await api(env.emulator, "GET", `${BRANCHES}/team-staging`);
+    const after = await call(env.emulator, "GET", `${BRANCHES}/team-staging`);
     assert.equal(after.body.id, theirs.body.id, "their branch is still there");
   });
 

@@ -6,8 +6,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
-import { api, type Emulator, emulator } from "../support/fixtures";
 import { runProcess } from "../support/process";
 import { createRunner, type Runner } from "../support/runner";
 
@@ -64,8 +65,8 @@ describe("README: start a new project", { skip: skipWithoutCli }, () => {
     assert.equal(r.code, 0, output);
     assert.match(r.stdout, /^https:\/\/app\.planetscale\.com\/acme\/app\/pr-1$/m);
     assert.ok(!output.includes(emu.adminCredential.token));
-    assert.equal((await api(emu, "GET", "/organizations/acme/databases/app/branches/pr-1")).status, 200);
-    const tokens = await api(emu, "GET", "/organizations/acme/service-tokens");
+    assert.equal((await call(emu, "GET", "/organizations/acme/databases/app/branches/pr-1")).status, 200);
+    const tokens = await call(emu, "GET", "/organizations/acme/service-tokens");
     assert.deepEqual(
       (tokens.body.data as Array<{ name: string }>).map((t) => t.name),
       ["pr-1-ci"],

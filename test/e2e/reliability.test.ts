@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type * as planetscale from "pulumi-planetscale";
+import { branchNames, call } from "../support/api";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
-import { api, branchNames } from "../support/fixtures";
 
 const ps: typeof planetscale = require("pulumi-planetscale");
 const BRANCHES = "/organizations/acme/databases/app/branches";
@@ -63,7 +63,7 @@ describe("pulumi up and destroy converge through API failures", { skip: skipWith
     assert.equal(result.summary.result, "succeeded");
     assert.deepEqual(result.outputs["names"]?.value, ["pr-1", "pr-2", "pr-3"]);
     assert.deepEqual(await branchNames(env.emulator), ["main", "pr-1", "pr-2", "pr-3"]);
-    const tokens = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+    const tokens = (await call(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
       .data;
     assert.deepEqual(
       tokens.filter((t: { name: string }) => t.name === "flaky-ci").map((t: { id: string }) => t.id),
@@ -94,7 +94,7 @@ describe("pulumi up and destroy converge through API failures", { skip: skipWith
     const result = await env.stack.destroy();
     assert.equal(result.summary.result, "succeeded");
     assert.deepEqual(await branchNames(env.emulator), ["main"]);
-    const tokens = (await api(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
+    const tokens = (await call(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
       .data;
     assert.ok(!tokens.some((t: { name: string }) => t.name === "flaky-ci"));
   });

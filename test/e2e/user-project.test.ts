@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
-import { type Emulator, emulator } from "../support/fixtures";
 import { runProcess } from "../support/process";
 
 const repoRoot = join(__dirname, "..", "..");

@@ -1,15 +1,16 @@
 /** Branch behaviour: creation rules and errors, readiness, pagination, name-or-id, rename, deletion, limits. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, start, waitReady } from "./helpers";
+import { branchesPath, call, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 const P = branchesPath();
 
 describe("branches", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start({
+    emu = await emulator({
       readyDelayMs: 50,
       seed: {
         organizations: [
@@ -52,7 +53,7 @@ describe("branches", () => {
     assert.equal(b.actor.id, "admintest001");
     assert.ok(!Number.isNaN(Date.parse(b.created_at)));
     assert.equal(b.created_at, new Date(b.created_at).toISOString());
-    await new Promise((res) => setTimeout(res, 70));
+    await waitReady(emu, "pr-1");
     const g = await call(emu, "GET", `${P}/pr-1`);
     assert.equal(g.body.state, "ready");
     assert.equal(g.body.ready, true);
@@ -78,10 +79,15 @@ describe("branches", () => {
       [{ name: "x3", parent_branch: "stuck" }, 400, "bad_request", /still initializing/],
       [{ name: "x4", backup_id: "nope00000000", cluster_size: "PS_10" }, 404, "not_found", /Not Found/],
       [{ name: "x5", backup_id: "bkp000000001" }, 422, "unprocessable", /Cluster size is required/],
-      [{}, 400, "bad_request", /name is required/],
-      [{ name: 5 }, 400, "bad_request", /name must be a string/],
+      [{}, 400, "bad_request", /is required\n {2}→ at name/],
+      [{ name: 5 }, 400, "bad_request", /must be a string\n {2}→ at name/],
       [{ name: "x6", parentBranch: "main" }, 400, "bad_request", /unknown field: parentBranch/],
-      [{ name: "x7", deletion_protected: "yes" }, 400, "bad_request", /deletion_protected must be a boolean/],
+      [
+        { name: "x7", deletion_protected: "yes" },
+        400,
+        "bad_request",
+        /must be a boolean\n {2}→ at deletion_protected/,
+      ],
       [{ name: "x8", seed_data: "everything" }, 400, "bad_request", /seed_data/],
     ];
     for (const [body, status, code, message] of cases) {

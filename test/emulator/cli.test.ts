@@ -1,5 +1,5 @@
 /** The CLI: env-file lines on stdout, a working credential, clean SIGTERM/SIGINT, bad flags → exit 2. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

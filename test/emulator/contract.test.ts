@@ -3,12 +3,14 @@
  * validates against the spec's schema for that operationId + status (and has no field the spec
  * does not list). Error bodies are `{code, message}`.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { ROUTES } from "../../emulator/router";
+import { branchesPath, call, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 import {
   assertMatchesSpec,
   findOperation,
@@ -16,7 +18,6 @@ import {
   specPath,
   validateResponse,
 } from "../support/openapi";
-import { branchesPath, call, start, waitReady } from "./helpers";
 
 const inCI = process.env["CI"] === "true" || process.env["CI"] === "1";
 if (!specAvailable) {
@@ -39,7 +40,7 @@ function check(
 describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start({
+    emu = await emulator({
       seed: {
         organizations: [
           {

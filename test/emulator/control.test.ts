@@ -1,14 +1,15 @@
 /** The request log (never secrets) and the /_emulator control endpoints. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, startEmulator } from "../../emulator/index";
-import { ADMIN, branchesPath, call, makeToken, start } from "./helpers";
+import { branchesPath, call, makeToken } from "../support/api";
+import { ADMIN, emulator } from "../support/emulator";
 
 describe("request log and control endpoint", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start();
+    emu = await emulator();
   });
   after(() => emu.stop());
 
@@ -93,7 +94,7 @@ describe("control API answers only local tools", () => {
   let emu: Emulator;
   let port: string;
   before(async () => {
-    emu = await start();
+    emu = await emulator();
     port = new URL(emu.url).port;
   });
   after(() => emu.stop());

@@ -4,28 +4,28 @@
  * stops working, a renamed branch keeps its credentials), kind checks, and the request bodies the
  * official clients send.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
+import { branchesPath, call, makeToken, waitFor, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 const passwords = (branch = "main", db = "app") => `${branchesPath(db)}/${branch}/passwords`;
 const roles = (branch = "main", db = "pg-app") => `${branchesPath(db)}/${branch}/roles`;
 
 /** Polls the emulator's login check until `want` (an expiry is a condition to wait on, not a timer). */
-async function waitForValidity(emu: Emulator, username: string, password: string, want: boolean) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (emu.checkConnection(username, password).valid === want) return;
-    if (Date.now() > deadline) throw new Error(`credential never became ${want ? "valid" : "invalid"}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function waitForValidity(emu: Emulator, username: string, password: string, want: boolean): Promise<void> {
+  return waitFor(
+    `the credential to become ${want ? "valid" : "invalid"}`,
+    () => emu.checkConnection(username, password).valid === want,
+    { intervalMs: 50 },
+  );
 }
 
 describe("emulator: branch passwords and roles", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start();
+    emu = await emulator();
   });
   after(() => emu.stop());
 

@@ -1,13 +1,14 @@
 /** Database create and delete through the API, and the catalogue's rules (cluster sizes). */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
+import { branchesPath, call, makeToken, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 describe("databases through the API", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start();
+    emu = await emulator();
   });
   after(() => emu.stop());
 
@@ -46,7 +47,7 @@ describe("databases through the API", () => {
       [{ name: "pg", kind: "postgresql" }, 422, /MySQL/],
       [{ name: "big", cluster_size: "PS_99999" }, 422, /Valid sizes: PS_DEV, PS_10/],
       [{ name: "far", region: "moon" }, 422, /Valid regions/],
-      [{ region: "us-east" }, 400, /name is required/],
+      [{ region: "us-east" }, 400, /is required\n {2}→ at name/],
     ];
     for (const [body, status, message] of cases) {
       const r = await call(emu, "POST", "/organizations/acme/databases", { body });

@@ -1,9 +1,10 @@
 /** Fault injection: latency, injected statuses, drops, fail-after-acting, targeted rules, control endpoint. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { PathGlob } from "../../emulator/faults";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, start } from "./helpers";
+import { branchesPath, call, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 const P = branchesPath();
 
@@ -19,7 +20,7 @@ async function dropped(p: Promise<unknown>): Promise<boolean> {
 describe("faults", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start();
+    emu = await emulator();
   });
   beforeEach(() => emu.setFaults({}));
   after(() => emu.stop());
@@ -127,7 +128,7 @@ describe("faults", () => {
       ],
     });
     await call(emu, "POST", P, { body: { name: "doomed" } });
-    await new Promise((r) => setTimeout(r, 60));
+    await waitReady(emu, "doomed");
     const del = await call(emu, "DELETE", `${P}/doomed`);
     assert.equal(del.status, 502);
     assert.equal((await call(emu, "GET", `${P}/doomed`)).status, 404, "deleted despite the 502");

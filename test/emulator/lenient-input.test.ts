@@ -3,11 +3,12 @@
  * default and refused with `strict`; blank optional strings mean "not provided"; known fields are
  * type-checked either way; `safe_migrations` on create is honoured.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseCli } from "../../emulator/cli";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call, start } from "./helpers";
+import { branchesPath, call } from "../support/api";
+import { emulator } from "../support/emulator";
 
 const P = branchesPath();
 
@@ -15,8 +16,8 @@ describe("request bodies, lenient by default", () => {
   let lenient: Emulator;
   let strict: Emulator;
   before(async () => {
-    lenient = await start({ strict: false });
-    strict = await start({ strict: true });
+    lenient = await emulator({ strict: false });
+    strict = await emulator({ strict: true });
   });
   after(async () => {
     await lenient.stop();
@@ -53,10 +54,10 @@ describe("request bodies, lenient by default", () => {
         "POST",
         P,
         { name: "t1", deletion_protected: "yes", extra: 1 },
-        /deletion_protected must be a boolean/,
+        /must be a boolean\n {2}→ at deletion_protected/,
       ],
       ["POST", P, { name: "t2", storage: { minimum_storage_bytes: 1.5 } }, /must be an integer/],
-      ["POST", "/organizations/acme/service-tokens", { ttl: "soon" }, /ttl must be a number/],
+      ["POST", "/organizations/acme/service-tokens", { ttl: "soon" }, /must be a number\n {2}→ at ttl/],
     ];
     for (const [method, path, body, message] of cases) {
       const r = await call(lenient, method, path, { body });
@@ -69,7 +70,7 @@ describe("request bodies, lenient by default", () => {
       body: { database: "app", access: "read_branch" },
     });
     assert.equal(grant.status, 400);
-    assert.match(grant.body.message, /access must be an array/);
+    assert.match(grant.body.message, /must be an array\n {2}→ at access/);
   });
 
   it('takes "" for parent_branch as "not provided", on both create paths (strict too)', async () => {

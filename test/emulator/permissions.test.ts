@@ -2,11 +2,12 @@
  * Authentication and the permission matrix: each operation succeeds with exactly one of the
  * accesses the spec lists for it, and answers 404 (PlanetScale's "no access") without them.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Emulator, OPERATION_ACCESSES } from "../../emulator/index";
+import { branchesPath, call, makeToken, waitReady } from "../support/api";
+import { ADMIN, type Credential, emulator } from "../support/emulator";
 import { specAvailable, specServiceTokenAccesses } from "../support/openapi";
-import { ADMIN, branchesPath, type Cred, call, makeToken, start, waitReady } from "./helpers";
 
 const P = branchesPath();
 const T = "/organizations/acme/service-tokens";
@@ -37,7 +38,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     (await call(emu, "POST", T, { body: { name: "victim" } })).body.id;
 
   before(async () => {
-    emu = await start({
+    emu = await emulator({
       readyDelayMs: 5,
       seed: {
         organizations: [
@@ -114,7 +115,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     assert.equal(other.status, 404);
     assert.deepEqual(other.body, { code: "not_found", message: "Not Found" });
     // Same for a seeded token with a fixed secret.
-    const seeded: Cred = { id: "seededreader", token: "pscale_tkn_seeded_reader_secret_0000000000" };
+    const seeded: Credential = { id: "seededreader", token: "pscale_tkn_seeded_reader_secret_0000000000" };
     assert.equal((await call(emu, "GET", P, { cred: seeded })).status, 200);
     assert.equal((await call(emu, "POST", P, { cred: seeded, body: { name: "nope" } })).status, 404);
   });

@@ -1,10 +1,11 @@
 /** --state / stateFile: atomic persistence after each change, reloaded on restart. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
+import { branchesPath, call, makeToken, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 
 describe("state persistence", () => {
   const dir = mkdtempSync(join(tmpdir(), "ps-emu-state-"));
@@ -12,7 +13,7 @@ describe("state persistence", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("survives a restart: branches, renames, tokens (which still authenticate) and the request log", async () => {
-    const first = await start({ stateFile: file });
+    const first = await emulator({ stateFile: file });
     const created = await call(first, "POST", branchesPath(), { body: { name: "keep-me" } });
     // Readiness is asserted after the restart, so wait for the condition here rather than
     // assume the emulator's ready delay has passed by then.
@@ -26,7 +27,7 @@ describe("state persistence", () => {
     await first.stop();
     assert.deepEqual(readdirSync(join(dir, "nested")), ["state.json"], "no temp files left behind");
 
-    const second = await start({ stateFile: file });
+    const second = await emulator({ stateFile: file });
     try {
       const got = await call(second, "GET", `${branchesPath()}/${created.body.id}`);
       assert.equal(got.status, 200);
@@ -47,6 +48,23 @@ describe("state persistence", () => {
   it("refuses a corrupt state file", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{not json");
-    await assert.rejects(start({ stateFile: bad }), /not valid JSON/);
+    await assert.rejects(emulator({ stateFile: bad }), /not valid JSON/);
+  });
+
+  it("refuses a state file of the wrong shape, naming the file and each problem", async () => {
+    const first = await emulator({ stateFile: file });
+    await first.stop();
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    state.branches[0].readyAt = "soon";
+    delete state.serviceTokens;
+    const damaged = join(dir, "damaged.json");
+    writeFileSync(damaged, JSON.stringify(state));
+    await assert.rejects(emulator({ stateFile: damaged }), (error: Error) => {
+      assert.ok(error.message.includes(damaged), error.message);
+      assert.match(error.message, /is not an emulator state file/);
+      assert.match(error.message, /must be a number\n {2}→ at branches\[0\]\.readyAt/);
+      assert.match(error.message, /is required\n {2}→ at serviceTokens/);
+      return true;
+    });
   });
 });

@@ -1,13 +1,14 @@
 /** Per-credential sliding-window rate limit → 429 rate_limited with Retry-After. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { call, makeToken, start } from "./helpers";
+import { call, makeToken } from "../support/api";
+import { emulator } from "../support/emulator";
 
 describe("rate limit", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start({ rateLimitPerMinute: 5 });
+    emu = await emulator({ rateLimitPerMinute: 5 });
   });
   after(() => emu.stop());
 

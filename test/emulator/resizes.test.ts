@@ -2,11 +2,12 @@
  * Branch resizes (`…/resizes`, VTGate settings) and cluster-size changes (`PATCH …/cluster`):
  * both asynchronous like readiness, answers checked against the spec.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
+import { branchesPath, call, makeToken, waitFor, waitReady } from "../support/api";
+import { emulator } from "../support/emulator";
 import { assertMatchesSpec, specAvailable } from "../support/openapi";
-import { branchesPath, call, makeToken, start, waitReady } from "./helpers";
 
 const P = branchesPath();
 const strict = { noAdditionalProperties: true };
@@ -15,22 +16,23 @@ function matches(operationId: string, status: number, body: unknown): void {
   if (specAvailable) assertMatchesSpec(operationId, status, body, strict);
 }
 
-/** Polls `path` until `done(body)`, every 10 ms for up to 5 s. */
+/** Polls `path` until `done(body)`; returns that body. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
 async function until(emu: Emulator, path: string, done: (body: any) => boolean): Promise<any> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const r = await call(emu, "GET", path);
-    if (r.status === 200 && done(r.body)) return r.body;
-    if (Date.now() > deadline) throw new Error(`${path} never reached the expected state: ${r.text}`);
-    await new Promise((res) => setTimeout(res, 10));
-  }
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+  let body: any;
+  await waitFor(`${path} to reach the expected state`, async () => {
+    const response = await call(emu, "GET", path);
+    body = response.body;
+    return response.status === 200 && done(body);
+  });
+  return body;
 }
 
 describe("branch resizes and cluster changes", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start({ readyDelayMs: 200 });
+    emu = await emulator({ readyDelayMs: 200 });
   });
   after(() => emu.stop());
 
@@ -137,7 +139,7 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(size.status, 422);
     const type = await call(emu, "PUT", `${P}/rs-4/resizes`, { body: { vtgate_count: "3" } });
     assert.equal(type.status, 400);
-    assert.match(type.body.message, /vtgate_count must be a number/);
+    assert.match(type.body.message, /must be a number\n {2}→ at vtgate_count/);
     const missing = await call(emu, "GET", `${P}/rs-4/resizes/nope00000000`);
     assert.equal(missing.status, 404);
   });
@@ -179,6 +181,6 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(bad.status, 422);
     const missing = await call(emu, "PATCH", `${P}/cl-1/cluster`, { body: {} });
     assert.equal(missing.status, 400);
-    assert.match(missing.body.message, /cluster_size is required/);
+    assert.match(missing.body.message, /is required\n {2}→ at cluster_size/);
   });
 });

@@ -1,15 +1,16 @@
 /** Service tokens: plaintext only on create, ttl/expiry, deletion, grants (org vs database level), /access and /grants. */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { ADMIN, branchesPath, call, makeToken, start } from "./helpers";
+import { branchesPath, call, makeToken, waitFor } from "../support/api";
+import { ADMIN, emulator } from "../support/emulator";
 
 const T = "/organizations/acme/service-tokens";
 
 describe("service tokens", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await start({
+    emu = await emulator({
       seed: {
         organizations: [
           {
@@ -88,7 +89,11 @@ describe("service tokens", () => {
     const seeded = await call(emu, "GET", branchesPath(), { cred: expired });
     assert.equal(seeded.status, 401);
     assert.deepEqual(seeded.body, { code: "unauthorized", message: "The service token has expired" });
-    await new Promise((res) => setTimeout(res, 1010));
+    // The expiry is a condition to wait on, not a delay to sleep through.
+    await waitFor(
+      "the 1 s token to expire",
+      async () => (await call(emu, "GET", branchesPath(), { cred })).status === 401,
+    );
     const r = await call(emu, "GET", branchesPath(), { cred });
     assert.equal(r.status, 401);
     assert.deepEqual(r.body, { code: "unauthorized", message: "The service token has expired" });

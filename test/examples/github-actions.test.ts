@@ -4,8 +4,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { branchNames, call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
-import { api, branchNames, type Emulator, emulator } from "../support/fixtures";
 import { createRunner, type Runner } from "../support/runner";
 import { type Contexts, type JobResult, loadWorkflow, runJob, substitute } from "../support/workflow";
 
@@ -59,7 +60,7 @@ describe("a pull request's preview environment, by the workflow", { skip: skipWi
     return results;
   }
   async function tokenNames(): Promise<string[]> {
-    const res = await api(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
+    const res = await call(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
     return (res.body.data as Array<{ name: string }>).map((t) => t.name).sort();
   }
 

@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { branchNames, call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
-import { api, branchNames, type Emulator, emulator } from "../support/fixtures";
 import { createRunner, type Runner } from "../support/runner";
 import { type Contexts, type JobResult, loadWorkflow, runJob } from "../support/workflow";
 
@@ -46,9 +47,9 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     return ran[0] as [string, JobResult];
   }
   const branch = async (name: string) =>
-    (await api(emu, "GET", `/organizations/acme/databases/app/branches/${name}`)).body;
+    (await call(emu, "GET", `/organizations/acme/databases/app/branches/${name}`)).body;
   async function tokenNames(): Promise<string[]> {
-    const res = await api(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
+    const res = await call(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
     return (res.body.data as Array<{ name: string }>).map((t) => t.name).sort();
   }
 
@@ -97,8 +98,10 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
   });
 
   test("nightly: a change made by hand fails the drift check", async () => {
-    await api(emu, "PATCH", "/organizations/acme/databases/app/branches/analytics", {
-      deletion_protected: true,
+    await call(emu, "PATCH", "/organizations/acme/databases/app/branches/analytics", {
+      body: {
+        deletion_protected: true,
+      },
     });
     const [, result] = await trigger("schedule");
     assert.ok(result.failed, "the drift check must fail");

@@ -6,7 +6,9 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
 import { OwnershipUnprovenError } from "../../provider/internal/resource-errors";
-import { api, branchNames, contextForEmulator, type Emulator, emulator } from "../support/fixtures";
+import { branchNames, call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
+import { contextForEmulator } from "../support/provider-context";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";
@@ -32,14 +34,18 @@ async function create(impl: typeof branch, inputs: Props, context = ctx) {
 
 /** A credential that is not Pulumi's: "someone else" in the stories below. */
 async function someoneElse(): Promise<{ id: string; token: string }> {
-  const made = await api(emu, "POST", TOKENS, { name: "a-colleague" });
+  const made = await call(emu, "POST", TOKENS, { body: { name: "a-colleague" } });
   assert.equal(made.status, 200);
-  await api(emu, "POST", `${TOKENS}/${made.body.id}/access`, {
-    database: "app",
-    access: ["create_branch", "read_branch", "delete_branch"],
+  await call(emu, "POST", `${TOKENS}/${made.body.id}/access`, {
+    body: {
+      database: "app",
+      access: ["create_branch", "read_branch", "delete_branch"],
+    },
   });
-  await api(emu, "POST", `${TOKENS}/${made.body.id}/access`, {
-    access: ["read_organization", "read_service_tokens", "write_service_tokens"],
+  await call(emu, "POST", `${TOKENS}/${made.body.id}/access`, {
+    body: {
+      access: ["read_organization", "read_service_tokens", "write_service_tokens"],
+    },
   });
   return { id: made.body.id, token: made.body.token };
 }
@@ -64,7 +70,7 @@ describe("a branch found after an unknown outcome", () => {
     test(`is never taken when it existed before the request (${fault} on the create)`, async () => {
       const name = `team-staging-${rule.action}`;
       const colleague = await someoneElse();
-      const theirs = await api(emu, "POST", BRANCHES, { name }, colleague);
+      const theirs = await call(emu, "POST", BRANCHES, { body: { name }, cred: colleague });
       assert.equal(theirs.status, 201);
       emu.setFaults({ rules: [{ method: "POST", path: BRANCHES, ...rule }] });
       await assert.rejects(create(branch, { database: "app", name }), (error: unknown) => {
@@ -76,7 +82,7 @@ describe("a branch found after an unknown outcome", () => {
         return true;
       });
       // Their branch is untouched.
-      const after = await api(emu, "GET", `${BRANCHES}/${name}`);
+      const after = await call(emu, "GET", `${BRANCHES}/${name}`);
       assert.equal(after.body.id, theirs.body.id);
     });
   }
@@ -116,7 +122,7 @@ describe("a branch found after an unknown outcome", () => {
       (await branchNames(emu)).filter((n) => n === "late-branch"),
       ["late-branch"],
     );
-    const live = await api(emu, "GET", `${BRANCHES}/late-branch`);
+    const live = await call(emu, "GET", `${BRANCHES}/late-branch`);
     assert.equal(live.body.id, created.id);
   });
 });
@@ -148,7 +154,7 @@ describe("a 2xx answer that cannot be read", () => {
         rules: [{ method: "POST", path: BRANCHES, action: "fail-after-acting", status: 201, body }],
       });
       const created = await create(branch, { database: "app", name });
-      assert.equal((await api(emu, "GET", `${BRANCHES}/${name}`)).body.id, created.id);
+      assert.equal((await call(emu, "GET", `${BRANCHES}/${name}`)).body.id, created.id);
     });
 
     test(`to a token create (${what}) is an unknown outcome: the secretless token is deleted, a new one made`, async () => {
@@ -189,7 +195,7 @@ describe("a token create whose outcome is unknown", () => {
 
   test("never deletes someone else's token of the same name", async () => {
     const colleague = await someoneElse();
-    const theirs = await api(emu, "POST", TOKENS, { name: "pre-existing" }, colleague);
+    const theirs = await call(emu, "POST", TOKENS, { body: { name: "pre-existing" }, cred: colleague });
     assert.equal(theirs.status, 200);
     emu.setFaults({ rules: [{ method: "POST", path: TOKENS, action: "fail-after-acting", status: 500 }] });
     const created = await create(token, { name: "pre-existing", scopes: ["read_only"], ttl: "1h" });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { emulator } from "../support/fixtures";
+import { emulator } from "../support/emulator";
 
 const repoRoot = join(__dirname, "..", "..");
 

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import * as net from "node:net";
 import { after, before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type Emulator, emulator } from "../support/fixtures";
+import { waitFor } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
 import { type DynamicProviderHost, secretValue, startDynamicProviderHost } from "../support/grpc-host";
 
 const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");
@@ -19,11 +20,6 @@ after(async () => {
   await host?.close();
   await emu?.stop();
 });
-
-/** Resolves once `condition` holds, checking whenever the emulator may have answered something. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 test("a host whose engine is gone exits promptly and stops calling the API", {
   timeout: 60_000,
@@ -49,7 +45,10 @@ test("a host whose engine is gone exits promptly and stops calling the API", {
   const creating = host.create(URN, checked.inputs).catch((error: unknown) => error);
   const pollsById = () =>
     emu.requests().filter((r) => r.method === "GET" && /\/branches\/(?!watched-1)[a-z0-9]+$/.test(r.path));
-  await until(() => pollsById().length >= 2);
+  await waitFor("two polls of the branch", () => pollsById().length >= 2, {
+    timeoutMs: 60_000,
+    intervalMs: 20,
+  });
 
   // The CLI is killed: its gRPC endpoint disappears.
   const goneAt = Date.now();

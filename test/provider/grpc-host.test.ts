@@ -3,13 +3,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+import { type Emulator, emulator } from "../support/emulator";
 import {
   type DynamicProviderHost,
   HostRpcError,
   secretValue,
   startDynamicProviderHost,
 } from "../support/grpc-host";
+import { UNKNOWN } from "../support/provider-context";
 
 const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");
 const URN = "urn:pulumi:test::test::pulumi-nodejs:dynamic/planetscale:Branch::b";

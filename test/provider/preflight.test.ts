@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
-import { api, contextForEmulator, type Emulator, emulator, UNKNOWN } from "../support/fixtures";
+import { call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
+import { contextForEmulator, UNKNOWN } from "../support/provider-context";
 
 let emu: Emulator;
 before(async () => {
@@ -97,7 +99,9 @@ describe("check verifies access once per process", () => {
       /database "nosuchdb" was not found.*Check the resource's `database`,/s,
     );
     assert.deepEqual(calls(), []);
-    const created = await api(emu, "POST", "/organizations/acme/service-tokens", { name: "no-db-access" });
+    const created = await call(emu, "POST", "/organizations/acme/service-tokens", {
+      body: { name: "no-db-access" },
+    });
     const limited = contextForEmulator(emu, {
       "planetscale:serviceTokenId": created.body.id,
       "planetscale:serviceToken": created.body.token,
@@ -136,7 +140,9 @@ describe("check verifies access once per process", () => {
   });
 
   test("a token without access to the database gets the same explanation", async () => {
-    const created = await api(emu, "POST", "/organizations/acme/service-tokens", { name: "no-access" });
+    const created = await call(emu, "POST", "/organizations/acme/service-tokens", {
+      body: { name: "no-access" },
+    });
     const ctx = contextForEmulator(emu, {
       "planetscale:serviceTokenId": created.body.id,
       "planetscale:serviceToken": created.body.token,

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { configFor, type Emulator, emulator } from "../support/fixtures";
+import { type Emulator, emulator } from "../support/emulator";
+import { configFor } from "../support/provider-context";
 
 // The built package (CommonJS, as users get it).
 const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");

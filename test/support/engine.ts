@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import type { Emulator, EmulatorOptions } from "../../emulator";
+import { emulator as startTestEmulator } from "./emulator";
 
 const repoRoot = join(__dirname, "..", "..");
 
@@ -59,8 +60,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   if (!cliDir) throw new Error(String(skipWithoutCli));
   const workDir = mkdtempSync(join(tmpdir(), "pps-e2e-"));
   const emulator =
-    options.useEmulator ??
-    (await startEmulator({ readyDelayMs: 300, quiet: true, strict: true, ...options.emulator }));
+    options.useEmulator ?? (await startTestEmulator({ readyDelayMs: 300, ...options.emulator }));
   mkdirSync(join(workDir, "state"));
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\n");
   writeFileSync(join(workDir, "package.json"), JSON.stringify({ name: "e2e-program", private: true }));

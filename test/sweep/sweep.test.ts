@@ -8,7 +8,8 @@ import { main } from "../../provider/cli";
 import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
 import { sweep } from "../../provider/sweep/sweep";
-import { api, branchNames, type Emulator, emulator } from "../support/fixtures";
+import { branchNames, call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
 
 const repoRoot = join(__dirname, "..", "..");
 const DAY = 24 * 60 * 60 * 1000;
@@ -44,26 +45,33 @@ before(async () => {
 after(async () => emu.stop());
 
 async function tokenNames(): Promise<string[]> {
-  const res = await api(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
+  const res = await call(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
   return (res.body.data as Array<{ name: string | null }>).map((t) => t.name ?? "").sort();
 }
 
 /** Leftovers of two lost preview environments, and things that must survive a sweep. */
 async function seedLeftovers(): Promise<void> {
   for (const name of ["pr-101", "pr-102", "pr-103-guarded", "feature-x"]) {
-    const res = await api(emu, "POST", "/organizations/acme/databases/app/branches", { name });
+    const res = await call(emu, "POST", "/organizations/acme/databases/app/branches", { body: { name } });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
-  const password = await api(emu, "POST", "/organizations/acme/databases/app/branches/pr-101/passwords", {
-    name: "pr-101-app",
-    role: "readwriter",
+  const password = await call(emu, "POST", "/organizations/acme/databases/app/branches/pr-101/passwords", {
+    body: {
+      name: "pr-101-app",
+      role: "readwriter",
+    },
   });
   assert.equal(password.status, 201, JSON.stringify(password.body));
-  await api(emu, "PATCH", "/organizations/acme/databases/app/branches/pr-103-guarded", {
-    deletion_protected: true,
+  await call(emu, "PATCH", "/organizations/acme/databases/app/branches/pr-103-guarded", {
+    body: {
+      deletion_protected: true,
+    },
   });
   for (const name of ["pr-101-ci", "pr-102-ci", "deploy-bot"]) {
-    assert.equal((await api(emu, "POST", "/organizations/acme/service-tokens", { name })).status, 200);
+    assert.equal(
+      (await call(emu, "POST", "/organizations/acme/service-tokens", { body: { name } })).status,
+      200,
+    );
   }
 }
 
@@ -84,15 +92,17 @@ describe("sweep", () => {
   beforeEach(async () => {
     for (const name of await branchNames(emu)) {
       if (name === "main") continue;
-      await api(emu, "PATCH", `/organizations/acme/databases/app/branches/${name}`, {
-        deletion_protected: false,
+      await call(emu, "PATCH", `/organizations/acme/databases/app/branches/${name}`, {
+        body: {
+          deletion_protected: false,
+        },
       });
-      await api(emu, "DELETE", `/organizations/acme/databases/app/branches/${name}`);
+      await call(emu, "DELETE", `/organizations/acme/databases/app/branches/${name}`);
     }
-    const tokens = await api(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
+    const tokens = await call(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
     for (const t of tokens.body.data as Array<{ id: string }>) {
       if (t.id !== emu.adminCredential.id)
-        await api(emu, "DELETE", `/organizations/acme/service-tokens/${t.id}`);
+        await call(emu, "DELETE", `/organizations/acme/service-tokens/${t.id}`);
     }
     await seedLeftovers();
   });
@@ -143,23 +153,27 @@ describe("sweep", () => {
     assert.ok(!(await tokenNames()).some((n) => n.startsWith("pr-")));
     // PlanetScale (and the emulator) forget a deleted branch's passwords: a new branch of the same
     // name starts with none.
-    await api(emu, "POST", "/organizations/acme/databases/app/branches", { name: "pr-101" });
-    const reborn = await api(emu, "GET", "/organizations/acme/databases/app/branches/pr-101/passwords");
+    await call(emu, "POST", "/organizations/acme/databases/app/branches", { body: { name: "pr-101" } });
+    const reborn = await call(emu, "GET", "/organizations/acme/databases/app/branches/pr-101/passwords");
     assert.deepEqual(reborn.body.data, []);
-    await api(emu, "DELETE", "/organizations/acme/databases/app/branches/pr-101");
+    await call(emu, "DELETE", "/organizations/acme/databases/app/branches/pr-101");
     const again = await cli(["sweep", "--database", "app", "--prefix", "pr-", "--older-than", "0s", "--yes"]);
     assert.equal(again.summary, "sweep: mode=delete stale=0 deleted=0 kept=1 failed=0 credentials=0");
   });
 
   test("a Postgres branch's roles are listed in a dry run and go with the branch", async () => {
-    const branch = await api(emu, "POST", "/organizations/acme/databases/pg-app/branches", {
-      name: "pr-201",
+    const branch = await call(emu, "POST", "/organizations/acme/databases/pg-app/branches", {
+      body: {
+        name: "pr-201",
+      },
     });
     assert.equal(branch.status, 201, JSON.stringify(branch.body));
     const secrets: string[] = [];
     for (const name of ["pr-201-app", "pr-201-ci"]) {
-      const role = await api(emu, "POST", "/organizations/acme/databases/pg-app/branches/pr-201/roles", {
-        name,
+      const role = await call(emu, "POST", "/organizations/acme/databases/pg-app/branches/pr-201/roles", {
+        body: {
+          name,
+        },
       });
       assert.equal(role.status, 200, JSON.stringify(role.body.name));
       secrets.push(role.body.password);
@@ -190,10 +204,10 @@ describe("sweep", () => {
     assert.equal(run.summary, "sweep: mode=delete stale=1 deleted=1 kept=0 failed=0 credentials=2");
     assert.ok(!emu.requests().some((r) => r.method === "DELETE" && r.path.includes("/roles")));
     assert.deepEqual(await branchNames(emu, "pg-app"), ["main"]);
-    await api(emu, "POST", "/organizations/acme/databases/pg-app/branches", { name: "pr-201" });
-    const reborn = await api(emu, "GET", "/organizations/acme/databases/pg-app/branches/pr-201/roles");
+    await call(emu, "POST", "/organizations/acme/databases/pg-app/branches", { body: { name: "pr-201" } });
+    const reborn = await call(emu, "GET", "/organizations/acme/databases/pg-app/branches/pr-201/roles");
     assert.deepEqual(reborn.body.data, []);
-    await api(emu, "DELETE", "/organizations/acme/databases/pg-app/branches/pr-201");
+    await call(emu, "DELETE", "/organizations/acme/databases/pg-app/branches/pr-201");
   });
 
   test("the production branch and the sweep's own token are never swept", async () => {
@@ -201,9 +215,13 @@ describe("sweep", () => {
     assert.equal(run.summary, "sweep: mode=delete stale=0 deleted=0 kept=1 failed=0 credentials=0");
     assert.ok(run.lines.some((l) => /^keep .*branch main .*production branch/.test(l)));
     // A token that itself matches the prefix, allowed to list and delete tokens.
-    const own = (await api(emu, "POST", "/organizations/acme/service-tokens", { name: "pr-sweeper" })).body;
-    const granted = await api(emu, "POST", `/organizations/acme/service-tokens/${own.id}/access`, {
-      access: ["read_service_tokens", "delete_service_tokens"],
+    const own = (
+      await call(emu, "POST", "/organizations/acme/service-tokens", { body: { name: "pr-sweeper" } })
+    ).body;
+    const granted = await call(emu, "POST", `/organizations/acme/service-tokens/${own.id}/access`, {
+      body: {
+        access: ["read_service_tokens", "delete_service_tokens"],
+      },
     });
     assert.equal(granted.status, 200, JSON.stringify(granted.body));
     const mine = await cli(["sweep", "--prefix", "pr-", "--older-than", "0s", "--yes"], {
@@ -246,9 +264,11 @@ describe("sweep", () => {
   });
 
   test("a branch that cannot be deleted is reported and the exit code is 1", async () => {
-    await api(emu, "POST", "/organizations/acme/databases/app/branches", {
-      name: "pr-101-child",
-      parent_branch: "pr-101",
+    await call(emu, "POST", "/organizations/acme/databases/app/branches", {
+      body: {
+        name: "pr-101-child",
+        parent_branch: "pr-101",
+      },
     });
     const run = await cli([
       "sweep",

@@ -2,7 +2,7 @@
  * Branch requests as pscale (planetscale/cli, through its copy of planetscale-go) and the official
  * Terraform provider (planetscale/terraform-provider-planetscale, Speakeasy-generated) send them.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { type ConformanceCase, GO_SDK_GET, GO_SDK_JSON, TERRAFORM_JSON } from "./case";
 
 const P = "/organizations/acme/databases/app/branches";

@@ -5,13 +5,14 @@
  * default settings (nothing the client sends may be ignored as unknown) and with `strict`.
  * Cases live in `<resource>.cases.ts` beside this file; every such file is picked up.
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Emulator } from "../../../emulator/index";
+import { call } from "../../support/api";
+import { ADMIN, emulator } from "../../support/emulator";
 import { assertMatchesSpec, specAvailable } from "../../support/openapi";
-import { ADMIN, call, start } from "../helpers";
 import { type AdminApi, type ConformanceCase, SEED } from "./case";
 
 const files = readdirSync(__dirname)
@@ -28,7 +29,7 @@ function fill(path: string, vars: Record<string, string>): string {
 
 async function replay(c: ConformanceCase, strict: boolean): Promise<void> {
   // A long ready delay keeps new branches pending and resizes in progress; seeded branches are ready.
-  const emu: Emulator = await start({ strict, readyDelayMs: 60_000, seed: SEED });
+  const emu: Emulator = await emulator({ strict, readyDelayMs: 60_000, seed: SEED });
   try {
     const admin: AdminApi = (method, path, body) =>
       call(emu, method, path, body === undefined ? {} : { body });

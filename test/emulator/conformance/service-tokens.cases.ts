@@ -2,7 +2,7 @@
  * Service-token requests as pscale `service-token …` commands send them through planetscale-go
  * (planetscale/planetscale-go `planetscale/service_tokens.go`, copied into planetscale/cli).
  */
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { type AdminApi, type ConformanceCase, GO_SDK_GET, GO_SDK_JSON } from "./case";
 
 const T = "/organizations/acme/service-tokens";
