@@ -1,18 +1,25 @@
 import assert from "node:assert/strict";
 import { fork } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type * as http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { onRateLimited } from "../../provider/internal/client/admission";
 import {
   BackoffGate,
   type ClientOptions,
   closeAllClients,
+  FIRST_INTERVAL_MS,
+  FREE_ADMISSION,
   PlanetScaleClient,
+  parseAdmission,
+  RateLimitError,
   type Settings,
   SharedBackoffFile,
+  WIDENING,
 } from "../../provider/internal/client/index";
-import { ScriptedServer } from "../support/scripted-server";
+import { type RecordedRequest, ScriptedServer } from "../support/scripted-server";
 
 let server: ScriptedServer;
 let dir: string;
@@ -35,7 +42,7 @@ const settings = (overrides: Partial<Settings> = {}): Settings => ({
   ...overrides,
 });
 
-/** A clock that only sleeping moves, and the sleeps asked for. */
+/** A clock that only sleeping moves, and the sleeps asked for (one request at a time). */
 function virtualTime(start = 1_000_000): { sleeps: number[]; options: ClientOptions; now: () => number } {
   let t = start;
   const sleeps: number[] = [];
@@ -53,6 +60,75 @@ function virtualTime(start = 1_000_000): { sleeps: number[]; options: ClientOpti
   };
 }
 
+/**
+ * A fake clock for concurrent tasks: time moves only when every running task is asleep, straight
+ * to the earliest wake-up. No real timer is involved, so nothing races.
+ */
+class FakeClock {
+  t: number;
+  private timers: { at: number; wake: () => void }[] = [];
+  private running = 0;
+
+  constructor(start = 1_000_000) {
+    this.t = start;
+  }
+
+  readonly now = (): number => this.t;
+  readonly sleep = (ms: number): Promise<void> =>
+    new Promise((wake) => this.timers.push({ at: this.t + Math.max(0, ms), wake }));
+
+  options(): ClientOptions {
+    return { now: this.now, sleep: this.sleep, random: () => 0.5 };
+  }
+
+  /** Runs the tasks to their end, moving the clock whenever all of them wait on it. */
+  async run<T>(tasks: (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
+    this.running = tasks.length;
+    const all = Promise.allSettled(
+      tasks.map((task) =>
+        task().finally(() => {
+          this.running--;
+        }),
+      ),
+    );
+    while (this.running > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.timers.length === 0 || this.timers.length < this.running) continue;
+      const at = Math.min(...this.timers.map((timer) => timer.at));
+      this.t = Math.max(this.t, at);
+      const due = this.timers.filter((timer) => timer.at <= this.t);
+      this.timers = this.timers.filter((timer) => timer.at > this.t);
+      for (const timer of due) timer.wake();
+    }
+    return all;
+  }
+}
+
+function reply(res: http.ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(status === 429 ? '{"code":"rate_limited","message":"slow down"}' : "{}");
+}
+
+/** PlanetScale's (and the emulator's) limit: a sliding one-minute window, Retry-After in whole seconds. */
+function slidingWindow(clock: FakeClock, perMinute: number) {
+  const times: number[] = [];
+  const log: { at: number; status: number }[] = [];
+  const handler = (_req: RecordedRequest, res: http.ServerResponse): void => {
+    const now = clock.now();
+    while (times.length > 0 && times[0]! <= now - 60_000) times.shift();
+    if (times.length >= perMinute) {
+      const retryAfter = Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000));
+      log.push({ at: now, status: 429 });
+      reply(res, 429, { "retry-after": String(retryAfter) });
+      return;
+    }
+    times.push(now);
+    log.push({ at: now, status: 200 });
+    reply(res, 200);
+  };
+  return { handler, log };
+}
+
 describe("rate limiting driven by the server", () => {
   it("never waits while the API accepts, with the default settings", async () => {
     const time = virtualTime();
@@ -66,30 +142,59 @@ describe("rate limiting driven by the server", () => {
     assert.deepEqual(time.sleeps, []);
   });
 
-  it("holds every request of the credential for the Retry-After of one 429, then sends each once", async () => {
+  it("sends the request that got a 429 again exactly at the instant Retry-After gave", async () => {
     const time = virtualTime();
-    const gate = new BackoffGate(undefined, 60_000);
-    const client = new PlanetScaleClient(settings(), { ...time.options, backoffGate: gate });
+    const client = new PlanetScaleClient(settings(), {
+      ...time.options,
+      backoffGate: new BackoffGate(undefined, 60_000),
+    });
     server.push({ status: 429, headers: { "retry-after": "3" } });
     const before = server.requests.length;
     await client.request({ method: "GET", path: "/first" });
-    assert.deepEqual(time.sleeps, [3000], "the 429 itself waits exactly Retry-After");
-    // The gate is open again at the instant the server gave; a request now does not wait.
-    await client.request({ method: "GET", path: "/second" });
-    assert.deepEqual(time.sleeps, [3000]);
-    assert.equal(server.requests.length - before, 3);
+    assert.deepEqual(time.sleeps, [3000], "the 429 waits exactly Retry-After, nothing more");
+    assert.equal(server.requests.length - before, 2);
   });
 
-  it("makes a request that the 429 did not answer wait until the server's instant", async () => {
-    const time = virtualTime();
+  it("after a 429, re-admits the waiting requests one at a time: a probe at the server's instant, then a pace that widens with each answer", async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
     const gate = new BackoffGate(undefined, 60_000);
-    gate.close(time.now() + 2500);
-    const client = new PlanetScaleClient(settings(), { ...time.options, backoffGate: gate });
-    await client.request({ method: "GET", path: "/x" });
-    assert.deepEqual(time.sleeps, [2500]);
+    gate.rateLimited(start, 2000, 0);
+    const arrivals: number[] = [];
+    server.setFallback((_req, res) => {
+      arrivals.push(clock.now());
+      reply(res, 200);
+    });
+    try {
+      const client = new PlanetScaleClient(settings(), { ...clock.options(), backoffGate: gate });
+      const results = await clock.run(
+        Array.from({ length: 8 }, () => () => client.request({ method: "GET", path: "/x" })),
+      );
+      assert.ok(results.every((r) => r.status === "fulfilled"));
+    } finally {
+      server.setFallback({ status: 200, json: {} });
+    }
+    // With no jitter (random 0.5): the probe at exactly Retry-After, then one request per interval,
+    // the interval shrinking by WIDENING with every answer.
+    const expected = [start + 2000];
+    for (let k = 0; k < 7; k++) {
+      expected.push(expected[k]! + Math.max(1, Math.round(FIRST_INTERVAL_MS * WIDENING ** k)));
+    }
+    assert.deepEqual(arrivals, expected);
   });
 
-  it("closes the gate when a success says the allowance is spent (RateLimit-Remaining: 0)", async () => {
+  it("a 429 under the current pace doubles its interval; 429s of requests sent before it only move the instant", () => {
+    const first = onRateLimited(FREE_ADMISSION, 1000, 2000, 0);
+    assert.deepEqual([first.until, first.interval, first.epoch], [3000, FIRST_INTERVAL_MS, 1]);
+    // Requests already in flight when the first 429 arrived (epoch 0) do not slow the pace again.
+    const inFlight = onRateLimited(first, 1010, 2500, 0);
+    assert.deepEqual([inFlight.until, inFlight.interval, inFlight.epoch], [3510, FIRST_INTERVAL_MS, 1]);
+    // The probe sent under epoch 1 got a 429 too: the pace halves.
+    const probe = onRateLimited(inFlight, 3600, 1000, 1);
+    assert.deepEqual([probe.until, probe.interval, probe.epoch], [4600, 2 * FIRST_INTERVAL_MS, 2]);
+  });
+
+  it("closes the way when a success says the allowance is spent (RateLimit-Remaining: 0), until the reset", async () => {
     const time = virtualTime();
     const gate = new BackoffGate(undefined, 60_000);
     const client = new PlanetScaleClient(settings(), { ...time.options, backoffGate: gate });
@@ -102,9 +207,90 @@ describe("rate limiting driven by the server", () => {
     await client.request({ method: "GET", path: "/y" });
     assert.deepEqual(time.sleeps, [4000]);
   });
+
+  it("keeps waiting on 429s while other requests of the credential get through, and gives up only after the patience with no progress", async () => {
+    const patience = { baseMs: 500, capMs: 8_000, maxRetryAfterMs: 60_000, rateLimitPatienceMs: 5_000 };
+    const run = async (withProgress: boolean) => {
+      const clock = new FakeClock();
+      let stuck = 0;
+      server.setFallback((req, res) => {
+        // /stuck is refused for 7 s (longer than the patience); /other always gets through.
+        if (req.path.endsWith("/stuck") && clock.now() - 1_000_000 < 7_000) {
+          stuck++;
+          reply(res, 429, { "retry-after": "1" });
+        } else reply(res, 200);
+      });
+      try {
+        const client = new PlanetScaleClient(settings(), {
+          ...clock.options(),
+          backoff: patience,
+          backoffGate: new BackoffGate(undefined, 60_000),
+        });
+        const tasks = [() => client.request({ method: "GET", path: "/stuck" })];
+        if (withProgress) {
+          tasks.push(async () => {
+            for (let i = 0; i < 20; i++) {
+              await clock.sleep(500);
+              await client.request({ method: "GET", path: "/other" });
+            }
+          });
+        }
+        const [result] = await clock.run(tasks);
+        return { result, stuck, seconds: (clock.now() - 1_000_000) / 1000 };
+      } finally {
+        server.setFallback({ status: 200, json: {} });
+      }
+    };
+    const alone = await run(false);
+    assert.equal(alone.result?.status, "rejected");
+    assert.ok((alone.result as PromiseRejectedResult).reason instanceof RateLimitError);
+    assert.ok(alone.seconds >= 5 && alone.seconds < 7, `gave up after ${alone.seconds} s, the patience`);
+    const shared = await run(true);
+    assert.equal(shared.result?.status, "fulfilled", "progress of the credential keeps the request waiting");
+    assert.ok(shared.seconds >= 7, "it got through when the server let it, after more than the patience");
+  });
 });
 
 describe("SharedBackoffFile (processes sharing a credential)", () => {
+  it("lets three processes through a sliding-window limit with few 429s, all requests succeeding, near the window's floor", async () => {
+    const clock = new FakeClock(Date.now());
+    const start = clock.now();
+    const window = slidingWindow(clock, 20);
+    server.setFallback(window.handler);
+    const key = `${server.url}|id:three-processes`;
+    try {
+      // Three "processes": each its own client, gate and view of the shared file (read fresh).
+      const clients = Array.from(
+        { length: 3 },
+        () =>
+          new PlanetScaleClient(settings(), {
+            ...clock.options(),
+            backoffGate: new BackoffGate(new SharedBackoffFile(key, dir, 0), 60_000),
+          }),
+      );
+      // Each process runs two workers sending 10 requests, 200 ms apart: 60 requests, 3 windows.
+      const tasks = clients.flatMap((client) =>
+        Array.from({ length: 2 }, () => async () => {
+          for (let i = 0; i < 10; i++) {
+            await client.request({ method: "GET", path: "/x" });
+            await clock.sleep(200);
+          }
+        }),
+      );
+      const results = await clock.run(tasks);
+      assert.ok(results.every((r) => r.status === "fulfilled"));
+    } finally {
+      server.setFallback({ status: 200, json: {} });
+    }
+    const rejected = window.log.filter((e) => e.status === 429).length;
+    const accepted = window.log.length - rejected;
+    const seconds = (clock.now() - start) / 1000;
+    assert.equal(accepted, 60);
+    // 60 requests at 20 per sliding minute need 2 minutes at least.
+    assert.ok(seconds >= 120 && seconds <= 132, `took ${seconds} s (floor 120 s)`);
+    assert.ok(rejected / window.log.length <= 0.1, `${rejected} of ${window.log.length} requests got a 429`);
+  });
+
   it("tells another process's gate when to send again", async () => {
     const key = `${server.url}|id:gate-id`;
     const time = virtualTime(Date.now());
@@ -113,44 +299,46 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
       backoffGate: new BackoffGate(new SharedBackoffFile(key, dir), 60_000),
     });
     server.push({ status: 429, headers: { "retry-after": "5" } });
-    const done = here.request({ method: "GET", path: "/x" });
-    await done;
-    // Another process: its own gate over the same file, its own clock at the same instant.
+    await here.request({ method: "GET", path: "/x" });
+    // Another process: its own gate over the same file, its own clock at the instant of the 429.
     const script = `
       const { BackoffGate, SharedBackoffFile } = require(${JSON.stringify(join(__dirname, "../../provider/internal/client/index.ts"))});
       const gate = new BackoffGate(new SharedBackoffFile(process.argv[2], process.argv[3]), 60000);
-      process.send(gate.delay(Number(process.argv[4])));
+      process.send(gate.admit(Number(process.argv[4]), Math.random).wait);
     `;
     const scriptFile = join(dir, "other-process.cjs");
     writeFileSync(scriptFile, script);
     const child = fork(scriptFile, [key, dir, String(time.now() - 5000)], { execArgv: ["--import", "tsx"] });
-    const delay = await new Promise((resolve, reject) => {
+    const wait = await new Promise((resolve, reject) => {
       child.once("message", resolve);
       child.once("error", reject);
     });
     await new Promise((resolve) => child.once("exit", resolve));
-    assert.equal(delay, 5000, "the other process waits for the instant this one was given");
-    // The file names neither the secret nor the token id in the clear.
+    // This process's retry (the probe) took the slot at the instant; the other one goes one pace later.
+    assert.ok(
+      typeof wait === "number" &&
+        wait >= 5000 + 0.75 * FIRST_INTERVAL_MS &&
+        wait <= 5001 + 1.25 * FIRST_INTERVAL_MS,
+      `the other process waits for the instant this one was given, then its turn (${wait} ms)`,
+    );
+    // The files name neither the secret nor the token id in the clear.
     for (const name of readdirSync(dir)) {
       assert.ok(!name.includes("gate-id") && !name.includes("secret"), name);
-      assert.ok(!readFileSync(join(dir, name), "utf8").includes("secret"));
+      if (name.startsWith("backoff-")) assert.ok(!readFileSync(join(dir, name), "utf8").includes("secret"));
     }
   });
 
-  it("ignores a garbage or stale file, and keeps a later instant when an earlier one is written", () => {
-    const file = new SharedBackoffFile("garbage-key", dir);
+  it("reads a garbage file as free admission and a far-future instant as at most maxWaitMs", () => {
+    const file = new SharedBackoffFile("garbage-key", dir, 0);
     writeFileSync(file.file, "not a number");
+    assert.deepEqual(parseAdmission("not a number"), FREE_ADMISSION);
     const gate = new BackoffGate(file, 60_000);
-    assert.equal(gate.delay(Date.now()), 0);
-    gate.close(Date.now() + 10_000);
-    const other = new BackoffGate(new SharedBackoffFile("garbage-key", dir), 60_000);
-    other.close(Date.now() + 1_000);
-    const recorded = Number(readFileSync(file.file, "utf8"));
-    assert.ok(recorded >= Date.now() + 9_000, "the earlier instant did not overwrite the later one");
+    assert.equal(gate.admit(Date.now(), Math.random).wait, 0);
     // A crashed writer leaves at most an instant; one far in the future is capped by maxWaitMs.
     writeFileSync(file.file, String(Date.now() + 10 * 3600_000));
     assert.equal(
-      new BackoffGate(new SharedBackoffFile("garbage-key", dir), 60_000).delay(Date.now()),
+      new BackoffGate(new SharedBackoffFile("garbage-key", dir, 0), 60_000).admit(Date.now(), Math.random)
+        .wait,
       60_000,
     );
   });
@@ -160,7 +348,7 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
     writeFileSync(blocker, "");
     const gate = new BackoffGate(new SharedBackoffFile("k", join(blocker, "sub")), 60_000);
     const now = Date.now();
-    gate.close(now + 1_000);
-    assert.ok(gate.delay(now) >= 999);
+    gate.rateLimited(now, 1_000, 0);
+    assert.ok(gate.admit(now, Math.random).wait >= 999);
   });
 });

@@ -30,10 +30,21 @@ function settingsFor(url: string, overrides: Partial<Settings> = {}): Settings {
   };
 }
 
-/** Sleep that returns at once and records what the client asked for. */
+/** Sleep that returns at once, moving a virtual clock, and records what the client asked for. */
 function recordingSleep(): { sleeps: number[]; options: ClientOptions } {
   const sleeps: number[] = [];
-  return { sleeps, options: { sleep: async (ms) => void sleeps.push(ms), random: () => 1 } };
+  let now = Date.now();
+  return {
+    sleeps,
+    options: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+      now: () => now,
+      random: () => 1,
+    },
+  };
 }
 
 async function withServer(fn: (server: ScriptedServer) => Promise<void>): Promise<void> {

@@ -1,38 +1,76 @@
+import {
+  type Admission,
+  type AdmissionState,
+  claimSlot,
+  isFree,
+  onAnswered,
+  onRateLimited,
+  onSpent,
+} from "./admission";
+import { type AdmissionStore, MemoryAdmissionStore } from "./admission-store";
 import { SharedBackoffFile } from "./shared-backoff-file";
 
 /**
  * Rate limiting driven by the server: nothing waits while PlanetScale accepts requests. When it
- * answers 429 (or says its allowance is spent), the gate closes until the instant it gave
- * (`Retry-After`), and every request of that credential waits for that instant instead of being
- * sent to collect another 429. Shared by every client of one credential and API in this process
- * (see {@link getBackoffGate}) and, through a {@link SharedBackoffFile}, by every process on the
- * machine: parallel stacks on one CI runner do not stampede.
+ * answers 429 (or says its allowance is spent), nobody of that credential sends before the instant
+ * it gave (`Retry-After`), and then requests are re-admitted gradually (see {@link claimSlot}): one
+ * probe, then a pace that widens with every answer, instead of every waiter at once. Shared by every
+ * client of one credential and API in this process (see {@link getBackoffGate}) and, through a
+ * {@link SharedBackoffFile}, by every process on the machine: parallel stacks on one CI runner do not
+ * stampede.
  */
 export class BackoffGate {
-  private until = 0;
+  private readonly store: AdmissionStore;
 
   constructor(
-    private readonly shared: SharedBackoffFile | undefined,
-    /** Longest wait one check may impose, so a corrupt or hostile shared instant cannot block forever. */
+    store: AdmissionStore | undefined,
+    /** Longest wait one admission may impose, so a corrupt or hostile shared state cannot block forever. */
     private readonly maxWaitMs: number,
-  ) {}
-
-  /** The instant (ms since the epoch) before which no request should be sent. */
-  closedUntil(): number {
-    const shared = this.shared?.read(performance.now()) ?? 0;
-    return Math.max(this.until, shared);
+  ) {
+    this.store = store ?? new MemoryAdmissionStore();
   }
 
-  /** How long a request about to be sent at `now` must wait (0 when the gate is open). */
-  delay(now: number): number {
-    return Math.min(this.maxWaitMs, Math.max(0, Math.ceil(this.closedUntil() - now)));
+  /** The state as this process last saw it (for logs and tests). */
+  state(): AdmissionState {
+    return this.store.read(performance.now());
   }
 
-  /** Closes the gate until `until` (ms since the epoch) for this process and the others. */
-  close(until: number): void {
-    if (until <= this.until) return;
-    this.until = until;
-    this.shared?.write(until, performance.now());
+  /**
+   * Whether a request may be sent at `now` (`wait` 0, under `epoch`) or must ask again after `wait`
+   * ms. While admission is free this reads a cached state only: no lock, no write.
+   */
+  admit(now: number, random: () => number): Admission {
+    const seen = this.store.read(performance.now());
+    if (isFree(seen, now)) return { wait: 0, epoch: seen.epoch };
+    const admission = this.store.update((state) => {
+      const claimed = claimSlot(state, now, random);
+      return { state: claimed.state, result: claimed.admission };
+    });
+    return { wait: Math.min(admission.wait, this.maxWaitMs), epoch: admission.epoch };
+  }
+
+  /** A request admitted under `epoch` got a 429 at `now`; the server asked to wait `waitMs`. */
+  rateLimited(now: number, waitMs: number, epoch: number): void {
+    this.store.update((state) => ({ state: onRateLimited(state, now, waitMs, epoch), result: undefined }));
+  }
+
+  /** A request got an answer other than 429 at `now`: widens the pace while re-admitting. */
+  answered(now: number): void {
+    if (this.store.read(performance.now()).interval === 0) return;
+    this.store.update((state) => ({ state: onAnswered(state, now), result: undefined }));
+  }
+
+  /** The server said its allowance is spent until `until` (ms since the epoch). */
+  spent(until: number): void {
+    this.store.update((state) => ({ state: onSpent(state, until), result: undefined }));
+  }
+
+  /**
+   * The last instant any request of this credential (here or in another process) got an answer
+   * while re-admitting: a request waiting on 429s gives up only after this long without progress.
+   */
+  lastProgress(): number {
+    return this.store.read(performance.now()).answeredAt;
   }
 }
 

@@ -169,11 +169,10 @@ export class PlanetScaleClient {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     // Retries other than for 429 (bounded by maxRetries), and time spent waiting on 429s.
     let budgetRetries = 0;
-    let rateLimitedMs = 0;
-    // The instant this request already waited for after its own 429: the gate holds nobody past it.
-    let waitedUntil = Number.NEGATIVE_INFINITY;
+    // When this request got its first 429 (its patience runs from there or from the last progress).
+    let rateLimitedSince: number | undefined;
     for (let retries = 0; ; retries++) {
-      await this.waitForGate(waitedUntil);
+      const epoch = await this.admit(method, path);
       let outcome: RawResponse | ExchangeFailed;
       try {
         outcome = await this.attempt(method, path, target, body, retries);
@@ -203,9 +202,10 @@ export class PlanetScaleClient {
         if (!idempotent && !neverSent) throw outcomeUnknown(error);
         retryable = true;
       } else {
+        if (outcome.status !== 429) this.gate?.answered(this.now());
         if (outcome.status >= 200 && outcome.status < 300) {
           const spent = rateLimitResetDelay(outcome.headers, this.now(), this.backoff);
-          if (spent !== undefined && spent > 0) this.gate?.close(this.now() + spent);
+          if (spent !== undefined && spent > 0) this.gate?.spent(this.now() + spent);
           try {
             return decodeSuccess(outcome, options.schema, this.decodeContext(method, path, retries));
           } catch (unreadable) {
@@ -230,39 +230,47 @@ export class PlanetScaleClient {
       const rateLimited = error.status === 429;
       // maxRetries 0 turns every retry off; otherwise 429s are bounded by time, not by count.
       if (!retryable || this.settings.maxRetries === 0) throw error;
-      if (
-        rateLimited
-          ? rateLimitedMs >= this.backoff.rateLimitPatienceMs
-          : budgetRetries >= this.settings.maxRetries
-      )
+      if (rateLimited) {
+        rateLimitedSince ??= this.now();
+        // Never give up while other requests of this credential get through: only after the
+        // patience passed with no progress at all (since this request's first 429).
+        const progress = Math.max(rateLimitedSince, this.gate?.lastProgress() ?? 0);
+        if (this.now() - progress >= this.backoff.rateLimitPatienceMs) throw error;
+      } else if (budgetRetries >= this.settings.maxRetries) {
         throw error;
+      }
       const delay = serverDelay ?? backoffDelay(retries, this.random, this.backoff);
       this.log?.(
         rateLimited
-          ? `planetscale: ${method} ${path} rate limited (429); retry ${retries + 1} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}, and every request of this credential waits as long`
+          ? `planetscale: ${method} ${path} rate limited (429); retry ${retries + 1} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""} or later, and every request of this credential waits as long, then goes in turn`
           : `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${budgetRetries + 1} of ${this.settings.maxRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}`,
       );
-      if (rateLimited) {
-        rateLimitedMs += delay;
-        waitedUntil = this.now() + delay;
-        this.gate?.close(waitedUntil);
+      if (!rateLimited) budgetRetries++;
+      if (rateLimited && this.gate) {
+        // The gate holds this request (and every other one of the credential) for the delay, then
+        // re-admits them one at a time (see BackoffGate.admit).
+        this.gate.rateLimited(this.now(), delay, epoch);
       } else {
-        budgetRetries++;
+        await this.sleep(delay);
       }
-      await this.sleep(delay);
     }
   }
 
   /**
-   * Waits while the credential's gate is closed (another request, here or in another process, was
-   * answered 429), unless this request already waited for that instant after its own 429.
+   * Waits for this request's turn at the credential's {@link BackoffGate}: no wait while admission
+   * is free; after a 429 (here or in another process), until it wins a slot of the shared pace.
+   * Returns the gate's epoch the request is sent under.
    */
-  private async waitForGate(waitedUntil: number): Promise<void> {
-    if (!this.gate || this.gate.closedUntil() <= waitedUntil) return;
-    const wait = this.gate.delay(this.now());
-    if (wait <= 0) return;
-    this.log?.(`planetscale: waiting ${wait} ms: PlanetScale asked this credential to slow down`);
-    await this.sleep(wait);
+  private async admit(method: HttpMethod, path: string): Promise<number> {
+    if (!this.gate) return 0;
+    for (;;) {
+      const { wait, epoch } = this.gate.admit(this.now(), this.random);
+      if (wait <= 0) return epoch;
+      this.log?.(
+        `planetscale: ${method} ${path} waits ${wait} ms for its turn: PlanetScale asked this credential to slow down`,
+      );
+      await this.sleep(wait);
+    }
   }
 
   /** One logical attempt: rate limit, send, follow same-host redirects. */

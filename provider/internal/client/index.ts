@@ -1,5 +1,14 @@
 /** The PlanetScale REST client: public surface of `provider/internal/client`. */
 
+export {
+  type Admission,
+  type AdmissionState,
+  FIRST_INTERVAL_MS,
+  FREE_ADMISSION,
+  parseAdmission,
+  WIDENING,
+} from "./admission";
+export { type AdmissionStore, MemoryAdmissionStore } from "./admission-store";
 export { BackoffGate, getBackoffGate } from "./backoff-gate";
 export { type ClientOptions, type HttpMethod, PlanetScaleClient, type RequestOptions } from "./client";
 export { credentialFingerprint } from "./credential-key";

@@ -7,9 +7,9 @@
  * add to it; never change a signature or remove a kind.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { apiTokenResource } from "../api-token/resource";
-import { branchResource } from "../branch/resource";
-import { branchPasswordResource, branchRoleResource } from "../credential";
+import type * as ApiToken from "../api-token/resource";
+import type * as Branch from "../branch/resource";
+import type * as Credential from "../credential";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
 import type { ResourceKind } from "./provider-shell";
@@ -25,16 +25,20 @@ type Config = pulumi.dynamic.Config | undefined;
 // Loaded by the host on its first call: from then on, the host stops when the engine is gone.
 watchEngine();
 
+/**
+ * The implementation of `kind`, loaded on first use: a stack of branches never loads the token or
+ * credential modules (every module loaded is time a no-change `preview` or `up` pays).
+ */
 function implementation(kind: ResourceKind): ResourceImplementation {
   switch (kind) {
     case "branch":
-      return branchResource;
+      return (require("../branch/resource") as typeof Branch).branchResource;
     case "apiToken":
-      return apiTokenResource;
+      return (require("../api-token/resource") as typeof ApiToken).apiTokenResource;
     case "branchPassword":
-      return branchPasswordResource;
+      return (require("../credential") as typeof Credential).branchPasswordResource;
     case "branchRole":
-      return branchRoleResource;
+      return (require("../credential") as typeof Credential).branchRoleResource;
     default:
       throw new UnknownResourceKindError(
         `pulumi-planetscale: this version does not know resource kind '${String(kind)}'; upgrade the package`,
