@@ -34,10 +34,11 @@ export {
   ORGANIZATION_ACCESSES,
   type OrganizationAccess,
 } from "./permissions";
+export { DatabaseKind } from "./records";
 export { REGION_SLUGS } from "./regions";
-export { seedSchema } from "./seed";
-export type { CredentialSnapshot, DatabaseKind } from "./store";
-export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry, Seed };
+export { Seed } from "./seed";
+export type { CredentialSnapshot } from "./store";
+export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry };
 export { DEFAULT_SEED };
 
 /** Options of {@link startEmulator}. */
