@@ -12,6 +12,8 @@
  * ```
  *
  * or as the `pulumi-planetscale-emulator` CLI.
+ *
+ * @module pulumi-planetscale/emulator
  */
 
 import { type ConnectionCheck, checkConnection } from "./credentials";
@@ -24,9 +26,19 @@ import { DEFAULT_SEED, type Seed } from "./seed";
 import { EmulatorCore } from "./server";
 import { type EmulatorSnapshot, Store } from "./store";
 
-export { DATABASE_ACCESSES, OPERATION_ACCESSES, ORGANIZATION_ACCESSES } from "./permissions";
+export {
+  type AccessName,
+  DATABASE_ACCESSES,
+  type DatabaseAccess,
+  OPERATION_ACCESSES,
+  ORGANIZATION_ACCESSES,
+  type OrganizationAccess,
+} from "./permissions";
+export { DatabaseKind } from "./records";
 export { REGION_SLUGS } from "./regions";
-export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry, Seed };
+export { Seed } from "./seed";
+export type { CredentialSnapshot } from "./store";
+export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry };
 export { DEFAULT_SEED };
 
 /** Options of {@link startEmulator}. */

@@ -6,9 +6,9 @@
  * Credentials come from Pulumi config (`planetscale:serviceTokenId` + secret
  * `planetscale:serviceToken`, or secret `planetscale:accessToken`) or `PLANETSCALE_*` env vars.
  *
- * @packageDocumentation
+ * @module pulumi-planetscale
  */
-export { ApiToken, type ApiTokenArgs } from "./api-token";
+export { ApiToken, type ApiTokenArgs, type ApiTokenGrant, type ApiTokenScope } from "./api-token";
 export { Branch, type BranchArgs } from "./branch";
 export { BranchPassword, type BranchPasswordArgs, type BranchPasswordRole } from "./branch-password";
 export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./branch-role";
@@ -31,6 +31,9 @@ export {
   OutcomeUnknownError,
   PermissionDeniedError,
   PlanetScaleError,
+  type PlanetScaleErrorClass,
+  type PlanetScaleErrorDetails,
+  type PlanetScaleErrorJSON,
   RateLimitError,
   RedirectError,
   ResponseValidationError,

@@ -2,13 +2,14 @@
 // `npm test`: builds the package, makes sure the Pulumi CLI is at hand for the end-to-end tier,
 // then runs every tier with Node's test runner in one run (one summary at the end).
 //   test/**/*.test.ts        provider methods, client, emulator, serialization, gRPC host
-//   test/e2e/**/*.test.ts    the real Pulumi CLI against the emulator
+//   test/e2e/**/*.test.ts    the real Pulumi CLI against the emulator (and test/examples/)
 //   (test/acceptance runs against real PlanetScale only with `npm run test:acceptance`)
 // Without the CLI and outside CI the e2e tier is skipped loudly; with CI=true it must run.
 // Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=rename`).
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { findTests, needsCli } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const inCI = process.env.CI === "true" || process.env.CI === "1";
@@ -17,18 +18,6 @@ function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
   if (r.status !== 0) process.exit(r.status ?? 1);
   return r;
-}
-
-function findTests(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    // test/acceptance runs only on request (npm run test:acceptance), against real PlanetScale.
-    if (statSync(p).isDirectory()) {
-      if (relative(root, p) !== join("test", "acceptance")) out.push(...findTests(p));
-    } else if (name.endsWith(".test.ts")) out.push(relative(root, p));
-  }
-  return out.sort();
 }
 
 run("npm", ["run", "--silent", "build"]);
@@ -51,10 +40,10 @@ if (!cliDir) {
   }
 }
 
-const all = findTests(join(root, "test"));
+const all = findTests(root);
 let files = all;
 if (!cliDir) {
-  files = all.filter((f) => !f.startsWith(join("test", "e2e")));
+  files = all.filter((f) => !needsCli(f));
   const skipped = all.length - files.length;
   console.error(
     [

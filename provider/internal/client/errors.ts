@@ -43,7 +43,8 @@ export interface PlanetScaleErrorJSON {
   cause?: unknown;
 }
 
-type ErrorClass = { readonly code: string };
+/** What `instanceof` needs of an error class: its stable {@link PlanetScaleError.code}. */
+export type PlanetScaleErrorClass = { readonly code: string };
 
 /** Base class of every error this package throws (the client's and the resources'). */
 export class PlanetScaleError extends Error {
@@ -51,10 +52,11 @@ export class PlanetScaleError extends Error {
   static readonly code: string = "PLANETSCALE_ERROR";
 
   /**
-   * Recognises errors from any copy of this package by their brand (see {@link BRAND}), so that
+   * Recognises errors from any copy of this package by their brand (the codes of their classes,
+   * under `Symbol.for("pulumi-planetscale.error")`), so that
    * `err instanceof NotFoundError` works even when `err` came from another copy.
    */
-  static override [Symbol.hasInstance](this: ErrorClass, value: unknown): boolean {
+  static override [Symbol.hasInstance](this: PlanetScaleErrorClass, value: unknown): boolean {
     if (typeof value !== "object" || value === null) return false;
     const codes = (value as { [BRAND]?: unknown })[BRAND];
     // `this` is the class on the right of `instanceof` (a subclass too), which is the point here.
@@ -79,7 +81,7 @@ export class PlanetScaleError extends Error {
 
   constructor(message: string, details: PlanetScaleErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    const ctor = new.target as unknown as ErrorClass & { name: string };
+    const ctor = new.target as unknown as PlanetScaleErrorClass & { name: string };
     Object.defineProperty(this, "name", { value: ctor.name, enumerable: false, configurable: true });
     this.code = ctor.code;
     this.method = details.method ?? "";
@@ -91,7 +93,7 @@ export class PlanetScaleError extends Error {
     if (details.requestId !== undefined) (this as { requestId?: string }).requestId = details.requestId;
     const codes: string[] = [];
     for (let c: unknown = ctor; typeof c === "function"; c = Object.getPrototypeOf(c)) {
-      const code = (c as Partial<ErrorClass>).code;
+      const code = (c as Partial<PlanetScaleErrorClass>).code;
       if (typeof code !== "string" || !Object.hasOwn(c, "code")) break;
       codes.push(code);
     }

@@ -1,26 +1,25 @@
 /**
  * The entry the dynamic-provider host loads by package name
- * (`pulumi-planetscale/internal/provider-runtime`) from {@link ProviderShell}. Not public API.
+ * (`pulumi-planetscale/internal/provider-runtime`) from the provider shell stored in state
+ * (`provider-shell.ts`). Not public API.
  *
- * Its exported functions are a contract with state written by every earlier version: a stack
- * created with version N is refreshed and destroyed through version M's copy of this module. Only
- * add to it; never change a signature or remove a kind.
+ * Its exports implement {@link ProviderRuntime}, a contract with state written by every earlier
+ * version: a stack created with version N is refreshed and destroyed through version M's copy of
+ * this module. Only add to it; never change a signature or remove a kind.
+ *
+ * @module pulumi-planetscale/internal/provider-runtime
  */
-import type * as pulumi from "@pulumi/pulumi";
 import type * as ApiToken from "../api-token/resource";
 import type * as Branch from "../branch/resource";
 import type * as Credential from "../credential";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
-import type { ResourceKind } from "./provider-shell";
 import type { ResourceImplementation } from "./resource-implementation";
 import { contextFor } from "./resource-implementation";
+import type { ProviderRuntime, ResourceKind } from "./runtime-contract";
 
-/** Version of this contract, for diagnostics. */
-export const contractVersion = 1;
-
-type Props = Record<string, unknown>;
-type Config = pulumi.dynamic.Config | undefined;
+/** See {@link ProviderRuntime.contractVersion}. */
+export const contractVersion: ProviderRuntime["contractVersion"] = 1;
 
 // Loaded by the host on its first call: from then on, the host stops when the engine is gone.
 watchEngine();
@@ -46,26 +45,26 @@ function implementation(kind: ResourceKind): ResourceImplementation {
   }
 }
 
-export async function check(kind: ResourceKind, config: Config, olds: Props, news: Props) {
-  return implementation(kind).check(contextFor(config), olds, news);
-}
+/** Implements {@link ProviderRuntime.check} by the resource family of `kind`. */
+export const check: ProviderRuntime["check"] = async (kind, config, olds, news) =>
+  implementation(kind).check(contextFor(config), olds, news);
 
-export async function diff(kind: ResourceKind, config: Config, id: string, olds: Props, news: Props) {
-  return implementation(kind).diff(contextFor(config), id, olds, news);
-}
+/** Implements {@link ProviderRuntime.diff} by the resource family of `kind`. */
+export const diff: ProviderRuntime["diff"] = async (kind, config, id, olds, news) =>
+  implementation(kind).diff(contextFor(config), id, olds, news);
 
-export async function create(kind: ResourceKind, config: Config, inputs: Props) {
-  return implementation(kind).create(contextFor(config), inputs);
-}
+/** Implements {@link ProviderRuntime.create} by the resource family of `kind`. */
+export const create: ProviderRuntime["create"] = async (kind, config, inputs) =>
+  implementation(kind).create(contextFor(config), inputs);
 
-export async function read(kind: ResourceKind, config: Config, id: string, props: Props) {
-  return implementation(kind).read(contextFor(config), id, props);
-}
+/** Implements {@link ProviderRuntime.read} by the resource family of `kind`. */
+export const read: ProviderRuntime["read"] = async (kind, config, id, props) =>
+  implementation(kind).read(contextFor(config), id, props);
 
-export async function update(kind: ResourceKind, config: Config, id: string, olds: Props, news: Props) {
-  return implementation(kind).update(contextFor(config), id, olds, news);
-}
+/** Implements {@link ProviderRuntime.update} by the resource family of `kind`. */
+export const update: ProviderRuntime["update"] = async (kind, config, id, olds, news) =>
+  implementation(kind).update(contextFor(config), id, olds, news);
 
-export async function remove(kind: ResourceKind, config: Config, id: string, props: Props) {
-  return implementation(kind).delete(contextFor(config), id, props);
-}
+/** Implements {@link ProviderRuntime.remove} by the resource family of `kind`. */
+export const remove: ProviderRuntime["remove"] = async (kind, config, id, props) =>
+  implementation(kind).delete(contextFor(config), id, props);

@@ -1,0 +1,26 @@
+// The test files of each tier, found in one place for `npm test` and `npm run test:repeat`.
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+/** Folders (relative to the repository) whose tests drive the real Pulumi CLI. */
+export const CLI_TIER_DIRS = [join("test", "e2e"), join("test", "examples")];
+
+/** Runs only on request (`npm run test:acceptance`), against real PlanetScale. */
+const ON_REQUEST_DIRS = [join("test", "acceptance")];
+
+/** Every `*.test.ts` under `test/` but the on-request tier, relative to `root`, sorted. */
+export function findTests(root, dir = join(root, "test")) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (!ON_REQUEST_DIRS.includes(relative(root, p))) out.push(...findTests(root, p));
+    } else if (name.endsWith(".test.ts")) out.push(relative(root, p));
+  }
+  return out.sort();
+}
+
+/** Whether a test file (relative to the repository) needs the Pulumi CLI. */
+export function needsCli(file) {
+  return CLI_TIER_DIRS.some((d) => file.startsWith(d + "/"));
+}
