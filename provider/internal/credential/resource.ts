@@ -8,14 +8,15 @@ import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
 import { containsUnknown, isUnknown } from "../dynamic/unknown";
-import { parseDuration } from "../inputs/duration";
 import { fillOrganization } from "../inputs/organization";
+import { diffProperties, dueForRotation } from "../inputs/property-diff";
+import { inputsFromOutputs } from "../inputs/property-table";
 import { resolvedInputs, userInputs } from "../inputs/props";
 import { databaseKind, kindName } from "../preflight/database-kind";
 import { BranchNotFoundError, InvalidInputError, NoLongerExistsError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import { crossCheck, type ResolvedCredentialInputs, ttlSeconds } from "./inputs";
-import { type BranchRef, carriedSecret, inputsFromOutputs, secretOf, toOutputs } from "./outputs";
+import { type BranchRef, carriedSecret, secretOf, toOutputs } from "./outputs";
 import { createOwned } from "./ownership";
 
 type Props = Record<string, unknown>;
@@ -111,29 +112,11 @@ export function credentialResource(
     olds: Props,
     news: Props,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const replaces: string[] = [];
-    const changes: string[] = [];
-    for (const key of ["organization", "database", "name"]) {
-      if (isUnknown(news[key]) || news[key] !== olds[key]) replaces.push(key);
-    }
-    // Server-defaulted (role, replica, inheritedRoles): only compared when the program sets them.
-    for (const key of flavor.replaceKeys) {
-      if (news[key] === undefined) continue;
-      if (containsUnknown(news[key]) || JSON.stringify(news[key]) !== JSON.stringify(olds[key]))
-        replaces.push(key);
-    }
-    if (!sameDuration(news["ttl"], olds["ttl"])) replaces.push("ttl");
+    const { replaces, changes } = diffProperties(flavor.properties, olds, news);
     if (!replaces.includes("database") && !(await sameBranch(ctx, olds, news))) replaces.push("branch");
     else if (news["branch"] !== olds["branch"]) changes.push("branch");
-
     // Expired, or due for rotation: a fresh credential, created before the old one is deleted.
-    const expiresAt = typeof olds["expiresAt"] === "string" ? Date.parse(olds["expiresAt"]) : Number.NaN;
-    if (!Number.isNaN(expiresAt) && !replaces.includes("ttl")) {
-      const window = durationMs(news["rotateBefore"]) ?? 0;
-      if (expiresAt - Date.now() <= window) replaces.push("expiresAt");
-    }
-    if (!sameDuration(news["rotateBefore"], olds["rotateBefore"])) changes.push("rotateBefore");
-    if (news["namePrefix"] !== olds["namePrefix"]) changes.push("namePrefix");
+    if (!replaces.includes("ttl") && dueForRotation(olds, news, Date.now())) replaces.push("expiresAt");
     return {
       changes: replaces.length > 0 || changes.length > 0,
       replaces,
@@ -179,7 +162,7 @@ export function credentialResource(
       );
     }
     const secret = secretOf(flavor, created, created.secret, inputs.database);
-    return { id: created.id, outs: toOutputs(created, inputs, branch, secret) };
+    return { id: created.id, outs: toOutputs(flavor.properties, created, inputs, branch, secret) };
   }
 
   /** The credential, or undefined when it is gone for good (deleted, expired, branch gone). */
@@ -237,7 +220,7 @@ export function credentialResource(
     }
     const found = await fetchLive(ctx, organization, database, branchId, id);
     if (found === undefined) return {};
-    const echoed = schema.safeParse(inputsFromOutputs(previous)).data ?? {};
+    const echoed = schema.safeParse(inputsFromOutputs(flavor.properties, previous)).data ?? {};
     const inputs = {
       ...echoed,
       organization,
@@ -249,8 +232,8 @@ export function credentialResource(
       id: branchId,
       name: await currentBranchName(ctx, organization, database, branchId, previous),
     };
-    const outputs = toOutputs(found, inputs, branch, carriedSecret(previous));
-    return { id: found.id, props: outputs, inputs: inputsFromOutputs(outputs) };
+    const outputs = toOutputs(flavor.properties, found, inputs, branch, carriedSecret(previous));
+    return { id: found.id, props: outputs, inputs: inputsFromOutputs(flavor.properties, outputs) };
   }
 
   async function update(
@@ -269,7 +252,15 @@ export function credentialResource(
       );
     }
     const branchName = await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds);
-    return { outs: toOutputs(found, inputs, { id: branchId, name: branchName }, carriedSecret(olds)) };
+    return {
+      outs: toOutputs(
+        flavor.properties,
+        found,
+        inputs,
+        { id: branchId, name: branchName },
+        carriedSecret(olds),
+      ),
+    };
   }
 
   async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
@@ -304,15 +295,4 @@ function isExpired(c: RemoteCredential): boolean {
   if (!c.expiresAt) return false;
   const at = Date.parse(c.expiresAt);
   return !Number.isNaN(at) && at <= Date.now();
-}
-
-function durationMs(value: unknown): number | undefined {
-  return typeof value === "number" || typeof value === "string" ? parseDuration(value) : undefined;
-}
-
-function sameDuration(next: unknown, previous: unknown): boolean {
-  if (isUnknown(next)) return false;
-  if (next === undefined || next === null) return previous === undefined || previous === null;
-  const a = durationMs(next);
-  return a !== undefined && a === durationMs(previous);
 }
