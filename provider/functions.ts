@@ -3,6 +3,7 @@ import type * as Branches from "./internal/api/branches";
 import { type BranchInfo, branchInfo } from "./internal/branch/report";
 import type * as Registry from "./internal/client/registry";
 import { type ConfigSource, resolveSettings } from "./internal/client/settings";
+import { NO_ORGANIZATION } from "./internal/inputs/organization";
 import { InvalidInputError } from "./internal/resource-errors";
 
 /**
@@ -66,10 +67,6 @@ function programClient(organization: string | undefined) {
   const config: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
   const settings = resolveSettings(config, process.env);
   const org = organization ?? settings.organization;
-  if (!org) {
-    throw new InvalidInputError(
-      "no organization: pass `organization`, or set `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
-    );
-  }
+  if (!org) throw new InvalidInputError(NO_ORGANIZATION);
   return { client: api().getClient(settings), organization: org };
 }

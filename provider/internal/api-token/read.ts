@@ -4,6 +4,7 @@ import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
 import * as serviceTokens from "../api/service-tokens";
 import { NotFoundError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { recordedOrganization } from "../inputs/organization";
 import { inputsFromOutputs } from "../inputs/property-table";
 import { userInputs } from "../inputs/props";
 import { InvalidInputError } from "../resource-errors";
@@ -17,7 +18,7 @@ import {
   toOutputs,
 } from "./outputs";
 import { API_TOKEN_PROPERTIES } from "./properties";
-import { organizationOf, stringOr } from "./shared";
+import { stringOr } from "./shared";
 
 type Props = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ export async function read(
   id: string,
   props: Props,
 ): Promise<pulumi.dynamic.ReadResult> {
-  const organization = organizationOf(ctx, props);
+  const organization = recordedOrganization(ctx, props);
   if (!organization) {
     throw new InvalidInputError(
       "cannot read an ApiToken without its organization (pass `organization` when reading by id)",

@@ -1,4 +1,3 @@
-import type { ProviderContext } from "../dynamic/resource-implementation";
 import { resolvedInputs } from "../inputs/props";
 import { ApiTokenInputs } from "./inputs";
 import type { ResolvedApiTokenInputs } from "./outputs";
@@ -29,9 +28,4 @@ export function message(error: unknown): string {
 /** A non-empty string, or undefined. */
 export function stringOr(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-/** The organization recorded in the props, or the configured default. */
-export function organizationOf(ctx: ProviderContext, props: Record<string, unknown>): string | undefined {
-  return stringOr(props["organization"]) ?? ctx.defaultOrganization();
 }

@@ -11,7 +11,7 @@ import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
 import { containsUnknown, isUnknown } from "../dynamic/unknown";
 import { formatDuration } from "../inputs/duration";
-import { fillOrganization } from "../inputs/organization";
+import { fillOrganization, recordedOrganization } from "../inputs/organization";
 import { diffProperties, sameClusterSize } from "../inputs/property-diff";
 import { dropUndefined, inputsFromOutputs } from "../inputs/property-table";
 import { resolvedInputs, userInputs } from "../inputs/props";
@@ -385,7 +385,7 @@ async function settle(
 }
 
 async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const organization = String(props["organization"] ?? ctx.defaultOrganization() ?? "");
+  const organization = recordedOrganization(ctx, props) ?? "";
   const database = String(props["database"] ?? "");
   if (!organization || !database) {
     throw new InvalidInputError(

@@ -8,7 +8,7 @@ import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
 import { containsUnknown, isUnknown } from "../dynamic/unknown";
-import { fillOrganization } from "../inputs/organization";
+import { fillOrganization, recordedOrganization } from "../inputs/organization";
 import { diffProperties, dueForRotation } from "../inputs/property-diff";
 import { inputsFromOutputs } from "../inputs/property-table";
 import { resolvedInputs, userInputs } from "../inputs/props";
@@ -210,7 +210,7 @@ export function credentialResource(
 
   async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const previous = userInputs(props);
-    const organization = stringOr(previous["organization"]) ?? ctx.defaultOrganization();
+    const organization = recordedOrganization(ctx, previous);
     const database = stringOr(previous["database"]);
     const branchId = stringOr(previous["branchId"]) ?? stringOr(previous["branch"]);
     if (!organization || !database || !branchId) {
@@ -264,7 +264,7 @@ export function credentialResource(
   }
 
   async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
-    const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
+    const organization = recordedOrganization(ctx, props);
     const database = stringOr(props["database"]);
     const branchId = stringOr(props["branchId"]) ?? stringOr(props["branch"]);
     if (!organization || !database || !branchId) {
