@@ -1,3 +1,4 @@
+import { CREATED_AT, NAME_PREFIX, ORGANIZATION } from "../inputs/common-properties";
 import type { PropertyTable } from "../inputs/property-table";
 
 /**
@@ -7,12 +8,7 @@ import type { PropertyTable } from "../inputs/property-table";
  * `./inputs` (the typechecker refuses one without the other).
  */
 export const API_TOKEN_PROPERTIES = {
-  organization: {
-    input: { change: "replace" },
-    output: "echo",
-    doc: "Organization slug.",
-    defaultDoc: "`planetscale:organization` config, or `PLANETSCALE_ORG`",
-  },
+  organization: ORGANIZATION,
   name: {
     input: { change: "replace" },
     output: "reported",
@@ -20,13 +16,7 @@ export const API_TOKEN_PROPERTIES = {
     defaultDoc: "the resource name (or `namePrefix`) plus a random suffix, kept across updates",
     changeDoc: "replace (PlanetScale cannot rename tokens)",
   },
-  namePrefix: {
-    input: { change: "update" },
-    output: "state",
-    doc: "Prefix of the generated name when `name` is omitted.",
-    defaultDoc: "the resource name",
-    changeDoc: "in place (no API call)",
-  },
+  namePrefix: NAME_PREFIX,
   scopes: {
     input: { change: "update", compare: "set" },
     output: "echo",
@@ -72,5 +62,5 @@ export const API_TOKEN_PROPERTIES = {
     output: "reported",
     doc: 'What the token actually holds: `[{resource: "organization" | "database", name, accesses}]`, sorted.',
   },
-  createdAt: { output: "reported", doc: "Creation time (ISO 8601)." },
+  createdAt: CREATED_AT,
 } as const satisfies PropertyTable;

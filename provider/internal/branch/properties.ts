@@ -1,3 +1,4 @@
+import { CREATED_AT, NAME_PREFIX, ORGANIZATION } from "../inputs/common-properties";
 import type { PropertyTable } from "../inputs/property-table";
 
 /**
@@ -7,12 +8,7 @@ import type { PropertyTable } from "../inputs/property-table";
  * refuses one without the other).
  */
 export const BRANCH_PROPERTIES = {
-  organization: {
-    input: { change: "replace" },
-    output: "echo",
-    doc: "Organization slug.",
-    defaultDoc: "`planetscale:organization` config, or `PLANETSCALE_ORG`",
-  },
+  organization: ORGANIZATION,
   database: {
     input: { change: "replace", required: true },
     output: "echo",
@@ -25,13 +21,7 @@ export const BRANCH_PROPERTIES = {
     defaultDoc: "the resource name (or `namePrefix`) plus a random suffix",
     changeDoc: "rename in place (the branch is addressed by its public id)",
   },
-  namePrefix: {
-    input: { change: "update" },
-    output: "state",
-    doc: "Prefix of the generated name when `name` is omitted.",
-    defaultDoc: "the resource name",
-    changeDoc: "in place (no API call)",
-  },
+  namePrefix: NAME_PREFIX,
   parentBranch: {
     input: { change: "replace", serverDefaulted: true },
     output: "reported",
@@ -105,6 +95,6 @@ export const BRANCH_PROPERTIES = {
   htmlUrl: { output: "reported", doc: "The branch's page in the PlanetScale app." },
   mysqlAddress: { output: "reported", doc: "MySQL host to connect to, when PlanetScale reports one." },
   mysqlEdgeAddress: { output: "reported", doc: "MySQL edge host, when PlanetScale reports one." },
-  createdAt: { output: "reported", doc: "Creation time (ISO 8601)." },
+  createdAt: CREATED_AT,
   updatedAt: { output: "reported", doc: "Last update time (ISO 8601)." },
 } as const satisfies PropertyTable;

@@ -1,13 +1,9 @@
+import { CREATED_AT, NAME_PREFIX, ORGANIZATION } from "../inputs/common-properties";
 import type { PropertyTable } from "../inputs/property-table";
 
 /** Where every connection credential is, and its name. */
 const PLACE = {
-  organization: {
-    input: { change: "replace" },
-    output: "echo",
-    doc: "Organization slug.",
-    defaultDoc: "`planetscale:organization` config, or `PLANETSCALE_ORG`",
-  },
+  organization: ORGANIZATION,
   database: {
     input: { change: "replace", required: true },
     output: "echo",
@@ -25,13 +21,7 @@ const PLACE = {
     doc: "The credential's name (not unique in PlanetScale).",
     defaultDoc: "the resource name (or `namePrefix`) plus a random suffix, kept across updates",
   },
-  namePrefix: {
-    input: { change: "update" },
-    output: "state",
-    doc: "Prefix of the generated name when `name` is omitted.",
-    defaultDoc: "the resource name",
-    changeDoc: "in place (no API call)",
-  },
+  namePrefix: NAME_PREFIX,
 } as const satisfies PropertyTable;
 
 /** The lifetime of every connection credential, and what PlanetScale reports of it. */
@@ -60,7 +50,7 @@ const LIFETIME_AND_OUTPUTS = {
     doc: "A connection URL with the TLS settings PlanetScale documents (below).",
   },
   expiresAt: { output: "reported", doc: "When it expires (ISO 8601); undefined if never." },
-  createdAt: { output: "reported", doc: "Creation time (ISO 8601)." },
+  createdAt: CREATED_AT,
 } as const satisfies PropertyTable;
 
 /**
