@@ -2,11 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext } from "../dynamic/resource-implementation";
-import { containsUnknown, isUnknown } from "../dynamic/unknown";
+import { isUnknown } from "../dynamic/unknown";
+import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
 import { userInputs } from "../inputs/props";
 import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
 import { ApiTokenInputs, crossCheck } from "./inputs";
+import { API_TOKEN_PROPERTIES } from "./properties";
 
 type Props = Record<string, unknown>;
 
@@ -29,12 +31,9 @@ export async function check(
   news: Props,
 ): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
-  // Unknown values (preview) are validated once they are known; only the known ones are checked now.
-  const unknown = new Set(Object.keys(inputs).filter((k) => containsUnknown(inputs[k])));
-  const known = Object.fromEntries(Object.entries(inputs).filter(([k]) => !unknown.has(k)));
-  const result = ApiTokenInputs.safeParse(known);
-  if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
-  const failures = crossCheck(result.data, unknown, Date.now());
+  const { unknown, parsed } = parseKnown(ApiTokenInputs, API_TOKEN_PROPERTIES, inputs);
+  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
+  const failures = crossCheck(parsed.data, unknown, Date.now());
   if (failures.length > 0) return { inputs: news, failures };
 
   const missingOrganization = fillOrganization(ctx, inputs);

@@ -6,7 +6,7 @@ import { NotFoundError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { recordedOrganization } from "../inputs/organization";
 import { inputsFromOutputs } from "../inputs/property-table";
-import { userInputs } from "../inputs/props";
+import { stringOr, userInputs } from "../inputs/props";
 import { InvalidInputError } from "../resource-errors";
 import { deleteExpiredToken, isExpired, recordedAsOurs } from "./expired";
 import { ApiTokenInputs } from "./inputs";
@@ -18,7 +18,6 @@ import {
   toOutputs,
 } from "./outputs";
 import { API_TOKEN_PROPERTIES } from "./properties";
-import { stringOr } from "./shared";
 
 type Props = Record<string, unknown>;
 

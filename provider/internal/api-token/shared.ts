@@ -24,8 +24,3 @@ export function ownerOf(inputs: ResolvedApiTokenInputs): string {
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** A non-empty string, or undefined. */
-export function stringOr(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
-}

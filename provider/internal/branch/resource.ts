@@ -9,8 +9,9 @@ import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
-import { containsUnknown, isUnknown } from "../dynamic/unknown";
+import { isUnknown } from "../dynamic/unknown";
 import { formatDuration } from "../inputs/duration";
+import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization, recordedOrganization } from "../inputs/organization";
 import { diffProperties, sameClusterSize } from "../inputs/property-diff";
 import { dropUndefined, inputsFromOutputs } from "../inputs/property-table";
@@ -45,11 +46,8 @@ function where(inputs: { organization: string; database: string }): string {
 
 async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
-  // Unknown values (preview) are validated once they are known; only the known ones are checked now.
-  const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => !containsUnknown(v)));
-  if (!("database" in known) && "database" in inputs) known["database"] = "placeholder";
-  const result = BranchInputs.safeParse(known);
-  if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
+  const { parsed } = parseKnown(BranchInputs, BRANCH_PROPERTIES, inputs);
+  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };

@@ -7,11 +7,12 @@ import { NotFoundError, PlanetScaleError, ResponseValidationError } from "../cli
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
-import { containsUnknown, isUnknown } from "../dynamic/unknown";
+import { isUnknown } from "../dynamic/unknown";
+import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization, recordedOrganization } from "../inputs/organization";
 import { diffProperties, dueForRotation } from "../inputs/property-diff";
 import { inputsFromOutputs } from "../inputs/property-table";
-import { resolvedInputs, userInputs } from "../inputs/props";
+import { resolvedInputs, stringOr, userInputs } from "../inputs/props";
 import { databaseKind, kindName } from "../preflight/database-kind";
 import { BranchNotFoundError, InvalidInputError, NoLongerExistsError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
@@ -23,10 +24,6 @@ type Props = Record<string, unknown>;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**
@@ -60,13 +57,9 @@ export function credentialResource(
 
   async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const inputs = { ...userInputs(news) };
-    // Unknown values (preview) are validated once they are known; only the known ones are checked now.
-    const unknown = new Set(Object.keys(inputs).filter((k) => containsUnknown(inputs[k])));
-    const known = Object.fromEntries(Object.entries(inputs).filter(([k]) => !unknown.has(k)));
-    for (const key of ["database", "branch"]) if (unknown.has(key)) known[key] = "placeholder";
-    const result = schema.safeParse(known);
-    if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
-    const failures = crossCheck(result.data as Props, unknown);
+    const { unknown, parsed } = parseKnown(schema, flavor.properties, inputs);
+    if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
+    const failures = crossCheck(parsed.data, unknown);
     if (failures.length > 0) return { inputs: news, failures };
     const missingOrganization = fillOrganization(ctx, inputs);
     if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
