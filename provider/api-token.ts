@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { expandPermissions } from "./internal/api-token/permissions";
+import type { Grant } from "./internal/api-token/grants";
+import { expandPermissions, type Scope } from "./internal/api-token/permissions";
+import { API_TOKEN_PROPERTIES } from "./internal/api-token/properties";
+import { declaredOutputs, withSecretOutputs } from "./internal/inputs/property-table";
 import { uniqueRemoteName } from "./internal/ownership/collisions";
 
 import apiTokenProvider = require("./internal/providers/api-token");
@@ -15,7 +18,7 @@ import apiTokenProvider = require("./internal/providers/api-token");
  *   their passwords, approving deploy requests, backups and restores, editing database settings.
  * - `admin`: every organization and every database access.
  */
-export type ApiTokenScope = "read_only" | "schema_changes" | "database_access" | "admin";
+export type ApiTokenScope = Scope;
 
 /**
  * Arguments of an {@link ApiToken}. Credentials never go here: the token is created with the
@@ -70,14 +73,7 @@ export interface ApiTokenArgs {
  * One grant of an {@link ApiToken}, as PlanetScale reports it: the accesses it holds on the
  * organization, or on one database.
  */
-export interface ApiTokenGrant {
-  /** `organization` or `database`. */
-  resource: "organization" | "database";
-  /** The organization's or the database's name. */
-  name: string;
-  /** Access names, sorted. */
-  accesses: string[];
-}
+export type ApiTokenGrant = Grant;
 
 /**
  * A scoped, optionally expiring PlanetScale service token.
@@ -132,6 +128,8 @@ export class ApiToken extends pulumi.dynamic.Resource {
       apiTokenProvider,
       name,
       {
+        // A dynamic resource exposes only the outputs it was constructed with.
+        ...declaredOutputs(API_TOKEN_PROPERTIES, args),
         ...args,
         // PlanetScale allows several tokens of one name, but within one stack it is always a
         // mistake: after a lost answer, the run could not tell which token is whose.
@@ -145,42 +143,14 @@ export class ApiToken extends pulumi.dynamic.Resource {
           }),
         ),
         namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
-        // Output-only keys must be present (as undefined) to be exposed on the resource.
-        tokenId: undefined,
-        token: undefined,
-        authorizationHeader: undefined,
-        grants: undefined,
-        createdAt: undefined,
-        ...outputOnly(args),
       },
-      withSecretOutputs(opts),
+      withSecretOutputs(API_TOKEN_PROPERTIES, opts),
       "planetscale",
       "ApiToken",
     );
     warnIfNeverExpires(this, args);
     warnIfDatabaseAccessIsOrganizationWide(this, args);
   }
-}
-
-/** The token's secret outputs are always secrets, whatever the caller passed. */
-function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  const secrets = new Set([...(opts?.additionalSecretOutputs ?? []), "token", "authorizationHeader"]);
-  return { ...opts, additionalSecretOutputs: [...secrets] };
-}
-
-/** Declares the echoed outputs the program did not set, so they are exposed too. */
-function outputOnly(args: ApiTokenArgs): Record<string, undefined> {
-  const keys = [
-    "organization",
-    "name",
-    "expiresAt",
-    "scopes",
-    "permissions",
-    "databases",
-    "ttl",
-    "rotateBefore",
-  ];
-  return Object.fromEntries(keys.filter((k) => !(k in args)).map((k) => [k, undefined]));
 }
 
 /** Never-expiring tokens are discouraged: say so at preview, naming the fix. */

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { BRANCH_PROPERTIES } from "./internal/branch/properties";
+import { declaredOutputs } from "./internal/inputs/property-table";
 import { uniqueRemoteName } from "./internal/ownership/collisions";
 
 import branchProvider = require("./internal/providers/branch");
@@ -108,6 +110,8 @@ export class Branch extends pulumi.dynamic.Resource {
       branchProvider,
       name,
       {
+        // A dynamic resource exposes only the outputs it was constructed with.
+        ...declaredOutputs(BRANCH_PROPERTIES, args),
         ...args,
         name: uniqueRemoteName(
           `Branch "${name}"`,
@@ -119,35 +123,10 @@ export class Branch extends pulumi.dynamic.Resource {
           }),
         ),
         namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
-        // Output-only keys must be present (as undefined) to be exposed on the resource.
-        branchId: undefined,
-        state: undefined,
-        ready: undefined,
-        production: undefined,
-        htmlUrl: undefined,
-        mysqlAddress: undefined,
-        mysqlEdgeAddress: undefined,
-        createdAt: undefined,
-        updatedAt: undefined,
-        ...outputOnly(args),
       },
       opts,
       "planetscale",
       "Branch",
     );
   }
-}
-
-/** Declares the echoed outputs the program did not set, so they are exposed too. */
-function outputOnly(args: BranchArgs): Record<string, undefined> {
-  const keys = [
-    "organization",
-    "parentBranch",
-    "region",
-    "clusterSize",
-    "deletionProtected",
-    "safeMigrations",
-    "name",
-  ];
-  return Object.fromEntries(keys.filter((k) => !(k in args)).map((k) => [k, undefined]));
 }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Branches from "./internal/api/branches";
-import type { Branch as ApiBranch } from "./internal/api/schemas";
-import { isReady } from "./internal/branch/outputs";
+import { type BranchInfo, branchInfo } from "./internal/branch/report";
 import type * as Registry from "./internal/client/registry";
 import { type ConfigSource, resolveSettings } from "./internal/client/settings";
+import { NO_ORGANIZATION } from "./internal/inputs/organization";
 import { InvalidInputError } from "./internal/resource-errors";
 
 /**
@@ -37,31 +37,7 @@ export interface GetBranchArgs {
   branch: string;
 }
 
-/** A branch as {@link getBranches} and {@link getBranch} return it. */
-export interface BranchInfo {
-  /** Public id; stable across renames. */
-  branchId: string;
-  /** Current name. */
-  name: string;
-  /** Parent branch name (null for the first branch). */
-  parentBranch: string | null;
-  /** Whether it is a production branch. */
-  production: boolean;
-  /** Whether it accepts connections and schema changes. */
-  ready: boolean;
-  /** `pending`, `ready`, `sleeping`, … as PlanetScale reports it. */
-  state: string | null;
-  /** Region slug, e.g. `us-east`. */
-  region: string | null;
-  /** The branch's page in the PlanetScale app. */
-  htmlUrl: string | null;
-  /** Whether deletion protection is on. */
-  deletionProtected: boolean;
-  /** Creation time (ISO 8601). */
-  createdAt: string | null;
-  /** Last update time (ISO 8601). */
-  updatedAt: string | null;
-}
+export type { BranchInfo };
 
 /**
  * Lists a database's branches (every page), with the same credentials as the resources.
@@ -75,7 +51,7 @@ export async function getBranches(args: GetBranchesArgs): Promise<BranchInfo[]> 
   const out: BranchInfo[] = [];
   const query = args.search === undefined ? {} : { q: args.search };
   for await (const branch of api().branches.listBranches(client, organization, args.database, query)) {
-    out.push(toInfo(branch));
+    out.push(branchInfo(branch));
   }
   return out;
 }
@@ -83,7 +59,7 @@ export async function getBranches(args: GetBranchesArgs): Promise<BranchInfo[]> 
 /** Reads one branch by name or public id. Throws a {@link NotFoundError} when it does not exist. */
 export async function getBranch(args: GetBranchArgs): Promise<BranchInfo> {
   const { client, organization } = programClient(args.organization);
-  return toInfo(await api().branches.getBranch(client, organization, args.database, args.branch));
+  return branchInfo(await api().branches.getBranch(client, organization, args.database, args.branch));
 }
 
 /** Program-side settings: the stack's config (secrets included) with the usual env fallbacks. */
@@ -91,26 +67,6 @@ function programClient(organization: string | undefined) {
   const config: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
   const settings = resolveSettings(config, process.env);
   const org = organization ?? settings.organization;
-  if (!org) {
-    throw new InvalidInputError(
-      "no organization: pass `organization`, or set `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
-    );
-  }
+  if (!org) throw new InvalidInputError(NO_ORGANIZATION);
   return { client: api().getClient(settings), organization: org };
-}
-
-function toInfo(branch: ApiBranch): BranchInfo {
-  return {
-    branchId: branch.id,
-    name: branch.name,
-    parentBranch: branch.parent_branch ?? null,
-    production: branch.production ?? false,
-    ready: isReady(branch),
-    state: branch.state ?? null,
-    region: branch.region?.slug ?? null,
-    htmlUrl: branch.html_url ?? null,
-    deletionProtected: branch.deletion_protected ?? false,
-    createdAt: branch.created_at ?? null,
-    updatedAt: branch.updated_at ?? null,
-  };
 }

@@ -10,6 +10,7 @@
  */
 export { ApiToken, type ApiTokenArgs, type ApiTokenGrant, type ApiTokenScope } from "./api-token";
 export { Branch, type BranchArgs } from "./branch";
+export { BranchCredential, type BranchCredentialArgs } from "./branch-credential";
 export { BranchPassword, type BranchPasswordArgs, type BranchPasswordRole } from "./branch-password";
 export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./branch-role";
 export type { BranchInput } from "./credential-args";

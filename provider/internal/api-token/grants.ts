@@ -5,9 +5,11 @@ import { expandPermissions } from "./permissions";
  * `grants` output is a sorted list of these (by resource, then name; accesses sorted).
  */
 export interface Grant {
+  /** `organization` or `database`. */
   resource: "organization" | "database";
   /** The organization's or the database's name. */
   name: string;
+  /** Access names, sorted. */
   accesses: string[];
 }
 

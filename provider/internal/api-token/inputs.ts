@@ -2,7 +2,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { parseDuration } from "../inputs/duration";
 import { SLUG_PATTERN, slug } from "../inputs/names";
+import type { InputKeys } from "../inputs/property-table";
 import { quoted, textReason } from "../inputs/text";
+import { parseTimestamp } from "../inputs/timestamp";
 import {
   closestName,
   DATABASE_PERMISSIONS,
@@ -12,6 +14,7 @@ import {
   ORGANIZATION_PERMISSIONS,
   SCOPES,
 } from "./permissions";
+import type { API_TOKEN_PROPERTIES } from "./properties";
 
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const TOKEN_NAME_MAX = 255;
@@ -25,10 +28,6 @@ export const TOKEN_NAME_MAX = 255;
  */
 export const MAX_TOKEN_LIFETIME_MS = 3650 * 24 * 60 * 60 * 1000;
 const MAX_LIFETIME_TEXT = `${MAX_TOKEN_LIFETIME_MS / 86_400_000}d (10 years)`;
-/** ISO 8601 date, or date-time with seconds optional and an explicit offset (`Z` or `±hh:mm`). */
-const ISO_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
-
 const ALL_PERMISSIONS: readonly string[] = [...ORGANIZATION_PERMISSIONS, ...DATABASE_PERMISSIONS];
 
 /** A list of distinct strings, each checked by `validate` (which returns a reason or undefined). */
@@ -122,29 +121,12 @@ function printable(what: string) {
   });
 }
 
-/** Milliseconds since the epoch of an ISO 8601 timestamp, or undefined when it is not one. */
-export function parseTimestamp(value: string): number | undefined {
-  const match = ISO_PATTERN.exec(value);
-  if (!match) return undefined;
-  const [, y, m, d] = match;
-  // Date.parse rolls 2027-02-30 over to March; refuse dates that do not exist.
-  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  if (
-    day.getUTCFullYear() !== Number(y) ||
-    day.getUTCMonth() !== Number(m) - 1 ||
-    day.getUTCDate() !== Number(d)
-  ) {
-    return undefined;
-  }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 /**
  * The inputs of an ApiToken as the provider receives them (the program's `Input`s resolved).
  * Validates each property alone; {@link crossCheck} adds the rules that combine properties or
  * depend on the clock. Unknown keys are refused so that a typo such as `expires_at` is caught at
- * preview.
+ * preview. Its keys are exactly the inputs of {@link API_TOKEN_PROPERTIES} (the typechecker holds
+ * them together).
  */
 export const ApiTokenInputs = z.strictObject({
   organization: slug("organization", "acme").optional(),
@@ -167,7 +149,7 @@ export const ApiTokenInputs = z.strictObject({
     .optional(),
   ttl: duration("ttl").optional(),
   rotateBefore: duration("rotateBefore").optional(),
-});
+} satisfies Record<InputKeys<typeof API_TOKEN_PROPERTIES>, z.ZodType>);
 export type ApiTokenInputs = z.infer<typeof ApiTokenInputs>;
 
 /**

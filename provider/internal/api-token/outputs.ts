@@ -1,28 +1,18 @@
 import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
+import { dropUndefined, echoedInputs } from "../inputs/property-table";
+import { normalizeTimestamp } from "../inputs/timestamp";
 import { type AccessEntry, type Grant, grantsFromAccesses } from "./grants";
 import type { ApiTokenInputs } from "./inputs";
+import { API_TOKEN_PROPERTIES } from "./properties";
 
 /** Inputs after `check`: the organization is always known, the name always set. */
 export type ResolvedApiTokenInputs = ApiTokenInputs & { organization: string; name: string };
 
 /**
- * Inputs echoed into the outputs, so `diff` (which receives old outputs) can compare them.
- * `expiresAt` is the exception: the output holds the token's real expiry, and the requested
- * value is echoed as {@link REQUESTED_EXPIRES_AT}.
+ * Output key holding the `expiresAt` input as given (the `expiresAt` output is the real expiry):
+ * the `echoKey` of `expiresAt` in {@link API_TOKEN_PROPERTIES}.
  */
-export const ECHOED_INPUT_KEYS = [
-  "organization",
-  "name",
-  "namePrefix",
-  "scopes",
-  "permissions",
-  "databases",
-  "ttl",
-  "rotateBefore",
-] as const;
-
-/** Output key holding the `expiresAt` input as given (the `expiresAt` output is the real expiry). */
-export const REQUESTED_EXPIRES_AT = "requestedExpiresAt";
+export const REQUESTED_EXPIRES_AT = API_TOKEN_PROPERTIES.expiresAt.input.echoKey;
 
 /** The plaintext secret, known only from the create response and carried forward afterwards. */
 export interface TokenSecret {
@@ -42,7 +32,7 @@ export function carriedSecret(props: Record<string, unknown>): TokenSecret {
   return { token, authorizationHeader: header };
 }
 
-/** The full output state of an ApiToken. */
+/** The full output state of an ApiToken: the inputs as given, and what PlanetScale reports. */
 export function toOutputs(
   token: ServiceToken,
   inputs: ResolvedApiTokenInputs,
@@ -50,34 +40,15 @@ export function toOutputs(
   secret: TokenSecret,
 ): Record<string, unknown> {
   return dropUndefined({
+    ...echoedInputs(API_TOKEN_PROPERTIES, inputs),
     tokenId: token.id,
-    organization: inputs.organization,
     name: token.name ?? inputs.name,
-    namePrefix: inputs.namePrefix,
-    scopes: inputs.scopes,
-    permissions: inputs.permissions,
-    databases: inputs.databases,
-    ttl: inputs.ttl,
-    rotateBefore: inputs.rotateBefore,
-    [REQUESTED_EXPIRES_AT]: inputs.expiresAt,
     expiresAt: normalizeTimestamp(token.expires_at),
     createdAt: normalizeTimestamp(token.created_at),
     grants,
     token: secret.token,
     authorizationHeader: secret.authorizationHeader,
   });
-}
-
-/** The inputs as they stand after a refresh: what the program gave, as echoed in the outputs. */
-export function inputsFromOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
-  for (const key of ECHOED_INPUT_KEYS) {
-    const value = outputs[key];
-    if (value !== undefined && value !== null) inputs[key] = value;
-  }
-  const requested = outputs[REQUESTED_EXPIRES_AT];
-  if (typeof requested === "string") inputs["expiresAt"] = requested;
-  return inputs;
 }
 
 /** The token's accesses as PlanetScale lists them, grouped into the sorted `grants` shape. */
@@ -97,15 +68,4 @@ export function accessEntry(access: ServiceTokenAccess): AccessEntry {
   const isOrganization = kinds.some((t) => t.startsWith("organization"));
   const database = access.resource?.name ?? access.resource_name ?? null;
   return { access: access.access, database: isOrganization ? null : database };
-}
-
-/** ISO 8601 with milliseconds (`2027-01-01T00:00:00.000Z`), or null. */
-export function normalizeTimestamp(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
-}
-
-function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }

@@ -1,7 +1,9 @@
 import * as z from "zod";
 import { parseDuration } from "../inputs/duration";
 import { NAME_MAX, NAME_PATTERN, slug, suggestName } from "../inputs/names";
+import type { InputKeys } from "../inputs/property-table";
 import { quoted, textReason } from "../inputs/text";
+import type { BRANCH_PROPERTIES } from "./properties";
 
 /** Twenty minutes: long enough for most restores from backup. */
 export const DEFAULT_READY_TIMEOUT_MS = 20 * 60 * 1000;
@@ -35,7 +37,8 @@ function text(what: string, example: string) {
 
 /**
  * The inputs of a Branch as the provider receives them (after the program's `Input`s resolved).
- * Unknown keys are refused so that a typo such as `parent_branch` is caught at preview.
+ * Unknown keys are refused so that a typo such as `parent_branch` is caught at preview. Its keys
+ * are exactly the inputs of {@link BRANCH_PROPERTIES} (the typechecker holds them together).
  */
 export const BranchInputFields = z.strictObject({
   organization: slug("organization", "acme").optional(),
@@ -68,7 +71,7 @@ export const BranchInputFields = z.strictObject({
   deleteDescendants: z.boolean({ error: "deleteDescendants must be true or false" }).optional(),
   adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
   readyTimeout: duration.optional(),
-});
+} satisfies Record<InputKeys<typeof BRANCH_PROPERTIES>, z.ZodType>);
 
 /** {@link BranchInputFields} plus the rules that involve several properties. */
 export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {

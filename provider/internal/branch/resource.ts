@@ -9,9 +9,12 @@ import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
-import { containsUnknown, isUnknown } from "../dynamic/unknown";
+import { isUnknown } from "../dynamic/unknown";
 import { formatDuration } from "../inputs/duration";
-import { fillOrganization } from "../inputs/organization";
+import { parseKnown } from "../inputs/known-inputs";
+import { fillOrganization, recordedOrganization } from "../inputs/organization";
+import { diffProperties, sameClusterSize } from "../inputs/property-diff";
+import { dropUndefined, inputsFromOutputs } from "../inputs/property-table";
 import { resolvedInputs, userInputs } from "../inputs/props";
 import { judge } from "../ownership/judge";
 import { claim, release } from "../ownership/run-registry";
@@ -26,31 +29,12 @@ import {
 } from "../resource-errors";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
-import { dropUndefined, inputsFromOutputs, isReady, type ResolvedBranchInputs, toOutputs } from "./outputs";
+import { type ResolvedBranchInputs, toOutputs } from "./outputs";
+import { BRANCH_PROPERTIES } from "./properties";
 import { WaitTimeoutError, waitFor } from "./readiness";
+import { isReady } from "./report";
 
 type Props = Record<string, unknown>;
-
-/** Changing any of these needs a new branch. */
-const REPLACE_KEYS = ["organization", "database", "parentBranch", "region", "backupId", "seedData"] as const;
-/** Set by the server when the program leaves them unset: only compared when the program sets them. */
-const SERVER_DEFAULTED = new Set<string>(["parentBranch", "region", "clusterSize"]);
-/**
- * Branch settings with a documented default that `settle` enforces: leaving one out (or removing it
- * from the program) means the default, not "whatever the branch has now".
- */
-const SETTING_DEFAULTS = { deletionProtected: false, safeMigrations: false } as const;
-/** Changed in place. */
-const UPDATE_KEYS = [
-  "name",
-  "clusterSize",
-  "deletionProtected",
-  "safeMigrations",
-  "deleteDescendants",
-  "adopt",
-  "readyTimeout",
-  "namePrefix",
-] as const;
 
 function resolved(props: Props): ResolvedBranchInputs {
   return resolvedInputs(BranchInputs, props, "Branch");
@@ -62,11 +46,8 @@ function where(inputs: { organization: string; database: string }): string {
 
 async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
-  // Unknown values (preview) are validated once they are known; only the known ones are checked now.
-  const known = Object.fromEntries(Object.entries(inputs).filter(([, v]) => !containsUnknown(v)));
-  if (!("database" in known) && "database" in inputs) known["database"] = "placeholder";
-  const result = BranchInputs.safeParse(known);
-  if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
+  const { parsed } = parseKnown(BranchInputs, BRANCH_PROPERTIES, inputs);
+  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
@@ -87,23 +68,7 @@ async function diff(
   olds: Props,
   news: Props,
 ): Promise<pulumi.dynamic.DiffResult> {
-  const replaces: string[] = [];
-  const changed: string[] = [];
-  for (const key of REPLACE_KEYS) {
-    const next = news[key];
-    if (next === undefined && SERVER_DEFAULTED.has(key)) continue;
-    if (isUnknown(next) || !sameValue(next, olds[key])) replaces.push(key);
-  }
-  for (const key of UPDATE_KEYS) {
-    // Removing an input with a default brings the default back (the old output is the server's value).
-    const fallback =
-      key in SETTING_DEFAULTS ? SETTING_DEFAULTS[key as keyof typeof SETTING_DEFAULTS] : undefined;
-    const next = news[key] === undefined ? fallback : news[key];
-    if (next === undefined && SERVER_DEFAULTED.has(key)) continue;
-    if (key === "clusterSize" && !isUnknown(next) && sameClusterSize(next, olds[key])) continue;
-    const previous = olds[key] ?? fallback;
-    if (isUnknown(next) || !sameValue(next, previous)) changed.push(key);
-  }
+  const { replaces, changes: changed } = diffProperties(BRANCH_PROPERTIES, olds, news);
   // Names are unique within a database: a replacement keeping its name must delete the old one first.
   const keepsName = isUnknown(news["name"]) || news["name"] === olds["name"];
   return {
@@ -111,16 +76,6 @@ async function diff(
     replaces,
     deleteBeforeReplace: replaces.length > 0 && keepsName,
   };
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return (a ?? undefined) === (b ?? undefined);
-}
-
-/** PlanetScale spells sizes both ways (`PS_10`, and `PS-10` in pscale's defaults). */
-function sameClusterSize(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown): unknown => (typeof v === "string" ? v.replace(/-/g, "_") : v);
-  return typeof a === "string" && typeof b === "string" && norm(a) === norm(b);
 }
 
 async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynamic.CreateResult> {
@@ -413,14 +368,14 @@ async function settle(
       ctx,
     });
   }
-  const deletionProtected = inputs.deletionProtected ?? SETTING_DEFAULTS.deletionProtected;
+  const deletionProtected = inputs.deletionProtected ?? BRANCH_PROPERTIES.deletionProtected.input.default;
   if (Boolean(current.deletion_protected) !== deletionProtected) {
     current = await branches.updateBranch(client, organization, database, current.id, {
       deletion_protected: deletionProtected,
     });
   }
   // PlanetScale only accepts this once the branch is ready.
-  const safeMigrations = inputs.safeMigrations ?? SETTING_DEFAULTS.safeMigrations;
+  const safeMigrations = inputs.safeMigrations ?? BRANCH_PROPERTIES.safeMigrations.input.default;
   if (Boolean(current.safe_migrations) !== safeMigrations) {
     current = await branches.setSafeMigrations(client, organization, database, current.id, safeMigrations);
   }
@@ -428,7 +383,7 @@ async function settle(
 }
 
 async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const organization = String(props["organization"] ?? ctx.defaultOrganization() ?? "");
+  const organization = recordedOrganization(ctx, props) ?? "";
   const database = String(props["database"] ?? "");
   if (!organization || !database) {
     throw new InvalidInputError(
@@ -454,7 +409,7 @@ async function read(ctx: ProviderContext, id: string, props: Props): Promise<pul
     name: branch.name,
   } as ResolvedBranchInputs;
   const outputs = toOutputs(branch, inputs);
-  return { id: branch.id, props: outputs, inputs: inputsFromOutputs(outputs, previous) };
+  return { id: branch.id, props: outputs, inputs: inputsFromOutputs(BRANCH_PROPERTIES, outputs, previous) };
 }
 
 function pickInputs(props: Props): Props {

@@ -215,7 +215,7 @@ export function resolveSettings(
   const apiUrl = resolveApiUrl(
     fromConfig(config, ConfigKeys.apiUrl) ?? fromEnv(env, EnvVars.apiUrl) ?? fromEnv(env, EnvVars.serverUrl),
   );
-  const organization = fromConfig(config, ConfigKeys.organization) ?? fromEnv(env, EnvVars.organization);
+  const organization = defaultOrganization(config, env);
   const settings: Settings = {
     apiUrl,
     credential: protectCredential(credential),
@@ -240,8 +240,20 @@ export function resolveSettings(
       { min: 0, max: 600_000, what: "milliseconds" },
     ),
   };
-  if (organization) settings.organization = organization.value;
+  if (organization) settings.organization = organization;
   return settings;
+}
+
+/**
+ * The default organization, the one place it is read: `planetscale:organization` from the stack
+ * config, else `PLANETSCALE_ORG`; trimmed; undefined when neither is set (or both are blank).
+ * Needs no credential, so `check` can use it.
+ */
+export function defaultOrganization(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return (fromConfig(config, ConfigKeys.organization) ?? fromEnv(env, EnvVars.organization))?.value;
 }
 
 /** The settings with the credential's secret replaced, safe to print. */

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import type { PropertyTable } from "../inputs/property-table";
 import type { DatabaseKind } from "../preflight/database-kind";
 import type { ResolvedCredentialInputs } from "./inputs";
 
@@ -33,8 +34,8 @@ export interface CredentialFlavor {
   kind: DatabaseKind;
   /** The resource to use on the other kind of database, for the error that says so. */
   otherResource: string;
-  /** Kind-specific input keys (each replaces the credential when it changes). */
-  replaceKeys: readonly string[];
+  /** The credential's properties (`./properties`). */
+  properties: PropertyTable;
   create(
     client: PlanetScaleClient,
     inputs: ResolvedCredentialInputs,

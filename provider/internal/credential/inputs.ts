@@ -4,6 +4,8 @@ import { PASSWORD_ROLES } from "../api/passwords";
 import { INHERITABLE_ROLES } from "../api/roles";
 import { parseDuration } from "../inputs/duration";
 import { slug } from "../inputs/names";
+import type { InputKeys } from "../inputs/property-table";
+import type { BRANCH_PASSWORD_PROPERTIES, BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const CREDENTIAL_NAME_MAX = 255;
@@ -45,15 +47,21 @@ const common = {
   rotateBefore: duration("rotateBefore").optional(),
 };
 
-/** The inputs of a BranchPassword (MySQL). Unknown keys are refused, so a typo fails at preview. */
+/**
+ * The inputs of a BranchPassword (MySQL). Unknown keys are refused, so a typo fails at preview.
+ * Its keys are the inputs of {@link BRANCH_PASSWORD_PROPERTIES}.
+ */
 export const BranchPasswordInputs = z.strictObject({
   ...common,
   role: z.enum(PASSWORD_ROLES, { error: `role must be one of ${PASSWORD_ROLES.join(", ")}` }).optional(),
   replica: z.boolean({ error: "replica must be true or false" }).optional(),
-});
+} satisfies Record<InputKeys<typeof BRANCH_PASSWORD_PROPERTIES>, z.ZodType>);
 export type BranchPasswordInputs = z.infer<typeof BranchPasswordInputs>;
 
-/** The inputs of a BranchRole (Postgres). Unknown keys are refused, so a typo fails at preview. */
+/**
+ * The inputs of a BranchRole (Postgres). Unknown keys are refused, so a typo fails at preview.
+ * Its keys are the inputs of {@link BRANCH_ROLE_PROPERTIES}.
+ */
 export const BranchRoleInputs = z.strictObject({
   ...common,
   inheritedRoles: z
@@ -66,7 +74,7 @@ export const BranchRoleInputs = z.strictObject({
     )
     .refine((v) => new Set(v).size === v.length, { error: "inheritedRoles lists a role more than once" })
     .optional(),
-});
+} satisfies Record<InputKeys<typeof BRANCH_ROLE_PROPERTIES>, z.ZodType>);
 export type BranchRoleInputs = z.infer<typeof BranchRoleInputs>;
 
 /** Either kind's inputs, after `check` filled in the organization and the name. */

@@ -1,19 +1,7 @@
+import { dropUndefined, echoedInputs, type PropertyTable } from "../inputs/property-table";
+import { normalizeTimestamp } from "../inputs/timestamp";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
-
-/** Inputs echoed into the outputs, so `diff` (which receives old outputs) can compare them. */
-export const ECHOED_INPUT_KEYS = [
-  "organization",
-  "database",
-  "branch",
-  "name",
-  "namePrefix",
-  "ttl",
-  "rotateBefore",
-  "role",
-  "replica",
-  "inheritedRoles",
-] as const;
 
 /** The plaintext, known only from the create answer and carried forward afterwards. */
 export interface CredentialSecret {
@@ -53,17 +41,16 @@ export function carriedSecret(props: Record<string, unknown>): CredentialSecret 
   return { password, databaseUrl };
 }
 
-/** The full output state of a credential. */
+/** The full output state of a credential: the inputs as given, and what PlanetScale reports. */
 export function toOutputs(
+  properties: PropertyTable,
   credential: RemoteCredential,
   inputs: ResolvedCredentialInputs,
   branch: BranchRef,
   secret: CredentialSecret,
 ): Record<string, unknown> {
-  const echoed: Record<string, unknown> = {};
-  for (const key of ECHOED_INPUT_KEYS) echoed[key] = (inputs as Record<string, unknown>)[key];
   return dropUndefined({
-    ...echoed,
+    ...echoedInputs(properties, inputs),
     credentialId: credential.id,
     name: credential.name ?? inputs.name,
     branchId: branch.id,
@@ -84,25 +71,4 @@ function reported(credential: RemoteCredential): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(credential.extra).filter(([, v]) => v !== null && v !== undefined),
   );
-}
-
-/** The inputs as they stand after a refresh: what the program gave, as echoed in the outputs. */
-export function inputsFromOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
-  for (const key of ECHOED_INPUT_KEYS) {
-    const value = outputs[key];
-    if (value !== undefined && value !== null) inputs[key] = value;
-  }
-  return inputs;
-}
-
-/** ISO 8601 with milliseconds, or null. */
-function normalizeTimestamp(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
-}
-
-function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }

@@ -1,6 +1,7 @@
 import * as passwords from "../api/passwords";
 import type { BranchPassword } from "../api/schemas";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { BRANCH_PASSWORD_PROPERTIES } from "./properties";
 
 function remote(p: BranchPassword): RemoteCredential {
   return {
@@ -27,7 +28,7 @@ export const passwordFlavor: CredentialFlavor = {
   noun: "password",
   kind: "mysql",
   otherResource: "BranchRole",
-  replaceKeys: ["role", "replica"],
+  properties: BRANCH_PASSWORD_PROPERTIES,
   async create(client, inputs, branchId, ttl) {
     return remote(
       await passwords.createPassword(client, inputs.organization, inputs.database, branchId, {

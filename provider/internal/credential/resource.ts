@@ -7,25 +7,23 @@ import { NotFoundError, PlanetScaleError, ResponseValidationError } from "../cli
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
-import { containsUnknown, isUnknown } from "../dynamic/unknown";
-import { parseDuration } from "../inputs/duration";
-import { fillOrganization } from "../inputs/organization";
-import { resolvedInputs, userInputs } from "../inputs/props";
+import { isUnknown } from "../dynamic/unknown";
+import { parseKnown } from "../inputs/known-inputs";
+import { fillOrganization, recordedOrganization } from "../inputs/organization";
+import { diffProperties, dueForRotation } from "../inputs/property-diff";
+import { inputsFromOutputs } from "../inputs/property-table";
+import { resolvedInputs, stringOr, userInputs } from "../inputs/props";
 import { databaseKind, kindName } from "../preflight/database-kind";
 import { BranchNotFoundError, InvalidInputError, NoLongerExistsError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import { crossCheck, type ResolvedCredentialInputs, ttlSeconds } from "./inputs";
-import { type BranchRef, carriedSecret, inputsFromOutputs, secretOf, toOutputs } from "./outputs";
+import { type BranchRef, carriedSecret, secretOf, toOutputs } from "./outputs";
 import { createOwned } from "./ownership";
 
 type Props = Record<string, unknown>;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 /**
@@ -59,13 +57,9 @@ export function credentialResource(
 
   async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const inputs = { ...userInputs(news) };
-    // Unknown values (preview) are validated once they are known; only the known ones are checked now.
-    const unknown = new Set(Object.keys(inputs).filter((k) => containsUnknown(inputs[k])));
-    const known = Object.fromEntries(Object.entries(inputs).filter(([k]) => !unknown.has(k)));
-    for (const key of ["database", "branch"]) if (unknown.has(key)) known[key] = "placeholder";
-    const result = schema.safeParse(known);
-    if (!result.success) return { inputs: news, failures: checkFailures(result.error) };
-    const failures = crossCheck(result.data as Props, unknown);
+    const { unknown, parsed } = parseKnown(schema, flavor.properties, inputs);
+    if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
+    const failures = crossCheck(parsed.data, unknown);
     if (failures.length > 0) return { inputs: news, failures };
     const missingOrganization = fillOrganization(ctx, inputs);
     if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
@@ -111,29 +105,11 @@ export function credentialResource(
     olds: Props,
     news: Props,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const replaces: string[] = [];
-    const changes: string[] = [];
-    for (const key of ["organization", "database", "name"]) {
-      if (isUnknown(news[key]) || news[key] !== olds[key]) replaces.push(key);
-    }
-    // Server-defaulted (role, replica, inheritedRoles): only compared when the program sets them.
-    for (const key of flavor.replaceKeys) {
-      if (news[key] === undefined) continue;
-      if (containsUnknown(news[key]) || JSON.stringify(news[key]) !== JSON.stringify(olds[key]))
-        replaces.push(key);
-    }
-    if (!sameDuration(news["ttl"], olds["ttl"])) replaces.push("ttl");
+    const { replaces, changes } = diffProperties(flavor.properties, olds, news);
     if (!replaces.includes("database") && !(await sameBranch(ctx, olds, news))) replaces.push("branch");
     else if (news["branch"] !== olds["branch"]) changes.push("branch");
-
     // Expired, or due for rotation: a fresh credential, created before the old one is deleted.
-    const expiresAt = typeof olds["expiresAt"] === "string" ? Date.parse(olds["expiresAt"]) : Number.NaN;
-    if (!Number.isNaN(expiresAt) && !replaces.includes("ttl")) {
-      const window = durationMs(news["rotateBefore"]) ?? 0;
-      if (expiresAt - Date.now() <= window) replaces.push("expiresAt");
-    }
-    if (!sameDuration(news["rotateBefore"], olds["rotateBefore"])) changes.push("rotateBefore");
-    if (news["namePrefix"] !== olds["namePrefix"]) changes.push("namePrefix");
+    if (!replaces.includes("ttl") && dueForRotation(olds, news, Date.now())) replaces.push("expiresAt");
     return {
       changes: replaces.length > 0 || changes.length > 0,
       replaces,
@@ -179,7 +155,7 @@ export function credentialResource(
       );
     }
     const secret = secretOf(flavor, created, created.secret, inputs.database);
-    return { id: created.id, outs: toOutputs(created, inputs, branch, secret) };
+    return { id: created.id, outs: toOutputs(flavor.properties, created, inputs, branch, secret) };
   }
 
   /** The credential, or undefined when it is gone for good (deleted, expired, branch gone). */
@@ -227,7 +203,7 @@ export function credentialResource(
 
   async function read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const previous = userInputs(props);
-    const organization = stringOr(previous["organization"]) ?? ctx.defaultOrganization();
+    const organization = recordedOrganization(ctx, previous);
     const database = stringOr(previous["database"]);
     const branchId = stringOr(previous["branchId"]) ?? stringOr(previous["branch"]);
     if (!organization || !database || !branchId) {
@@ -237,7 +213,7 @@ export function credentialResource(
     }
     const found = await fetchLive(ctx, organization, database, branchId, id);
     if (found === undefined) return {};
-    const echoed = schema.safeParse(inputsFromOutputs(previous)).data ?? {};
+    const echoed = schema.safeParse(inputsFromOutputs(flavor.properties, previous)).data ?? {};
     const inputs = {
       ...echoed,
       organization,
@@ -249,8 +225,8 @@ export function credentialResource(
       id: branchId,
       name: await currentBranchName(ctx, organization, database, branchId, previous),
     };
-    const outputs = toOutputs(found, inputs, branch, carriedSecret(previous));
-    return { id: found.id, props: outputs, inputs: inputsFromOutputs(outputs) };
+    const outputs = toOutputs(flavor.properties, found, inputs, branch, carriedSecret(previous));
+    return { id: found.id, props: outputs, inputs: inputsFromOutputs(flavor.properties, outputs) };
   }
 
   async function update(
@@ -269,11 +245,19 @@ export function credentialResource(
       );
     }
     const branchName = await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds);
-    return { outs: toOutputs(found, inputs, { id: branchId, name: branchName }, carriedSecret(olds)) };
+    return {
+      outs: toOutputs(
+        flavor.properties,
+        found,
+        inputs,
+        { id: branchId, name: branchName },
+        carriedSecret(olds),
+      ),
+    };
   }
 
   async function remove(ctx: ProviderContext, id: string, props: Props): Promise<void> {
-    const organization = stringOr(props["organization"]) ?? ctx.defaultOrganization();
+    const organization = recordedOrganization(ctx, props);
     const database = stringOr(props["database"]);
     const branchId = stringOr(props["branchId"]) ?? stringOr(props["branch"]);
     if (!organization || !database || !branchId) {
@@ -304,15 +288,4 @@ function isExpired(c: RemoteCredential): boolean {
   if (!c.expiresAt) return false;
   const at = Date.parse(c.expiresAt);
   return !Number.isNaN(at) && at <= Date.now();
-}
-
-function durationMs(value: unknown): number | undefined {
-  return typeof value === "number" || typeof value === "string" ? parseDuration(value) : undefined;
-}
-
-function sameDuration(next: unknown, previous: unknown): boolean {
-  if (isUnknown(next)) return false;
-  if (next === undefined || next === null) return previous === undefined || previous === null;
-  const a = durationMs(next);
-  return a !== undefined && a === durationMs(previous);
 }

@@ -1,6 +1,7 @@
 import * as roles from "../api/roles";
 import type { BranchRole } from "../api/schemas";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** PlanetScale's Postgres port. */
 const POSTGRES_PORT = 5432;
@@ -31,7 +32,7 @@ export const roleFlavor: CredentialFlavor = {
   noun: "role",
   kind: "postgresql",
   otherResource: "BranchPassword",
-  replaceKeys: ["inheritedRoles"],
+  properties: BRANCH_ROLE_PROPERTIES,
   async create(client, inputs, branchId, ttl) {
     return remote(
       await roles.createRole(client, inputs.organization, inputs.database, branchId, {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlanetScaleClient } from "../client/client";
 import { getClient } from "../client/registry";
-import { type ConfigSource, resolveSettings, type Settings } from "../client/settings";
+import { type ConfigSource, defaultOrganization, resolveSettings, type Settings } from "../client/settings";
 
 type Props = Record<string, unknown>;
 
@@ -38,7 +38,7 @@ export function contextFor(config: ConfigSource | undefined): ProviderContext {
       return getClient(this.settings());
     },
     defaultOrganization() {
-      return config?.get("planetscale:organization") || process.env["PLANETSCALE_ORG"] || undefined;
+      return defaultOrganization(config, process.env);
     },
     log(message) {
       process.stderr.write(`planetscale: ${message}\n`);

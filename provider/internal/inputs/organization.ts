@@ -1,6 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 
+/** What to do when no organization is given or configured: the same words everywhere. */
+export const NO_ORGANIZATION =
+  "no organization: pass `organization`, or set a default with `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)";
+
 /**
  * For `check`: fills `organization` from `planetscale:organization` / `PLANETSCALE_ORG` when the
  * program left it out, so it is stored with the resource's inputs. Returns the failure to report
@@ -16,11 +20,22 @@ export function fillOrganization(
     return [
       {
         property: "organization",
-        reason:
-          "no organization: pass `organization`, or set a default with `pulumi config set planetscale:organization <org>` (or PLANETSCALE_ORG)",
+        reason: NO_ORGANIZATION,
       },
     ];
   }
   inputs["organization"] = organization;
   return [];
+}
+
+/**
+ * For `read` and `delete`: the organization recorded with the resource, else the configured
+ * default (a read by id may pass no inputs).
+ */
+export function recordedOrganization(
+  ctx: ProviderContext,
+  props: Record<string, unknown>,
+): string | undefined {
+  const recorded = props["organization"];
+  return typeof recorded === "string" && recorded !== "" ? recorded : ctx.defaultOrganization();
 }

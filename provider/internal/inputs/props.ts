@@ -26,3 +26,8 @@ export function resolvedInputs<T extends { organization?: string | undefined; na
   }
   return parsed as T & { organization: string; name: string };
 }
+
+/** A recorded value that is a non-empty string, or undefined. */
+export function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

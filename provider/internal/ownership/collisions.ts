@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { defaultOrganization } from "../client/settings";
 
 /**
  * Remote names claimed by the resources of one program run: two resources of one stack that
@@ -24,8 +25,8 @@ function registry(): Map<string, string> {
 }
 
 /** The organization `check` will fill in when the program leaves it out. */
-function defaultOrganization(): string | undefined {
-  return new pulumi.Config("planetscale").get("organization") || process.env["PLANETSCALE_ORG"] || undefined;
+function programOrganization(): string | undefined {
+  return defaultOrganization({ get: (key) => pulumi.runtime.getConfig(key) }, process.env);
 }
 
 /**
@@ -49,7 +50,7 @@ export function uniqueRemoteName(
   return pulumi
     .all([pulumi.output(name), pulumi.output(organization), pulumi.all(rest)])
     .apply(([value, org, others]) => {
-      const remote = describe(value, org ?? defaultOrganization() ?? "", others);
+      const remote = describe(value, org ?? programOrganization() ?? "", others);
       const claims = registry();
       const other = claims.get(remote.key);
       if (other === undefined || other === label) {

@@ -1,0 +1,57 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { checkFailures } from "../dynamic/check-failures";
+import { fillName } from "../dynamic/naming";
+import type { ProviderContext } from "../dynamic/resource-implementation";
+import { isUnknown } from "../dynamic/unknown";
+import { parseKnown } from "../inputs/known-inputs";
+import { fillOrganization } from "../inputs/organization";
+import { userInputs } from "../inputs/props";
+import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
+import { ApiTokenInputs, crossCheck } from "./inputs";
+import { API_TOKEN_PROPERTIES } from "./properties";
+
+type Props = Record<string, unknown>;
+
+/** Name prefix of generated token names when neither `name` nor `namePrefix` is given. */
+const DEFAULT_NAME_PREFIX = "token";
+
+/** How a token's `databases` is named in a preflight message. */
+const TOKEN_DATABASE_USE: DatabaseUse = {
+  property: "databases",
+  accesses: "the credential must see a database to grant a token accesses on it",
+};
+
+/**
+ * Validates the inputs (the known ones, at preview), fills in the organization and the name, then
+ * checks the organization and each named database against PlanetScale.
+ */
+export async function check(
+  ctx: ProviderContext,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.CheckResult> {
+  const inputs = { ...userInputs(news) };
+  const { unknown, parsed } = parseKnown(ApiTokenInputs, API_TOKEN_PROPERTIES, inputs);
+  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
+  const failures = crossCheck(parsed.data, unknown, Date.now());
+  if (failures.length > 0) return { inputs: news, failures };
+
+  const missingOrganization = fillOrganization(ctx, inputs);
+  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+  fillName(inputs, olds, DEFAULT_NAME_PREFIX);
+  // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
+  if (!isUnknown(inputs["organization"])) {
+    const organization = String(inputs["organization"]);
+    const client = ctx.client();
+    await verifyOrganization(client, organization);
+    // Each named database once per process (cached), so an unreachable one fails the preview too.
+    // Unknown entries are checked once known; the parse above proved the known ones are names.
+    const databases = isUnknown(inputs["databases"]) ? [] : ((inputs["databases"] as unknown[]) ?? []);
+    await Promise.all(
+      databases
+        .filter((d): d is string => typeof d === "string" && !isUnknown(d))
+        .map((d) => verifyDatabase(client, organization, d, TOKEN_DATABASE_USE)),
+    );
+  }
+  return { inputs: { ...inputs, __provider: news["__provider"] } };
+}
