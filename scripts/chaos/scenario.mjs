@@ -156,7 +156,13 @@ export class Scenario {
       .requests()
       .slice(this.firstRequest)
       .filter((r) => r.credentialId === admin);
-    const faults = sent.filter((r) => r.fault !== undefined).length;
+    const injected = sent.filter((r) => r.fault !== undefined);
+    const faults = injected.length;
+    const kinds = new Map();
+    for (const r of injected) {
+      const kind = r.fault === "drop" ? "drop" : `${r.fault} ${r.status || "drop"}`;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
     this.totals.ops += sent.length;
     this.totals.faults += faults;
 
@@ -183,7 +189,10 @@ export class Scenario {
     );
     this.totals.leaks += found.length;
     for (const l of found) this.log(`    leak: ${l}`);
-    this.log(`  ops=${sent.length} faults=${faults} foreign_touched=${touched.length} leaks=${found.length}`);
+    const breakdown = [...kinds].map(([kind, n]) => `${n}× ${kind}`).join(", ");
+    this.log(
+      `  ops=${sent.length} faults=${faults}${breakdown ? ` (${breakdown})` : ""} foreign_touched=${touched.length} leaks=${found.length}`,
+    );
 
     await this.emulator.stop();
     if (!this.keep) this.project.remove();

@@ -217,16 +217,17 @@ function randomProgram(rng, size) {
   return out;
 }
 
-/** Random faults at 20–35% of requests, with one late create and one unreadable 2xx. */
+/** Random faults on 20–35% of requests (more on changes), one late create and one unreadable 2xx. */
 function randomFaults(rng) {
   const rate = 0.2 + rng() * 0.15;
   const share = (x) => Number((rate * x).toFixed(3));
   return {
     latencyMs: 5,
     jitterMs: 20,
-    statusProbability: { 429: share(0.2), 500: share(0.15), 502: share(0.1), 503: share(0.2) },
-    dropProbability: share(0.1),
-    failAfterActing: { probability: share(0.25), mode: rng() < 0.5 ? "status" : "drop" },
+    // Shares of `rate` for every request; changes may also fail after acting.
+    statusProbability: { 429: share(0.25), 500: share(0.2), 502: share(0.15), 503: share(0.25) },
+    dropProbability: share(0.15),
+    failAfterActing: { probability: share(0.5), mode: rng() < 0.5 ? "status" : "drop" },
     rules: [
       { method: "POST", path: TOKENS, action: "apply-late", status: 504, delayMs: 1500 },
       { method: "POST", path: BRANCHES, action: "fail-after-acting", status: 201, body: "{not json" },
