@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { StateResource } from "../../scripts/chaos/audit.mjs";
-import { api, type Emulator, emulator } from "../support/fixtures";
+import { call } from "../support/api";
+import { type Emulator, emulator } from "../support/emulator";
 
 // An ES module: loaded with import(), as the other script tests do.
 let audit: typeof import("../../scripts/chaos/audit.mjs");
@@ -25,8 +26,8 @@ function state(resources: StateResource[]) {
 describe("chaos audit", () => {
   test("an object made by the run and absent from the state is an orphan; a state entry with no object is lost", async () => {
     const before = audit.objects(emu);
-    const kept = (await api(emu, "POST", BRANCHES, { name: "kept" })).body;
-    await api(emu, "POST", BRANCHES, { name: "forgotten" });
+    const kept = (await call(emu, "POST", BRANCHES, { body: { name: "kept" } })).body;
+    await call(emu, "POST", BRANCHES, { body: { name: "forgotten" } });
     const declared = [
       { kind: "Branch", name: "kept" },
       { kind: "Branch", name: "gone" },
@@ -46,9 +47,9 @@ describe("chaos audit", () => {
 
   test("two tokens of one name made by the run for one resource are a duplicate; missing accesses are lost", async () => {
     const before = audit.objects(emu);
-    const first = (await api(emu, "POST", TOKENS, { name: "twice" })).body;
-    await api(emu, "POST", `${TOKENS}/${first.id}/access`, { access: ["read_organization"] });
-    const second = (await api(emu, "POST", TOKENS, { name: "twice" })).body;
+    const first = (await call(emu, "POST", TOKENS, { body: { name: "twice" } })).body;
+    await call(emu, "POST", `${TOKENS}/${first.id}/access`, { body: { access: ["read_organization"] } });
+    const second = (await call(emu, "POST", TOKENS, { body: { name: "twice" } })).body;
     const grants = [
       { resource: "organization", name: "acme", accesses: ["read_databases", "read_organization"] },
     ];
@@ -66,12 +67,12 @@ describe("chaos audit", () => {
   });
 
   test("a pre-existing object deleted or changed is foreign_touched", async () => {
-    await api(emu, "POST", BRANCHES, { name: "theirs" });
-    await api(emu, "POST", BRANCHES, { name: "theirs-too" });
+    await call(emu, "POST", BRANCHES, { body: { name: "theirs" } });
+    await call(emu, "POST", BRANCHES, { body: { name: "theirs-too" } });
     const before = audit.objects(emu);
     assert.deepEqual(audit.foreignTouched(emu, before), []);
-    await api(emu, "DELETE", `${BRANCHES}/theirs`);
-    await api(emu, "PATCH", `${BRANCHES}/theirs-too`, { deletion_protected: true });
+    await call(emu, "DELETE", `${BRANCHES}/theirs`);
+    await call(emu, "PATCH", `${BRANCHES}/theirs-too`, { body: { deletion_protected: true } });
     const touched = audit.foreignTouched(emu, before);
     assert.equal(touched.length, 2, touched.join("\n"));
   });
