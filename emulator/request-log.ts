@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FaultRule } from "./faults";
 
 /** One request the emulator answered (or dropped: `status` 0). Never contains a secret. */
 export const RequestLogEntry = z.object({
@@ -18,6 +19,11 @@ export const RequestLogEntry = z.object({
    * them; absent when there were none. With `strict` such requests are refused instead.
    */
   ignoredFields: z.array(z.string()).optional(),
+  /**
+   * The fault injected into this request, when one was (see {@link FaultRule}): `status` and `drop`
+   * answered without acting, `fail-after-acting` acted then failed, `apply-late` failed and acted later.
+   */
+  fault: FaultRule.shape.action.optional(),
 });
 /** One request the emulator answered (or dropped: `status` 0). Never contains a secret. */
 export type RequestLogEntry = z.infer<typeof RequestLogEntry>;

@@ -227,12 +227,14 @@ export class EmulatorCore {
     if (delay > 0) await sleep(delay);
     const decision: FaultDecision = this.faults.decide(method, subpath);
     if (decision.kind === "drop") {
+      entry.fault = "drop";
       res.socket?.destroy();
       res.destroy();
       finish(0, peekId());
       return;
     }
     if (decision.kind === "status") {
+      entry.fault = "status";
       sendInjected(res, decision.status, decision.body, decision.headers);
       finish(decision.status, peekId());
       return;
@@ -322,6 +324,7 @@ export class EmulatorCore {
 
     if (decision.failAfter) {
       const fa = decision.failAfter;
+      entry.fault = late === undefined ? "fail-after-acting" : "apply-late";
       if (fa.mode === "drop") {
         res.socket?.destroy();
         res.destroy();

@@ -68,6 +68,34 @@ describe("faults", () => {
     assert.equal((await call(emu, "GET", "/organizations")).status, 200);
   });
 
+  it("marks each injected fault in the request log, and only those", async () => {
+    emu.setFaults({
+      rules: [
+        { method: "GET", path: "/organizations", action: "status", status: 503 },
+        { method: "GET", path: "/organizations", action: "drop" },
+        { method: "POST", path: P, action: "fail-after-acting", status: 201, body: "not json" },
+        { method: "POST", path: P, action: "apply-late", status: 504, delayMs: 0 },
+      ],
+    });
+    emu.clearRequests();
+    await call(emu, "GET", "/organizations");
+    await dropped(call(emu, "GET", "/organizations"));
+    await call(emu, "POST", P, { body: { name: "marked-1" } });
+    await call(emu, "POST", P, { body: { name: "marked-2" } });
+    await call(emu, "GET", "/organizations");
+    await emu.lateApplied();
+    assert.deepEqual(
+      emu.requests().map((r) => [r.status, r.fault]),
+      [
+        [503, "status"],
+        [0, "drop"],
+        [201, "fail-after-acting"],
+        [504, "apply-late"],
+        [200, undefined],
+      ],
+    );
+  });
+
   it("fail-after-acting (status): the change happens, the answer is 5xx", async () => {
     emu.setFaults({ failAfterActing: { probability: 1, mode: "status", status: 503 } });
     const r = await call(emu, "POST", P, { body: { name: "acted-1" } });
