@@ -12,6 +12,7 @@ import { containsUnknown, isUnknown } from "../dynamic/unknown";
 import { formatDuration, parseDuration } from "../inputs/duration";
 import { fillOrganization } from "../inputs/organization";
 import { resolvedInputs, userInputs } from "../inputs/props";
+import { recordIntent } from "../ownership/journal";
 import { judge } from "../ownership/judge";
 import { beginCreate, claim, othersInFlight, release } from "../ownership/run-registry";
 import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
@@ -192,7 +193,25 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     );
   }
   const desired = desiredGrants(organization, inputs);
+  // Until the create returns or throws (the token granted, or deleted again), a killed host leaves
+  // this record for `recover`: a token whose value was lost must not stay alive.
+  const settled = recordIntent(client, { kind: KIND, organization, name: inputs.name }, (m) => ctx.log(m));
+  try {
+    return await createGranted(ctx, client, inputs, ttl, desired);
+  } finally {
+    settled();
+  }
+}
 
+/** Creates the token and grants its accesses; deletes it again when granting fails. */
+async function createGranted(
+  ctx: ProviderContext,
+  client: PlanetScaleClient,
+  inputs: ResolvedApiTokenInputs,
+  ttl: number | undefined,
+  desired: Grant[],
+): Promise<pulumi.dynamic.CreateResult> {
+  const { organization } = inputs;
   const created = await createOnce(ctx, client, inputs, ttl);
   if (typeof created.token !== "string" || created.token === "") {
     await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");
