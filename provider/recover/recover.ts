@@ -162,7 +162,8 @@ export async function recover(
   }
   for (const lock of stale) {
     fs.rmSync(lock.file, { force: true });
-    report(`unlocked ${lock.file} (pid ${lock.pid} on ${lock.hostname} is gone)`);
+    const why = options.forceUnlock ? "--force-unlock" : "is gone";
+    report(`unlocked ${lock.file} (pid ${lock.pid} on ${lock.hostname} ${why})`);
     result.lock = "removed";
   }
   if (pending.length > 0) {
