@@ -191,4 +191,24 @@ describe("proving what an interrupted create made", () => {
     assert.match(resolution.detail, /pscale service-token delete/);
     assert.equal(emu.snapshot().serviceTokens.filter((t) => t.name === "r-3").length, 2);
   });
+
+  test("a branch made in the window: ours is deleted, one a colleague created is untouched", async () => {
+    const BRANCHES = "/organizations/acme/databases/app/branches";
+    const colleague = (await api(emu, "POST", TOKENS, { name: "colleague-b" })).body;
+    await api(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
+      database: "app",
+      access: ["create_branch", "read_branch"],
+    });
+    const start = Date.now() - 2_000;
+    const branch = (name: string): Interrupted => ({ ...item(name, start), kind: "branch", database: "app" });
+    const ours = (await api(emu, "POST", BRANCHES, { name: "r-ours" })).body;
+    const theirs = (await api(emu, "POST", BRANCHES, { name: "r-theirs" }, colleague)).body;
+    const deleted = await resolveInterrupted(client(), branch("r-ours"), new Set());
+    const untouched = await resolveInterrupted(client(), branch("r-theirs"), new Set());
+    assert.equal(deleted.outcome, "deleted");
+    assert.equal(untouched.outcome, "untouched");
+    assert.match(untouched.detail, /not by the credential of this stack/);
+    const names = emu.snapshot().branches.map((b) => b.id);
+    assert.ok(!names.includes(ours.id) && names.includes(theirs.id));
+  });
 });
