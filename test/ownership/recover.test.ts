@@ -194,15 +194,14 @@ describe("proving what an interrupted create made", () => {
 
   test("a branch made in the window: ours is deleted, one a colleague created is untouched", async () => {
     const BRANCHES = "/organizations/acme/databases/app/branches";
-    const colleague = (await api(emu, "POST", TOKENS, { name: "colleague-b" })).body;
-    await api(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
-      database: "app",
-      access: ["create_branch", "read_branch"],
+    const colleague = (await call(emu, "POST", TOKENS, { body: { name: "colleague-b" } })).body;
+    await call(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
+      body: { database: "app", access: ["create_branch", "read_branch"] },
     });
     const start = Date.now() - 2_000;
     const branch = (name: string): Interrupted => ({ ...item(name, start), kind: "branch", database: "app" });
-    const ours = (await api(emu, "POST", BRANCHES, { name: "r-ours" })).body;
-    const theirs = (await api(emu, "POST", BRANCHES, { name: "r-theirs" }, colleague)).body;
+    const ours = (await call(emu, "POST", BRANCHES, { body: { name: "r-ours" } })).body;
+    const theirs = (await call(emu, "POST", BRANCHES, { body: { name: "r-theirs" }, cred: colleague })).body;
     const deleted = await resolveInterrupted(client(), branch("r-ours"), new Set());
     const untouched = await resolveInterrupted(client(), branch("r-theirs"), new Set());
     assert.equal(deleted.outcome, "deleted");
