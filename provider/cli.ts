@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /**
- * `pulumi-planetscale`: maintenance commands shipped with the package. Today one: `sweep`, which
- * finds (and with `--yes` deletes) preview environments whose Pulumi stacks were lost.
- * Exit codes: 0 done, 1 a deletion or API call failed, 2 bad usage, 3 (`--detailed-exitcode`
- * only) a dry run found something to delete. The last line of stdout is the summary.
+ * `pulumi-planetscale`: maintenance commands shipped with the package. `sweep` finds (and with
+ * `--yes` deletes) preview environments whose Pulumi stacks were lost; `recover` repairs a stack
+ * whose `pulumi up` was killed (see `./recover/recover`).
+ * Exit codes: 0 done, 1 a deletion or API call failed (or, for `recover`, something needs a
+ * person), 2 bad usage, 3 (`--detailed-exitcode` only) a dry run found something to delete. The
+ * last line of stdout is the summary.
  */
 import { parseArgs } from "node:util";
 import { closeAllClients, getClient } from "./internal/client/registry";
 import { resolveSettings } from "./internal/client/settings";
 import { parseDuration } from "./internal/inputs/duration";
+import { RECOVER_USAGE, runRecover } from "./recover/command";
 import { SWEEP_KINDS } from "./sweep/kinds";
 import { type SweepResult, sweep } from "./sweep/sweep";
 
@@ -100,11 +103,12 @@ export async function main(
 ): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "help") {
-    out(USAGE);
+    out(`${USAGE}\n${RECOVER_USAGE}`);
     return command === undefined ? 2 : 0;
   }
+  if (command === "recover") return runRecover(rest, env, out, err);
   if (command !== "sweep") {
-    err(`unknown command "${command}"\n\n${USAGE}`);
+    err(`unknown command "${command}"\n\n${USAGE}\n${RECOVER_USAGE}`);
     return 2;
   }
   let parsed: SweepCommand | "help";

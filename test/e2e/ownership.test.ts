@@ -6,31 +6,11 @@ import { after, before, describe, test } from "node:test";
 import type * as planetscale from "pulumi-planetscale";
 import { branchNames, call } from "../support/api";
 import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
+import { expectingProgramFailure } from "../support/program-failure";
 
 const ps: typeof planetscale = require("pulumi-planetscale");
 const BRANCHES = "/organizations/acme/databases/app/branches";
 const TOKENS = "/organizations/acme/service-tokens";
-
-/**
- * Runs an inline program whose failure is, as in every Pulumi program, an unhandled rejection: the
- * Automation API's own handler reports it and fails the run. node:test would also count it against
- * this file, so its handlers are set aside for the duration (the program runs in this process).
- */
-async function expectingProgramFailure<T>(run: () => Promise<T>): Promise<T> {
-  const runners = process.listeners("unhandledRejection");
-  process.removeAllListeners("unhandledRejection");
-  const seen: unknown[] = [];
-  const keep = (reason: unknown) => seen.push(reason);
-  process.on("unhandledRejection", keep);
-  try {
-    return await run();
-  } finally {
-    // Let rejections raised while the run ended reach `keep`, not the runner.
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off("unhandledRejection", keep);
-    for (const listener of runners) process.on("unhandledRejection", listener);
-  }
-}
 
 describe("ownership through the CLI", { skip: skipWithoutCli }, () => {
   let env: TestStack;

@@ -26,6 +26,8 @@ export interface TestStack {
   stack: Stack;
   emulator: Emulator;
   workDir: string;
+  /** The environment the CLI runs with (backend URL, passphrase, Pulumi home, PATH). */
+  env: Record<string, string>;
   /** Everything the CLI printed (stdout and stderr), across all operations so far. */
   output(): string;
   setProgram(program: PulumiFn): void;
@@ -68,20 +70,17 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
 
   let log = "";
   const pulumiCommand = await PulumiCommand.get({ root: dirname(cliDir) });
+  const envVars = {
+    PULUMI_BACKEND_URL: `file://${join(workDir, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
+    PULUMI_HOME: join(workDir, "home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PATH: `${cliDir}:${process.env["PATH"] ?? ""}`,
+  };
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: "test", projectName: "e2e", program: options.program },
-    {
-      workDir,
-      pulumiCommand,
-      envVars: {
-        PULUMI_BACKEND_URL: `file://${join(workDir, "state")}`,
-        PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
-        PULUMI_HOME: join(workDir, "home"),
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PATH: `${cliDir}:${process.env["PATH"] ?? ""}`,
-      },
-    },
+    { workDir, pulumiCommand, envVars },
   );
   await stack.setAllConfig({
     "planetscale:serviceTokenId": { value: emulator.adminCredential.id },
@@ -105,6 +104,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     stack,
     emulator,
     workDir,
+    env: envVars,
     output: () => log,
     setProgram(program) {
       stack.workspace.program = program;

@@ -4,13 +4,14 @@ import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, ResponseValidationError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { recordIntent } from "../ownership/journal";
 import { GrantNotAppliedError, InvalidInputError } from "../resource-errors";
 import { createOnce } from "./create-once";
 import { grantAccesses } from "./grant";
 import { desiredGrants, type Grant, planChanges } from "./grants";
 import { ttlSeconds } from "./inputs";
 import { grantsOf, type ResolvedApiTokenInputs, secretOf, toOutputs } from "./outputs";
-import { describe, message, resolved } from "./shared";
+import { describe, KIND, message, resolved } from "./shared";
 
 type Props = Record<string, unknown>;
 
@@ -30,7 +31,25 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
     );
   }
   const desired = desiredGrants(organization, inputs);
+  // Until the create returns or throws (the token granted, or deleted again), a killed host leaves
+  // this record for `recover`: a token whose value was lost must not stay alive.
+  const settled = recordIntent(client, { kind: KIND, organization, name: inputs.name }, (m) => ctx.log(m));
+  try {
+    return await createGranted(ctx, client, inputs, ttl, desired);
+  } finally {
+    settled();
+  }
+}
 
+/** Creates the token and grants its accesses; deletes it again when granting fails. */
+async function createGranted(
+  ctx: ProviderContext,
+  client: PlanetScaleClient,
+  inputs: ResolvedApiTokenInputs,
+  ttl: number | undefined,
+  desired: Grant[],
+): Promise<pulumi.dynamic.CreateResult> {
+  const { organization } = inputs;
   const created = await createOnce(ctx, client, inputs, ttl);
   if (typeof created.token !== "string" || created.token === "") {
     await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");

@@ -16,6 +16,7 @@ import { fillOrganization, recordedOrganization } from "../inputs/organization";
 import { diffProperties, sameClusterSize } from "../inputs/property-diff";
 import { dropUndefined, inputsFromOutputs } from "../inputs/property-table";
 import { resolvedInputs, userInputs } from "../inputs/props";
+import { recordIntent } from "../ownership/journal";
 import { judge } from "../ownership/judge";
 import { claim, release } from "../ownership/run-registry";
 import { verifyDatabase } from "../preflight/preflight";
@@ -99,8 +100,18 @@ async function create(ctx: ProviderContext, props: Props): Promise<pulumi.dynami
     }
   }
 
-  const created = await createOnce(ctx, inputs, deadline);
-  return finishCreate(ctx, inputs, created, deadline, props);
+  // Until the create returns or throws, a killed host leaves this record for `recover`.
+  const settled = recordIntent(
+    client,
+    { kind: KIND, organization: inputs.organization, database: inputs.database, name: inputs.name },
+    (m) => ctx.log(m),
+  );
+  try {
+    const created = await createOnce(ctx, inputs, deadline);
+    return await finishCreate(ctx, inputs, created, deadline, props);
+  } finally {
+    settled();
+  }
 }
 
 /** Registry kind of branches (see `run-registry`). */

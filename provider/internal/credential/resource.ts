@@ -13,12 +13,13 @@ import { fillOrganization, recordedOrganization } from "../inputs/organization";
 import { diffProperties, dueForRotation } from "../inputs/property-diff";
 import { inputsFromOutputs } from "../inputs/property-table";
 import { resolvedInputs, stringOr, userInputs } from "../inputs/props";
+import { recordIntent } from "../ownership/journal";
 import { databaseKind, kindName } from "../preflight/database-kind";
 import { BranchNotFoundError, InvalidInputError, NoLongerExistsError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import { crossCheck, type ResolvedCredentialInputs, ttlSeconds } from "./inputs";
 import { type BranchRef, carriedSecret, secretOf, toOutputs } from "./outputs";
-import { createOwned } from "./ownership";
+import { type CredentialPlace, createOwned } from "./ownership";
 
 type Props = Record<string, unknown>;
 
@@ -144,6 +145,33 @@ export function credentialResource(
     if (reason !== undefined) throw new InvalidInputError(reason);
     const branch = await resolveBranch(client, inputs);
     const place = { flavor, inputs, branchId: branch.id, branchName: branch.name };
+    // Until the create returns or throws, a killed host leaves this record for `recover`.
+    const settled = recordIntent(
+      client,
+      {
+        kind: flavor.noun,
+        organization: inputs.organization,
+        database: inputs.database,
+        // As the program gives it (a name or an id), like the engine's record of the create.
+        branch: inputs.branch,
+        name: inputs.name,
+      },
+      (m) => ctx.log(m),
+    );
+    try {
+      return await createWithSecret(ctx, client, place, inputs, branch);
+    } finally {
+      settled();
+    }
+  }
+
+  async function createWithSecret(
+    ctx: ProviderContext,
+    client: PlanetScaleClient,
+    place: CredentialPlace,
+    inputs: ResolvedCredentialInputs,
+    branch: BranchRef,
+  ): Promise<pulumi.dynamic.CreateResult> {
     const created = await createOwned(ctx, client, place, ttlSeconds(inputs.ttl));
     if (created.secret === undefined || created.username === undefined || created.host === undefined) {
       // Useless without them: never leave it behind.

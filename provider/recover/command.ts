@@ -1,0 +1,87 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { closeAllClients, getClient } from "../internal/client/registry";
+import { resolveSettings } from "../internal/client/settings";
+import { recover, recoverSummary } from "./recover";
+import { PulumiStack } from "./stack";
+
+/** Help text of `pulumi-planetscale recover`. */
+export const RECOVER_USAGE = `Usage: pulumi-planetscale recover --stack STACK [--cwd DIR] [--force-unlock]
+
+Repairs a stack whose \`pulumi up\` was killed (the pulumi CLI or its provider host), so that the
+next \`pulumi up\` converges. For every create that was under way (the checkpoint's pending
+operations, and the records the provider host writes before each create), it finds what that
+create made in PlanetScale and deletes it when it provably is ours (its name, created by this
+stack's credential after the run started, held by no resource of the stack): a branch nobody
+recorded, a token or password whose value was lost. Someone else's objects are never touched.
+Then it clears the pending operations and removes the stack's lock if its holder is gone.
+Anything it cannot prove stops it with the ids and the command that resolves them.
+
+Flags:
+  --stack STACK      the stack (required)
+  --cwd DIR          the Pulumi project directory (default: the current directory)
+  --force-unlock     remove the lock even when its holder ran on another machine (a lost CI runner)
+  --help             show this help
+
+Runs \`pulumi\` from PATH with this environment (backend URL, passphrase); the PlanetScale
+credential comes from the stack config, or PLANETSCALE_SERVICE_TOKEN_ID / PLANETSCALE_SERVICE_TOKEN.
+The last line of stdout is a summary: recover: interrupted=N deleted=N untouched=N … refused=N
+Exit codes: 0 recovered (run \`pulumi up\` next), 1 something needs a person (listed), 2 bad usage.
+`;
+
+const OPTIONS = {
+  stack: { type: "string" },
+  cwd: { type: "string" },
+  "force-unlock": { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+/** Runs `pulumi-planetscale recover`; resolves with the exit code. */
+export async function runRecover(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  let values: {
+    stack?: string | undefined;
+    cwd?: string | undefined;
+    "force-unlock"?: boolean;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    err(`pulumi-planetscale recover: ${(error as Error).message}\n\n${RECOVER_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(RECOVER_USAGE);
+    return 0;
+  }
+  if (!values.stack) {
+    err(`pulumi-planetscale recover: --stack is required\n\n${RECOVER_USAGE}`);
+    return 2;
+  }
+  const stack = new PulumiStack(values.stack, path.resolve(values.cwd ?? "."), env);
+  try {
+    const client = getClient(resolveSettings(stack.config(), env));
+    const result = await recover(stack, client, {
+      forceUnlock: values["force-unlock"] === true,
+      env,
+      report: out,
+    });
+    for (const line of result.refused) err(`REFUSED  ${line}`);
+    if (result.refused.length > 0)
+      out("nothing was changed in the state; resolve the above, then run recover again");
+    else out(`recovered: run \`pulumi up --stack ${values.stack}\` next`);
+    out(recoverSummary(result));
+    return result.refused.length > 0 ? 1 : 0;
+  } catch (error) {
+    err(`pulumi-planetscale recover: ${error instanceof Error ? error.message : String(error)}`);
+    out("recover: error");
+    return 1;
+  } finally {
+    await closeAllClients();
+  }
+}
