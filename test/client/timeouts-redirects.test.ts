@@ -47,8 +47,9 @@ describe("timeouts", () => {
         assert.equal(err.retries, 0, "a timeout spends the budget: not retried");
         return true;
       });
+      // Not before its deadline; how much later depends on the machine's load, so no upper bound.
       const elapsed = performance.now() - started;
-      assert.ok(elapsed >= 140 && elapsed < 2_000, `took ${elapsed} ms`);
+      assert.ok(elapsed >= 140, `gave up after ${elapsed} ms, before its 150 ms`);
       // Under load the client may give up before the server has read the request: at most one.
       assert.ok(server.requests.length <= 1, `${server.requests.length} requests: retried after a timeout`);
     }));
@@ -76,7 +77,8 @@ describe("timeouts", () => {
           return true;
         },
       );
-      assert.equal(server.requests.length, 1);
+      // Under load the client may give up before the server has read the request: at most one.
+      assert.ok(server.requests.length <= 1, `${server.requests.length} requests: a POST was retried`);
     }));
 });
 
