@@ -17,6 +17,8 @@ import apiTokenProvider = require("./internal/providers/api-token");
  * - `database_access`: `schema_changes`, plus production connections, deleting branches and
  *   their passwords, approving deploy requests, backups and restores, editing database settings.
  * - `admin`: every organization and every database access.
+ *
+ * @useDeclaredType
  */
 export type ApiTokenScope = Scope;
 
@@ -71,9 +73,10 @@ export interface ApiTokenArgs {
 
 /**
  * One grant of an {@link ApiToken}, as PlanetScale reports it: the accesses it holds on the
- * organization, or on one database.
+ * organization, or on one database. (An interface of its own, not an alias, so the API reference
+ * lists its fields.)
  */
-export type ApiTokenGrant = Grant;
+export interface ApiTokenGrant extends Grant {}
 
 /**
  * A scoped, optionally expiring PlanetScale service token.

@@ -3,6 +3,7 @@ import { expandPermissions } from "./permissions";
 /**
  * One grant of a token: the accesses it holds on the organization or on one database. The
  * `grants` output is a sorted list of these (by resource, then name; accesses sorted).
+ * @inline
  */
 export interface Grant {
   /** `organization` or `database`. */
