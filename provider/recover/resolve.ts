@@ -175,9 +175,8 @@ async function resolveCredential(
   const ours: string[] = [];
   for await (const c of flavor.list(client, item.organization, database, branchId)) {
     if (c.name !== item.name) continue;
-    // PlanetScale's credential listings do not say who created them: time and name prove it,
-    // on a branch only this stack's credential uses for that name.
-    const why = notOurs({ id: c.id, createdAt: c.createdAt, actorId: null }, item, stateIds);
+    // Name, time and, when PlanetScale names it (`actor`), the creator: as for branches and tokens.
+    const why = notOurs({ id: c.id, createdAt: c.createdAt, actorId: c.actorId }, item, stateIds);
     if (why === undefined) ours.push(c.id);
   }
   const deleteCommand = (id: string) => flavor.deleteCommand(item.organization, database, branchName, id);

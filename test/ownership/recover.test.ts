@@ -210,4 +210,25 @@ describe("proving what an interrupted create made", () => {
     const names = emu.snapshot().branches.map((b) => b.id);
     assert.ok(!names.includes(ours.id) && names.includes(theirs.id));
   });
+
+  test("a password made in the window with our create's name by a colleague is untouched", async () => {
+    const BRANCHES = "/organizations/acme/databases/app/branches";
+    const colleague = (await call(emu, "POST", TOKENS, { body: { name: "colleague-p" } })).body;
+    await call(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
+      body: { database: "app", access: ["connect_production_branch", "read_branch"] },
+    });
+    const start = Date.now() - 2_000;
+    const password: Interrupted = {
+      ...item("r-pw", start),
+      kind: "password",
+      database: "app",
+      branch: "main",
+    };
+    const theirs = (
+      await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "r-pw" }, cred: colleague })
+    ).body;
+    const resolution = await resolveInterrupted(client(), password, new Set());
+    assert.notEqual(resolution.outcome, "deleted");
+    assert.ok(emu.snapshot().passwords.some((p) => p.id === theirs.id));
+  });
 });

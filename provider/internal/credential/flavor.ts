@@ -14,6 +14,8 @@ export interface RemoteCredential {
   /** The database name to put in a URL (Postgres roles report theirs). */
   databaseName: string | undefined;
   createdAt: string;
+  /** Who created it (`actor.id`), when PlanetScale says: part of proving it ours after a crash. */
+  actorId: string | null;
   expiresAt: string | null;
   /** Deleted, dropped or expired: it no longer authenticates. */
   gone: boolean;

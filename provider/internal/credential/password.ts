@@ -12,6 +12,7 @@ function remote(p: BranchPassword): RemoteCredential {
     secret: p.plain_text || undefined,
     databaseName: undefined,
     createdAt: p.created_at,
+    actorId: p.actor?.id ?? null,
     expiresAt: p.expires_at ?? null,
     gone: Boolean(p.deleted_at) || p.expired === true,
     extra: { role: p.role ?? null, replica: p.replica ?? false },

@@ -16,6 +16,7 @@ function remote(r: BranchRole): RemoteCredential {
     secret: r.password || undefined,
     databaseName: r.database_name ?? undefined,
     createdAt: r.created_at,
+    actorId: r.actor?.id ?? null,
     expiresAt: r.expires_at ?? null,
     gone: Boolean(r.deleted_at) || Boolean(r.dropped_at) || r.expired === true,
     extra: { inheritedRoles: r.inherited_roles ?? null },
