@@ -2,6 +2,7 @@
  * Builds the emulator's initial data from a {@link Seed}, checking what the schema cannot: names,
  * regions, duplicates and references between the seeded objects. Each step adds one kind of object.
  */
+import { EmulatorConfigError } from "./errors";
 import { hashSecret, publicId } from "./ids";
 import { BRANCH_NAME_RULE, isValidBranchName } from "./names";
 import { isAccessName, isDatabaseAccess } from "./permissions";
@@ -57,7 +58,7 @@ function emptyData(): StoreData {
 }
 
 function invalid(problem: string): Error {
-  return new Error(`invalid seed: ${problem}`);
+  return new EmulatorConfigError(`invalid seed: ${problem}`);
 }
 
 /** The id asked for (refused when already used), or a fresh random one. */

@@ -17,6 +17,7 @@
  */
 
 import { type ConnectionCheck, checkConnection } from "./credentials";
+import { EmulatorConfigError } from "./errors";
 import type { FaultRule, FaultSettings } from "./faults";
 import { Faults, parseFaults } from "./faults";
 import { hashSecret, publicId, tokenSecret } from "./ids";
@@ -26,6 +27,7 @@ import { DEFAULT_SEED, type Seed } from "./seed";
 import { EmulatorCore } from "./server";
 import { type EmulatorSnapshot, Store } from "./store";
 
+export { EmulatorConfigError } from "./errors";
 export {
   type AccessName,
   DATABASE_ACCESSES,
@@ -110,30 +112,34 @@ export interface Emulator {
 
 function checkNonNegative(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isFinite(value) || value < 0))
-    throw new Error(`${name} must be a non-negative number`);
+    throw new EmulatorConfigError(`${name} must be a non-negative number`);
 }
 
 /** Starts an emulator and resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   if (!isLoopbackInterface(host) && options.allowRemote !== true) {
-    throw new Error(
+    throw new EmulatorConfigError(
       `host "${host}" is not a loopback address: other machines could reach the emulator. Listen on 127.0.0.1, or set allowRemote (--allow-remote) if that is what you want`,
     );
   }
   checkNonNegative("readyDelayMs", options.readyDelayMs);
   const rate = options.rateLimitPerMinute ?? 600;
-  if (!Number.isInteger(rate) || rate < 1) throw new Error("rateLimitPerMinute must be a positive integer");
+  if (!Number.isInteger(rate) || rate < 1)
+    throw new EmulatorConfigError("rateLimitPerMinute must be a positive integer");
   const admin = options.adminToken ?? { id: publicId(), token: tokenSecret() };
   if (admin.id === "" || admin.token === "" || admin.id.includes(":") || /\s/.test(admin.id + admin.token)) {
-    throw new Error("adminToken id and token must be non-empty, without spaces, and the id without ':'");
+    throw new EmulatorConfigError(
+      "adminToken id and token must be non-empty, without spaces, and the id without ':'",
+    );
   }
   const now = Date.now();
   const store = Store.open(options.seed ?? DEFAULT_SEED, options.stateFile, now);
   if (store.tokenById(admin.id))
-    throw new Error(`adminToken id "${admin.id}" is already used by a service token`);
+    throw new EmulatorConfigError(`adminToken id "${admin.id}" is already used by a service token`);
   const organization = store.data.organizations[0]?.name;
-  if (organization === undefined) throw new Error("the emulator needs at least one organization");
+  if (organization === undefined)
+    throw new EmulatorConfigError("the emulator needs at least one organization");
   const core = new EmulatorCore({
     store,
     admin: { id: admin.id, secretHash: hashSecret(admin.token) },
@@ -159,7 +165,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     setRateLimit: (perMinute) => {
       if (!Number.isInteger(perMinute) || perMinute < 1)
-        throw new Error("rate limit must be a positive integer");
+        throw new EmulatorConfigError("rate limit must be a positive integer");
       core.setRateLimit(perMinute);
     },
     snapshot: () => core.store.snapshot(Date.now()),

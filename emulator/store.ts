@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { buildFromSeed } from "./build-from-seed";
+import { EmulatorConfigError } from "./errors";
 import { iso, publicId } from "./ids";
 import type {
   BackupRecord,
@@ -277,11 +278,13 @@ function parseStateFile(text: string, file: string): StoreData {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`state file ${file} is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new EmulatorConfigError(`state file ${file} is not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   const parsed = validate(StoreData, json);
   if (!parsed.success) {
-    throw new Error(
+    throw new EmulatorConfigError(
       `state file ${file} is not an emulator state file (version 1); fix or delete it:\n${explain(parsed.error)}`,
     );
   }

@@ -2,7 +2,9 @@
  * The emulator's one way of validating untrusted input with zod (seed files, state files, fault
  * settings, request bodies) and of explaining what is wrong with it.
  */
+
 import { z } from "zod";
+import { EmulatorConfigError } from "./errors";
 
 /** "an integer", "a string", "an array", "an object". */
 function article(expected: string): string {
@@ -40,6 +42,6 @@ export function explain(error: z.ZodError): string {
  */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, subject: string): z.output<T> {
   const result = validate(schema, value);
-  if (!result.success) throw new Error(`${subject}:\n${explain(result.error)}`);
+  if (!result.success) throw new EmulatorConfigError(`${subject}:\n${explain(result.error)}`);
   return result.data;
 }

@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { closeAllClients, getClient } from "./internal/client/registry";
 import { resolveSettings } from "./internal/client/settings";
+import { messageWithCauses } from "./internal/error-message";
 import { parseDuration } from "./internal/inputs/duration";
 import { RECOVER_USAGE, runRecover } from "./recover/command";
 import { SWEEP_KINDS } from "./sweep/kinds";
@@ -132,7 +133,7 @@ export async function main(
     if (result.failed > 0) return 1;
     return parsed.detailedExitcode && !parsed.yes && result.stale > 0 ? 3 : 0;
   } catch (error) {
-    err(`pulumi-planetscale sweep: ${error instanceof Error ? error.message : String(error)}`);
+    err(`pulumi-planetscale sweep: ${messageWithCauses(error)}`);
     out(`sweep: mode=${parsed.yes ? "delete" : "dry-run"} error`);
     return 1;
   } finally {

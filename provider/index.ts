@@ -51,6 +51,7 @@ export {
   HasChildBranchesError,
   InvalidInputError,
   NoLongerExistsError,
+  NotReadyError,
   OwnershipUnprovenError,
   UnknownResourceKindError,
 } from "./internal/resource-errors";

@@ -80,3 +80,20 @@ export class GrantNotAppliedError extends PlanetScaleError {
 export class UnknownResourceKindError extends PlanetScaleError {
   static override readonly code: string = "PLANETSCALE_UNKNOWN_RESOURCE_KIND";
 }
+
+/**
+ * A branch did not become ready, or finish a resize or a settings change, within its
+ * `readyTimeout`. PlanetScale still holds it and Pulumi has recorded it: run `pulumi up` again to
+ * keep waiting, or raise `readyTimeout` (restores from large backups take longer).
+ */
+export class NotReadyError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_NOT_READY";
+
+  /** PlanetScale's last answer for the object while waiting (its state is in the message). */
+  readonly last: unknown;
+
+  constructor(message: string, last: unknown) {
+    super(message);
+    this.last = last;
+  }
+}

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { closeAllClients, getClient } from "../internal/client/registry";
 import { resolveSettings } from "../internal/client/settings";
+import { messageWithCauses } from "../internal/error-message";
 import { recover, recoverSummary } from "./recover";
 import { PulumiStack } from "./stack";
 
@@ -78,7 +79,7 @@ export async function runRecover(
     out(recoverSummary(result));
     return result.refused.length > 0 ? 1 : 0;
   } catch (error) {
-    err(`pulumi-planetscale recover: ${error instanceof Error ? error.message : String(error)}`);
+    err(`pulumi-planetscale recover: ${messageWithCauses(error)}`);
     out("recover: error");
     return 1;
   } finally {

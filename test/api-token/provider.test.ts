@@ -652,8 +652,9 @@ describe("expiry and rotation", () => {
     const error = await rejection(token.read(ctx, id, outs));
     assert.match(
       error.message,
-      new RegExp(`expired at .* and could not be deleted .*pscale service-token delete ${id} --org acme`),
+      new RegExp(`expired at .* and could not be deleted\\. .*pscale service-token delete ${id} --org acme`),
     );
+    assert.equal((error.cause as { status?: number }).status, 403, "PlanetScale's refusal is the cause");
     assert.ok(exists(id));
     emu.setFaults({});
     assert.deepEqual(await token.read(ctx, id, outs), {});

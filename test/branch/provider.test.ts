@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
 import { PartialCreateError } from "../../provider/internal/dynamic/partial-create";
+import { messageWithCauses } from "../../provider/internal/error-message";
 import {
   AlreadyExistsError,
   BranchNotFoundError,
@@ -338,6 +339,11 @@ describe("create", () => {
           assert.equal(error.properties["__provider"], PROVIDER);
           assert.equal(error.properties["state"], "pending");
           assert.match(error.message, /was created .* did not finish/);
+          // Why it did not finish is the cause, shown by the runtime below the message.
+          assert.match(
+            messageWithCauses(error),
+            /did not finish[\s\S]*\n {2}caused by: branch slow-1 is still pending after/,
+          );
           return true;
         },
       );

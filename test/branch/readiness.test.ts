@@ -1,12 +1,8 @@
 // The readiness poller: the max(0.3 s, 10%) schedule, progress lines for long waits, the deadline.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  POLL_CAP_MS,
-  POLL_MIN_MS,
-  WaitTimeoutError,
-  waitFor,
-} from "../../provider/internal/branch/readiness";
+import { POLL_CAP_MS, POLL_MIN_MS, waitFor } from "../../provider/internal/branch/readiness";
+import { NotReadyError } from "../../provider/internal/resource-errors";
 
 /** A fake clock that sleeping advances, so a 40-second wait takes no time. */
 function fakeTime() {
@@ -107,7 +103,7 @@ test("gives up at the deadline with the last state", async () => {
       now: time.now,
     }),
     (e: unknown) =>
-      e instanceof WaitTimeoutError &&
+      e instanceof NotReadyError &&
       /branch slow is still pending after 30 s/.test(e.message) &&
       (e.last as { state: string }).state === "pending",
   );

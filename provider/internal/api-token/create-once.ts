@@ -74,10 +74,9 @@ async function cleanUpUnknownCreate(
     `creating ${what}: the outcome is unknown (${original.message}); looking for the token to delete it (for up to ${formatDuration(waitMs)}, in case PlanetScale applies it late)`,
   );
   const fail = (text: string, safeToRetry = false) => ({
-    error: new OwnershipUnprovenError(
-      `creating ${what} failed and PlanetScale's answer was lost (${original.message}). ${text}`,
-      { cause: original },
-    ),
+    error: new OwnershipUnprovenError(`creating ${what} failed and PlanetScale's answer was lost. ${text}`, {
+      cause: original,
+    }),
     safeToRetry,
   });
   const deadline = Date.now() + waitMs;

@@ -43,7 +43,7 @@ export async function deleteExpiredToken(
     if (!(error instanceof PlanetScaleError)) throw error;
     const ErrorClass = error.constructor as typeof PlanetScaleError;
     throw new ErrorClass(
-      `${what} expired at ${token.expires_at} and could not be deleted (${error.message}). It stays in the ` +
+      `${what} expired at ${token.expires_at} and could not be deleted. It stays in the ` +
         `state: run \`pulumi refresh\` or \`pulumi up\` again, or delete it by hand (pscale service-token delete ${token.id} --org ${organization})`,
       {
         method: error.method,

@@ -1,5 +1,6 @@
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { formatDuration } from "../inputs/duration";
+import { NotReadyError } from "../resource-errors";
 
 /**
  * Polling cadence, from the moment waiting starts: the gap before the next poll is
@@ -36,18 +37,9 @@ export interface WaitOptions<T> {
   now?: () => number;
 }
 
-export class WaitTimeoutError extends Error {
-  readonly last: unknown;
-  constructor(message: string, last: unknown) {
-    super(message);
-    this.name = "WaitTimeoutError";
-    this.last = last;
-  }
-}
-
 /**
  * Polls until `isDone`, on the {@link pollGap} schedule, with a progress line every ~10 s ("branch
- * pr-12 is pending (30 s)"). Throws {@link WaitTimeoutError} at the deadline.
+ * pr-12 is pending (30 s)"). Throws {@link NotReadyError} at the deadline.
  */
 export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -59,7 +51,7 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
     if (options.isDone(value)) return value;
     const now = clock();
     if (now >= options.deadline) {
-      throw new WaitTimeoutError(
+      throw new NotReadyError(
         `${options.subject} is still ${options.describe(value)} after ${formatDuration(now - started)}`,
         value,
       );

@@ -26,13 +26,14 @@ import {
   DeletionProtectedError,
   HasChildBranchesError,
   InvalidInputError,
+  NotReadyError,
   OwnershipUnprovenError,
 } from "../resource-errors";
 import { BranchInputFields, BranchInputs, readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
 import { type ResolvedBranchInputs, toOutputs } from "./outputs";
 import { BRANCH_PROPERTIES } from "./properties";
-import { WaitTimeoutError, waitFor } from "./readiness";
+import { waitFor } from "./readiness";
 import { isReady } from "./report";
 
 type Props = Record<string, unknown>;
@@ -324,14 +325,14 @@ async function finishCreate(
     current = await settle(ctx, inputs, branch, deadline);
     return { id: current.id, outs: toOutputs(current, inputs) };
   } catch (error) {
-    const last = error instanceof WaitTimeoutError ? (error.last as ApiBranch) : current;
+    const last = error instanceof NotReadyError ? (error.last as ApiBranch) : current;
     const properties = { ...toOutputs(last, inputs), __provider: props["__provider"] };
-    const reason = error instanceof Error ? error.message : String(error);
     throw new PartialCreateError(
-      `branch ${inputs.name} of ${where(inputs)} was created (id ${current.id}) but did not finish: ${reason}. ` +
+      `branch ${inputs.name} of ${where(inputs)} was created (id ${current.id}) but did not finish. ` +
         "Pulumi has recorded it; the next `pulumi up` continues waiting (raise `readyTimeout` for slow restores).",
       current.id,
       properties,
+      { cause: error },
     );
   }
 }

@@ -101,12 +101,9 @@ async function cleanUpUnknownCreate(
   const what = describe(place);
   ctx.log(`creating ${what}: the outcome is unknown (${original.message}); looking for it`);
   const fail = (text: string, safeToRetry = false) => ({
-    error: new OwnershipUnprovenError(
-      `creating ${what} failed and PlanetScale's answer was lost (${original.message}). ${text}`,
-      {
-        cause: original,
-      },
-    ),
+    error: new OwnershipUnprovenError(`creating ${what} failed and PlanetScale's answer was lost. ${text}`, {
+      cause: original,
+    }),
     safeToRetry,
   });
   const candidates: RemoteCredential[] = [];

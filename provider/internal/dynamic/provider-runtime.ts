@@ -12,6 +12,7 @@
 import type * as ApiToken from "../api-token/resource";
 import type * as Branch from "../branch/resource";
 import type * as Credential from "../credential";
+import { showCausesInMessage } from "../error-message";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
 import type { ResourceImplementation } from "./resource-implementation";
@@ -45,26 +46,38 @@ function implementation(kind: ResourceKind): ResourceImplementation {
   }
 }
 
+/**
+ * Runs one provider method; a failure reaches the host with its causes in its message, because
+ * the host passes only `message` to the engine.
+ */
+async function run<T>(method: () => Promise<T>): Promise<T> {
+  try {
+    return await method();
+  } catch (error) {
+    throw showCausesInMessage(error);
+  }
+}
+
 /** Implements {@link ProviderRuntime.check} by the resource family of `kind`. */
 export const check: ProviderRuntime["check"] = async (kind, config, olds, news) =>
-  implementation(kind).check(contextFor(config), olds, news);
+  run(() => implementation(kind).check(contextFor(config), olds, news));
 
 /** Implements {@link ProviderRuntime.diff} by the resource family of `kind`. */
 export const diff: ProviderRuntime["diff"] = async (kind, config, id, olds, news) =>
-  implementation(kind).diff(contextFor(config), id, olds, news);
+  run(() => implementation(kind).diff(contextFor(config), id, olds, news));
 
 /** Implements {@link ProviderRuntime.create} by the resource family of `kind`. */
 export const create: ProviderRuntime["create"] = async (kind, config, inputs) =>
-  implementation(kind).create(contextFor(config), inputs);
+  run(() => implementation(kind).create(contextFor(config), inputs));
 
 /** Implements {@link ProviderRuntime.read} by the resource family of `kind`. */
 export const read: ProviderRuntime["read"] = async (kind, config, id, props) =>
-  implementation(kind).read(contextFor(config), id, props);
+  run(() => implementation(kind).read(contextFor(config), id, props));
 
 /** Implements {@link ProviderRuntime.update} by the resource family of `kind`. */
 export const update: ProviderRuntime["update"] = async (kind, config, id, olds, news) =>
-  implementation(kind).update(contextFor(config), id, olds, news);
+  run(() => implementation(kind).update(contextFor(config), id, olds, news));
 
 /** Implements {@link ProviderRuntime.remove} by the resource family of `kind`. */
 export const remove: ProviderRuntime["remove"] = async (kind, config, id, props) =>
-  implementation(kind).delete(contextFor(config), id, props);
+  run(() => implementation(kind).delete(contextFor(config), id, props));

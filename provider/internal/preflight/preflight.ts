@@ -48,13 +48,13 @@ function explain(error: unknown, client: PlanetScaleClient, subject: string): un
   const details = { ...detailsOf(error), cause: error };
   if (error instanceof UnauthorizedError) {
     return new UnauthorizedError(
-      `PlanetScale rejected the credential while checking ${subject} (${error.message}): it is wrong, expired or deleted. To fix it, ${CREDENTIAL_FIX}.`,
+      `PlanetScale rejected the credential while checking ${subject}: it is wrong, expired or deleted. To fix it, ${CREDENTIAL_FIX}.`,
       details,
     );
   }
   const Class = error instanceof TimeoutError ? TimeoutError : ConnectionError;
   return new Class(
-    `cannot reach PlanetScale at ${client.settings.apiUrl} while checking ${subject} (${error.message}). Check ${ConfigKeys.apiUrl} (or ${EnvVars.apiUrl}) and the network.`,
+    `cannot reach PlanetScale at ${client.settings.apiUrl} while checking ${subject}. Check ${ConfigKeys.apiUrl} (or ${EnvVars.apiUrl}) and the network.`,
     details,
   );
 }
@@ -83,7 +83,7 @@ export function verifyOrganization(client: PlanetScaleClient, organization: stri
     } catch (error) {
       if (error instanceof PermissionDeniedError || !isNotFound(error)) throw explain(error, client, subject);
       throw new PermissionDeniedError(
-        `organization "${organization}" was not found with this credential (${error.message}). PlanetScale answers 404 both when an ` +
+        `organization "${organization}" was not found with this credential. PlanetScale answers 404 both when an ` +
           "organization does not exist and when the token has no access to it. Fix the resource's `organization` or " +
           `\`${ConfigKeys.organization}\`, or use a service token of that organization (${CREDENTIAL_FIX}).`,
         { ...detailsOf(error), organization, cause: error },
@@ -128,7 +128,7 @@ export async function verifyDatabase(
     if (!isNotFound(error)) throw explain(error, client, subject);
     await verifyOrganization(client, organization);
     throw new PermissionDeniedError(
-      `database "${database}" was not found in organization "${organization}" with this credential (${error.message}). PlanetScale answers ` +
+      `database "${database}" was not found in organization "${organization}" with this credential. PlanetScale answers ` +
         "404 both when a database does not exist and when the service token lacks access to it. Check the resource's " +
         `\`${use.property}\`, or grant the token access to ${organization}/${database} (${use.accesses}).`,
       { ...detailsOf(error), organization, cause: error },
