@@ -31,6 +31,8 @@ const quick = process.argv.includes("--quick");
 const keep = process.argv.includes("--keep");
 // Only the multi-stack measures (they take most of a full run's time).
 const stacksOnly = process.argv.includes("--stacks-only");
+// Only the 20 + 20 scenario: its up, its no-change preview and up, requests and state.
+const noChangeOnly = process.argv.includes("--no-change");
 const rounds = quick ? 1 : 3;
 const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 
@@ -209,6 +211,9 @@ function requestCounts(entries, branches, tokens) {
   };
 }
 
+/** No-change `preview` and `up` pairs per round: single runs of a few seconds spread too much. */
+const NO_CHANGE_PAIRS = quick ? 2 : 3;
+
 async function upScenario(name, { branches, tokens, readyMs, floorPlusR }) {
   emu.setReadyDelay(readyMs);
   const n = branches + tokens;
@@ -221,32 +226,37 @@ async function upScenario(name, { branches, tokens, readyMs, floorPlusR }) {
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? ["real", "floor"] : ["floor", "real"];
     const t = {};
-    const nc = { preview: {}, up: {} };
+    const specOf = (mode) => ({ mode, branches, tokens });
     for (const mode of order) {
-      const stack = `${name}-${mode}`;
-      const spec = { mode, branches, tokens };
       emu.clearRequests();
-      t[mode] = await pulumi(stack, ["up", "--yes", "--skip-preview"], spec);
+      t[mode] = await pulumi(`${name}-${mode}`, ["up", "--yes", "--skip-preview"], specOf(mode));
       if (mode === "real" && round === 0) counts = requestCounts(emu.requests(), branches, tokens);
-      if (floorPlusR) {
-        nc.preview[mode] = await pulumi(stack, ["preview"], spec);
-        nc.up[mode] = await pulumi(stack, ["up", "--yes", "--skip-preview"], spec);
-        if (mode === "real" && round === 0) {
-          emu.clearRequests();
-          await pulumi(stack, ["refresh", "--yes", "--skip-preview"], spec);
-          refreshPerResource = emu.requests().length / n;
-        }
-        if (round === 0) state = { ...state, [mode]: bytesPerResource(stack) };
-      }
-      await pulumi(stack, ["destroy", "--yes", "--skip-preview"], spec);
     }
+    if (floorPlusR) {
+      // Both stacks exist: each pair runs the same command on both, back to back, in turns.
+      for (let pair = 0; pair < NO_CHANGE_PAIRS; pair++) {
+        for (const [command, args] of [
+          ["preview", ["preview"]],
+          ["up", ["up", "--yes", "--skip-preview"]],
+        ]) {
+          const took = {};
+          for (const mode of (round + pair) % 2 === 0 ? order : [...order].reverse())
+            took[mode] = await pulumi(`${name}-${mode}`, args, specOf(mode));
+          noChange[command].push(took.real / took.floor);
+        }
+      }
+      if (round === 0) {
+        emu.clearRequests();
+        await pulumi(`${name}-real`, ["refresh", "--yes", "--skip-preview"], specOf("real"));
+        refreshPerResource = emu.requests().length / n;
+        state = { real: bytesPerResource(`${name}-real`), floor: bytesPerResource(`${name}-floor`) };
+      }
+    }
+    for (const mode of order)
+      await pulumi(`${name}-${mode}`, ["destroy", "--yes", "--skip-preview"], specOf(mode));
     times.real.push(t.real);
     times.floor.push(t.floor);
     ratios.push(t.real / (t.floor + (floorPlusR ? readyMs / 1000 : 0)));
-    if (floorPlusR) {
-      noChange.preview.push(nc.preview.real / nc.preview.floor);
-      noChange.up.push(nc.up.real / nc.up.floor);
-    }
   }
   return { ratio: median(ratios), ratios, times, counts, noChange, refreshPerResource, state };
 }
@@ -359,12 +369,15 @@ async function main() {
           floorSeconds: a.times.floor.map((x) => fmt(x, 1)),
         },
       );
-      const b = await upScenario("b", { branches: 100, tokens: 0, readyMs: 200, floorPlusR: false });
-      report("up, 100 branches, R = 200 ms ÷ 100 do-nothing", fmt(b.ratio), "≤ 2.0", b.ratio <= 2.0, {
-        ratios: b.ratios.map((r) => fmt(r)),
-        realSeconds: b.times.real.map((x) => fmt(x, 1)),
-        floorSeconds: b.times.floor.map((x) => fmt(x, 1)),
-      });
+      const b = noChangeOnly
+        ? undefined
+        : await upScenario("b", { branches: 100, tokens: 0, readyMs: 200, floorPlusR: false });
+      if (b)
+        report("up, 100 branches, R = 200 ms ÷ 100 do-nothing", fmt(b.ratio), "≤ 2.0", b.ratio <= 2.0, {
+          ratios: b.ratios.map((r) => fmt(r)),
+          realSeconds: b.times.real.map((x) => fmt(x, 1)),
+          floorSeconds: b.times.floor.map((x) => fmt(x, 1)),
+        });
       const c = a.counts;
       const perResource = `${fmt(c.perBranch)} / ${fmt(c.perToken)} / ${fmt(a.refreshPerResource)}`;
       report(
@@ -394,20 +407,23 @@ async function main() {
       report("state per resource ÷ do-nothing resource", fmt(stateRatio), "≤ 1.5", stateRatio <= 1.5, {
         bytes: { real: Math.round(a.state.real), floor: Math.round(a.state.floor) },
       });
-      const rs = quick ? [500, 3000] : [500, 3000, 20_000];
+      const rs = noChangeOnly ? [] : quick ? [500, 3000] : [500, 3000, 20_000];
       const ready = [];
       for (const r of rs) ready.push({ r, ...(await readiness(r)) });
       const readyPass =
         ready.every((x) => x.late <= Math.max(0.3, 0.1 * (x.r / 1000)) + 0.05) &&
         ready.every((x) => x.r !== 20_000 || x.polls <= 15);
-      report(
-        "readiness detected after it happens",
-        ready.map((x) => `${fmt(x.late)} s at R = ${x.r / 1000} s (${x.polls} polls)`).join(", "),
-        "≤ max(0.3 s, 10% R), ≤ 15 polls at R = 20 s",
-        readyPass,
-      );
+      if (rs.length > 0)
+        report(
+          "readiness detected after it happens",
+          ready.map((x) => `${fmt(x.late)} s at R = ${x.r / 1000} s (${x.polls} polls)`).join(", "),
+          "≤ max(0.3 s, 10% R), ≤ 15 polls at R = 20 s",
+          readyPass,
+        );
     }
-    if (quick) {
+    if (noChangeOnly) {
+      console.log("SKIP  the other measures (--no-change)");
+    } else if (quick) {
       console.log("SKIP  N stacks sharing one org limit (minutes long; run without --quick)");
     } else {
       for (const [stacks, branches, limit] of [
@@ -435,8 +451,20 @@ async function main() {
     await emu.stop();
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
-  const out = { date: new Date().toISOString(), quick, stacksOnly, rounds, node: process.version, results };
-  const file = stacksOnly ? "bench/results-stacks.json" : "bench/results.json";
+  const out = {
+    date: new Date().toISOString(),
+    quick,
+    stacksOnly,
+    noChangeOnly,
+    rounds,
+    node: process.version,
+    results,
+  };
+  const file = stacksOnly
+    ? "bench/results-stacks.json"
+    : noChangeOnly
+      ? "bench/results-no-change.json"
+      : "bench/results.json";
   writeFileSync(join(root, file), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }

@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findTests, needsCli } from "./lib/test-files.mjs";
+import { findTests, needsCli, TEST_CONCURRENCY } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const inCI = process.env.CI === "true" || process.env.CI === "1";
@@ -61,9 +61,13 @@ if (!cliDir) {
 
 const env = { ...process.env };
 if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
+const args = process.argv.slice(2);
+const concurrency = args.some((a) => a.startsWith("--test-concurrency"))
+  ? []
+  : [`--test-concurrency=${TEST_CONCURRENCY}`];
 run(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", ...process.argv.slice(2), ...files],
+  ["--import", "tsx", "--test", "--test-reporter=spec", ...concurrency, ...args, ...files],
   {
     env,
   },

@@ -5,6 +5,15 @@ import { join, relative } from "node:path";
 /** Folders (relative to the repository) whose tests drive the real Pulumi CLI. */
 export const CLI_TIER_DIRS = [join("test", "e2e"), join("test", "examples")];
 
+/**
+ * Test files run at a time by `npm test` and `npm run test:repeat`: the end-to-end files spend
+ * most of their time waiting on the CLI, the emulator's readiness delays and child processes, so
+ * three keep two cores busy (Node's default, one less than the cores, runs them one by one on this
+ * project's 2-core CI). Each file has its own emulator on port 0, temporary directories and
+ * PULUMI_HOME, so files share no state.
+ */
+export const TEST_CONCURRENCY = 3;
+
 /** Runs only on request (`npm run test:acceptance`), against real PlanetScale. */
 const ON_REQUEST_DIRS = [join("test", "acceptance")];
 

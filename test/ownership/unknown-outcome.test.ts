@@ -56,8 +56,8 @@ function tokensNamed(name: string) {
 
 /** Whether a token secret still authenticates. */
 async function works(tokenId: unknown, secret: unknown): Promise<boolean> {
-  const res = await fetch(`${emu.apiUrl}/organizations/acme`, {
-    headers: { Authorization: `${String(tokenId)}:${String(secret)}` },
+  const res = await call(emu, "GET", "/organizations/acme", {
+    cred: { id: String(tokenId), token: String(secret) },
   });
   return res.status === 200;
 }

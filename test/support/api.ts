@@ -1,6 +1,14 @@
 /** Calling the emulator's API directly over HTTP, as a user's script or PlanetScale's CLI would. */
+import { Agent, fetch } from "undici";
 import type { Emulator } from "../../emulator";
 import type { Credential } from "./emulator";
+
+/**
+ * One connection per request. With keep-alive, a request may go out on an idle socket the server
+ * is closing at that moment ("other side closed"): a race a loaded machine wins now and then, and
+ * one no test here is about (the provider's own client handles it, and its tests cover that).
+ */
+const oneConnectionPerRequest = new Agent({ pipelining: 0 });
 
 /** An answer, with the body parsed as JSON when it is JSON. */
 export interface ApiResponse {
@@ -8,7 +16,7 @@ export interface ApiResponse {
   // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of many shapes; tests index into it freely.
   body: any;
   text: string;
-  headers: Headers;
+  headers: { get(name: string): string | null };
 }
 
 /** What {@link call} may send besides the method and path. */
@@ -39,6 +47,7 @@ export async function call(
     headers["content-type"] = "application/json";
   }
   const response = await fetch(emu.apiUrl + path, {
+    dispatcher: oneConnectionPerRequest,
     method,
     headers,
     ...(body !== undefined ? { body } : {}),
