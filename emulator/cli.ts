@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { EmulatorConfigError } from "./errors";
 import type { FaultSettings } from "./faults";
 import { type EmulatorOptions, startEmulator } from "./index";
 import { isLoopbackInterface } from "./loopback";
@@ -220,7 +221,8 @@ async function main(): Promise<void> {
     emu = await startEmulator(options);
   } catch (error) {
     process.stderr.write(`pulumi-planetscale-emulator: ${(error as Error).message}\n`);
-    process.exit(options.seed !== undefined || options.adminToken !== undefined ? 2 : 1);
+    // Something to fix in the invocation (2), or the machine refused (1: e.g. the port is taken).
+    process.exit(error instanceof EmulatorConfigError ? 2 : 1);
   }
   process.stdout.write(
     [

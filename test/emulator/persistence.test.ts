@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { EmulatorConfigError } from "../../emulator";
 import { branchesPath, call, makeToken, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
 
@@ -48,7 +49,12 @@ describe("state persistence", () => {
   it("refuses a corrupt state file", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{not json");
-    await assert.rejects(emulator({ stateFile: bad }), /not valid JSON/);
+    await assert.rejects(emulator({ stateFile: bad }), (error: unknown) => {
+      assert.ok(error instanceof EmulatorConfigError, String(error));
+      assert.equal(error.code, "EMULATOR_INVALID_CONFIG");
+      assert.match(error.message, /not valid JSON/);
+      return true;
+    });
   });
 
   it("refuses a state file of the wrong shape, naming the file and each problem", async () => {
