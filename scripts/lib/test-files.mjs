@@ -17,13 +17,24 @@ export const TEST_CONCURRENCY = 3;
 /** Runs only on request (`npm run test:acceptance`), against real PlanetScale. */
 const ON_REQUEST_DIRS = [join("test", "acceptance")];
 
-/** Every `*.test.ts` under `test/` but the on-request tier, relative to `root`, sorted. */
-export function findTests(root, dir = join(root, "test")) {
+/**
+ * Every `*.test.ts` under `test/` but the on-request tier, relative to `root`: the CLI tiers
+ * first, then the rest, each sorted. The runner starts files in this order, so the long
+ * end-to-end files start early and the short ones fill the cores at the end, instead of one
+ * long file starting last and running alone.
+ */
+export function findTests(root) {
+  const all = findTestFiles(root, join(root, "test"));
+  return [...all.filter((f) => needsCli(f)), ...all.filter((f) => !needsCli(f))];
+}
+
+/** Every `*.test.ts` under `dir` but the on-request tier, relative to `root`, sorted. */
+function findTestFiles(root, dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
-      if (!ON_REQUEST_DIRS.includes(relative(root, p))) out.push(...findTests(root, p));
+      if (!ON_REQUEST_DIRS.includes(relative(root, p))) out.push(...findTestFiles(root, p));
     } else if (name.endsWith(".test.ts")) out.push(relative(root, p));
   }
   return out.sort();
