@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   createBranch,
   deleteBranch,
@@ -89,7 +89,7 @@ const last = () => {
 };
 
 describe("branch operations", () => {
-  it("creates a branch (POST, 201) and parses it leniently", async () => {
+  test("creates a branch (POST, 201) and parses it leniently", async () => {
     server.push({ status: 201, json: branch() });
     const created = await createBranch(client, "acme", "app", {
       name: "pr-42",
@@ -105,12 +105,12 @@ describe("branch operations", () => {
     assert.deepEqual(last().json, { name: "pr-42", parent_branch: "main" });
   });
 
-  it("does not retry a create that may have happened", async () => {
+  test("does not retry a create that may have happened", async () => {
     server.push({ status: 502 });
     await assert.rejects(createBranch(client, "acme", "app", { name: "pr-42" }), OutcomeUnknownError);
   });
 
-  it("gets a branch by name or id, percent-encoding segments", async () => {
+  test("gets a branch by name or id, percent-encoding segments", async () => {
     server.push({ json: branch({ state: "ready", ready: true }) });
     const got = await getBranch(client, "acme", "my db", "bqkfpm3bf0ly");
     assert.equal(got.state, "ready");
@@ -118,14 +118,14 @@ describe("branch operations", () => {
     assert.throws(() => getBranch(client, "acme", "app", ""), TypeError);
   });
 
-  it("accepts older answers with only `ready`, and rejects a branch with neither", async () => {
+  test("accepts older answers with only `ready`, and rejects a branch with neither", async () => {
     const { state: _state, ...old } = branch({ ready: true });
     server.push({ json: old }, { json: { ...old, ready: undefined } });
     assert.equal((await getBranch(client, "acme", "app", "x")).ready, true);
     await assert.rejects(getBranch(client, "acme", "app", "x"), ResponseValidationError);
   });
 
-  it("rejects a branch with a field of the wrong type or missing a field we rely on", async () => {
+  test("rejects a branch with a field of the wrong type or missing a field we rely on", async () => {
     server.push({ json: branch({ deletion_protected: "no", created_at: undefined }) });
     await assert.rejects(getBranch(client, "acme", "app", "x"), (err: unknown) => {
       assert.ok(err instanceof ResponseValidationError);
@@ -135,7 +135,7 @@ describe("branch operations", () => {
     });
   });
 
-  it("lists branches over pages with filters", async () => {
+  test("lists branches over pages with filters", async () => {
     server.push(
       { json: { type: "list", next_page: 2, data: [branch({ id: "a1", name: "a" })] } },
       { json: { type: "list", next_page: null, data: [branch({ id: "b1", name: "b" })] } },
@@ -146,7 +146,7 @@ describe("branch operations", () => {
     assert.equal(last().url, "/v1/organizations/acme/databases/app/branches?q=pr-&page=2&per_page=100");
   });
 
-  it("updates (PATCH), deletes (DELETE, delete_descendants), promotes, demotes", async () => {
+  test("updates (PATCH), deletes (DELETE, delete_descendants), promotes, demotes", async () => {
     server.push({ json: branch({ name: "renamed" }) });
     assert.equal((await updateBranch(client, "acme", "app", "b1", { new_name: "renamed" })).name, "renamed");
     assert.deepEqual([last().method, last().json], ["PATCH", { new_name: "renamed" }]);
@@ -167,7 +167,7 @@ describe("branch operations", () => {
     assert.equal(last().path, "/v1/organizations/acme/databases/app/branches/b1/demote");
   });
 
-  it("enables safe migrations with POST and disables them with DELETE", async () => {
+  test("enables safe migrations with POST and disables them with DELETE", async () => {
     server.push({ status: 500 }, { json: branch({ safe_migrations: true }) }, { json: branch() });
     assert.equal((await setSafeMigrations(client, "acme", "app", "b1", true)).safe_migrations, true);
     assert.deepEqual(
@@ -182,7 +182,7 @@ describe("branch operations", () => {
     assert.equal(last().method, "DELETE");
   });
 
-  it("reads the organization and the database", async () => {
+  test("reads the organization and the database", async () => {
     server.push({ json: { id: "o1", name: "acme", plan: "scaler_pro" } });
     assert.equal((await getOrganization(client, "acme")).name, "acme");
     assert.equal(last().path, "/v1/organizations/acme");
@@ -193,7 +193,7 @@ describe("branch operations", () => {
 });
 
 describe("service token operations", () => {
-  it("creates a token and returns the plaintext token once", async () => {
+  test("creates a token and returns the plaintext token once", async () => {
     server.push({ json: token({ token: "pscale_tkn_new", expires_at: "2027-01-01T00:00:00.000Z" }) });
     const created = await createServiceToken(client, "acme", { name: "ci", ttl: 3600 });
     assert.equal(created.token, "pscale_tkn_new");
@@ -204,7 +204,7 @@ describe("service token operations", () => {
     );
   });
 
-  it("gets, lists and deletes tokens", async () => {
+  test("gets, lists and deletes tokens", async () => {
     server.push({ json: token() });
     assert.equal((await getServiceToken(client, "acme", "tok123abc456")).token, null);
     assert.equal(last().path, "/v1/organizations/acme/service-tokens/tok123abc456");
@@ -219,7 +219,7 @@ describe("service token operations", () => {
     assert.deepEqual([last().method, last().path], ["DELETE", "/v1/organizations/acme/service-tokens/t2"]);
   });
 
-  it("lists, adds and removes accesses (DELETE carries the JSON body)", async () => {
+  test("lists, adds and removes accesses (DELETE carries the JSON body)", async () => {
     const row = (access: string) => ({
       id: `a-${access}`,
       type: "DatabaseAccess",
@@ -252,7 +252,7 @@ describe("service token operations", () => {
     );
   });
 
-  it("lists grants", async () => {
+  test("lists grants", async () => {
     server.push({
       json: {
         type: "list",
@@ -273,7 +273,7 @@ describe("service token operations", () => {
 });
 
 describe("schemas", () => {
-  it("are lenient about nulls and extra fields, strict about what we rely on", () => {
+  test("are lenient about nulls and extra fields, strict about what we rely on", () => {
     assert.ok(
       Branch.safeParse(branch({ mysql_address: undefined, region: null, actor: { id: "x" } })).success,
     );

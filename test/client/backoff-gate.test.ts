@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import type * as http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { onRateLimited } from "../../provider/internal/client/admission";
 import {
   BackoffGate,
@@ -130,7 +130,7 @@ function slidingWindow(clock: FakeClock, perMinute: number) {
 }
 
 describe("rate limiting driven by the server", () => {
-  it("never waits while the API accepts, with the default settings", async () => {
+  test("never waits while the API accepts, with the default settings", async () => {
     const time = virtualTime();
     const client = new PlanetScaleClient(settings({ credential: { kind: "accessToken", token: "t-free" } }), {
       ...time.options,
@@ -142,7 +142,7 @@ describe("rate limiting driven by the server", () => {
     assert.deepEqual(time.sleeps, []);
   });
 
-  it("sends the request that got a 429 again exactly at the instant Retry-After gave", async () => {
+  test("sends the request that got a 429 again exactly at the instant Retry-After gave", async () => {
     const time = virtualTime();
     const client = new PlanetScaleClient(settings(), {
       ...time.options,
@@ -155,7 +155,7 @@ describe("rate limiting driven by the server", () => {
     assert.equal(server.requests.length - before, 2);
   });
 
-  it("after a 429, re-admits the waiting requests one at a time: a probe at the server's instant, then a pace that widens with each answer", async () => {
+  test("after a 429, re-admits the waiting requests one at a time: a probe at the server's instant, then a pace that widens with each answer", async () => {
     const clock = new FakeClock();
     const start = clock.now();
     const gate = new BackoffGate(undefined, 60_000);
@@ -183,7 +183,7 @@ describe("rate limiting driven by the server", () => {
     assert.deepEqual(arrivals, expected);
   });
 
-  it("a 429 under the current pace doubles its interval; 429s of requests sent before it only move the instant", () => {
+  test("a 429 under the current pace doubles its interval; 429s of requests sent before it only move the instant", () => {
     const first = onRateLimited(FREE_ADMISSION, 1000, 2000, 0);
     assert.deepEqual([first.until, first.interval, first.epoch], [3000, FIRST_INTERVAL_MS, 1]);
     // Requests already in flight when the first 429 arrived (epoch 0) do not slow the pace again.
@@ -194,7 +194,7 @@ describe("rate limiting driven by the server", () => {
     assert.deepEqual([probe.until, probe.interval, probe.epoch], [4600, 2 * FIRST_INTERVAL_MS, 2]);
   });
 
-  it("closes the way when a success says the allowance is spent (RateLimit-Remaining: 0), until the reset", async () => {
+  test("closes the way when a success says the allowance is spent (RateLimit-Remaining: 0), until the reset", async () => {
     const time = virtualTime();
     const gate = new BackoffGate(undefined, 60_000);
     const client = new PlanetScaleClient(settings(), { ...time.options, backoffGate: gate });
@@ -208,7 +208,7 @@ describe("rate limiting driven by the server", () => {
     assert.deepEqual(time.sleeps, [4000]);
   });
 
-  it("keeps waiting on 429s while other requests of the credential get through, and gives up only after the patience with no progress", async () => {
+  test("keeps waiting on 429s while other requests of the credential get through, and gives up only after the patience with no progress", async () => {
     const patience = { baseMs: 500, capMs: 8_000, maxRetryAfterMs: 60_000, rateLimitPatienceMs: 5_000 };
     const run = async (withProgress: boolean) => {
       const clock = new FakeClock();
@@ -252,7 +252,7 @@ describe("rate limiting driven by the server", () => {
 });
 
 describe("SharedBackoffFile (processes sharing a credential)", () => {
-  it("lets three processes through a sliding-window limit with few 429s, all requests succeeding, near the window's floor", async () => {
+  test("lets three processes through a sliding-window limit with few 429s, all requests succeeding, near the window's floor", async () => {
     const clock = new FakeClock(Date.now());
     const start = clock.now();
     const window = slidingWindow(clock, 20);
@@ -291,7 +291,7 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
     assert.ok(rejected / window.log.length <= 0.1, `${rejected} of ${window.log.length} requests got a 429`);
   });
 
-  it("tells another process's gate when to send again", async () => {
+  test("tells another process's gate when to send again", async () => {
     const key = `${server.url}|id:gate-id`;
     const time = virtualTime(Date.now());
     const here = new PlanetScaleClient(settings(), {
@@ -328,7 +328,7 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
     }
   });
 
-  it("reads a garbage file as free admission and a far-future instant as at most maxWaitMs", () => {
+  test("reads a garbage file as free admission and a far-future instant as at most maxWaitMs", () => {
     const file = new SharedBackoffFile("garbage-key", dir, 0);
     writeFileSync(file.file, "not a number");
     assert.deepEqual(parseAdmission("not a number"), FREE_ADMISSION);
@@ -343,7 +343,7 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
     );
   });
 
-  it("falls back to this process alone when the directory cannot be written", () => {
+  test("falls back to this process alone when the directory cannot be written", () => {
     const blocker = join(dir, "a-file");
     writeFileSync(blocker, "");
     const gate = new BackoffGate(new SharedBackoffFile("k", join(blocker, "sub")), 60_000);

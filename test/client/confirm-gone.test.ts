@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { confirmGone } from "../../provider/internal/api/gone";
 import {
   isPermissionDeniedError,
@@ -31,7 +31,7 @@ async function notFound(): Promise<NotFoundError> {
 }
 
 describe("confirmGone", () => {
-  it("resolves when the credential can still read the organization", async () => {
+  test("resolves when the credential can still read the organization", async () => {
     const nf = await notFound();
     server.push({ json: { id: "org1", name: "acme" } });
     await confirmGone(client, "acme", nf);
@@ -41,7 +41,7 @@ describe("confirmGone", () => {
   });
 
   for (const status of [401, 403, 404]) {
-    it(`throws PermissionDeniedError when the organization answers ${status}`, async () => {
+    test(`throws PermissionDeniedError when the organization answers ${status}`, async () => {
       const nf = await notFound();
       server.push({ status, json: { code: "denied", message: "nope" } });
       await assert.rejects(confirmGone(client, "acme", nf), (err: unknown) => {
@@ -62,13 +62,13 @@ describe("confirmGone", () => {
     });
   }
 
-  it("passes on other failures of the check", async () => {
+  test("passes on other failures of the check", async () => {
     const nf = await notFound();
     server.push({ status: 500 });
     await assert.rejects(confirmGone(client, "acme", nf), ServerError);
   });
 
-  it("encodes the organization in the path", async () => {
+  test("encodes the organization in the path", async () => {
     const nf = await notFound();
     server.push({ json: { name: "a/b" } });
     await confirmGone(client, "a/b", nf);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { after, describe, test } from "node:test";
 import {
   closeAllClients,
   getClient,
@@ -24,7 +24,7 @@ function settingsFor(url: string, overrides: Partial<Settings> = {}): Settings {
 }
 
 describe("connection pool", () => {
-  it("reuses one TCP connection for many sequential requests, across clients", async () => {
+  test("reuses one TCP connection for many sequential requests, across clients", async () => {
     const server = await ScriptedServer.start({ fallback: { json: { ok: true } } });
     try {
       const a = getClient(settingsFor(server.url));
@@ -38,7 +38,7 @@ describe("connection pool", () => {
     }
   });
 
-  it("opens a fresh pool after closeAllClients", async () => {
+  test("opens a fresh pool after closeAllClients", async () => {
     const server = await ScriptedServer.start({ fallback: { json: {} } });
     try {
       const first = getSharedDispatcher();
@@ -56,7 +56,7 @@ describe("connection pool", () => {
 });
 
 describe("request shape", () => {
-  it("sends auth, user agent, accept and JSON bodies (DELETE included)", async () => {
+  test("sends auth, user agent, accept and JSON bodies (DELETE included)", async () => {
     const server = await ScriptedServer.start({ fallback: { status: 204 } });
     try {
       const svc = new PlanetScaleClient(settingsFor(server.url));
@@ -85,7 +85,7 @@ describe("request shape", () => {
     }
   });
 
-  it("rejects paths that could leave the API base", async () => {
+  test("rejects paths that could leave the API base", async () => {
     const client = new PlanetScaleClient(settingsFor("http://127.0.0.1:9/v1"));
     await assert.rejects(client.request({ method: "GET", path: "organizations" }), TypeError);
     await assert.rejects(client.request({ method: "GET", path: "//evil.example.com/x" }), TypeError);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import * as errors from "../../provider/internal/client/errors";
 import {
   BadRequestError,
@@ -44,7 +44,7 @@ describe("error classes from status codes", () => {
     [418, PlanetScaleError, "PLANETSCALE_ERROR"],
   ];
   for (const [status, ErrorClass, code] of cases) {
-    it(`${status} → ${ErrorClass.name} (${code})`, async () => {
+    test(`${status} → ${ErrorClass.name} (${code})`, async () => {
       server.push({ status, json: { code: "some_code", message: `message for ${status}` } });
       await assert.rejects(client.request({ method: "GET", path: "/organizations/acme" }), (err: unknown) => {
         assert.ok(err instanceof ErrorClass);
@@ -66,7 +66,7 @@ describe("error classes from status codes", () => {
     });
   }
 
-  it("does not confuse sibling classes", async () => {
+  test("does not confuse sibling classes", async () => {
     server.push({ status: 404, json: { code: "not_found", message: "Not Found" } });
     const err = await client.request({ method: "GET", path: "/x" }).catch((e: unknown) => e);
     assert.ok(err instanceof NotFoundError);
@@ -81,7 +81,7 @@ describe("error classes from status codes", () => {
     );
   });
 
-  it("keeps the request id and serialises only safe fields", async () => {
+  test("keeps the request id and serialises only safe fields", async () => {
     server.push({
       status: 409,
       headers: { "x-request-id": "req-123" },
@@ -121,13 +121,13 @@ describe("instanceof across two copies of the package", () => {
     }
   });
 
-  it("really is another copy", () => {
+  test("really is another copy", () => {
     assert.notEqual(copy.NotFoundError, errors.NotFoundError);
     const foreign = new copy.NotFoundError("x");
     assert.ok(!Object.prototype.isPrototypeOf.call(errors.NotFoundError.prototype, foreign));
   });
 
-  it("recognises the other copy's errors by brand and code family", () => {
+  test("recognises the other copy's errors by brand and code family", () => {
     const foreign = new copy.NotFoundError("GET /x → 404", { method: "GET", path: "/x", status: 404 });
     assert.ok(foreign instanceof errors.NotFoundError);
     assert.ok(foreign instanceof errors.PlanetScaleError);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import * as z from "zod";
 import { paginate } from "../../provider/internal/api/pagination";
 import { type PlanetScaleClient, ResponseValidationError } from "../../provider/internal/client/index";
@@ -27,7 +27,7 @@ async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe("paginate", () => {
-  it("walks 4 pages with per_page=100 until next_page is null", async () => {
+  test("walks 4 pages with per_page=100 until next_page is null", async () => {
     const start = server.requests.length;
     server.push(
       { json: { type: "list", current_page: 1, next_page: 2, prev_page: null, data: items(0, 100) } },
@@ -64,14 +64,14 @@ describe("paginate", () => {
     );
   });
 
-  it("accepts an envelope with only data, and stops when next_page is absent", async () => {
+  test("accepts an envelope with only data, and stops when next_page is absent", async () => {
     server.push({ json: { data: items(0, 2) } });
     assert.equal((await collect(paginate(client, "/list", { itemSchema: Item }))).length, 2);
     server.push({ json: { data: items(0, 1), next_page: "2" } }, { json: { data: [] } });
     assert.equal((await collect(paginate(client, "/list", { itemSchema: Item }))).length, 1);
   });
 
-  it("yields items page by page (stopping early fetches no more pages)", async () => {
+  test("yields items page by page (stopping early fetches no more pages)", async () => {
     const start = server.requests.length;
     server.push(
       { json: { data: items(0, 3), next_page: 2 } },
@@ -85,7 +85,7 @@ describe("paginate", () => {
     server.clearScript();
   });
 
-  it("fails clearly when an item has the wrong shape", async () => {
+  test("fails clearly when an item has the wrong shape", async () => {
     server.push({ json: { data: [...items(0, 3), { id: 7, name: "bad" }], next_page: null } });
     await assert.rejects(collect(paginate(client, "/list", { itemSchema: Item })), (err: unknown) => {
       assert.ok(err instanceof ResponseValidationError);
@@ -97,7 +97,7 @@ describe("paginate", () => {
     });
   });
 
-  it("fails instead of looping when next_page does not move forward", async () => {
+  test("fails instead of looping when next_page does not move forward", async () => {
     server.push({ json: { data: items(0, 1), next_page: 1 } });
     await assert.rejects(
       collect(paginate(client, "/list", { itemSchema: Item })),
@@ -105,7 +105,7 @@ describe("paginate", () => {
     );
   });
 
-  it("fails when the list has no data array", async () => {
+  test("fails when the list has no data array", async () => {
     server.push({ json: { type: "list", next_page: null } });
     await assert.rejects(
       collect(paginate(client, "/list", { itemSchema: Item })),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   type ClientOptions,
   closeAllClients,
@@ -49,7 +49,7 @@ function virtualTime(): { sleeps: number[]; options: ClientOptions; now: () => n
 }
 
 describe("RateLimiter (token bucket)", () => {
-  it("allows a burst of 10% of a minute, then one request per 60/rpm seconds", () => {
+  test("allows a burst of 10% of a minute, then one request per 60/rpm seconds", () => {
     const limiter = new RateLimiter(60);
     assert.equal(limiter.burst, 6);
     const waits = Array.from({ length: 9 }, () => limiter.reserve(0));
@@ -63,13 +63,13 @@ describe("RateLimiter (token bucket)", () => {
     );
   });
 
-  it("defaults to a burst of 50 at 500 requests per minute", () => {
+  test("defaults to a burst of 50 at 500 requests per minute", () => {
     assert.equal(new RateLimiter(500).burst, 50);
   });
 });
 
 describe("client-side rate limiting", () => {
-  it("spaces sequential requests once the burst is spent", async () => {
+  test("spaces sequential requests once the burst is spent", async () => {
     const time = virtualTime();
     const client = new PlanetScaleClient(settingsFor("tok-seq"), time.options);
     const before = server.requests.length;
@@ -78,7 +78,7 @@ describe("client-side rate limiting", () => {
     assert.deepEqual(time.sleeps, [1000, 1000, 1000, 1000]);
   });
 
-  it("queues concurrent requests fairly", async () => {
+  test("queues concurrent requests fairly", async () => {
     // A frozen clock: all nine reserve at the same instant.
     const sleeps: number[] = [];
     const client = new PlanetScaleClient(settingsFor("tok-concurrent"), {
@@ -89,7 +89,7 @@ describe("client-side rate limiting", () => {
     assert.deepEqual(sleeps, [1000, 2000, 3000]);
   });
 
-  it("shares one limiter between clients of the same credential, not across credentials", async () => {
+  test("shares one limiter between clients of the same credential, not across credentials", async () => {
     const time = virtualTime();
     const a = new PlanetScaleClient(settingsFor("tok-shared", { timeoutMs: 1000 }), time.options);
     const b = new PlanetScaleClient(settingsFor("tok-shared", { timeoutMs: 2000 }), time.options);
@@ -101,7 +101,7 @@ describe("client-side rate limiting", () => {
     assert.deepEqual(time.sleeps, [1000], "b waits: a spent the shared burst");
   });
 
-  it("getClient shares clients per settings and limiters per credential", async () => {
+  test("getClient shares clients per settings and limiters per credential", async () => {
     const s = settingsFor("tok-get", { requestsPerMinute: 120 });
     assert.equal(getClient(s), getClient({ ...s, credential: { kind: "accessToken", token: "tok-get" } }));
     const slower = getClient({ ...s, timeoutMs: 9_000 });
@@ -115,7 +115,7 @@ describe("client-side rate limiting", () => {
     assert.ok(elapsed >= 480 && elapsed < 3000, `13 requests took ${elapsed} ms`);
   });
 
-  it("does not limit when requestsPerMinute is 0", async () => {
+  test("does not limit when requestsPerMinute is 0", async () => {
     const time = virtualTime();
     const client = new PlanetScaleClient(settingsFor("tok-off", { requestsPerMinute: 0 }), time.options);
     await Promise.all(Array.from({ length: 50 }, () => client.request({ method: "GET", path: "/x" })));

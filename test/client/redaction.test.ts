@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import * as util from "node:util";
 import { confirmGone } from "../../provider/internal/api/gone";
 import { createServiceToken } from "../../provider/internal/api/service-tokens";
@@ -75,7 +75,7 @@ for (const credential of [
         { sleep: async () => {}, log: (line) => logs.push(line) },
       );
 
-    it("sends the credential in the Authorization header, and nowhere else", async () => {
+    test("sends the credential in the Authorization header, and nowhere else", async () => {
       server.push({ json: {} });
       await make(server.url).request({ method: "GET", path: "/organizations/acme" });
       const req = server.requests.at(-1);
@@ -185,7 +185,7 @@ for (const credential of [
     ];
 
     for (const [what, provoke] of failures) {
-      it(`keeps secrets out of errors: ${what}`, async () => {
+      test(`keeps secrets out of errors: ${what}`, async () => {
         const err = await provoke().then(
           () => assert.fail("expected a failure"),
           (e: unknown) => e,
@@ -195,7 +195,7 @@ for (const credential of [
       });
     }
 
-    it("keeps secrets out of log lines and client renderings", async () => {
+    test("keeps secrets out of log lines and client renderings", async () => {
       server.push(
         { status: 429 },
         { json: { id: "t1", token: NEW_TOKEN, name: "ci", created_at: "now", expires_at: null } },
@@ -219,7 +219,7 @@ for (const credential of [
 }
 
 describe("redactText and settings errors", () => {
-  it("removes known secrets, token shapes and Authorization values", () => {
+  test("removes known secrets, token shapes and Authorization values", () => {
     assert.equal(redactText("x pscale_tkn_abc_DEF-1 y"), `x ${REDACTED} y`);
     assert.equal(redactText("Authorization: id1:secretvalue"), `Authorization: ${REDACTED}`);
     assert.equal(redactText('{"authorization":"Bearer abc.def"}'), `{"authorization":"${REDACTED}"}`);
@@ -234,7 +234,7 @@ describe("redactText and settings errors", () => {
     assert.equal(redactText(`whole ${SERVICE_TOKEN}`, [SERVICE_TOKEN]), `whole ${REDACTED}`);
   });
 
-  it("prints and serialises resolved settings without the secret", () => {
+  test("prints and serialises resolved settings without the secret", () => {
     const settings = resolveSettings(
       { get: (k) => ({ "planetscale:serviceTokenId": "sid", "planetscale:serviceToken": SERVICE_TOKEN })[k] },
       {},
@@ -250,7 +250,7 @@ describe("redactText and settings errors", () => {
     }
   });
 
-  it("never echoes a configured token in a settings error", () => {
+  test("never echoes a configured token in a settings error", () => {
     const err = (() => {
       try {
         resolveSettings({ get: (k) => ({ "planetscale:serviceToken": SERVICE_TOKEN })[k] }, {});

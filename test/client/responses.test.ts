@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import * as z from "zod";
 import { MAX_RESPONSE_BYTES } from "../../provider/internal/client/exchange";
 import {
@@ -27,7 +27,7 @@ before(async () => {
 after(stopScriptedClients);
 
 describe("successful answers", () => {
-  it("returns the validated body", async () => {
+  test("returns the validated body", async () => {
     server.push({ json: { id: "a", count: 2, parent: null, more: [1] } });
     assert.deepEqual(await client.request({ method: "GET", path: "/t", schema: Thing }), {
       id: "a",
@@ -37,20 +37,20 @@ describe("successful answers", () => {
     });
   });
 
-  it("returns undefined for 204 and empty bodies when no schema is given", async () => {
+  test("returns undefined for 204 and empty bodies when no schema is given", async () => {
     server.push({ status: 204 }, { status: 200, body: "" });
     assert.equal(await client.request({ method: "DELETE", path: "/t" }), undefined);
     assert.equal(await client.request({ method: "DELETE", path: "/t" }), undefined);
   });
 
-  it("accepts an empty body when the schema allows undefined", async () => {
+  test("accepts an empty body when the schema allows undefined", async () => {
     server.push({ status: 204 });
     assert.equal(await client.request({ method: "DELETE", path: "/t", schema: Thing.optional() }), undefined);
   });
 });
 
 describe("malformed successful answers → ResponseValidationError", () => {
-  it("an HTML page with status 200", async () => {
+  test("an HTML page with status 200", async () => {
     server.push({
       status: 200,
       headers: { "content-type": "text/html" },
@@ -67,7 +67,7 @@ describe("malformed successful answers → ResponseValidationError", () => {
     });
   });
 
-  it("truncated JSON", async () => {
+  test("truncated JSON", async () => {
     server.push({
       json: undefined,
       body: '{"id":"a","count":',
@@ -79,7 +79,7 @@ describe("malformed successful answers → ResponseValidationError", () => {
     );
   });
 
-  it("wrong types and missing fields, listed by path", async () => {
+  test("wrong types and missing fields, listed by path", async () => {
     server.push({ json: { id: 12, parent: "p" } });
     await assert.rejects(client.request({ method: "GET", path: "/t", schema: Thing }), (err: unknown) => {
       assert.ok(err instanceof ResponseValidationError);
@@ -91,7 +91,7 @@ describe("malformed successful answers → ResponseValidationError", () => {
     });
   });
 
-  it("an empty 200 when a body is expected", async () => {
+  test("an empty 200 when a body is expected", async () => {
     server.push({ status: 200, body: "" });
     await assert.rejects(
       client.request({ method: "GET", path: "/t", schema: Thing }),
@@ -101,7 +101,7 @@ describe("malformed successful answers → ResponseValidationError", () => {
     );
   });
 
-  it("a JSON array instead of an object", async () => {
+  test("a JSON array instead of an object", async () => {
     server.push({ json: [1, 2] });
     await assert.rejects(
       client.request({ method: "GET", path: "/t", schema: Thing }),
@@ -109,14 +109,14 @@ describe("malformed successful answers → ResponseValidationError", () => {
     );
   });
 
-  it("a body cut off mid-transfer is a connection failure (retried for GET)", async () => {
+  test("a body cut off mid-transfer is a connection failure (retried for GET)", async () => {
     server.push({ action: "truncate", partial: '{"id":"a"' }, { action: "truncate", partial: '{"id":"a"' });
     await assert.rejects(client.request({ method: "GET", path: "/t", schema: Thing }), ConnectionError);
   });
 });
 
 describe("error answers", () => {
-  it("uses PlanetScale's {code, message}", async () => {
+  test("uses PlanetScale's {code, message}", async () => {
     server.push({ status: 404, json: { code: "not_found", message: "Not Found" } });
     await assert.rejects(
       client.request({ method: "GET", path: "/organizations/acme/databases/app/branches/x" }),
@@ -127,7 +127,7 @@ describe("error answers", () => {
     );
   });
 
-  it("describes an empty error body", async () => {
+  test("describes an empty error body", async () => {
     server.push({ status: 500, body: "" }, { status: 500, body: "" });
     await assert.rejects(
       client.request({ method: "GET", path: "/t" }),
@@ -137,7 +137,7 @@ describe("error answers", () => {
     );
   });
 
-  it("describes an HTML error page without echoing it", async () => {
+  test("describes an HTML error page without echoing it", async () => {
     server.push({
       status: 403,
       headers: { "content-type": "text/html; charset=utf-8" },
@@ -154,7 +154,7 @@ describe("error answers", () => {
     });
   });
 
-  it("summarises an `errors` array and JSON without a message", async () => {
+  test("summarises an `errors` array and JSON without a message", async () => {
     server.push(
       {
         status: 422,
@@ -175,7 +175,7 @@ describe("error answers", () => {
     );
   });
 
-  it("shortens a huge error message", async () => {
+  test("shortens a huge error message", async () => {
     server.push({ status: 400, json: { code: "bad_request", message: "x".repeat(5000) } });
     const err = (await client.request({ method: "GET", path: "/t" }).catch((e: unknown) => e)) as Error;
     assert.ok(err.message.length < 500);
@@ -190,7 +190,7 @@ describe("unreadable successful answers to non-idempotent requests → OutcomeUn
     ["the wrong shape", { json: { unexpected: true } }],
   ];
   for (const [what, answer] of cases) {
-    it(`${what} to a POST`, async () => {
+    test(`${what} to a POST`, async () => {
       server.push({ status: 201, ...answer });
       await assert.rejects(client.request({ method: "POST", path: "/t", body: {}, schema: Thing }), (err) => {
         assert.ok(err instanceof OutcomeUnknownError, String(err));
@@ -200,7 +200,7 @@ describe("unreadable successful answers to non-idempotent requests → OutcomeUn
     });
   }
 
-  it("an answer larger than the client reads, to a POST", async () => {
+  test("an answer larger than the client reads, to a POST", async () => {
     server.push({ status: 201, body: `{"id":"${"x".repeat(MAX_RESPONSE_BYTES)}"}` });
     await assert.rejects(client.request({ method: "POST", path: "/t", body: {}, schema: Thing }), (err) => {
       assert.ok(err instanceof OutcomeUnknownError, String(err));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { after, describe, test } from "node:test";
 import {
   backoffDelay,
   type ClientOptions,
@@ -57,7 +57,7 @@ async function withServer(fn: (server: ScriptedServer) => Promise<void>): Promis
 }
 
 describe("backoff", () => {
-  it("is full jitter over 0.5 s · 2^n capped at 8 s", () => {
+  test("is full jitter over 0.5 s · 2^n capped at 8 s", () => {
     const top = [0, 1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, () => 0.999999));
     assert.deepEqual(top, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
     assert.equal(
@@ -70,7 +70,7 @@ describe("backoff", () => {
     );
   });
 
-  it("reads Retry-After (seconds and HTTP date) and retry-after-ms, capped at 60 s", () => {
+  test("reads Retry-After (seconds and HTTP date) and retry-after-ms, capped at 60 s", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     assert.equal(retryAfterDelay({ "retry-after": "3" }, now), 3000);
     assert.equal(retryAfterDelay({ "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" }, now), 7000);
@@ -85,7 +85,7 @@ describe("backoff", () => {
 
 describe("connection failure classification", () => {
   const err = (code: string, cause?: unknown) => Object.assign(new Error(code), { code, cause });
-  it("knows which failures happen before the request is written, and which are permanent", () => {
+  test("knows which failures happen before the request is written, and which are permanent", () => {
     assert.deepEqual(classifyConnectionFailure(err("ECONNREFUSED")), {
       code: "ECONNREFUSED",
       beforeWrite: true,
@@ -103,7 +103,7 @@ describe("connection failure classification", () => {
 });
 
 describe("retries against a scripted server", () => {
-  it("retries GET on 502, 503, 504, 500 and 429 with growing backoff", () =>
+  test("retries GET on 502, 503, 504, 500 and 429 with growing backoff", () =>
     withServer(async (server) => {
       server.push(
         { status: 502 },
@@ -119,7 +119,7 @@ describe("retries against a scripted server", () => {
       assert.deepEqual(sleeps, [500, 1000, 2000, 4000]);
     }));
 
-  it("gives up after maxRetries with a ServerError that counts the retries", () =>
+  test("gives up after maxRetries with a ServerError that counts the retries", () =>
     withServer(async (server) => {
       server.setFallback({ status: 503, json: { code: "unavailable", message: "try later" } });
       const { sleeps, options } = recordingSleep();
@@ -135,7 +135,7 @@ describe("retries against a scripted server", () => {
       assert.deepEqual(sleeps, [500, 1000, 2000, 4000]);
     }));
 
-  it("honours Retry-After seconds, an HTTP date and retry-after-ms", () =>
+  test("honours Retry-After seconds, an HTTP date and retry-after-ms", () =>
     withServer(async (server) => {
       // A clock that sleeping advances, as a real one would: the date is 5 s after the first 2 s wait.
       let now = Date.parse("2026-03-01T12:00:00Z");
@@ -159,7 +159,7 @@ describe("retries against a scripted server", () => {
       assert.deepEqual(sleeps, [2000, 5000, 1500, 60_000]);
     }));
 
-  it("does not retry other 4xx", () =>
+  test("does not retry other 4xx", () =>
     withServer(async (server) => {
       server.push({ status: 422, json: { code: "unprocessable", message: "Name has already been taken" } });
       const { sleeps, options } = recordingSleep();
@@ -179,7 +179,7 @@ describe("retries against a scripted server", () => {
       assert.deepEqual(sleeps, []);
     }));
 
-  it("retries a GET whose connection is reset", () =>
+  test("retries a GET whose connection is reset", () =>
     withServer(async (server) => {
       server.push({ action: "reset" }, { action: "resetAfterBody" }, { status: 200, json: { n: 1 } });
       const { sleeps, options } = recordingSleep();
@@ -188,7 +188,7 @@ describe("retries against a scripted server", () => {
       assert.equal(sleeps.length, 2);
     }));
 
-  it("retries PUT and DELETE on 500 (idempotent)", () =>
+  test("retries PUT and DELETE on 500 (idempotent)", () =>
     withServer(async (server) => {
       server.push({ status: 500 }, { status: 200, json: {} }, { status: 500 }, { status: 204 });
       const { sleeps, options } = recordingSleep();
@@ -201,7 +201,7 @@ describe("retries against a scripted server", () => {
 });
 
 describe("non-idempotent requests (POST, PATCH)", () => {
-  it("retries a POST answered 429: the server did not act", () =>
+  test("retries a POST answered 429: the server did not act", () =>
     withServer(async (server) => {
       server.push(
         { status: 429 },
@@ -218,7 +218,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
       assert.ok(server.requests.every((r) => r.body === '{"name":"n"}'));
     }));
 
-  it("waits out 429s beyond maxRetries, then fails with a RateLimitError after 10 minutes of them", () =>
+  test("waits out 429s beyond maxRetries, then fails with a RateLimitError after 10 minutes of them", () =>
     withServer(async (server) => {
       server.setFallback({ status: 429, json: { code: "rate_limited", message: "slow down" } });
       const { sleeps, options } = recordingSleep();
@@ -233,7 +233,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
       assert.equal(server.requests.length, sleeps.length + 1);
     }));
 
-  it("stops at the first 429 when maxRetries is 0", () =>
+  test("stops at the first 429 when maxRetries is 0", () =>
     withServer(async (server) => {
       server.setFallback({ status: 429, json: { code: "rate_limited", message: "slow down" } });
       const client = new PlanetScaleClient(
@@ -248,7 +248,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
     }));
 
   for (const status of [500, 502, 503]) {
-    it(`does not retry a POST answered ${status}: OutcomeUnknownError carrying the ServerError`, () =>
+    test(`does not retry a POST answered ${status}: OutcomeUnknownError carrying the ServerError`, () =>
       withServer(async (server) => {
         server.push({ status, json: { code: "internal", message: "boom" } });
         const { sleeps, options } = recordingSleep();
@@ -269,7 +269,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
       }));
   }
 
-  it("does not retry a PATCH whose connection was reset after the server read the body", () =>
+  test("does not retry a PATCH whose connection was reset after the server read the body", () =>
     withServer(async (server) => {
       server.push({ action: "resetAfterBody" }, { status: 200, json: {} });
       const { sleeps, options } = recordingSleep();
@@ -287,7 +287,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
       assert.deepEqual(sleeps, []);
     }));
 
-  it("retries a POST whose connection was refused (never sent), then succeeds", async () => {
+  test("retries a POST whose connection was refused (never sent), then succeeds", async () => {
     const port = await unusedPort();
     let server: ScriptedServer | undefined;
     const sleeps: number[] = [];
@@ -310,7 +310,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
     }
   });
 
-  it("ends a refused POST with a ConnectionError (not OutcomeUnknown) when the server never comes", async () => {
+  test("ends a refused POST with a ConnectionError (not OutcomeUnknown) when the server never comes", async () => {
     const port = await unusedPort();
     const { sleeps, options } = recordingSleep();
     const client = new PlanetScaleClient(
@@ -327,7 +327,7 @@ describe("non-idempotent requests (POST, PATCH)", () => {
     assert.deepEqual(sleeps, [500, 1000]);
   });
 
-  it("retries a POST marked idempotent like a GET", () =>
+  test("retries a POST marked idempotent like a GET", () =>
     withServer(async (server) => {
       server.push({ status: 500 }, { status: 200, json: { ok: true } });
       const { options } = recordingSleep();

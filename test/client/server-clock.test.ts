@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import { ServerClock } from "../../provider/internal/client/server-clock";
 
 const at = (iso: string) => Date.parse(iso);
 
 describe("ServerClock", () => {
-  it("without an answer, allows the fallback skew either side", () => {
+  test("without an answer, allows the fallback skew either side", () => {
     assert.deepEqual(new ServerClock().range(1_000_000, 5000), { earliest: 995_000, latest: 1_005_000 });
   });
 
-  it("bounds the offset by one Date header and the request's round trip", () => {
+  test("bounds the offset by one Date header and the request's round trip", () => {
     const clock = new ServerClock();
     // The server's clock is 2 minutes ahead; the answer took 40 ms; its Date is whole seconds.
     const local = at("2026-01-01T00:00:00.300Z");
@@ -19,7 +19,7 @@ describe("ServerClock", () => {
     assert.ok(latest - earliest <= 1040, `at most a second plus the round trip (${latest - earliest})`);
   });
 
-  it("narrows with answers that straddle a second boundary", () => {
+  test("narrows with answers that straddle a second boundary", () => {
     const clock = new ServerClock();
     const offset = 7_250; // server ahead by 7.25 s
     for (const sent of [at("2026-01-01T00:00:00.000Z"), at("2026-01-01T00:00:00.740Z")]) {
@@ -32,7 +32,7 @@ describe("ServerClock", () => {
     assert.ok(latest - earliest < 300, `narrowed to ${latest - earliest} ms`);
   });
 
-  it("ignores a missing or unparsable Date", () => {
+  test("ignores a missing or unparsable Date", () => {
     const clock = new ServerClock();
     clock.observe(0, 10, undefined);
     clock.observe(0, 10, "yesterday");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import {
   InvalidSettingsError,
   isLoopbackHost,
@@ -10,7 +10,7 @@ import {
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
 describe("resolveSettings", () => {
-  it("uses the defaults around a service token from config", () => {
+  test("uses the defaults around a service token from config", () => {
     const s = resolveSettings(
       config({ "planetscale:serviceTokenId": "abc123", "planetscale:serviceToken": "pscale_tkn_secret" }),
       {},
@@ -25,7 +25,7 @@ describe("resolveSettings", () => {
     });
   });
 
-  it("prefers config over env for every key", () => {
+  test("prefers config over env for every key", () => {
     const s = resolveSettings(
       config({
         "planetscale:serviceTokenId": "cfg-id",
@@ -45,7 +45,7 @@ describe("resolveSettings", () => {
     assert.equal(s.apiUrl, "https://cfg.example.com/v1");
   });
 
-  it("falls back to env, including PLANETSCALE_SERVER_URL (the Terraform provider's name)", () => {
+  test("falls back to env, including PLANETSCALE_SERVER_URL (the Terraform provider's name)", () => {
     const s = resolveSettings(undefined, {
       PLANETSCALE_SERVICE_TOKEN_ID: "env-id",
       PLANETSCALE_SERVICE_TOKEN: "env-token",
@@ -67,7 +67,7 @@ describe("resolveSettings", () => {
     );
   });
 
-  it("accepts an access token, and an access token in config beats a service token in env", () => {
+  test("accepts an access token, and an access token in config beats a service token in env", () => {
     const s = resolveSettings(config({ "planetscale:accessToken": "pscale_oauth_x" }), {
       PLANETSCALE_SERVICE_TOKEN_ID: "env-id",
       PLANETSCALE_SERVICE_TOKEN: "env-token",
@@ -77,14 +77,14 @@ describe("resolveSettings", () => {
     assert.deepEqual(fromEnv.credential, { kind: "accessToken", token: "env-access" });
   });
 
-  it("completes a service token id in config with the secret from env", () => {
+  test("completes a service token id in config with the secret from env", () => {
     const s = resolveSettings(config({ "planetscale:serviceTokenId": "cfg-id" }), {
       PLANETSCALE_SERVICE_TOKEN: "env-token",
     });
     assert.deepEqual(s.credential, { kind: "serviceToken", id: "cfg-id", token: "env-token" });
   });
 
-  it("prints the commands to run when no credential is configured", () => {
+  test("prints the commands to run when no credential is configured", () => {
     assert.throws(
       () => resolveSettings(config({}), {}),
       (err: unknown) => {
@@ -99,7 +99,7 @@ describe("resolveSettings", () => {
     );
   });
 
-  it("names the missing half of a service token", () => {
+  test("names the missing half of a service token", () => {
     assert.throws(
       () => resolveSettings(config({ "planetscale:serviceTokenId": "id-only" }), {}),
       (err: unknown) =>
@@ -121,7 +121,7 @@ describe("resolveSettings", () => {
     );
   });
 
-  it("allows http only for loopback hosts", () => {
+  test("allows http only for loopback hosts", () => {
     const creds = { "planetscale:accessToken": "tok" };
     for (const url of [
       "http://127.0.0.1:8080/v1",
@@ -149,7 +149,7 @@ describe("resolveSettings", () => {
     assert.ok(isLoopbackHost("127.0.0.1") && isLoopbackHost("[::1]") && !isLoopbackHost("128.0.0.1"));
   });
 
-  it("reads the numeric settings and rejects nonsense", () => {
+  test("reads the numeric settings and rejects nonsense", () => {
     const s = resolveSettings(
       config({
         "planetscale:accessToken": "tok",
@@ -171,14 +171,14 @@ describe("resolveSettings", () => {
     );
   });
 
-  it("rejects tokens with embedded newlines without echoing them", () => {
+  test("rejects tokens with embedded newlines without echoing them", () => {
     assert.throws(
       () => resolveSettings(config({ "planetscale:accessToken": "abc\ndef-secret" }), {}),
       (err: unknown) => err instanceof InvalidSettingsError && !err.message.includes("def-secret"),
     );
   });
 
-  it("ignores empty values and trims whitespace", () => {
+  test("ignores empty values and trims whitespace", () => {
     const s = resolveSettings(
       config({ "planetscale:accessToken": " tok \n", "planetscale:organization": "" }),
       {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { after, describe, test } from "node:test";
 import {
   closeAllClients,
   OutcomeUnknownError,
@@ -35,7 +35,7 @@ async function withServers(n: number, fn: (...servers: ScriptedServer[]) => Prom
 }
 
 describe("timeouts", () => {
-  it("fails a GET that gets no answer with a TimeoutError naming method and path", () =>
+  test("fails a GET that gets no answer with a TimeoutError naming method and path", () =>
     withServers(1, async (server) => {
       server.setFallback({ action: "hang" });
       const client = new PlanetScaleClient(settingsFor(server.url, { timeoutMs: 150 }), noSleep);
@@ -54,7 +54,7 @@ describe("timeouts", () => {
       assert.ok(server.requests.length <= 1, `${server.requests.length} requests: retried after a timeout`);
     }));
 
-  it("times out a body that stops half way", () =>
+  test("times out a body that stops half way", () =>
     withServers(1, async (server) => {
       server.push((_req, res) => {
         res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
@@ -64,7 +64,7 @@ describe("timeouts", () => {
       await assert.rejects(client.request({ method: "GET", path: "/slow-body" }), TimeoutError);
     }));
 
-  it("turns a POST timeout into OutcomeUnknownError carrying the TimeoutError", () =>
+  test("turns a POST timeout into OutcomeUnknownError carrying the TimeoutError", () =>
     withServers(1, async (server) => {
       server.setFallback({ action: "hang" });
       const client = new PlanetScaleClient(settingsFor(server.url, { timeoutMs: 100 }), noSleep);
@@ -83,7 +83,7 @@ describe("timeouts", () => {
 });
 
 describe("redirects", () => {
-  it("follows a same-host redirect, keeping credentials on the same host", () =>
+  test("follows a same-host redirect, keeping credentials on the same host", () =>
     withServers(1, async (server) => {
       server.push(
         { status: 301, headers: { location: "/v1/organizations/renamed" } },
@@ -101,7 +101,7 @@ describe("redirects", () => {
       assert.ok(server.requests.every((r) => r.headers.authorization === `rid:${TOKEN}`));
     }));
 
-  it("keeps method and body on 307/308 and switches to GET on 303", () =>
+  test("keeps method and body on 307/308 and switches to GET on 303", () =>
     withServers(1, async (server) => {
       server.push(
         { status: 308, headers: { location: "/v1/b2" } },
@@ -120,7 +120,7 @@ describe("redirects", () => {
       );
     }));
 
-  it("refuses a redirect to another host and never sends it the credential", () =>
+  test("refuses a redirect to another host and never sends it the credential", () =>
     withServers(2, async (api, other) => {
       api.push({ status: 302, headers: { location: `${other.origin}/v1/steal?token=abc` } });
       const client = new PlanetScaleClient(settingsFor(api.url), noSleep);
@@ -139,7 +139,7 @@ describe("redirects", () => {
       assert.equal(api.requests.length, 1, "not retried");
     }));
 
-  it("treats localhost and 127.0.0.1 as different hosts", () =>
+  test("treats localhost and 127.0.0.1 as different hosts", () =>
     withServers(1, async (server) => {
       server.push({ status: 307, headers: { location: `http://localhost:${server.port}/v1/x` } });
       const client = new PlanetScaleClient(settingsFor(server.url), noSleep);
@@ -147,7 +147,7 @@ describe("redirects", () => {
       assert.equal(server.requests.length, 1);
     }));
 
-  it("stops after 3 redirects", () =>
+  test("stops after 3 redirects", () =>
     withServers(1, async (server) => {
       server.setFallback({ status: 302, headers: { location: "/v1/loop" } });
       const client = new PlanetScaleClient(settingsFor(server.url), noSleep);

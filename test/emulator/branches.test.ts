@@ -1,6 +1,6 @@
 /** Branch behaviour: creation rules and errors, readiness, pagination, name-or-id, rename, deletion, limits. */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
@@ -34,7 +34,7 @@ describe("branches", () => {
   });
   after(() => emu.stop());
 
-  it("creates a branch: 201 pending, then ready after the delay, with PlanetScale's fields", async () => {
+  test("creates a branch: 201 pending, then ready after the delay, with PlanetScale's fields", async () => {
     const r = await call(emu, "POST", P, { body: { name: "pr-1" } });
     assert.equal(r.status, 201);
     const b = r.body;
@@ -59,7 +59,7 @@ describe("branches", () => {
     assert.equal(g.body.ready, true);
   });
 
-  it("honours region and deletion_protected on create", async () => {
+  test("honours region and deletion_protected on create", async () => {
     const r = await call(emu, "POST", P, {
       body: { name: "regional", region: "ap-southeast", deletion_protected: true },
     });
@@ -68,7 +68,7 @@ describe("branches", () => {
     assert.equal(r.body.deletion_protected, true);
   });
 
-  it("rejects bad creates with PlanetScale-style errors", async () => {
+  test("rejects bad creates with PlanetScale-style errors", async () => {
     const cases: Array<[unknown, number, string, RegExp]> = [
       [{ name: "Bad_Name" }, 422, "unprocessable", /lowercase letters, digits and hyphens/],
       [{ name: "-leading" }, 422, "unprocessable", /starting and ending/],
@@ -105,7 +105,7 @@ describe("branches", () => {
     assert.equal(noDb.status, 404);
   });
 
-  it("restores from a known backup", async () => {
+  test("restores from a known backup", async () => {
     const r = await call(emu, "POST", P, {
       body: { name: "restored", backup_id: "bkp000000001", cluster_size: "PS_10" },
     });
@@ -114,7 +114,7 @@ describe("branches", () => {
     assert.equal(r.body.cluster_name, "PS_10");
   });
 
-  it("parent must be ready: a fresh branch cannot be branched from until it is", async () => {
+  test("parent must be ready: a fresh branch cannot be branched from until it is", async () => {
     emu.setReadyDelay(300);
     await call(emu, "POST", P, { body: { name: "slow-parent" } });
     const early = await call(emu, "POST", P, { body: { name: "slow-child", parent_branch: "slow-parent" } });
@@ -128,7 +128,7 @@ describe("branches", () => {
     assert.equal(later.body.parent_branch, "slow-parent");
   });
 
-  it("paginates with the full envelope over 3+ pages, and filters by q and production", async () => {
+  test("paginates with the full envelope over 3+ pages, and filters by q and production", async () => {
     for (let i = 0; i < 7; i++) {
       assert.equal(
         (await call(emu, "POST", branchesPath("other"), { body: { name: `page-${i}` } })).status,
@@ -180,7 +180,7 @@ describe("branches", () => {
     assert.equal(beyond.body.next_page, null);
   });
 
-  it("gets a branch by name or by public id, and by id after a rename", async () => {
+  test("gets a branch by name or by public id, and by id after a rename", async () => {
     const created = await call(emu, "POST", P, { body: { name: "rename-me" } });
     const id = created.body.id as string;
     assert.equal((await call(emu, "GET", `${P}/rename-me`)).body.id, id);
@@ -211,7 +211,7 @@ describe("branches", () => {
     await call(emu, "PATCH", `${branchesPath("crowded")}/trunk`, { body: { new_name: "main" } });
   });
 
-  it("enforces the deletion rules", async () => {
+  test("enforces the deletion rules", async () => {
     await call(emu, "POST", P, { body: { name: "del-parent" } });
     await waitReady(emu, "del-parent");
     await call(emu, "POST", P, { body: { name: "del-child", parent_branch: "del-parent" } });
@@ -251,7 +251,7 @@ describe("branches", () => {
     assert.equal((await call(emu, "DELETE", `${P}/promoted`)).status, 204);
   });
 
-  it("promote, demote and safe migrations need a ready branch", async () => {
+  test("promote, demote and safe migrations need a ready branch", async () => {
     emu.setReadyDelay(10_000);
     await call(emu, "POST", P, { body: { name: "not-yet" } });
     emu.setReadyDelay(50);
@@ -278,7 +278,7 @@ describe("branches", () => {
     assert.equal(filtered.body.total_count, 0);
   });
 
-  it("allows at most 100 development branches per database", async () => {
+  test("allows at most 100 development branches per database", async () => {
     const CP = branchesPath("crowded");
     for (let i = 0; i < 100; i++) {
       const r = await call(emu, "POST", CP, { body: { name: `dev-${i}` } });
@@ -295,7 +295,7 @@ describe("branches", () => {
     assert.equal((await call(emu, "POST", CP, { body: { name: "dev-100" } })).status, 201);
   });
 
-  it("create_database_if_missing creates the database with a production main", async () => {
+  test("create_database_if_missing creates the database with a production main", async () => {
     const r = await call(emu, "POST", branchesPath("fresh"), {
       body: { name: "feature", create_database_if_missing: true, kind: "mysql" },
     });

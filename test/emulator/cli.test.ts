@@ -4,7 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import { ADMIN_ID_ENV, ADMIN_TOKEN_ENV, parseCli } from "../../emulator/cli";
 
 const root = resolve(__dirname, "..", "..");
@@ -54,7 +54,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe("CLI", { concurrency: true }, () => {
-  it("prints exactly the four env lines, serves the API with them, and exits 0 on SIGTERM", async () => {
+  test("prints exactly the four env lines, serves the API with them, and exits 0 on SIGTERM", async () => {
     const { child, env, stdout } = await startCli(["--port", "0", "--quiet", "--ready-delay", "10"]);
     try {
       assert.deepEqual(Object.keys(env), [
@@ -88,7 +88,7 @@ describe("CLI", { concurrency: true }, () => {
     );
   });
 
-  it("honours --seed, --admin-token-id/--admin-token, --state, and exits 0 on SIGINT", async () => {
+  test("honours --seed, --admin-token-id/--admin-token, --state, and exits 0 on SIGINT", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ps-emu-cli-"));
     try {
       const seed = join(dir, "seed.json");
@@ -133,7 +133,7 @@ describe("CLI", { concurrency: true }, () => {
     }
   });
 
-  it("bad flags: clear message and exit 2 (checked in-process, plus one real run); --help exits 0", () => {
+  test("bad flags: clear message and exit 2 (checked in-process, plus one real run); --help exits 0", () => {
     for (const args of [
       ["--bogus"],
       ["--port", "abc"],
@@ -171,7 +171,7 @@ describe("CLI", { concurrency: true }, () => {
 
 // Sequential: spawning several CLIs at once on a loaded machine only slows each one down.
 describe("CLI: admin credential sources and remote hosts", () => {
-  it("takes the admin secret from a file or the environment instead of argv", async () => {
+  test("takes the admin secret from a file or the environment instead of argv", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ps-emu-cli-"));
     try {
       const file = join(dir, "admin-token");
@@ -211,7 +211,7 @@ describe("CLI: admin credential sources and remote hosts", () => {
     }
   });
 
-  it("a non-loopback --host needs --allow-remote, and then warns", async () => {
+  test("a non-loopback --host needs --allow-remote, and then warns", async () => {
     assert.throws(() => parseCli(["--host", "0.0.0.0"], {}), /not a loopback address.*--allow-remote/);
     assert.throws(() => parseCli(["--host", "192.168.1.20"], {}), /--allow-remote/);
     assert.deepEqual(parseCli(["--host", "0.0.0.0", "--allow-remote"], {}), {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { ROUTES } from "../../emulator/router";
 import { branchesPath, call, waitReady } from "../support/api";
@@ -57,19 +57,19 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
   });
   after(() => emu.stop());
 
-  it("the validator itself rejects wrong bodies (nullable, required, extra fields)", () => {
+  test("the validator itself rejects wrong bodies (nullable, required, extra fields)", () => {
     assert.ok(validateResponse("get_organization", 200, { id: "x" }).length > 0);
     assert.ok(validateResponse("delete_branch", 204, '{"a":1}').length > 0);
     assert.throws(() => validateResponse("get_branch", 418, {}), /declares no 418/);
     assert.equal(findOperation("create_branch").method, "POST");
   });
 
-  it("organizations: list_organizations, get_organization", async () => {
+  test("organizations: list_organizations, get_organization", async () => {
     check("list_organizations", await call(emu, "GET", "/organizations"), 200);
     check("get_organization", await call(emu, "GET", "/organizations/acme"), 200);
   });
 
-  it("databases: list_databases, get_database", async () => {
+  test("databases: list_databases, get_database", async () => {
     const list = await call(emu, "GET", "/organizations/acme/databases");
     check("list_databases", list, 200);
     assert.deepEqual(
@@ -82,7 +82,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     assert.equal(db.body.state, "ready");
   });
 
-  it("branches: every operation", async () => {
+  test("branches: every operation", async () => {
     const created = await call(emu, "POST", branchesPath(), { body: { name: "contract-1" } });
     check("create_branch", created, 201);
     assert.equal(created.body.state, "pending");
@@ -117,7 +117,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("delete_branch", await call(emu, "DELETE", `${branchesPath()}/contract-1`), 204);
   });
 
-  it("passwords (MySQL): create, list, get, renew, delete", async () => {
+  test("passwords (MySQL): create, list, get, renew, delete", async () => {
     const path = `${branchesPath()}/main/passwords`;
     const created = await call(emu, "POST", path, { body: { name: "c", role: "reader", ttl: 3600 } });
     check("create_password", created, 201);
@@ -131,7 +131,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("delete_password", await call(emu, "DELETE", `${path}/${id}`), 204);
   });
 
-  it("roles (Postgres): create, list, get, renew, delete", async () => {
+  test("roles (Postgres): create, list, get, renew, delete", async () => {
     const path = `${branchesPath("pg-app")}/main/roles`;
     const created = await call(emu, "POST", path, {
       body: { name: "c", ttl: 3600, inherited_roles: ["pg_read_all_data"] },
@@ -147,7 +147,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("delete_role", await call(emu, "DELETE", `${path}/${id}`), 204);
   });
 
-  it("service tokens: every documented operation", async () => {
+  test("service tokens: every documented operation", async () => {
     const created = await call(emu, "POST", "/organizations/acme/service-tokens", {
       body: { name: "c", ttl: 60 },
     });
@@ -164,7 +164,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("delete_service_token", await call(emu, "DELETE", `/organizations/acme/service-tokens/${id}`), 204);
   });
 
-  it("the vendored spec subset lists exactly the operations the emulator serves", () => {
+  test("the vendored spec subset lists exactly the operations the emulator serves", () => {
     const shape = (path: string): string =>
       `/${path.replace(/^\//, "")}`.replace(/\{[^}]+\}/g, "{}").replace(/:[^/]+/g, "{}");
     const served = new Set(ROUTES.map((r) => `${r.method} ${shape(r.pattern)}`));
@@ -188,7 +188,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     }
   });
 
-  it("catalogue: regions, cluster sizes, backups", async () => {
+  test("catalogue: regions, cluster sizes, backups", async () => {
     check("list_public_regions", await call(emu, "GET", "/regions"), 200);
     const orgRegions = await call(emu, "GET", "/organizations/acme/regions");
     check("list_regions_for_organization", orgRegions, 200);
@@ -214,7 +214,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     );
   });
 
-  it("databases: create_database, delete_database", async () => {
+  test("databases: create_database, delete_database", async () => {
     const created = await call(emu, "POST", "/organizations/acme/databases", {
       body: { name: "contract-db", region: "eu-west", cluster_size: "PS_10", kind: "mysql" },
     });
@@ -226,7 +226,7 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     assert.equal((await call(emu, "GET", "/organizations/acme/databases/contract-db")).status, 404);
   });
 
-  it("error bodies are {code, message} with the spec's 401/404 statuses", async () => {
+  test("error bodies are {code, message} with the spec's 401/404 statuses", async () => {
     for (const [res, status, code] of [
       [await call(emu, "GET", "/organizations/acme", { cred: null }), 401, "unauthorized"],
       [await call(emu, "GET", `${branchesPath()}/nope`), 404, "not_found"],

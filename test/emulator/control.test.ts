@@ -1,7 +1,7 @@
 /** The request log (never secrets) and the /_emulator control endpoints. */
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { type Emulator, startEmulator } from "../../emulator/index";
 import { branchesPath, call, makeToken } from "../support/api";
 import { ADMIN, emulator } from "../support/emulator";
@@ -13,7 +13,7 @@ describe("request log and control endpoint", () => {
   });
   after(() => emu.stop());
 
-  it("logs method, path, query, status and credential id, never a secret", async () => {
+  test("logs method, path, query, status and credential id, never a secret", async () => {
     emu.clearRequests();
     const cred = await makeToken(emu, [{ access: ["read_branch"], database: "app" }]);
     await call(emu, "GET", `${branchesPath()}?per_page=2&q=ma`, { cred });
@@ -39,7 +39,7 @@ describe("request log and control endpoint", () => {
     assert.deepEqual(emu.requests(), []);
   });
 
-  it("GET /_emulator/health, /state; PUT /_emulator/ready-delay", async () => {
+  test("GET /_emulator/health, /state; PUT /_emulator/ready-delay", async () => {
     const health = (await (await fetch(`${emu.url}/_emulator/health`)).json()) as Record<string, unknown>;
     assert.equal(health.ok, true);
     assert.equal(health.apiUrl, emu.apiUrl);
@@ -102,7 +102,7 @@ describe("control API answers only local tools", () => {
   // A rule that would answer every API call, authenticated or not: what a rebinding page would install.
   const rule = JSON.stringify({ rules: [{ path: "**", action: "status", status: 503, times: 100 }] });
 
-  it("refuses a DNS-rebinding request (Host: evil.example) and any non-loopback Host, and installs nothing", async () => {
+  test("refuses a DNS-rebinding request (Host: evil.example) and any non-loopback Host, and installs nothing", async () => {
     for (const host of ["evil.example", `evil.example:${"PORT"}`, "10.0.0.5", "127.0.0.1.evil.example"]) {
       const h = host.replace("PORT", port);
       const put = await rawRequest(`${emu.url}/_emulator/faults`, "PUT", { host: h }, rule);
@@ -116,7 +116,7 @@ describe("control API answers only local tools", () => {
     assert.deepEqual(faults.rules ?? [], [], "no rule was installed");
   });
 
-  it("answers loopback Host names, with or without a port", async () => {
+  test("answers loopback Host names, with or without a port", async () => {
     const put = await rawRequest(`${emu.url}/_emulator/faults`, "PUT", { host: `127.0.0.1:${port}` }, rule);
     assert.equal(put.status, 200, "the same rule is accepted from a local tool");
     emu.setFaults({});
@@ -132,7 +132,7 @@ describe("control API answers only local tools", () => {
     }
   });
 
-  it("refuses cross-origin browser requests (Origin of another site, Origin: null, Sec-Fetch-Site: cross-site)", async () => {
+  test("refuses cross-origin browser requests (Origin of another site, Origin: null, Sec-Fetch-Site: cross-site)", async () => {
     const host = `127.0.0.1:${port}`;
     const refused: Record<string, string>[] = [
       { origin: "https://evil.example" },
@@ -158,7 +158,7 @@ describe("control API answers only local tools", () => {
     }
   });
 
-  it("a non-loopback host needs allowRemote", async () => {
+  test("a non-loopback host needs allowRemote", async () => {
     await assert.rejects(
       startEmulator({ host: "0.0.0.0", quiet: true }),
       /not a loopback address.*allowRemote/,

@@ -5,7 +5,7 @@
  * official clients send.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call, makeToken, waitFor, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
@@ -29,7 +29,7 @@ describe("emulator: branch passwords and roles", () => {
   });
   after(() => emu.stop());
 
-  it("replays planetscale-go's password create body and shows the plaintext only once", async () => {
+  test("replays planetscale-go's password create body and shows the plaintext only once", async () => {
     // planetscale-go (planetscale/passwords.go) marshals DatabaseBranchPasswordRequest:
     // `name` always, `role`, `ttl` and `replica` with omitempty.
     const created = await call(emu, "POST", passwords(), {
@@ -62,7 +62,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal(unnamed.body.role, "admin");
   });
 
-  it("a deleted password stops authenticating at once", async () => {
+  test("a deleted password stops authenticating at once", async () => {
     const c = await call(emu, "POST", passwords(), { body: { name: "gone", role: "writer" } });
     assert.equal(emu.checkConnection(c.body.username, c.body.plain_text).valid, true);
     assert.equal((await call(emu, "DELETE", `${passwords()}/${c.body.id}`)).status, 204);
@@ -73,7 +73,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal((await call(emu, "GET", `${passwords()}/${c.body.id}`)).status, 404);
   });
 
-  it("an expired credential stops authenticating and can no longer be renewed", async () => {
+  test("an expired credential stops authenticating and can no longer be renewed", async () => {
     const c = await call(emu, "POST", passwords(), { body: { name: "short", ttl: 1 } });
     await waitForValidity(emu, c.body.username, c.body.plain_text, false);
     assert.deepEqual(emu.checkConnection(c.body.username, c.body.plain_text), {
@@ -86,7 +86,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal(renewed.status, 422);
   });
 
-  it("renew moves the expiry to now + ttl; a password without ttl is not renewable", async () => {
+  test("renew moves the expiry to now + ttl; a password without ttl is not renewable", async () => {
     const c = await call(emu, "POST", passwords(), { body: { name: "renew", ttl: 3600 } });
     const renewed = await call(emu, "POST", `${passwords()}/${c.body.id}/renew`);
     assert.equal(renewed.status, 200);
@@ -96,7 +96,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal((await call(emu, "POST", `${passwords()}/${forever.body.id}/renew`)).status, 422);
   });
 
-  it("credentials follow their branch: kept across a rename, gone with the branch", async () => {
+  test("credentials follow their branch: kept across a rename, gone with the branch", async () => {
     assert.equal((await call(emu, "POST", branchesPath(), { body: { name: "pr-7" } })).status, 201);
     await waitReady(emu, "pr-7");
     const c = await call(emu, "POST", passwords("pr-7"), { body: { name: "app" } });
@@ -110,7 +110,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal(emu.checkConnection(c.body.username, c.body.plain_text).valid, false);
   });
 
-  it("replays the Terraform provider's role body; the password is only in the create answer", async () => {
+  test("replays the Terraform provider's role body; the password is only in the create answer", async () => {
     // terraform-provider-planetscale's planetscale_postgres_branch_role sends name, ttl, inherited_roles.
     const created = await call(emu, "POST", roles(), {
       body: { name: "pr-1", ttl: 3600, inherited_roles: ["pg_read_all_data", "pg_write_all_data"] },
@@ -127,7 +127,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal(badRole.status, 400);
   });
 
-  it("passwords live on MySQL databases and roles on Postgres ones (422 otherwise)", async () => {
+  test("passwords live on MySQL databases and roles on Postgres ones (422 otherwise)", async () => {
     const onPg = await call(emu, "POST", passwords("main", "pg-app"), { body: { name: "x" } });
     assert.equal(onPg.status, 422);
     assert.match(onPg.body.message, /PostgreSQL database: it has roles/);
@@ -136,7 +136,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.match(onMysql.body.message, /MySQL \(Vitess\) database: it has passwords/);
   });
 
-  it("Postgres branches: created, renamed, protected, deleted; Vitess-only features refused", async () => {
+  test("Postgres branches: created, renamed, protected, deleted; Vitess-only features refused", async () => {
     const created = await call(emu, "POST", branchesPath("pg-app"), { body: { name: "pg-pr" } });
     assert.equal(created.status, 201);
     assert.equal(created.body.kind, "postgresql");
@@ -159,7 +159,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal((await call(emu, "GET", "/organizations/acme/databases/pg-app")).body.kind, "postgresql");
   });
 
-  it("needs the spec's accesses: connect_branch creates passwords, create_branch_password roles", async () => {
+  test("needs the spec's accesses: connect_branch creates passwords, create_branch_password roles", async () => {
     const reader = await makeToken(emu, [{ access: ["read_branch"], database: "app" }]);
     assert.equal((await call(emu, "POST", passwords(), { cred: reader, body: { name: "x" } })).status, 404);
     const connector = await makeToken(emu, [{ access: ["connect_branch"], database: "app" }]);
@@ -171,7 +171,7 @@ describe("emulator: branch passwords and roles", () => {
     assert.equal((await call(emu, "POST", roles(), { cred: pg, body: { name: "x" } })).status, 200);
   });
 
-  it("POST /_emulator/connections answers the same check over HTTP", async () => {
+  test("POST /_emulator/connections answers the same check over HTTP", async () => {
     const c = await call(emu, "POST", passwords(), { body: { name: "http" } });
     const check = async (body: unknown) =>
       fetch(`${emu.url}/_emulator/connections`, { method: "POST", body: JSON.stringify(body) });

@@ -1,6 +1,6 @@
 /** Database create and delete through the API, and the catalogue's rules (cluster sizes). */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call, makeToken, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
@@ -12,7 +12,7 @@ describe("databases through the API", () => {
   });
   after(() => emu.stop());
 
-  it("create needs organization-level create_databases; the creating token gets every access on it", async () => {
+  test("create needs organization-level create_databases; the creating token gets every access on it", async () => {
     const without = await makeToken(emu, [{ access: ["read_databases"] }]);
     const refused = await call(emu, "POST", "/organizations/acme/databases", {
       cred: without,
@@ -40,7 +40,7 @@ describe("databases through the API", () => {
     assert.equal((await call(emu, "GET", branchesPath("made"))).status, 404);
   });
 
-  it("refuses duplicates, bad names, PostgreSQL and unknown sizes or regions", async () => {
+  test("refuses duplicates, bad names, PostgreSQL and unknown sizes or regions", async () => {
     const cases: Array<[unknown, number, RegExp]> = [
       [{ name: "app" }, 422, /already been taken/],
       [{ name: "Bad Name" }, 422, /lowercase/],
@@ -56,7 +56,7 @@ describe("databases through the API", () => {
     }
   });
 
-  it("branches accept both spellings of a known cluster size and refuse unknown ones", async () => {
+  test("branches accept both spellings of a known cluster size and refuse unknown ones", async () => {
     const hyphen = await call(emu, "POST", branchesPath(), { body: { name: "hy-1", cluster_size: "PS-10" } });
     assert.equal(hyphen.status, 201, hyphen.text);
     const unknown = await call(emu, "POST", branchesPath(), {

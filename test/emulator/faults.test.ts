@@ -1,6 +1,6 @@
 /** Fault injection: latency, injected statuses, drops, fail-after-acting, targeted rules, control endpoint. */
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
+import { after, before, beforeEach, describe, test } from "node:test";
 import { PathGlob } from "../../emulator/faults";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call, waitReady } from "../support/api";
@@ -25,7 +25,7 @@ describe("faults", () => {
   beforeEach(() => emu.setFaults({}));
   after(() => emu.stop());
 
-  it("path globs: * is one segment, ** any number", () => {
+  test("path globs: * is one segment, ** any number", () => {
     assert.ok(
       new PathGlob("/organizations/*/databases/*/branches").test(
         "/organizations/acme/databases/app/branches",
@@ -38,14 +38,14 @@ describe("faults", () => {
     assert.ok(!new PathGlob("**/promote").test("/organizations/acme/databases/app/branches/x"));
   });
 
-  it("adds latency", async () => {
+  test("adds latency", async () => {
     emu.setFaults({ latencyMs: 120, jitterMs: 10 });
     const t0 = Date.now();
     assert.equal((await call(emu, "GET", "/organizations")).status, 200);
     assert.ok(Date.now() - t0 >= 115, `took ${Date.now() - t0} ms`);
   });
 
-  it("injects each status by probability, before auth and routing", async () => {
+  test("injects each status by probability, before auth and routing", async () => {
     for (const code of ["429", "500", "502", "503"] as const) {
       emu.setFaults({ statusProbability: { [code]: 1 } });
       const r = await call(emu, "GET", "/organizations", { cred: null });
@@ -60,7 +60,7 @@ describe("faults", () => {
     }
   });
 
-  it("drops connections by probability", async () => {
+  test("drops connections by probability", async () => {
     emu.setFaults({ dropProbability: 1 });
     assert.ok(await dropped(call(emu, "GET", "/organizations")));
     assert.equal(emu.requests().at(-1)?.status, 0);
@@ -68,7 +68,7 @@ describe("faults", () => {
     assert.equal((await call(emu, "GET", "/organizations")).status, 200);
   });
 
-  it("marks each injected fault in the request log, and only those", async () => {
+  test("marks each injected fault in the request log, and only those", async () => {
     emu.setFaults({
       rules: [
         { method: "GET", path: "/organizations", action: "status", status: 503 },
@@ -96,7 +96,7 @@ describe("faults", () => {
     );
   });
 
-  it("fail-after-acting (status): the change happens, the answer is 5xx", async () => {
+  test("fail-after-acting (status): the change happens, the answer is 5xx", async () => {
     emu.setFaults({ failAfterActing: { probability: 1, mode: "status", status: 503 } });
     const r = await call(emu, "POST", P, { body: { name: "acted-1" } });
     assert.equal(r.status, 503);
@@ -107,14 +107,14 @@ describe("faults", () => {
     );
   });
 
-  it("fail-after-acting (drop): the change happens, the connection is dropped", async () => {
+  test("fail-after-acting (drop): the change happens, the connection is dropped", async () => {
     emu.setFaults({ failAfterActing: { probability: 1, mode: "drop" } });
     assert.ok(await dropped(call(emu, "POST", P, { body: { name: "acted-2" } })));
     emu.setFaults({});
     assert.equal((await call(emu, "GET", `${P}/acted-2`)).status, 200);
   });
 
-  it("targeted rules: method + glob, custom status/body/headers, consumed after `times`", async () => {
+  test("targeted rules: method + glob, custom status/body/headers, consumed after `times`", async () => {
     emu.setFaults({
       rules: [
         {
@@ -147,7 +147,7 @@ describe("faults", () => {
     assert.equal((await call(emu, "GET", `${P}/main`)).status, 200);
   });
 
-  it("targeted drop and fail-after-acting rules", async () => {
+  test("targeted drop and fail-after-acting rules", async () => {
     emu.setFaults({
       rules: [
         { method: "DELETE", path: "**/branches/*", action: "fail-after-acting", status: 502 },
@@ -170,7 +170,7 @@ describe("faults", () => {
     await call(emu, "PATCH", `${P}/main`, { body: { deletion_protected: false } });
   });
 
-  it("PUT /_emulator/faults replaces the settings; invalid settings are 400", async () => {
+  test("PUT /_emulator/faults replaces the settings; invalid settings are 400", async () => {
     const put = await fetch(`${emu.url}/_emulator/faults`, {
       method: "PUT",
       body: JSON.stringify({ rules: [{ path: "/organizations", action: "status", status: 503, times: 1 }] }),

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call } from "../support/api";
 import { ADMIN, emulator } from "../support/emulator";
@@ -29,7 +29,7 @@ describe("junk input", () => {
   });
   after(() => emu.stop());
 
-  it("answers junk requests with PlanetScale-style 4xx bodies", async () => {
+  test("answers junk requests with PlanetScale-style 4xx bodies", async () => {
     const P = branchesPath();
     const cases: Array<[string, string, string | undefined, number]> = [
       ["GET", "/nope", undefined, 404],
@@ -62,7 +62,7 @@ describe("junk input", () => {
     }
   });
 
-  it("survives random bodies, headers and raw bytes", async () => {
+  test("survives random bodies, headers and raw bytes", async () => {
     for (let i = 0; i < 60; i++) {
       const body = randomBytes(1 + (i % 50)).toString(i % 2 ? "latin1" : "base64");
       const r = await call(

@@ -4,7 +4,7 @@
  * type-checked either way; `safe_migrations` on create is honoured.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { parseCli } from "../../emulator/cli";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call } from "../support/api";
@@ -24,7 +24,7 @@ describe("request bodies, lenient by default", () => {
     await strict.stop();
   });
 
-  it("ignores unknown fields and records their names in the request log", async () => {
+  test("ignores unknown fields and records their names in the request log", async () => {
     lenient.clearRequests();
     const r = await call(lenient, "POST", P, {
       body: { name: "typo-1", parentBranch: "nope", future: { nested: true }, storage_hint: 3 },
@@ -39,7 +39,7 @@ describe("request bodies, lenient by default", () => {
     assert.equal(lenient.requests()[0]?.ignoredFields, undefined, "no field ignored, no list");
   });
 
-  it("with strict, refuses the same body with 400 naming every unknown field", async () => {
+  test("with strict, refuses the same body with 400 naming every unknown field", async () => {
     const r = await call(strict, "POST", P, { body: { name: "typo-1", parentBranch: "main", future: 1 } });
     assert.equal(r.status, 400);
     assert.equal(r.body.code, "bad_request");
@@ -48,7 +48,7 @@ describe("request bodies, lenient by default", () => {
     assert.equal(list.body.data.length, 0, "nothing was created");
   });
 
-  it("still type-checks known fields when lenient, with readable wording", async () => {
+  test("still type-checks known fields when lenient, with readable wording", async () => {
     const cases: Array<[string, string, unknown, RegExp]> = [
       [
         "POST",
@@ -73,7 +73,7 @@ describe("request bodies, lenient by default", () => {
     assert.match(grant.body.message, /must be an array\n {2}→ at access/);
   });
 
-  it('takes "" for parent_branch as "not provided", on both create paths (strict too)', async () => {
+  test('takes "" for parent_branch as "not provided", on both create paths (strict too)', async () => {
     // planetscale-go CreateDatabaseBranchRequest: `json:"parent_branch"` without omitempty.
     const r = await call(strict, "POST", P, {
       body: { name: "feat-2", parent_branch: "", cluster_size: "PS_DEV" },
@@ -87,7 +87,7 @@ describe("request bodies, lenient by default", () => {
     assert.equal(fresh.body.parent_branch, "main");
   });
 
-  it('takes "" for a grant\'s database as organization level (strict too)', async () => {
+  test('takes "" for a grant\'s database as organization level (strict too)', async () => {
     const token = await call(strict, "POST", "/organizations/acme/service-tokens", { body: { name: "g" } });
     const grant = await call(strict, "POST", `/organizations/acme/service-tokens/${token.body.id}/access`, {
       body: { database: "", access: ["read_databases"] },
@@ -96,7 +96,7 @@ describe("request bodies, lenient by default", () => {
     assert.equal(grant.body.data[0].type, "OrganizationAccess");
   });
 
-  it("honours safe_migrations on create", async () => {
+  test("honours safe_migrations on create", async () => {
     const on = await call(strict, "POST", P, { body: { name: "safe-on", safe_migrations: true } });
     assert.equal(on.status, 201, on.text);
     assert.equal(on.body.safe_migrations, true);
@@ -106,7 +106,7 @@ describe("request bodies, lenient by default", () => {
     assert.equal(wrong.status, 400);
   });
 
-  it("--strict turns strict mode on from the command line", () => {
+  test("--strict turns strict mode on from the command line", () => {
     assert.deepEqual(parseCli(["--strict"]), { strict: true });
     assert.deepEqual(parseCli([]), {});
   });

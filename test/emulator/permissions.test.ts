@@ -3,7 +3,7 @@
  * accesses the spec lists for it, and answers 404 (PlanetScale's "no access") without them.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { type Emulator, OPERATION_ACCESSES } from "../../emulator/index";
 import { branchesPath, call, makeToken, waitReady } from "../support/api";
 import { ADMIN, type Credential, emulator } from "../support/emulator";
@@ -63,7 +63,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
   });
   after(() => emu.stop());
 
-  it("the permission table matches the spec's Authorization blocks", { skip: !specAvailable }, () => {
+  test("the permission table matches the spec's Authorization blocks", { skip: !specAvailable }, () => {
     let compared = 0;
     for (const [op, accesses] of Object.entries(OPERATION_ACCESSES)) {
       // Organization reads are open to any credential of the org (by design); the grant
@@ -78,7 +78,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     assert.ok(compared >= 18, `only ${compared} operations compared`);
   });
 
-  it("rejects missing, malformed, unknown and wrong credentials with 401 unauthorized", async () => {
+  test("rejects missing, malformed, unknown and wrong credentials with 401 unauthorized", async () => {
     const headers = [
       undefined,
       "",
@@ -103,7 +103,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     }
   });
 
-  it("a token with only read_branch on app lists app's branches, but gets 404 creating one or listing other's", async () => {
+  test("a token with only read_branch on app lists app's branches, but gets 404 creating one or listing other's", async () => {
     const cred = await makeToken(emu, [{ access: ["read_branch"], database: "app" }]);
     const list = await call(emu, "GET", P, { cred });
     assert.equal(list.status, 200);
@@ -120,7 +120,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     assert.equal((await call(emu, "POST", P, { cred: seeded, body: { name: "nope" } })).status, 404);
   });
 
-  it("any valid credential of an organization may read it; other organizations are 404", async () => {
+  test("any valid credential of an organization may read it; other organizations are 404", async () => {
     const cred = await makeToken(emu, [{ access: ["read_branch"], database: "app" }]);
     assert.equal((await call(emu, "GET", "/organizations/acme", { cred })).status, 200);
     assert.equal((await call(emu, "GET", "/organizations/globex", { cred })).status, 404);
@@ -192,7 +192,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
   ];
 
   for (const c of cases) {
-    it(`${c.op}: each listed access suffices; none of them → 404`, async () => {
+    test(`${c.op}: each listed access suffices; none of them → 404`, async () => {
       const listed = OPERATION_ACCESSES[c.op === "list_databases" ? "get_database" : c.op];
       assert.ok(Array.isArray(listed));
       const orgLevel = c.op.includes("service_token");
@@ -224,7 +224,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     });
   }
 
-  it("create_branch: create_branch for a plain branch; restore_backup / restore_production_branch_backup for backups", async () => {
+  test("create_branch: create_branch for a plain branch; restore_backup / restore_production_branch_backup for backups", async () => {
     const creator = await makeToken(emu, [{ access: ["create_branch"], database: "app" }]);
     assert.equal((await call(emu, "POST", P, { cred: creator, body: { name: "by-creator" } })).status, 201);
     const restoreBody = { name: "", backup_id: "bkp000000001", cluster_size: "PS_10" };
@@ -246,7 +246,7 @@ describe("authentication and permissions", { concurrency: true }, () => {
     assert.equal((await call(emu, "POST", P, { cred: none, body: { name: "x" } })).status, 404);
   });
 
-  it("add_service_token_accesses needs write_service_tokens at organization level", async () => {
+  test("add_service_token_accesses needs write_service_tokens at organization level", async () => {
     const writer = await makeToken(emu, [{ access: ["write_service_tokens", "read_branch"] }]);
     const target = await freshToken();
     const ok = await call(emu, "POST", `${T}/${target}/access`, {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { after, describe, test } from "node:test";
 import { EmulatorConfigError } from "../../emulator";
 import { branchesPath, call, makeToken, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
@@ -13,7 +13,7 @@ describe("state persistence", () => {
   const file = join(dir, "nested", "state.json");
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("survives a restart: branches, renames, tokens (which still authenticate) and the request log", async () => {
+  test("survives a restart: branches, renames, tokens (which still authenticate) and the request log", async () => {
     const first = await emulator({ stateFile: file });
     const created = await call(first, "POST", branchesPath(), { body: { name: "keep-me" } });
     // Readiness is asserted after the restart, so wait for the condition here rather than
@@ -46,7 +46,7 @@ describe("state persistence", () => {
     }
   });
 
-  it("refuses a corrupt state file", async () => {
+  test("refuses a corrupt state file", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{not json");
     await assert.rejects(emulator({ stateFile: bad }), (error: unknown) => {
@@ -57,7 +57,7 @@ describe("state persistence", () => {
     });
   });
 
-  it("refuses a state file of the wrong shape, naming the file and each problem", async () => {
+  test("refuses a state file of the wrong shape, naming the file and each problem", async () => {
     const first = await emulator({ stateFile: file });
     await first.stop();
     const state = JSON.parse(readFileSync(file, "utf8"));

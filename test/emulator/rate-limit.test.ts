@@ -1,6 +1,6 @@
 /** Per-credential sliding-window rate limit → 429 rate_limited with Retry-After. */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { call, makeToken } from "../support/api";
 import { emulator } from "../support/emulator";
@@ -12,7 +12,7 @@ describe("rate limit", () => {
   });
   after(() => emu.stop());
 
-  it("answers 429 with Retry-After once a credential exceeds its per-minute budget, per credential", async () => {
+  test("answers 429 with Retry-After once a credential exceeds its per-minute budget, per credential", async () => {
     // makeToken spends 2 of the admin's 5 requests (create + grant).
     const cred = await makeToken(emu, [{ access: ["read_organization"] }]);
     for (let i = 0; i < 5; i++) {
@@ -30,7 +30,7 @@ describe("rate limit", () => {
     assert.equal(emu.requests().at(-2)?.credentialId, cred.id);
   });
 
-  it("setRateLimit replaces the limit and resets the windows", async () => {
+  test("setRateLimit replaces the limit and resets the windows", async () => {
     emu.setRateLimit(1000);
     assert.equal((await call(emu, "GET", "/organizations/acme")).status, 200);
   });

@@ -3,7 +3,7 @@
  * both asynchronous like readiness, answers checked against the spec.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call, makeToken, waitFor, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
@@ -36,7 +36,7 @@ describe("branch resizes and cluster changes", () => {
   });
   after(() => emu.stop());
 
-  it("PUT …/resizes starts a VTGate resize that completes after the delay, then the branch has it", async () => {
+  test("PUT …/resizes starts a VTGate resize that completes after the delay, then the branch has it", async () => {
     await call(emu, "POST", P, { body: { name: "rs-1" } });
     await waitReady(emu, "rs-1");
     // A resize that cannot finish during the test shows the state while it runs…
@@ -92,7 +92,7 @@ describe("branch resizes and cluster changes", () => {
     );
   });
 
-  it("answers the spec's 204 when nothing would change (including an empty body)", async () => {
+  test("answers the spec's 204 when nothing would change (including an empty body)", async () => {
     await call(emu, "POST", P, { body: { name: "rs-2" } });
     await waitReady(emu, "rs-2");
     for (const body of [{}, { vtgate_size: "VTG_5", vtgate_count: 2 }, { vtgate_size: "" }]) {
@@ -104,7 +104,7 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(list.body.data.length, 0, "no resize request was made");
   });
 
-  it("a second PUT updates the resize in progress; DELETE cancels it; the branch keeps its settings", async () => {
+  test("a second PUT updates the resize in progress; DELETE cancels it; the branch keeps its settings", async () => {
     await call(emu, "POST", P, { body: { name: "rs-3" } });
     await waitReady(emu, "rs-3");
     emu.setReadyDelay(60_000);
@@ -127,7 +127,7 @@ describe("branch resizes and cluster changes", () => {
     }
   });
 
-  it("refuses bad resizes: pending branch 422, bad size 422, wrong type 400, unknown resize 404", async () => {
+  test("refuses bad resizes: pending branch 422, bad size 422, wrong type 400, unknown resize 404", async () => {
     emu.setReadyDelay(60_000);
     await call(emu, "POST", P, { body: { name: "rs-pending" } });
     emu.setReadyDelay(200);
@@ -144,7 +144,7 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(missing.status, 404);
   });
 
-  it("resizing needs write_database; reading needs a branch read access", async () => {
+  test("resizing needs write_database; reading needs a branch read access", async () => {
     await call(emu, "POST", P, { body: { name: "rs-5" } });
     await waitReady(emu, "rs-5");
     const reader = await makeToken(emu, [{ database: "app", access: ["read_branch"] }]);
@@ -156,7 +156,7 @@ describe("branch resizes and cluster changes", () => {
     assert.equal(ok.status, 200);
   });
 
-  it("PATCH …/cluster answers 204 and the branch reports the new cluster_name once the change completes", async () => {
+  test("PATCH …/cluster answers 204 and the branch reports the new cluster_name once the change completes", async () => {
     await call(emu, "POST", P, { body: { name: "cl-1", cluster_size: "PS_10" } });
     await waitReady(emu, "cl-1");
     const id = (await call(emu, "GET", `${P}/cl-1`)).body.id as string;

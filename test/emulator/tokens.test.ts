@@ -1,6 +1,6 @@
 /** Service tokens: plaintext only on create, ttl/expiry, deletion, grants (org vs database level), /access and /grants. */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { branchesPath, call, makeToken, waitFor } from "../support/api";
 import { ADMIN, emulator } from "../support/emulator";
@@ -31,7 +31,7 @@ describe("service tokens", () => {
   });
   after(() => emu.stop());
 
-  it("returns the plaintext token only in the create response", async () => {
+  test("returns the plaintext token only in the create response", async () => {
     const created = await call(emu, "POST", T, { body: { name: "ci", ttl: 3600 } });
     assert.equal(created.status, 200);
     const t = created.body;
@@ -55,7 +55,7 @@ describe("service tokens", () => {
     );
   });
 
-  it("a token without ttl never expires; name may be omitted", async () => {
+  test("a token without ttl never expires; name may be omitted", async () => {
     const r = await call(emu, "POST", T, {});
     assert.equal(r.status, 200);
     assert.equal(r.body.expires_at, null);
@@ -63,7 +63,7 @@ describe("service tokens", () => {
     assert.equal(r.body.display_name, r.body.id);
   });
 
-  it("validates the create body", async () => {
+  test("validates the create body", async () => {
     assert.equal((await call(emu, "POST", T, { body: { ttl: "soon" } })).status, 400);
     assert.equal((await call(emu, "POST", T, { body: { ttl: -5 } })).status, 422);
     assert.equal((await call(emu, "POST", T, { body: { ttl: 1.5 } })).status, 422);
@@ -71,7 +71,7 @@ describe("service tokens", () => {
     assert.equal((await call(emu, "POST", T, { body: { scopes: ["admin"] } })).status, 400);
   });
 
-  it("authenticates a new token right away, and 401s once it is deleted", async () => {
+  test("authenticates a new token right away, and 401s once it is deleted", async () => {
     const cred = await makeToken(emu, [{ access: ["read_organization"] }]);
     assert.equal((await call(emu, "GET", "/organizations/acme", { cred })).status, 200);
     assert.equal((await call(emu, "DELETE", `${T}/${cred.id}`)).status, 204);
@@ -82,7 +82,7 @@ describe("service tokens", () => {
     assert.equal((await call(emu, "DELETE", `${T}/${cred.id}`)).status, 404);
   });
 
-  it("an expired token answers 401 (a token past its ttl, and a seeded one)", async () => {
+  test("an expired token answers 401 (a token past its ttl, and a seeded one)", async () => {
     const cred = await makeToken(emu, [{ access: ["read_branch"], database: "app" }], { ttl: 1 });
     assert.equal((await call(emu, "GET", branchesPath(), { cred })).status, 200);
     const expired = { id: "expiredtoken", token: "pscale_tkn_expired_secret_000000000000000" };
@@ -99,7 +99,7 @@ describe("service tokens", () => {
     assert.deepEqual(r.body, { code: "unauthorized", message: "The service token has expired" });
   });
 
-  it("grants: GET/POST/DELETE …/access and GET …/grants, org vs database level", async () => {
+  test("grants: GET/POST/DELETE …/access and GET …/grants, org vs database level", async () => {
     const t = (await call(emu, "POST", T, { body: { name: "grants" } })).body;
     const A = `${T}/${t.id}/access`;
     const add = await call(emu, "POST", A, {
@@ -165,7 +165,7 @@ describe("service tokens", () => {
     assert.equal(noToken.status, 404);
   });
 
-  it("a database-level grant applies to that database only; an org-level one to all", async () => {
+  test("a database-level grant applies to that database only; an org-level one to all", async () => {
     const dbLevel = await makeToken(emu, [{ access: ["read_branch"], database: "app" }]);
     assert.equal((await call(emu, "GET", branchesPath("app"), { cred: dbLevel })).status, 200);
     assert.equal((await call(emu, "GET", branchesPath("other"), { cred: dbLevel })).status, 404);
@@ -179,7 +179,7 @@ describe("service tokens", () => {
     );
   });
 
-  it("you may only grant accesses you hold yourself", async () => {
+  test("you may only grant accesses you hold yourself", async () => {
     const granter = await makeToken(emu, [
       { access: ["write_service_tokens", "read_service_tokens"] },
       { access: ["read_branch"], database: "app" },
@@ -214,7 +214,7 @@ describe("service tokens", () => {
     assert.equal(del.status, 404, "no delete_service_tokens → 404");
   });
 
-  it("Bearer <token> works for the admin credential and for API-created tokens", async () => {
+  test("Bearer <token> works for the admin credential and for API-created tokens", async () => {
     const admin = await call(emu, "GET", "/organizations", {
       cred: null,
       headers: { authorization: `Bearer ${ADMIN.token}` },

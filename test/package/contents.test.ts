@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import { runProcess } from "../support/process";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -18,7 +18,7 @@ interface PackageJson {
 }
 
 describe("the packed package", () => {
-  it("holds every file package.json names, compiled code with declarations, and no source map", async () => {
+  test("holds every file package.json names, compiled code with declarations, and no source map", async () => {
     // --ignore-scripts: list what would be packed from the dist/ that `npm test` has just built.
     const packed = await runProcess("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
       cwd: repoRoot,

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import ts from "typescript";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -146,12 +146,12 @@ describe("layers", () => {
   const files = [...sourceFiles("provider"), ...sourceFiles("emulator")].map((f) => relative(".", f));
   const edges = files.flatMap((file) => importsOf(file, readFileSync(join(repoRoot, file), "utf8")));
 
-  it("every import in provider/ and emulator/ runs down the layers", () => {
+  test("every import in provider/ and emulator/ runs down the layers", () => {
     assert.ok(files.length > 50 && edges.length > 200, `read ${files.length} files, ${edges.length} imports`);
     assert.deepEqual(violations(edges), []);
   });
 
-  it("every allowed exception still exists (delete an entry once its fix has landed)", () => {
+  test("every allowed exception still exists (delete an entry once its fix has landed)", () => {
     const stale = ALLOWED.filter(
       (allowed) => !edges.some((edge) => edge.file === allowed.file && edge.target === allowed.target),
     );
@@ -183,7 +183,7 @@ describe("layers", () => {
     ["provider/internal/api/branches.ts", `import { errorForStatus } from "../client/errors";`, false],
   ];
   for (const [file, line, breaks] of planted) {
-    it(`${breaks ? "refuses" : "allows"} in ${file}: ${line}`, () => {
+    test(`${breaks ? "refuses" : "allows"} in ${file}: ${line}`, () => {
       assert.equal(violations(importsOf(file, line)).length > 0, breaks);
     });
   }

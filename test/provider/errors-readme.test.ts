@@ -1,7 +1,7 @@
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import * as pkg from "../../provider/index";
 import * as clientErrors from "../../provider/internal/client/errors";
 import * as resourceErrors from "../../provider/internal/resource-errors";
@@ -43,13 +43,13 @@ describe("the README's Errors table", () => {
   const exported = errorClasses(pkg);
   const rows = readmeRows();
 
-  it("has a row with the right code for every error class the package exports", () => {
+  test("has a row with the right code for every error class the package exports", () => {
     for (const [name, code] of exported) {
       assert.equal(rows.get(name), code, `README.md "Errors" has no row \`${name}\` | \`${code}\``);
     }
   });
 
-  it("names only classes the package exports", () => {
+  test("names only classes the package exports", () => {
     for (const name of rows.keys()) {
       assert.ok(
         exported.has(name),
@@ -58,7 +58,7 @@ describe("the README's Errors table", () => {
     }
   });
 
-  it("covers every error class the provider defines: all are exported", () => {
+  test("covers every error class the provider defines: all are exported", () => {
     for (const module of [clientErrors, resourceErrors]) {
       for (const name of errorClasses(module).keys()) {
         assert.ok(exported.has(name), `${name} is defined but not exported from pulumi-planetscale`);
@@ -66,7 +66,7 @@ describe("the README's Errors table", () => {
     }
   });
 
-  it("gives every class its own code", () => {
+  test("gives every class its own code", () => {
     const codes = [...exported.values()];
     assert.equal(new Set(codes).size, codes.length, `duplicate codes: ${codes.join(", ")}`);
   });

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, test } from "node:test";
 import type { Emulator } from "../../../emulator/index";
 import { call } from "../../support/api";
 import { ADMIN, emulator } from "../../support/emulator";
@@ -62,14 +62,14 @@ async function replay(c: ConformanceCase, strict: boolean): Promise<void> {
 }
 
 describe("conformance with PlanetScale's official clients", () => {
-  it("has cases for branches and service tokens", () => {
+  test("has cases for branches and service tokens", () => {
     assert.ok(files.includes("branches.cases.ts") && files.includes("service-tokens.cases.ts"), files.join());
   });
   for (const file of files) {
     const { cases } = require(join(__dirname, file)) as { cases: ConformanceCase[] };
     describe(file.replace(/\.cases\.ts$/, ""), () => {
       for (const c of cases) {
-        it(c.title, async () => {
+        test(c.title, async () => {
           assert.ok(c.source.length > 0, "every case cites where its request comes from");
           await replay(c, false);
           await replay(c, true);
