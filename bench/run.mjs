@@ -211,6 +211,9 @@ function requestCounts(entries, branches, tokens) {
   };
 }
 
+/** `pulumi up --parallel`'s default: how many resource operations the engine runs at once. */
+const ENGINE_PARALLELISM = 8;
+
 /** No-change `preview` and `up` pairs per round: single runs of a few seconds spread too much. */
 const NO_CHANGE_PAIRS = quick ? 2 : 3;
 
@@ -367,6 +370,11 @@ async function main() {
           ratios: a.ratios.map((r) => fmt(r)),
           realSeconds: a.times.real.map((x) => fmt(x, 1)),
           floorSeconds: a.times.floor.map((x) => fmt(x, 1)),
+          // The engine runs 8 operations at a time (`--parallel`'s default) and a branch's create
+          // holds its slot until the branch is ready: 20 branches wait ⌈20 ÷ 8⌉ rounds of R.
+          boundAtParallel8: median(
+            a.times.floor.map((f) => (f + Math.ceil(20 / ENGINE_PARALLELISM) * 1) / (f + 1)),
+          ).toFixed(2),
         },
       );
       const b = noChangeOnly
