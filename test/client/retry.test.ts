@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import {
+  BackoffGate,
   backoffDelay,
   type ClientOptions,
   ConnectionError,
@@ -30,6 +31,13 @@ function settingsFor(url: string, overrides: Partial<Settings> = {}): Settings {
   };
 }
 
+/**
+ * A backoff gate of this client alone. The default gate is shared through a file with every process
+ * on the machine, and a virtual clock must not write its times there: another test file, running at
+ * the same time, whose server got the same port would wait for them.
+ */
+const privateGate = () => new BackoffGate(undefined, 60_000);
+
 /** Sleep that returns at once, moving a virtual clock, and records what the client asked for. */
 function recordingSleep(): { sleeps: number[]; options: ClientOptions } {
   const sleeps: number[] = [];
@@ -37,6 +45,7 @@ function recordingSleep(): { sleeps: number[]; options: ClientOptions } {
   return {
     sleeps,
     options: {
+      backoffGate: privateGate(),
       sleep: async (ms) => {
         sleeps.push(ms);
         now += ms;
@@ -148,6 +157,7 @@ describe("retries against a scripted server", () => {
       );
       const sleeps: number[] = [];
       const client = new PlanetScaleClient(settingsFor(server.url), {
+        backoffGate: privateGate(),
         random: () => 1,
         now: () => now,
         sleep: async (ms) => {
