@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Grant } from "./internal/api-token/grants";
 import { expandPermissions, type Scope } from "./internal/api-token/permissions";
 import { API_TOKEN_PROPERTIES } from "./internal/api-token/properties";
+import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
 import { declaredOutputs, withSecretOutputs } from "./internal/inputs/property-table";
 import { uniqueRemoteName } from "./internal/ownership/collisions";
 
@@ -127,30 +128,31 @@ export class ApiToken extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      apiTokenProvider,
-      name,
-      {
-        // A dynamic resource exposes only the outputs it was constructed with.
-        ...declaredOutputs(API_TOKEN_PROPERTIES, args),
-        ...args,
-        // PlanetScale allows several tokens of one name, but within one stack it is always a
-        // mistake: after a lost answer, the run could not tell which token is whose.
-        name: uniqueRemoteName(
-          `ApiToken "${name}"`,
-          args.name,
-          [args.organization],
-          (token, organization) => ({
-            key: `token ${organization}/${token}`,
-            what: `service token '${token}' of ${organization}`,
-          }),
-        ),
-        namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
-      },
-      withSecretOutputs(API_TOKEN_PROPERTIES, opts),
-      "planetscale",
-      "ApiToken",
-    );
+    const props = {
+      // A dynamic resource exposes only the outputs it was constructed with.
+      ...declaredOutputs(API_TOKEN_PROPERTIES, args),
+      ...args,
+      // PlanetScale allows several tokens of one name, but within one stack it is always a
+      // mistake: after a lost answer, the run could not tell which token is whose.
+      name: uniqueRemoteName(`ApiToken "${name}"`, args.name, [args.organization], (token, organization) => ({
+        key: `token ${organization}/${token}`,
+        what: `service token '${token}' of ${organization}`,
+      })),
+      namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
+    };
+    const restoreStackTraces = suspendPromiseStackTraces();
+    try {
+      super(
+        apiTokenProvider,
+        name,
+        props,
+        withSecretOutputs(API_TOKEN_PROPERTIES, opts),
+        "planetscale",
+        "ApiToken",
+      );
+    } finally {
+      restoreStackTraces();
+    }
     warnIfNeverExpires(this, args);
     warnIfDatabaseAccessIsOrganizationWide(this, args);
   }

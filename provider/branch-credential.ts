@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type BranchInput, branchRef } from "./credential-args";
+import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
 import { declaredOutputs, type PropertyTable, withSecretOutputs } from "./internal/inputs/property-table";
 
 /**
@@ -97,19 +98,18 @@ export abstract class BranchCredential extends pulumi.dynamic.Resource {
     args: BranchCredentialArgs,
     opts: pulumi.CustomResourceOptions | undefined,
   ) {
-    super(
-      provider,
-      name,
-      {
-        // A dynamic resource exposes only the outputs it was constructed with.
-        ...declaredOutputs(properties, args),
-        ...args,
-        branch: branchRef(args.branch),
-        namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
-      },
-      withSecretOutputs(properties, opts),
-      "planetscale",
-      type,
-    );
+    const props = {
+      // A dynamic resource exposes only the outputs it was constructed with.
+      ...declaredOutputs(properties, args),
+      ...args,
+      branch: branchRef(args.branch),
+      namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
+    };
+    const restoreStackTraces = suspendPromiseStackTraces();
+    try {
+      super(provider, name, props, withSecretOutputs(properties, opts), "planetscale", type);
+    } finally {
+      restoreStackTraces();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BRANCH_PROPERTIES } from "./internal/branch/properties";
+import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
 import { declaredOutputs } from "./internal/inputs/property-table";
 import { uniqueRemoteName } from "./internal/ownership/collisions";
 
@@ -106,27 +107,26 @@ export class Branch extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: BranchArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      branchProvider,
-      name,
-      {
-        // A dynamic resource exposes only the outputs it was constructed with.
-        ...declaredOutputs(BRANCH_PROPERTIES, args),
-        ...args,
-        name: uniqueRemoteName(
-          `Branch "${name}"`,
-          args.name,
-          [args.organization, args.database],
-          (branch, organization, [database]) => ({
-            key: `branch ${organization}/${database}/${branch}`,
-            what: `branch '${branch}' of ${organization}/${database}`,
-          }),
-        ),
-        namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
-      },
-      opts,
-      "planetscale",
-      "Branch",
-    );
+    const props = {
+      // A dynamic resource exposes only the outputs it was constructed with.
+      ...declaredOutputs(BRANCH_PROPERTIES, args),
+      ...args,
+      name: uniqueRemoteName(
+        `Branch "${name}"`,
+        args.name,
+        [args.organization, args.database],
+        (branch, organization, [database]) => ({
+          key: `branch ${organization}/${database}/${branch}`,
+          what: `branch '${branch}' of ${organization}/${database}`,
+        }),
+      ),
+      namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
+    };
+    const restoreStackTraces = suspendPromiseStackTraces();
+    try {
+      super(branchProvider, name, props, opts, "planetscale", "Branch");
+    } finally {
+      restoreStackTraces();
+    }
   }
 }
