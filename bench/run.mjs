@@ -197,7 +197,15 @@ function requestCounts(entries, branches, tokens) {
       /^\/organizations\/[^/]+\/databases\/[^/]+\/branches\/[^/]+$/.test(path(e)) &&
       !path(e).endsWith("/main"),
   ).length;
-  const branchOther = entries.filter((e) => /\/databases\//.test(path(e))).length - polls;
+  // The run's preflight (one GET of each database, once per process, before any create) is not a
+  // per-create request: counted apart, so 100 creates do not dilute it into the per-create figure.
+  const preflight = entries.filter(
+    (e) => e.method === "GET" && /^\/organizations\/[^/]+(\/databases\/[^/]+)?$/.test(path(e)),
+  ).length;
+  const databasePreflight = entries.filter(
+    (e) => e.method === "GET" && /^\/organizations\/[^/]+\/databases\/[^/]+$/.test(path(e)),
+  ).length;
+  const branchOther = entries.filter((e) => /\/databases\//.test(path(e))).length - polls - databasePreflight;
   const grants = entries.filter(
     (e) => e.method === "POST" && /\/service-tokens\/[^/]+\/access$/.test(path(e)),
   ).length;
@@ -207,6 +215,7 @@ function requestCounts(entries, branches, tokens) {
     pollsPerBranch: branches ? polls / branches : 0,
     perToken: tokens ? tokenOther / tokens : 0,
     grantsPerToken: tokens ? grants / tokens : 0,
+    preflight,
     total: entries.length,
   };
 }
@@ -396,6 +405,7 @@ async function main() {
         {
           pollsPerBranch: fmt(c.pollsPerBranch),
           grantsPerToken: fmt(c.grantsPerToken),
+          preflightPerRun: c.preflight,
           requestsInUp: c.total,
         },
       );
