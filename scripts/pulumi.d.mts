@@ -2,7 +2,11 @@
 import type { StdioOptions } from "node:child_process";
 
 export function cliDirectory(): string;
-export function pulumiEnv(cliDir: string, projectDir?: string): NodeJS.ProcessEnv;
+export function pulumiEnv(
+  cliDir: string,
+  projectDir?: string,
+  options?: { localBackend?: boolean },
+): NodeJS.ProcessEnv;
 export function parseCliArgs(args: string[]): { command: string | undefined; cwd: string | undefined };
 export function projectRoot(dir: string): string;
 export function runPulumi(

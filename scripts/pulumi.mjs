@@ -43,13 +43,18 @@ function loggedIn(home) {
   }
 }
 
-/** The environment the CLI runs with: the project's local defaults under the caller's settings. */
-export function pulumiEnv(cliDir, projectDir = root) {
+/**
+ * The environment the CLI runs with: the project's local defaults under the caller's settings.
+ * `localBackend: false` leaves the backend alone, as `login` and `logout` need: creating the
+ * default `.pulumi-state` for them would hide that a real `pulumi login file://<dir>` needs `<dir>`
+ * to exist.
+ */
+export function pulumiEnv(cliDir, projectDir = root, { localBackend = true } = {}) {
   const env = { ...process.env };
   env.PATH = [cliDir, join(root, "node_modules/.bin"), env.PATH].join(delimiter);
   env.PULUMI_HOME ||= join(projectDir, ".pulumi-home");
   // After `pulumi login <backend>`, the backend chosen there applies, as with a plain `pulumi`.
-  if (!env.PULUMI_BACKEND_URL && !loggedIn(env.PULUMI_HOME)) {
+  if (localBackend && !env.PULUMI_BACKEND_URL && !loggedIn(env.PULUMI_HOME)) {
     mkdirSync(join(projectDir, ".pulumi-state"), { recursive: true });
     env.PULUMI_BACKEND_URL = `file://${join(projectDir, ".pulumi-state")}`;
   }
@@ -121,8 +126,9 @@ export async function runPulumi(
   args,
   { projectDir = root, cwd = projectDir, cliDir = cliDirectory(), stdio = "inherit", env } = {},
 ) {
-  const fullEnv = { ...pulumiEnv(cliDir, projectDir), ...env };
   const { command } = parseCliArgs(args);
+  const localBackend = command !== "login" && command !== "logout";
+  const fullEnv = { ...pulumiEnv(cliDir, projectDir, { localBackend }), ...env };
   const { startProgramHost, PROGRAM_COMMANDS } = require("./lib/program-host.cjs");
   const needsHost =
     PROGRAM_COMMANDS.has(command) &&
