@@ -10,7 +10,9 @@
 /**
  * Turns stack capture off until the returned function is called; a no-op when
  * `PULUMI_DEBUG_PROMISE_LEAKS` asks for the traces. Call it right before a resource's `super(...)`
- * and restore in `finally`: the constructor is synchronous, so no other code sees the change.
+ * and restore in `finally`: the constructor is synchronous, so only Pulumi's constructor code runs
+ * meanwhile. An error it throws there (a missing resource name, say) keeps its message but has no
+ * frames; compute the props before calling this, so our own input errors keep theirs.
  *
  * @returns the function that restores the previous `Error.stackTraceLimit`
  */
