@@ -5,7 +5,7 @@ import type * as http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { onRateLimited } from "../../provider/internal/client/admission";
+import { addRoom, claimSlot, onAnswered, onRateLimited } from "../../provider/internal/client/admission";
 import {
   BackoffGate,
   type ClientOptions,
@@ -159,7 +159,7 @@ describe("rate limiting driven by the server", () => {
     const clock = new FakeClock();
     const start = clock.now();
     const gate = new BackoffGate(undefined, 60_000);
-    gate.rateLimited(start, 2000, 0);
+    gate.rateLimited(start, 2000, { wait: 0, epoch: 0 });
     const arrivals: number[] = [];
     server.setFallback((_req, res) => {
       arrivals.push(clock.now());
@@ -192,6 +192,34 @@ describe("rate limiting driven by the server", () => {
     // The probe sent under epoch 1 got a 429 too: the pace halves.
     const probe = onRateLimited(inFlight, 3600, 1000, 1);
     assert.deepEqual([probe.until, probe.interval, probe.epoch], [4600, 2 * FIRST_INTERVAL_MS, 2]);
+  });
+
+  test("while re-admitting, a known place in the server's window is taken as it frees, before the pace; a 429 on one drops the room", () => {
+    const limited = onRateLimited(FREE_ADMISSION, 1000, 59_000, 0);
+    // Two processes hand over their answers of the last minute (instants 100, 700 and 400).
+    const pooled = addRoom(addRoom(limited, [100, 700]) ?? limited, [400]) ?? limited;
+    assert.deepEqual(pooled.room, [100, 400, 700]);
+    assert.equal(addRoom(FREE_ADMISSION, [1]), undefined, "no room while admission is free");
+    // At until (60 s) the first place frees only at 60.1 s: the probe goes, and claims the slot.
+    const probe = claimSlot(pooled, 60_000, () => 0.5);
+    assert.deepEqual(
+      [probe.admission, probe.state?.next],
+      [{ wait: 0, epoch: 1 }, 60_000 + FIRST_INTERVAL_MS],
+    );
+    // The next waiter: the place frees before the next slot, so it waits for the place, claiming nothing.
+    const early = claimSlot(probe.state!, 60_000, () => 0.5);
+    assert.deepEqual([early.admission, early.state], [{ wait: 100, epoch: 1, room: true }, undefined]);
+    // At 60.1 s the place is taken.
+    const taken = claimSlot(probe.state!, 60_100, () => 0.5);
+    assert.deepEqual([taken.admission, taken.state?.room], [{ wait: 0, epoch: 1, room: true }, [400, 700]]);
+    // An answer while re-admitting holds a new place; one of a process that has not handed over does not.
+    assert.deepEqual(onAnswered(taken.state!, 60_650, true)?.room, [400, 700, 60_650]);
+    assert.deepEqual(onAnswered(taken.state!, 60_650, false)?.room, [400, 700]);
+    // A 429 on a request that took a place: the room was not known after all.
+    assert.deepEqual(onRateLimited(taken.state!, 60_700, 1000, 1, true).room, []);
+    assert.deepEqual(onRateLimited(taken.state!, 60_700, 1000, 1, false).room, [400, 700]);
+    assert.deepEqual(parseAdmission(JSON.stringify(taken.state)), taken.state);
+    assert.deepEqual(parseAdmission('{"room":[3,"x",-1,1]}').room, [1, 3]);
   });
 
   test("closes the way when a success says the allowance is spent (RateLimit-Remaining: 0), until the reset", async () => {
@@ -291,6 +319,45 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
     assert.ok(rejected / window.log.length <= 0.1, `${rejected} of ${window.log.length} requests got a 429`);
   });
 
+  test("after a burst filled the window, sends the rest as soon as the window frees them, not at a probe's pace", async () => {
+    const clock = new FakeClock(Date.now());
+    const start = clock.now();
+    const window = slidingWindow(clock, 30);
+    server.setFallback(window.handler);
+    const key = `${server.url}|id:burst-processes`;
+    try {
+      const clients = Array.from(
+        { length: 3 },
+        () =>
+          new PlanetScaleClient(settings(), {
+            ...clock.options(),
+            backoffGate: new BackoffGate(new SharedBackoffFile(key, dir, 0), 60_000),
+          }),
+      );
+      // Each process runs four workers sending 5 requests back to back: 60 requests, the first 30
+      // at once, so the window frees 30 at once a minute later.
+      const tasks = clients.flatMap((client) =>
+        Array.from({ length: 4 }, () => async () => {
+          for (let i = 0; i < 5; i++) await client.request({ method: "GET", path: "/x" });
+        }),
+      );
+      const results = await clock.run(tasks);
+      assert.ok(results.every((r) => r.status === "fulfilled"));
+    } finally {
+      server.setFallback({ status: 200, json: {} });
+    }
+    const rejected = window.log.filter((e) => e.status === 429).length;
+    const accepted = window.log.length - rejected;
+    const seconds = (clock.now() - start) / 1000;
+    assert.equal(accepted, 60);
+    // The window frees all 30 at 60 s: a probe and then a pace from 250 ms needed 1.1 s more.
+    assert.equal(seconds, 60, `took ${seconds} s (floor 60 s)`);
+    // The burst itself met the limit (12 requests in flight when it filled); re-admission did not.
+    const late = window.log.filter((e) => e.at > start && e.status === 429);
+    assert.deepEqual(late, [], "no 429 after the window freed");
+    assert.equal(rejected, 12);
+  });
+
   test("tells another process's gate when to send again", async () => {
     const key = `${server.url}|id:gate-id`;
     const time = virtualTime(Date.now());
@@ -348,7 +415,7 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
     writeFileSync(blocker, "");
     const gate = new BackoffGate(new SharedBackoffFile("k", join(blocker, "sub")), 60_000);
     const now = Date.now();
-    gate.rateLimited(now, 1_000, 0);
+    gate.rateLimited(now, 1_000, { wait: 0, epoch: 0 });
     assert.ok(gate.admit(now, Math.random).wait >= 999);
   });
 });

@@ -7,6 +7,13 @@
  * `interval` (with jitter), the interval shrinking with every answer that is not a 429 until the
  * pace no longer matters and admission is free again. Another 429 doubles the interval. Reopening
  * for every waiter at once would send a herd into a sliding window that freed only a few slots.
+ *
+ * While re-admitting, the pace is only for finding room nobody knew of. The room the machine knows
+ * comes first: the server counts a credential's requests over a sliding minute, and each answer it
+ * gave this machine's processes (other than 429) holds a place in that minute that frees a minute
+ * after the answer at the latest. Those instants are pooled in `room` (each process adds its own
+ * answers of the last minute when it first meets the 429, and every answer after that), and a
+ * waiter of any process takes the next place as soon as it frees: the server's own pace, exactly.
  */
 export interface AdmissionState {
   /** No request before this instant (ms since the epoch): the server's `Retry-After` or reset. */
@@ -21,6 +28,11 @@ export interface AdmissionState {
   answeredAt: number;
   /** Last instant a request of this credential got a 429. */
   rateLimitedAt: number;
+  /**
+   * While re-admitting: instants of answers (ascending) whose places in the server's one-minute
+   * window are this machine's to take again a minute later; empty while admission is free.
+   */
+  room: readonly number[];
 }
 
 /** Free admission: the state when nothing was ever rate limited. */
@@ -31,6 +43,7 @@ export const FREE_ADMISSION: AdmissionState = Object.freeze({
   epoch: 0,
   answeredAt: 0,
   rateLimitedAt: 0,
+  room: Object.freeze([]),
 });
 
 /** The pace right after the first 429: PlanetScale's 600/min is one request per 100 ms. */
@@ -43,11 +56,21 @@ export const WIDENING = 0.97;
 export const FREE_BELOW_MS = 5;
 /** A sliding one-minute window with neither an answer nor a 429: whatever held is gone. */
 export const QUIET_MS = 60_000;
+/** PlanetScale counts a credential's requests over a sliding minute. */
+export const WINDOW_MS = 60_000;
+/** Most places `room` holds (PlanetScale allows 600 requests a minute); beyond, the oldest go. */
+export const MAX_ROOM = 2_000;
 
-/** What {@link claimSlot} decided: send now under `epoch` (`wait` 0), or try again in `wait` ms. */
+/**
+ * What {@link claimSlot} decided: send now under `epoch` (`wait` 0), or try again in `wait` ms.
+ * `free`: no 429 was in force. `room`: the request takes (or waits for) a known place in the
+ * server's window rather than a slot of the pace.
+ */
 export interface Admission {
   wait: number;
   epoch: number;
+  free?: boolean;
+  room?: boolean;
 }
 
 /**
@@ -55,6 +78,8 @@ export interface Admission {
  * one interval on, with ±25% jitter from `random` in [0, 1)), otherwise wait for that slot and ask
  * again. Nobody holds a slot in advance, so the pace that applies is always the one the latest
  * answers set, and the waiters of every process compete for each slot instead of all going at once.
+ * A place in `room` that frees no later than the next slot is taken instead (never before `until`):
+ * then no slot is claimed, so the pace probes only for room beyond what is known.
  */
 export function claimSlot(
   state: AdmissionState,
@@ -62,10 +87,18 @@ export function claimSlot(
   random: () => number,
 ): { state?: AdmissionState | undefined; admission: Admission } {
   const current = isQuiet(state, now) ? { ...FREE_ADMISSION, epoch: state.epoch } : state;
+  const changed = current === state ? undefined : current;
   const slot = Math.max(now, current.until, current.interval > 0 ? current.next : now);
+  const place = current.interval > 0 ? current.room[0] : undefined;
+  if (place !== undefined && Math.max(current.until, place + WINDOW_MS) <= slot) {
+    const at = Math.max(now, current.until, place + WINDOW_MS);
+    const admission = { wait: at - now, epoch: current.epoch, room: true };
+    if (at > now) return { state: changed, admission };
+    return { state: { ...current, room: current.room.slice(1) }, admission };
+  }
   const admission = { wait: slot - now, epoch: current.epoch };
-  if (slot > now) return { state: current === state ? undefined : current, admission };
-  if (current.interval === 0) return { state: current === state ? undefined : current, admission };
+  if (slot > now) return { state: changed, admission };
+  if (current.interval === 0) return { state: changed, admission };
   const next = now + Math.max(1, Math.round(current.interval * (0.75 + 0.5 * random())));
   return { state: { ...current, next }, admission };
 }
@@ -78,27 +111,59 @@ export function isFree(state: AdmissionState, now: number): boolean {
 /**
  * A request sent under `sentEpoch` got a 429 at `now` and the server asked to wait `waitMs`. The
  * first 429 of an epoch doubles the interval and voids every claimed slot (the probe goes at the
- * new `until`); 429s of requests already in flight under an older epoch only move `until`.
+ * new `until`); 429s of requests already in flight under an older epoch only move `until`. A 429
+ * on a request that took a place in `room` means the credential is also used elsewhere: the room
+ * is not known after all and is dropped.
  */
 export function onRateLimited(
   state: AdmissionState,
   now: number,
   waitMs: number,
   sentEpoch: number,
+  tookRoom = false,
 ): AdmissionState {
   const until = Math.max(state.until, now + waitMs);
+  const room = tookRoom ? FREE_ADMISSION.room : state.room;
   if (sentEpoch < state.epoch && state.interval > 0) {
-    return { ...state, until, next: Math.max(state.next, until), rateLimitedAt: now };
+    return { ...state, until, next: Math.max(state.next, until), rateLimitedAt: now, room };
   }
   const interval = state.interval === 0 ? FIRST_INTERVAL_MS : Math.min(MAX_INTERVAL_MS, state.interval * 2);
-  return { ...state, until, interval, next: until, epoch: state.epoch + 1, rateLimitedAt: now };
+  return { ...state, until, interval, next: until, epoch: state.epoch + 1, rateLimitedAt: now, room };
 }
 
-/** A request got an answer other than 429 at `now`: the pace widens; undefined when nothing changes. */
-export function onAnswered(state: AdmissionState, now: number): AdmissionState | undefined {
+/**
+ * A request got an answer other than 429 at `now`: the pace widens, and (`holdsPlace`) the place
+ * the request holds in the server's window joins `room`. Undefined when nothing changes. When the
+ * pace no longer matters, admission is free and the room is forgotten.
+ */
+export function onAnswered(
+  state: AdmissionState,
+  now: number,
+  holdsPlace = false,
+): AdmissionState | undefined {
   if (state.interval === 0) return undefined;
-  const interval = state.interval * WIDENING;
-  return { ...state, interval: interval < FREE_BELOW_MS ? 0 : interval, answeredAt: now };
+  const widened = state.interval * WIDENING;
+  if (widened < FREE_BELOW_MS) return { ...state, interval: 0, answeredAt: now, room: FREE_ADMISSION.room };
+  return {
+    ...state,
+    interval: widened,
+    answeredAt: now,
+    room: holdsPlace ? withPlaces(state.room, [now]) : state.room,
+  };
+}
+
+/**
+ * A process met the re-admission for the first time and adds `answers`, the instants of its own
+ * answers of the last minute, to `room`. Undefined when admission is free (nothing to add to).
+ */
+export function addRoom(state: AdmissionState, answers: readonly number[]): AdmissionState | undefined {
+  if (state.interval === 0 || answers.length === 0) return undefined;
+  return { ...state, room: withPlaces(state.room, answers) };
+}
+
+function withPlaces(room: readonly number[], places: readonly number[]): readonly number[] {
+  const merged = [...room, ...places].sort((a, b) => a - b);
+  return merged.length > MAX_ROOM ? merged.slice(merged.length - MAX_ROOM) : merged;
 }
 
 /** The server said its allowance is spent until `until` (`RateLimit-Remaining: 0`): nobody goes before. */
@@ -133,5 +198,13 @@ export function parseAdmission(text: string): AdmissionState {
     epoch: field("epoch"),
     answeredAt: field("answeredAt"),
     rateLimitedAt: field("rateLimitedAt"),
+    room: places(record.room),
   };
+}
+
+/** `room` from JSON: finite, non-negative instants, ascending, at most {@link MAX_ROOM}. */
+function places(value: unknown): readonly number[] {
+  if (!Array.isArray(value)) return FREE_ADMISSION.room;
+  const valid = value.filter((x): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0);
+  return withPlaces([], valid);
 }

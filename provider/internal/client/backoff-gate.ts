@@ -1,6 +1,7 @@
 import {
   type Admission,
   type AdmissionState,
+  addRoom,
   claimSlot,
   isFree,
   onAnswered,
@@ -8,19 +9,23 @@ import {
   onSpent,
 } from "./admission";
 import { type AdmissionStore, MemoryAdmissionStore } from "./admission-store";
+import { OwnWindow } from "./own-window";
 import { SharedBackoffFile } from "./shared-backoff-file";
 
 /**
  * Rate limiting driven by the server: nothing waits while PlanetScale accepts requests. When it
  * answers 429 (or says its allowance is spent), nobody of that credential sends before the instant
- * it gave (`Retry-After`), and then requests are re-admitted gradually (see {@link claimSlot}): one
- * probe, then a pace that widens with every answer, instead of every waiter at once. Shared by every
+ * it gave (`Retry-After`), and then requests are re-admitted gradually (see {@link claimSlot}): as
+ * fast as the places this machine's answers hold in the server's window free ({@link OwnWindow}),
+ * and beyond them one probe, then a pace that widens with every answer, instead of every waiter at
+ * once. Shared by every
  * client of one credential and API in this process (see {@link getBackoffGate}) and, through a
  * {@link SharedBackoffFile}, by every process on the machine: parallel stacks on one CI runner do not
  * stampede.
  */
 export class BackoffGate {
   private readonly store: AdmissionStore;
+  private readonly own = new OwnWindow();
 
   constructor(
     store: AdmissionStore | undefined,
@@ -37,27 +42,46 @@ export class BackoffGate {
 
   /**
    * Whether a request may be sent at `now` (`wait` 0, under `epoch`) or must ask again after `wait`
-   * ms. While admission is free this reads a cached state only: no lock, no write.
+   * ms. While admission is free this reads a cached state only: no lock, no write. A request told
+   * to go is sent; its answer is reported to {@link BackoffGate.settled} (a 429 to
+   * {@link BackoffGate.rateLimited} as well).
    */
   admit(now: number, random: () => number): Admission {
     const seen = this.store.read(performance.now());
-    if (isFree(seen, now)) return { wait: 0, epoch: seen.epoch };
+    if (isFree(seen, now)) {
+      this.own.free();
+      return { wait: 0, epoch: seen.epoch, free: true };
+    }
+    const places = this.own.handOver(now);
     const admission = this.store.update((state) => {
-      const claimed = claimSlot(state, now, random);
-      return { state: claimed.state, result: claimed.admission };
+      const added = addRoom(state, places) ?? state;
+      const claimed = claimSlot(added, now, random);
+      return { state: claimed.state ?? (added === state ? undefined : added), result: claimed.admission };
     });
-    return { wait: Math.min(admission.wait, this.maxWaitMs), epoch: admission.epoch };
+    return { ...admission, wait: Math.min(admission.wait, this.maxWaitMs) };
   }
 
-  /** A request admitted under `epoch` got a 429 at `now`; the server asked to wait `waitMs`. */
-  rateLimited(now: number, waitMs: number, epoch: number): void {
-    this.store.update((state) => ({ state: onRateLimited(state, now, waitMs, epoch), result: undefined }));
-  }
-
-  /** A request got an answer other than 429 at `now`: widens the pace while re-admitting. */
-  answered(now: number): void {
+  /**
+   * A request got an answer with `status` at `now`. An answer other than 429 widens the shared pace
+   * while re-admitting, and the place it holds in the server's window joins the room. (A request
+   * that got no answer may hold a place too, but one not known is one not taken: no answer, no call.)
+   */
+  settled(now: number, status: number): void {
+    if (status === 429) return;
+    this.own.answered(now);
     if (this.store.read(performance.now()).interval === 0) return;
-    this.store.update((state) => ({ state: onAnswered(state, now), result: undefined }));
+    const pooled = this.own.pooled;
+    this.store.update((state) => ({ state: onAnswered(state, now, pooled), result: undefined }));
+  }
+
+  /**
+   * The request `admission` let through got a 429 at `now`; the server asked to wait `waitMs`.
+   */
+  rateLimited(now: number, waitMs: number, admission: Admission): void {
+    this.store.update((state) => ({
+      state: onRateLimited(state, now, waitMs, admission.epoch, admission.room === true),
+      result: undefined,
+    }));
   }
 
   /** The server said its allowance is spent until `until` (ms since the epoch). */

@@ -1,6 +1,7 @@
 import * as util from "node:util";
 import type * as undici from "undici";
 import type * as z from "zod";
+import type { Admission } from "./admission";
 import { type BackoffGate, getBackoffGate } from "./backoff-gate";
 import { credentialFingerprint, rateLimitKey } from "./credential-key";
 import { type DecodeContext, decodeError, decodeSuccess } from "./decode";
@@ -93,6 +94,9 @@ function buildQuery(query: RequestOptions<unknown>["query"]): string {
   return text ? `?${text}` : "";
 }
 
+/** The admission of a client with no gate (rate limiting off): always go. */
+const NO_GATE: Admission = Object.freeze({ wait: 0, epoch: 0 });
+
 /**
  * PlanetScale REST client: shared keep-alive pool, per-credential rate limiter, timeouts, retries
  * with backoff, same-host redirects, typed errors without secrets, validated responses.
@@ -172,7 +176,7 @@ export class PlanetScaleClient {
     // When this request got its first 429 (its patience runs from there or from the last progress).
     let rateLimitedSince: number | undefined;
     for (let retries = 0; ; retries++) {
-      const epoch = await this.admit(method, path);
+      const admission = await this.admit(method, path);
       let outcome: RawResponse | ExchangeFailed;
       try {
         outcome = await this.attempt(method, path, target, body, retries);
@@ -180,6 +184,7 @@ export class PlanetScaleClient {
         if (err instanceof ExchangeFailed) outcome = err;
         else throw err;
       }
+      if (!(outcome instanceof ExchangeFailed)) this.gate?.settled(this.now(), outcome.status);
 
       let error: PlanetScaleError;
       let retryable: boolean;
@@ -202,7 +207,6 @@ export class PlanetScaleClient {
         if (!idempotent && !neverSent) throw outcomeUnknown(error);
         retryable = true;
       } else {
-        if (outcome.status !== 429) this.gate?.answered(this.now());
         if (outcome.status >= 200 && outcome.status < 300) {
           const spent = rateLimitResetDelay(outcome.headers, this.now(), this.backoff);
           if (spent !== undefined && spent > 0) this.gate?.spent(this.now() + spent);
@@ -249,7 +253,7 @@ export class PlanetScaleClient {
       if (rateLimited && this.gate) {
         // The gate holds this request (and every other one of the credential) for the delay, then
         // re-admits them one at a time (see BackoffGate.admit).
-        this.gate.rateLimited(this.now(), delay, epoch);
+        this.gate.rateLimited(this.now(), delay, admission);
       } else {
         await this.sleep(delay);
       }
@@ -259,17 +263,17 @@ export class PlanetScaleClient {
   /**
    * Waits for this request's turn at the credential's {@link BackoffGate}: no wait while admission
    * is free; after a 429 (here or in another process), until it wins a slot of the shared pace.
-   * Returns the gate's epoch the request is sent under.
+   * Returns the admission the request is sent under (for {@link BackoffGate.settled}).
    */
-  private async admit(method: HttpMethod, path: string): Promise<number> {
-    if (!this.gate) return 0;
+  private async admit(method: HttpMethod, path: string): Promise<Admission> {
+    if (!this.gate) return NO_GATE;
     for (;;) {
-      const { wait, epoch } = this.gate.admit(this.now(), this.random);
-      if (wait <= 0) return epoch;
+      const admission = this.gate.admit(this.now(), this.random);
+      if (admission.wait <= 0) return admission;
       this.log?.(
-        `planetscale: ${method} ${path} waits ${wait} ms for its turn: PlanetScale asked this credential to slow down`,
+        `planetscale: ${method} ${path} waits ${admission.wait} ms for its turn: PlanetScale asked this credential to slow down`,
       );
-      await this.sleep(wait);
+      await this.sleep(admission.wait);
     }
   }
 
