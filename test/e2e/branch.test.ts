@@ -49,8 +49,12 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     assert.ok(!state.includes(env.emulator.adminCredential.token));
   });
 
-  test("preview then shows no changes", async () => {
+  test("preview and up then show no changes and ask PlanetScale nothing", async () => {
+    env.emulator.clearRequests();
     await env.stack.preview({ expectNoChanges: true });
+    const up = await env.stack.up();
+    assert.deepEqual(Object.keys(up.summary.resourceChanges ?? {}), ["same"]);
+    assert.deepEqual(env.emulator.requests(), [], "no preflight for a resource whose inputs did not change");
   });
 
   test("refresh then shows no changes, and preview still none", async () => {
@@ -61,6 +65,13 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
 
   test("rename happens in place: same branchId", async () => {
     args = { ...args, name: "pr-12-renamed" };
+    env.emulator.clearRequests();
+    await env.stack.preview();
+    // A changed resource is checked against PlanetScale at preview: the database it names.
+    assert.deepEqual(
+      env.emulator.requests().map((r) => `${r.method} ${r.path}`),
+      [`GET /v1/organizations/${env.emulator.organization}/databases/app`],
+    );
     const result = await env.stack.up();
     assert.equal(result.summary.resourceChanges?.["update"], 1);
     assert.equal(result.outputs["branchId"]?.value, firstId);

@@ -4,6 +4,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { apiTokenResource as token } from "../../provider/internal/api-token/resource";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
+import {
+  branchPasswordResource as password,
+  branchRoleResource as role,
+} from "../../provider/internal/credential";
 import { call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { contextForEmulator, UNKNOWN } from "../support/provider-context";
@@ -176,4 +180,32 @@ describe("check verifies access once per process", () => {
         e.code === "PLANETSCALE_CONNECTION" && e.message.includes(`cannot reach PlanetScale at ${apiUrl}`),
     );
   });
+});
+
+describe("check asks nothing about a resource whose inputs did not change", () => {
+  const cases: Array<[string, typeof branch, Record<string, unknown>]> = [
+    ["Branch", branch, { database: "app", name: "same-1", deletionProtected: false }],
+    ["ApiToken", token, { scopes: ["read_only"], databases: ["app"], name: "same-2" }],
+    ["BranchPassword", password, { database: "app", branch: "main", role: "reader", name: "same-3" }],
+    ["BranchRole", role, { database: "pg-app", branch: "main", name: "same-4" }],
+  ];
+  for (const [kind, resource, inputs] of cases) {
+    test(`${kind}: as deployed, no call; changed, checked against PlanetScale again`, async () => {
+      // The inputs as `check` stored them at the last deployment (organization and name filled in).
+      const deployed = await resource.check(contextForEmulator(emu), {}, { ...inputs, __provider: "p" });
+      assert.deepEqual(deployed.failures ?? [], []);
+      // A new process (a fresh client: nothing verified yet) as a no-change `preview` starts one.
+      const fresh = await emulator();
+      try {
+        const ctx = contextForEmulator(fresh);
+        const again = await resource.check(ctx, deployed.inputs, { ...inputs, __provider: "p" });
+        assert.deepEqual([again.failures ?? [], again.inputs], [[], deployed.inputs]);
+        assert.deepEqual(fresh.requests(), []);
+        await resource.check(ctx, deployed.inputs, { ...inputs, name: "changed", __provider: "p" });
+        assert.ok(fresh.requests().length > 0, "changed inputs are checked again");
+      } finally {
+        await fresh.stop();
+      }
+    });
+  }
 });

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { isUnknown } from "../dynamic/unknown";
 import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
@@ -39,6 +40,7 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
+  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
   if (!isUnknown(inputs["organization"])) {
     const organization = String(inputs["organization"]);

@@ -9,6 +9,7 @@ import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
+import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { isUnknown } from "../dynamic/unknown";
 import { formatDuration } from "../inputs/duration";
 import { parseKnown } from "../inputs/known-inputs";
@@ -53,10 +54,11 @@ async function check(ctx: ProviderContext, olds: Props, news: Props): Promise<pu
 
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+  fillName(inputs, olds, "branch");
+  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
   // Without credentials, or when PlanetScale is unreachable, create checks again.
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
-  fillName(inputs, olds, "branch");
   // Valid inputs only: a wrong credential or database fails the preview, not only the update.
   if (!isUnknown(inputs["organization"]) && !isUnknown(inputs["database"])) {
     await verifyDatabase(ctx.client(), String(inputs["organization"]), String(inputs["database"]));

@@ -7,6 +7,7 @@ import { NotFoundError, PlanetScaleError, ResponseValidationError } from "../cli
 import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext, ResourceImplementation } from "../dynamic/resource-implementation";
+import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { isUnknown } from "../dynamic/unknown";
 import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization, recordedOrganization } from "../inputs/organization";
@@ -64,6 +65,9 @@ export function credentialResource(
     if (failures.length > 0) return { inputs: news, failures };
     const missingOrganization = fillOrganization(ctx, inputs);
     if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+    fillName(inputs, olds, flavor.noun);
+    if (unchangedSinceDeployed(olds, inputs))
+      return { inputs: { ...inputs, __provider: news["__provider"] } };
 
     // Only now, with valid inputs, one API call (cached per database): is it the right kind?
     const organization = inputs["organization"];
@@ -78,7 +82,6 @@ export function credentialResource(
       // Without credentials, or when PlanetScale is unreachable, create checks again.
       if (reason !== undefined) return { inputs: news, failures: [{ property: "database", reason }] };
     }
-    fillName(inputs, olds, flavor.noun);
     return { inputs: { ...inputs, __provider: news["__provider"] } };
   }
 
