@@ -3,6 +3,7 @@ import type { Grant } from "./internal/api-token/grants";
 import { expandPermissions, type Scope } from "./internal/api-token/permissions";
 import { API_TOKEN_PROPERTIES } from "./internal/api-token/properties";
 import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
+import { dynamicResource } from "./internal/dynamic/serialized-provider";
 import { declaredOutputs, withSecretOutputs } from "./internal/inputs/property-table";
 import { uniqueRemoteName } from "./internal/ownership/collisions";
 
@@ -99,7 +100,7 @@ export interface ApiTokenGrant extends Grant {}
  * re-scoped tokens. {@link ApiToken.token} and {@link ApiToken.authorizationHeader} are Pulumi
  * secrets; PlanetScale shows the token value only once, so state is the only place that keeps it.
  */
-export class ApiToken extends pulumi.dynamic.Resource {
+export class ApiToken extends pulumi.CustomResource {
   /** PlanetScale's id of the token (also the resource id and the first half of the credential). */
   declare readonly tokenId: pulumi.Output<string>;
   /** The token's secret value (a Pulumi secret). */
@@ -140,16 +141,10 @@ export class ApiToken extends pulumi.dynamic.Resource {
       })),
       namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
     };
+    const resource = dynamicResource("ApiToken", apiTokenProvider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
-      super(
-        apiTokenProvider,
-        name,
-        props,
-        withSecretOutputs(API_TOKEN_PROPERTIES, opts),
-        "planetscale",
-        "ApiToken",
-      );
+      super(resource.type, name, resource.props, withSecretOutputs(API_TOKEN_PROPERTIES, opts));
     } finally {
       restoreStackTraces();
     }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type BranchInput, branchRef } from "./credential-args";
 import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
+import type { ProviderShell } from "./internal/dynamic/provider-shell";
+import { dynamicResource } from "./internal/dynamic/serialized-provider";
 import { declaredOutputs, type PropertyTable, withSecretOutputs } from "./internal/inputs/property-table";
 
 /**
@@ -49,7 +51,7 @@ export interface BranchCredentialArgs {
  * plaintext only once, so state is the only place that keeps it ({@link BranchCredential.password}
  * and {@link BranchCredential.databaseUrl} are Pulumi secrets).
  */
-export abstract class BranchCredential extends pulumi.dynamic.Resource {
+export abstract class BranchCredential extends pulumi.CustomResource {
   /** PlanetScale's id of the credential (also the resource id). */
   declare readonly credentialId: pulumi.Output<string>;
   /** Organization slug. */
@@ -91,7 +93,7 @@ export abstract class BranchCredential extends pulumi.dynamic.Resource {
    * @param properties the kind's property table: which outputs it exposes and keeps secret.
    */
   protected constructor(
-    provider: pulumi.dynamic.ResourceProvider,
+    provider: ProviderShell,
     type: "BranchPassword" | "BranchRole",
     properties: PropertyTable,
     name: string,
@@ -105,9 +107,10 @@ export abstract class BranchCredential extends pulumi.dynamic.Resource {
       branch: branchRef(args.branch),
       namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
     };
+    const resource = dynamicResource(type, provider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
-      super(provider, name, props, withSecretOutputs(properties, opts), "planetscale", type);
+      super(resource.type, name, resource.props, withSecretOutputs(properties, opts));
     } finally {
       restoreStackTraces();
     }

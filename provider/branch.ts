@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BRANCH_PROPERTIES } from "./internal/branch/properties";
 import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
+import { dynamicResource } from "./internal/dynamic/serialized-provider";
 import { declaredOutputs } from "./internal/inputs/property-table";
 import { uniqueRemoteName } from "./internal/ownership/collisions";
 
@@ -64,7 +65,7 @@ export interface BranchArgs {
  * in place (the branch is addressed by its public id); `pulumi refresh` notices out-of-band changes
  * and deletion; `pulumi destroy` deletes it.
  */
-export class Branch extends pulumi.dynamic.Resource {
+export class Branch extends pulumi.CustomResource {
   /** PlanetScale's public id of the branch; stable across renames. Also the resource id. */
   declare readonly branchId: pulumi.Output<string>;
   /** Organization slug. */
@@ -122,9 +123,10 @@ export class Branch extends pulumi.dynamic.Resource {
       ),
       namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
     };
+    const resource = dynamicResource("Branch", branchProvider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
-      super(branchProvider, name, props, opts, "planetscale", "Branch");
+      super(resource.type, name, resource.props, opts);
     } finally {
       restoreStackTraces();
     }

@@ -1,16 +1,20 @@
 // Level 2: the provider survives Pulumi's closure serialization, exactly as `dynamic.Resource`
 // serializes it, and what lands in state is small and free of library code and configuration.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, sep } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { type Emulator, emulator } from "../support/emulator";
+import { runProcess } from "../support/process";
 import { configFor } from "../support/provider-context";
 
 // The built package (CommonJS, as users get it).
 const shellModule = require("../../dist/provider/internal/dynamic/provider-shell.js");
 const requireFromString = require("require-from-string");
+const { installedSpecifier } = require("../../dist/provider/internal/dynamic/serialized-provider.js");
+const repoRoot = join(__dirname, "..", "..");
 
 let emu: Emulator;
 before(async () => {
@@ -118,5 +122,76 @@ describe("the serialized provider", () => {
       assert.ok(provider instanceof shellModule.ProviderShell);
       assert.equal(provider.kind, kind);
     }
+  });
+
+  test("installed, the resource classes write the text Pulumi's closure serializer writes, without running it", async () => {
+    // A project with the package copied under node_modules (a symlink would resolve outside it).
+    const project = mkdtempSync(join(tmpdir(), "pps-installed-"));
+    try {
+      const installed = join(project, "node_modules", "pulumi-planetscale");
+      mkdirSync(installed, { recursive: true });
+      cpSync(join(repoRoot, "package.json"), join(installed, "package.json"));
+      cpSync(join(repoRoot, "dist"), join(installed, "dist"), { recursive: true });
+      // Pulumi's serializer finds the package by resolving it from its own directory: a copy of it
+      // here, its dependencies linked, as an installed project has them.
+      cpSync(join(repoRoot, "node_modules", "@pulumi"), join(project, "node_modules", "@pulumi"), {
+        recursive: true,
+        dereference: true,
+      });
+      for (const name of readdirSync(join(repoRoot, "node_modules"))) {
+        if (name === "@pulumi" || name === "pulumi-planetscale" || name.startsWith(".")) continue;
+        symlinkSync(join(repoRoot, "node_modules", name), join(project, "node_modules", name));
+      }
+      const script = `
+        const pulumi = require("@pulumi/pulumi");
+        const ours = require(${JSON.stringify(join(installed, "dist/provider/internal/dynamic/serialized-provider.js"))});
+        // The serializer's first use opens an inspector session (closure/v8Hooks) and walks every
+        // loaded module: ~0.3-0.5 s of the program before the first resource is registered.
+        const serializer = () => Object.keys(require.cache).some((f) => /closure[\\/]v8Hooks/.test(f));
+        (async () => {
+          const files = ${JSON.stringify(Object.values(providerModules))};
+          const providers = files.map((file) => require("pulumi-planetscale/internal/providers/" + file));
+          const texts = await Promise.all(providers.map((provider) => ours.serializedProvider(provider)));
+          const out = { loadedSerializer: serializer(), texts: {} };
+          for (const [i, file] of files.entries()) {
+            const provider = providers[i];
+            const theirs = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+            out.texts[file] = { ours: texts[i], theirs: theirs.text };
+          }
+          out.loadedSerializerAfter = serializer();
+          console.log(JSON.stringify(out));
+        })();`;
+      const run = await runProcess(process.execPath, ["-e", script], { cwd: project });
+      assert.equal(run.code, 0, run.stderr);
+      const { texts, loadedSerializer, loadedSerializerAfter } = JSON.parse(run.stdout) as {
+        texts: Record<string, { ours: string; theirs: string }>;
+        loadedSerializer: boolean;
+        loadedSerializerAfter: boolean;
+      };
+      assert.deepEqual(
+        [loadedSerializer, loadedSerializerAfter],
+        [false, true],
+        "ours never loads the serializer",
+      );
+      for (const [file, { ours, theirs }] of Object.entries(texts)) {
+        assert.equal(ours, theirs, file);
+        assert.match(ours, new RegExp(`require\\("pulumi-planetscale/internal/providers/${file}"\\)`));
+      }
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test("the installed specifier follows the package's directory under node_modules, scoped or not", () => {
+    const at = (...parts: string[]) => parts.join(sep);
+    assert.equal(
+      installedSpecifier("branch", at("", "p", "node_modules", "pulumi-planetscale", "dist", "provider")),
+      "pulumi-planetscale/internal/providers/branch",
+    );
+    assert.equal(
+      installedSpecifier("apiToken", at("", "p", "node_modules", "@acme", "ps", "dist", "provider")),
+      "@acme/ps/internal/providers/api-token",
+    );
+    assert.equal(installedSpecifier("branch", at("", "work", "pulumi-planetscale", "dist")), undefined);
   });
 });
