@@ -280,30 +280,31 @@ describe("rate limiting driven by the server", () => {
 });
 
 describe("SharedBackoffFile (processes sharing a credential)", () => {
-  test("lets three processes through a sliding-window limit with few 429s, all requests succeeding, near the window's floor", async () => {
+  /**
+   * Three "processes" (each its own client, gate and view of the shared file, read fresh), each
+   * running `workers` copies of `work` against a sliding window of `perMinute`; all must succeed.
+   */
+  async function threeProcesses(
+    name: string,
+    perMinute: number,
+    workers: number,
+    work: (client: PlanetScaleClient, clock: FakeClock) => Promise<void>,
+  ) {
     const clock = new FakeClock(Date.now());
     const start = clock.now();
-    const window = slidingWindow(clock, 20);
+    const window = slidingWindow(clock, perMinute);
     server.setFallback(window.handler);
-    const key = `${server.url}|id:three-processes`;
     try {
-      // Three "processes": each its own client, gate and view of the shared file (read fresh).
       const clients = Array.from(
         { length: 3 },
         () =>
           new PlanetScaleClient(settings(), {
             ...clock.options(),
-            backoffGate: new BackoffGate(new SharedBackoffFile(key, dir, 0), 60_000),
+            backoffGate: new BackoffGate(new SharedBackoffFile(`${server.url}|id:${name}`, dir, 0), 60_000),
           }),
       );
-      // Each process runs two workers sending 10 requests, 200 ms apart: 60 requests, 3 windows.
       const tasks = clients.flatMap((client) =>
-        Array.from({ length: 2 }, () => async () => {
-          for (let i = 0; i < 10; i++) {
-            await client.request({ method: "GET", path: "/x" });
-            await clock.sleep(200);
-          }
-        }),
+        Array.from({ length: workers }, () => () => work(client, clock)),
       );
       const results = await clock.run(tasks);
       assert.ok(results.every((r) => r.status === "fulfilled"));
@@ -311,49 +312,50 @@ describe("SharedBackoffFile (processes sharing a credential)", () => {
       server.setFallback({ status: 200, json: {} });
     }
     const rejected = window.log.filter((e) => e.status === 429).length;
-    const accepted = window.log.length - rejected;
-    const seconds = (clock.now() - start) / 1000;
+    return {
+      log: window.log,
+      start,
+      rejected,
+      accepted: window.log.length - rejected,
+      seconds: (clock.now() - start) / 1000,
+    };
+  }
+
+  test("lets three processes through a sliding-window limit with few 429s, all requests succeeding, near the window's floor", async () => {
+    // Each process runs two workers sending 10 requests, 200 ms apart: 60 requests, 3 windows.
+    const { log, rejected, accepted, seconds } = await threeProcesses(
+      "three-processes",
+      20,
+      2,
+      async (client, clock) => {
+        for (let i = 0; i < 10; i++) {
+          await client.request({ method: "GET", path: "/x" });
+          await clock.sleep(200);
+        }
+      },
+    );
     assert.equal(accepted, 60);
     // 60 requests at 20 per sliding minute need 2 minutes at least.
     assert.ok(seconds >= 120 && seconds <= 132, `took ${seconds} s (floor 120 s)`);
-    assert.ok(rejected / window.log.length <= 0.1, `${rejected} of ${window.log.length} requests got a 429`);
+    assert.ok(rejected / log.length <= 0.1, `${rejected} of ${log.length} requests got a 429`);
   });
 
   test("after a burst filled the window, sends the rest as soon as the window frees them, not at a probe's pace", async () => {
-    const clock = new FakeClock(Date.now());
-    const start = clock.now();
-    const window = slidingWindow(clock, 30);
-    server.setFallback(window.handler);
-    const key = `${server.url}|id:burst-processes`;
-    try {
-      const clients = Array.from(
-        { length: 3 },
-        () =>
-          new PlanetScaleClient(settings(), {
-            ...clock.options(),
-            backoffGate: new BackoffGate(new SharedBackoffFile(key, dir, 0), 60_000),
-          }),
-      );
-      // Each process runs four workers sending 5 requests back to back: 60 requests, the first 30
-      // at once, so the window frees 30 at once a minute later.
-      const tasks = clients.flatMap((client) =>
-        Array.from({ length: 4 }, () => async () => {
-          for (let i = 0; i < 5; i++) await client.request({ method: "GET", path: "/x" });
-        }),
-      );
-      const results = await clock.run(tasks);
-      assert.ok(results.every((r) => r.status === "fulfilled"));
-    } finally {
-      server.setFallback({ status: 200, json: {} });
-    }
-    const rejected = window.log.filter((e) => e.status === 429).length;
-    const accepted = window.log.length - rejected;
-    const seconds = (clock.now() - start) / 1000;
+    // Each process runs four workers sending 5 requests back to back: 60 requests, the first 30
+    // at once, so the window frees 30 at once a minute later.
+    const { log, start, rejected, accepted, seconds } = await threeProcesses(
+      "burst-processes",
+      30,
+      4,
+      async (client) => {
+        for (let i = 0; i < 5; i++) await client.request({ method: "GET", path: "/x" });
+      },
+    );
     assert.equal(accepted, 60);
     // The window frees all 30 at 60 s: a probe and then a pace from 250 ms needed 1.1 s more.
     assert.equal(seconds, 60, `took ${seconds} s (floor 60 s)`);
     // The burst itself met the limit (12 requests in flight when it filled); re-admission did not.
-    const late = window.log.filter((e) => e.at > start && e.status === 429);
+    const late = log.filter((e) => e.at > start && e.status === 429);
     assert.deepEqual(late, [], "no 429 after the window freed");
     assert.equal(rejected, 12);
   });

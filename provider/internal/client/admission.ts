@@ -63,13 +63,12 @@ export const MAX_ROOM = 2_000;
 
 /**
  * What {@link claimSlot} decided: send now under `epoch` (`wait` 0), or try again in `wait` ms.
- * `free`: no 429 was in force. `room`: the request takes (or waits for) a known place in the
- * server's window rather than a slot of the pace.
+ * `room`: the request takes (or waits for) a known place in the server's window rather than a
+ * slot of the pace.
  */
 export interface Admission {
   wait: number;
   epoch: number;
-  free?: boolean;
   room?: boolean;
 }
 

@@ -50,7 +50,7 @@ export class BackoffGate {
     const seen = this.store.read(performance.now());
     if (isFree(seen, now)) {
       this.own.free();
-      return { wait: 0, epoch: seen.epoch, free: true };
+      return { wait: 0, epoch: seen.epoch };
     }
     const places = this.own.handOver(now);
     const admission = this.store.update((state) => {

@@ -252,7 +252,7 @@ export class PlanetScaleClient {
       if (!rateLimited) budgetRetries++;
       if (rateLimited && this.gate) {
         // The gate holds this request (and every other one of the credential) for the delay, then
-        // re-admits them one at a time (see BackoffGate.admit).
+        // re-admits them as the server's window frees room (see BackoffGate.admit).
         this.gate.rateLimited(this.now(), delay, admission);
       } else {
         await this.sleep(delay);
@@ -262,7 +262,8 @@ export class PlanetScaleClient {
 
   /**
    * Waits for this request's turn at the credential's {@link BackoffGate}: no wait while admission
-   * is free; after a 429 (here or in another process), until it wins a slot of the shared pace.
+   * is free; after a 429 (here or in another process), until a known place in the server's window
+   * frees or it wins a slot of the shared pace.
    * Returns the admission the request is sent under (for {@link BackoffGate.settled}).
    */
   private async admit(method: HttpMethod, path: string): Promise<Admission> {
