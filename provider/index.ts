@@ -8,19 +8,7 @@
  *
  * @module pulumi-planetscale
  */
-export { ApiToken, type ApiTokenArgs, type ApiTokenGrant, type ApiTokenScope } from "./api-token";
-export { Branch, type BranchArgs } from "./branch";
-export { BranchCredential, type BranchCredentialArgs } from "./branch-credential";
-export { BranchPassword, type BranchPasswordArgs, type BranchPasswordRole } from "./branch-password";
-export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./branch-role";
-export type { BranchInput } from "./credential-args";
-export {
-  type BranchInfo,
-  type GetBranchArgs,
-  type GetBranchesArgs,
-  getBranch,
-  getBranches,
-} from "./functions";
+
 export {
   BadRequestError,
   ConflictError,
@@ -55,3 +43,20 @@ export {
   OwnershipUnprovenError,
   UnknownResourceKindError,
 } from "./internal/resource-errors";
+export { ApiToken, type ApiTokenArgs, type ApiTokenGrant, type ApiTokenScope } from "./resources/api-token";
+export { Branch, type BranchArgs } from "./resources/branch";
+export { BranchCredential, type BranchCredentialArgs } from "./resources/branch-credential";
+export {
+  BranchPassword,
+  type BranchPasswordArgs,
+  type BranchPasswordRole,
+} from "./resources/branch-password";
+export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./resources/branch-role";
+export type { BranchInput } from "./resources/credential-args";
+export {
+  type BranchInfo,
+  type GetBranchArgs,
+  type GetBranchesArgs,
+  getBranch,
+  getBranches,
+} from "./resources/functions";

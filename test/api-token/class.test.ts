@@ -18,7 +18,7 @@ test("registers planetscale:ApiToken and warns about tokens that never expire or
     "stack",
     false,
   );
-  const { ApiToken } = await import("../../provider/api-token");
+  const { ApiToken } = await import("../../provider/resources/api-token");
   const warnings: string[] = [];
   const original = pulumi.log.warn;
   pulumi.log.warn = async (message: string) => {

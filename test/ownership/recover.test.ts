@@ -5,12 +5,16 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import {
+  gatherEvidence,
+  type Interrupted,
+  LOCK_CLOCK_SKEW_MS,
+} from "../../provider/commands/recover/interrupted";
+import { resolveInterrupted } from "../../provider/commands/recover/resolve";
+import type { Deployment } from "../../provider/commands/recover/stack";
 import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
 import { type Intent, readJournal, recordIntent } from "../../provider/internal/ownership/journal";
-import { gatherEvidence, type Interrupted, LOCK_CLOCK_SKEW_MS } from "../../provider/recover/interrupted";
-import { resolveInterrupted } from "../../provider/recover/resolve";
-import type { Deployment } from "../../provider/recover/stack";
 import { call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 

@@ -17,20 +17,140 @@ interface ImportEdge {
   typeOnly: boolean;
 }
 
-const RESOURCE_FOLDERS = ["branch", "api-token", "credential", "ownership", "preflight"].map(
-  (folder) => `provider/internal/${folder}/`,
-);
-/** The resource layer: the public classes (`provider/*.ts`) and the resource logic folders. */
-const isResource = (path: string) =>
-  /^provider\/[^/]+\.ts$/.test(path) || RESOURCE_FOLDERS.some((folder) => path.startsWith(folder));
-const isApi = (path: string) => path.startsWith("provider/internal/api/");
-const isClient = (path: string) => path.startsWith("provider/internal/client/");
-const isProvider = (path: string) => path.startsWith("provider/") || path === "pulumi-planetscale";
-const isEmulator = (path: string) => path.startsWith("emulator/");
-const isUndici = (path: string) => path === "undici" || path.startsWith("undici/");
+/**
+ * The rooms of the code: every folder of `provider/` and `emulator/` (a file directly in
+ * `provider/` or `emulator/` belongs to the room of that name). Each names everything its files may
+ * import besides their own room: other rooms and packages (`node:*` is any Node.js builtin). An
+ * allow-list, so a new folder fails this test until it is listed here, and an import nobody
+ * thought of is refused rather than let through.
+ */
+const ROOMS: Record<string, readonly string[]> = {
+  // The public entry: what users import.
+  provider: [
+    "provider/resources",
+    "provider/internal/client",
+    "provider/internal/resource-errors",
+    "provider/internal/error-message",
+    "provider/internal/inputs",
+    "provider/commands/recover",
+    "provider/commands/sweep",
+    "node:*",
+  ],
+  // The public resource classes and functions: thin, loaded in every Pulumi program.
+  "provider/resources": [
+    "@pulumi/pulumi",
+    "provider/internal/providers",
+    "provider/internal/dynamic",
+    "provider/internal/inputs",
+    "provider/internal/resource-errors",
+    "provider/internal/branch",
+    "provider/internal/api-token",
+    "provider/internal/credential",
+    "provider/internal/ownership",
+    "provider/internal/api",
+    "provider/internal/client",
+  ],
+  // The operator commands (`pulumi-planetscale …`): they use the API like a resource does.
+  "provider/commands/recover": [
+    "provider/internal/api",
+    "provider/internal/client",
+    "provider/internal/credential",
+    "provider/internal/ownership",
+    "provider/internal/error-message",
+    "node:*",
+  ],
+  "provider/commands/sweep": ["provider/internal/api", "provider/internal/client"],
+  // HTTP only: knows no PlanetScale path and no resource. The only room that speaks undici.
+  "provider/internal/client": ["undici", "undici/*", "zod", "node:*"],
+  // Everything PlanetScale-specific about HTTP.
+  "provider/internal/api": ["provider/internal/client", "zod"],
+  // The resource logic.
+  "provider/internal/branch": RESOURCE_LOGIC(),
+  "provider/internal/api-token": RESOURCE_LOGIC(),
+  "provider/internal/credential": RESOURCE_LOGIC(),
+  "provider/internal/preflight": [
+    "provider/internal/api",
+    "provider/internal/client",
+    "provider/internal/dynamic",
+  ],
+  "provider/internal/ownership": ["provider/internal/client", "@pulumi/pulumi", "node:*"],
+  // The kit every resource shares.
+  "provider/internal/inputs": [
+    "provider/internal/dynamic",
+    "provider/internal/resource-errors",
+    "@pulumi/pulumi",
+    "zod",
+  ],
+  "provider/internal/resource-errors": ["provider/internal/client"],
+  "provider/internal/error-message": [],
+  // The dynamic-provider glue; the runtime loads each resource's logic by kind.
+  "provider/internal/dynamic": [
+    "provider/internal/branch",
+    "provider/internal/api-token",
+    "provider/internal/credential",
+    "provider/internal/inputs",
+    "provider/internal/client",
+    "provider/internal/resource-errors",
+    "provider/internal/error-message",
+    "pulumi-planetscale/internal/provider-runtime",
+    "@pulumi/pulumi",
+    "zod",
+    "node:*",
+  ],
+  // The shells stored in state.
+  "provider/internal/providers": ["provider/internal/dynamic"],
+  // A stand-in for PlanetScale: sharing code with the provider would let a bug hide on both sides.
+  emulator: ["emulator/routes", "zod", "node:*"],
+  "emulator/routes": ["emulator", "zod"],
+};
 
-/** A rule: files `in` may not import what `forbidden` matches (type-only imports too, unless `valuesOnly`). */
-interface LayerRule {
+/** What a resource's logic folder may import. */
+function RESOURCE_LOGIC(): readonly string[] {
+  return [
+    "provider/internal/api",
+    "provider/internal/client",
+    "provider/internal/dynamic",
+    "provider/internal/inputs",
+    "provider/internal/ownership",
+    "provider/internal/preflight",
+    "provider/internal/resource-errors",
+    "@pulumi/pulumi",
+    "zod",
+  ];
+}
+
+/** The room of a repository path (`provider/internal/api/branches.ts` → `provider/internal/api`). */
+function roomOf(path: string): string {
+  const parts = path.replace(/\.ts$/, "").split("/");
+  // provider/internal/<folder>/…, provider/<folder>/<sub>/…, emulator/<folder>/…
+  if (parts[0] === "provider" && parts[1] === "internal") return parts.slice(0, 3).join("/");
+  if (parts[0] === "provider" && parts[1] === "commands") {
+    return parts.length > 3 ? parts.slice(0, 3).join("/") : "provider";
+  }
+  if (parts[0] === "provider" || parts[0] === "emulator") {
+    return parts.length > 2 ? parts.slice(0, 2).join("/") : (parts[0] as string);
+  }
+  return path;
+}
+
+/** What an import target is, for the allow-list: a room, a builtin or a package. */
+function targetName(target: string): string {
+  if (target.startsWith("provider/") || target.startsWith("emulator/")) return roomOf(target);
+  if (target.startsWith("node:")) return "node:*";
+  return target;
+}
+
+function allowedIn(room: string, target: string): boolean {
+  const name = targetName(target);
+  if (name === room) return true;
+  const allowed = ROOMS[room] ?? [];
+  return allowed.some(
+    (entry) => entry === name || (entry.endsWith("/*") && name.startsWith(entry.slice(0, -1))),
+  );
+}
+
+/** A rule about single files, beyond their room's allow-list. */
+interface FileRule {
   name: string;
   in: (file: string) => boolean;
   forbidden: (target: string) => boolean;
@@ -38,16 +158,7 @@ interface LayerRule {
   valuesOnly?: boolean;
 }
 
-const LAYER_RULES: LayerRule[] = [
-  { name: "client/ knows HTTP only: nothing from api/", in: isClient, forbidden: isApi },
-  { name: "client/ imports no resource", in: isClient, forbidden: isResource },
-  { name: "api/ imports no resource", in: isApi, forbidden: isResource },
-  {
-    name: "only client/ speaks HTTP through undici",
-    in: (file) => isProvider(file) && !isClient(file),
-    forbidden: isUndici,
-  },
-  { name: "the emulator imports nothing from the provider", in: isEmulator, forbidden: isProvider },
+const FILE_RULES: FileRule[] = [
   {
     name: "the serialized provider shell imports types only (DESIGN §3)",
     in: (file) => file === "provider/internal/dynamic/provider-shell.ts",
@@ -58,8 +169,8 @@ const LAYER_RULES: LayerRule[] = [
 ];
 
 /**
- * Known violations another change of issue 14 is removing, as `file -> target`. Each entry names
- * its issue; the lead deletes the entry when that change lands, and the test then holds the line.
+ * Known violations another change is removing, as `file -> target`. Each entry names its issue;
+ * the entry is deleted when that change lands, and the test then holds the line.
  */
 const ALLOWED: { file: string; target: string; issue: number }[] = [];
 
@@ -118,12 +229,19 @@ function resolveTarget(file: string, specifier: string): string {
   return path;
 }
 
-/** The broken rules among `edges`, as readable lines. */
-function violations(edges: ImportEdge[], rules: LayerRule[] = LAYER_RULES): string[] {
+/** The imports among `edges` that their room does not allow, or that break a file rule, as readable lines. */
+function violations(edges: ImportEdge[]): string[] {
   const out: string[] = [];
   for (const edge of edges) {
     if (ALLOWED.some((allowed) => allowed.file === edge.file && allowed.target === edge.target)) continue;
-    for (const rule of rules) {
+    const room = roomOf(edge.file);
+    if (!(room in ROOMS)) out.push(`${edge.file}: its folder ${room} is not a room of ROOMS in this test`);
+    else if (!allowedIn(room, edge.target)) {
+      out.push(
+        `${edge.file} imports ${edge.target}${edge.typeOnly ? " (types)" : ""}: ${room} may not import ${targetName(edge.target)}`,
+      );
+    }
+    for (const rule of FILE_RULES) {
       if (!rule.in(edge.file) || !rule.forbidden(edge.target)) continue;
       if (rule.valuesOnly && edge.typeOnly) continue;
       out.push(
@@ -162,7 +280,7 @@ describe("layers", () => {
   // silently stop matching when folders move).
   const planted: [string, string, boolean][] = [
     ["provider/internal/client/client.ts", `import { listBranches } from "../api/branches";`, true],
-    ["provider/internal/client/retry.ts", `import type { BranchArgs } from "../../branch";`, true],
+    ["provider/internal/client/retry.ts", `import type { BranchArgs } from "../../resources/branch";`, true],
     ["provider/internal/api/branches.ts", `import { branchResource } from "../branch/resource";`, true],
     ["provider/internal/branch/resource.ts", `import { request } from "undici";`, true],
     ["emulator/server.ts", `import { PlanetScaleError } from "../provider/internal/client/errors";`, true],
@@ -181,7 +299,32 @@ describe("layers", () => {
     ],
     ["provider/internal/branch/resource.ts", `import { listBranches } from "../api/branches";`, false],
     ["provider/internal/api/branches.ts", `import { errorForStatus } from "../client/errors";`, false],
+    // Found by planting imports into the deny-list this test replaced (issue 27): each passed there.
+    ["provider/internal/api/branches.ts", `import { x } from "../database/resource";`, true],
+    ["provider/internal/client/client.ts", `import { check } from "../dynamic/provider-runtime";`, true],
+    ["provider/internal/api/branches.ts", `import { recover } from "../../commands/recover/recover";`, true],
+    // A new folder is refused until it is given a room with its allow-list.
+    ["provider/internal/new-resource/create.ts", `import { getBranch } from "../api/branches";`, true],
   ];
+  test("every room is a folder that exists (delete a room when its folder goes)", () => {
+    const rooms = new Set(files.map(roomOf));
+    assert.deepEqual(
+      Object.keys(ROOMS).filter((room) => !rooms.has(room)),
+      [],
+    );
+  });
+
+  // Every room refuses an import of a room it does not list, and an unknown package.
+  for (const room of Object.keys(ROOMS)) {
+    const file = files.find((f) => roomOf(f) === room) ?? `${room}/planted.ts`;
+    const stranger = room.startsWith("emulator") ? "provider/internal/client/errors" : "emulator/server";
+    for (const target of [stranger, "left-pad"]) {
+      test(`the ${room} room refuses an import of ${target}`, () => {
+        assert.notEqual(violations([{ file, target, typeOnly: false }]).length, 0);
+      });
+    }
+  }
+
   for (const [file, line, breaks] of planted) {
     test(`${breaks ? "refuses" : "allows"} in ${file}: ${line}`, () => {
       assert.equal(violations(importsOf(file, line)).length > 0, breaks);

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { main } from "../../provider/cli";
+import { main } from "../../provider/commands/cli";
+import { sweep } from "../../provider/commands/sweep/sweep";
 import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
-import { sweep } from "../../provider/sweep/sweep";
 import { branchNames, call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 
@@ -307,7 +307,7 @@ describe("sweep", () => {
     const r = await run(
       process.execPath,
       [
-        join(repoRoot, "dist/provider/cli.js"),
+        join(repoRoot, "dist/provider/commands/cli.js"),
         "sweep",
         "--database",
         "app",

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BRANCH_PROPERTIES } from "./internal/branch/properties";
-import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
-import { dynamicResource } from "./internal/dynamic/serialized-provider";
-import { declaredOutputs } from "./internal/inputs/property-table";
-import { uniqueRemoteName } from "./internal/ownership/collisions";
+import { BRANCH_PROPERTIES } from "../internal/branch/properties";
+import { suspendPromiseStackTraces } from "../internal/dynamic/promise-stack-traces";
+import { dynamicResource } from "../internal/dynamic/serialized-provider";
+import { declaredOutputs } from "../internal/inputs/property-table";
+import { uniqueRemoteName } from "../internal/ownership/collisions";
 
-import branchProvider = require("./internal/providers/branch");
+import branchProvider = require("../internal/providers/branch");
 
 /**
  * Arguments of a {@link Branch}. Credentials never go here: they come from Pulumi config

@@ -1,4 +1,4 @@
-import type { PlanetScaleClient } from "../internal/client/client";
+import type { PlanetScaleClient } from "../../internal/client/client";
 import { type Candidate, SWEEP_KINDS, type SweepKind, type SweepScope } from "./kinds";
 
 /** What to sweep and whether to delete. */

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type * as Branches from "./internal/api/branches";
-import { type BranchInfo, branchInfo } from "./internal/branch/report";
-import type * as Registry from "./internal/client/registry";
-import { type ConfigSource, resolveSettings } from "./internal/client/settings";
-import { NO_ORGANIZATION } from "./internal/inputs/organization";
-import { InvalidInputError } from "./internal/resource-errors";
+import type * as Branches from "../internal/api/branches";
+import { type BranchInfo, branchInfo } from "../internal/branch/report";
+import type * as Registry from "../internal/client/registry";
+import { type ConfigSource, resolveSettings } from "../internal/client/settings";
+import { NO_ORGANIZATION } from "../internal/inputs/organization";
+import { InvalidInputError } from "../internal/resource-errors";
 
 /**
  * The HTTP client and the zod schemas, loaded when a function is first called: a program that
@@ -12,8 +12,8 @@ import { InvalidInputError } from "./internal/resource-errors";
  */
 function api(): { branches: typeof Branches; getClient: typeof Registry.getClient } {
   return {
-    branches: require("./internal/api/branches"),
-    getClient: require("./internal/client/registry").getClient,
+    branches: require("../internal/api/branches"),
+    getClient: require("../internal/client/registry").getClient,
   };
 }
 

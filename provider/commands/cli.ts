@@ -8,10 +8,10 @@
  * last line of stdout is the summary.
  */
 import { parseArgs } from "node:util";
-import { closeAllClients, getClient } from "./internal/client/registry";
-import { resolveSettings } from "./internal/client/settings";
-import { messageWithCauses } from "./internal/error-message";
-import { parseDuration } from "./internal/inputs/duration";
+import { closeAllClients, getClient } from "../internal/client/registry";
+import { resolveSettings } from "../internal/client/settings";
+import { messageWithCauses } from "../internal/error-message";
+import { parseDuration } from "../internal/inputs/duration";
 import { RECOVER_USAGE, runRecover } from "./recover/command";
 import { SWEEP_KINDS } from "./sweep/kinds";
 import { type SweepResult, sweep } from "./sweep/sweep";

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Grant } from "./internal/api-token/grants";
-import { expandPermissions, type Scope } from "./internal/api-token/permissions";
-import { API_TOKEN_PROPERTIES } from "./internal/api-token/properties";
-import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
-import { dynamicResource } from "./internal/dynamic/serialized-provider";
-import { declaredOutputs, withSecretOutputs } from "./internal/inputs/property-table";
-import { uniqueRemoteName } from "./internal/ownership/collisions";
+import type { Grant } from "../internal/api-token/grants";
+import { expandPermissions, type Scope } from "../internal/api-token/permissions";
+import { API_TOKEN_PROPERTIES } from "../internal/api-token/properties";
+import { suspendPromiseStackTraces } from "../internal/dynamic/promise-stack-traces";
+import { dynamicResource } from "../internal/dynamic/serialized-provider";
+import { declaredOutputs, withSecretOutputs } from "../internal/inputs/property-table";
+import { uniqueRemoteName } from "../internal/ownership/collisions";
 
-import apiTokenProvider = require("./internal/providers/api-token");
+import apiTokenProvider = require("../internal/providers/api-token");
 
 /**
  * A scope preset of an {@link ApiToken}: a named set of PlanetScale accesses, each with an

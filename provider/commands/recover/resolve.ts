@@ -1,9 +1,9 @@
-import * as branches from "../internal/api/branches";
-import * as serviceTokens from "../internal/api/service-tokens";
-import type { PlanetScaleClient } from "../internal/client/client";
-import { NotFoundError } from "../internal/client/errors";
-import { passwordFlavor } from "../internal/credential/password";
-import { roleFlavor } from "../internal/credential/role";
+import * as branches from "../../internal/api/branches";
+import * as serviceTokens from "../../internal/api/service-tokens";
+import type { PlanetScaleClient } from "../../internal/client/client";
+import { NotFoundError } from "../../internal/client/errors";
+import { passwordFlavor } from "../../internal/credential/password";
+import { roleFlavor } from "../../internal/credential/role";
 import type { Interrupted } from "./interrupted";
 
 /** What recovery did about one interrupted create. */

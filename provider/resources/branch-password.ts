@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { BRANCH_PASSWORD_PROPERTIES } from "../internal/credential/properties";
 import { BranchCredential, type BranchCredentialArgs } from "./branch-credential";
-import { BRANCH_PASSWORD_PROPERTIES } from "./internal/credential/properties";
 
-import branchPasswordProvider = require("./internal/providers/branch-password");
+import branchPasswordProvider = require("../internal/providers/branch-password");
 
 /** The role of a {@link BranchPassword}: what its connections may do. */
 export type BranchPasswordRole = "reader" | "writer" | "admin" | "readwriter";

@@ -1,8 +1,8 @@
-import * as branches from "../internal/api/branches";
-import * as passwords from "../internal/api/passwords";
-import * as roles from "../internal/api/roles";
-import * as serviceTokens from "../internal/api/service-tokens";
-import type { PlanetScaleClient } from "../internal/client/client";
+import * as branches from "../../internal/api/branches";
+import * as passwords from "../../internal/api/passwords";
+import * as roles from "../../internal/api/roles";
+import * as serviceTokens from "../../internal/api/service-tokens";
+import type { PlanetScaleClient } from "../../internal/client/client";
 
 /** What the sweeper was asked to look for. */
 export interface SweepScope {

@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PlanetScaleError } from "../internal/client/errors";
-import type { ConfigSource } from "../internal/client/settings";
+import { PlanetScaleError } from "../../internal/client/errors";
+import type { ConfigSource } from "../../internal/client/settings";
 
 /** A resource or a pending operation's resource, as `pulumi stack export` writes it. */
 export interface StateResource {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { suspendPromiseStackTraces } from "../internal/dynamic/promise-stack-traces";
+import type { ProviderShell } from "../internal/dynamic/provider-shell";
+import { dynamicResource } from "../internal/dynamic/serialized-provider";
+import { declaredOutputs, type PropertyTable, withSecretOutputs } from "../internal/inputs/property-table";
 import { type BranchInput, branchRef } from "./credential-args";
-import { suspendPromiseStackTraces } from "./internal/dynamic/promise-stack-traces";
-import type { ProviderShell } from "./internal/dynamic/provider-shell";
-import { dynamicResource } from "./internal/dynamic/serialized-provider";
-import { declaredOutputs, type PropertyTable, withSecretOutputs } from "./internal/inputs/property-table";
 
 /**
  * Arguments every connection credential ({@link BranchPassword}, {@link BranchRole}) takes.

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
-import type { JournalEntry } from "../internal/ownership/journal";
+import type { JournalEntry } from "../../internal/ownership/journal";
 import { type Deployment, processAlive, type StackLock } from "./stack";
 
 /** The type tokens of this package's resources, by journal kind. */

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { BRANCH_ROLE_PROPERTIES } from "../internal/credential/properties";
 import { BranchCredential, type BranchCredentialArgs } from "./branch-credential";
-import { BRANCH_ROLE_PROPERTIES } from "./internal/credential/properties";
 
-import branchRoleProvider = require("./internal/providers/branch-role");
+import branchRoleProvider = require("../internal/providers/branch-role");
 
 /** A Postgres role a {@link BranchRole} can inherit (PlanetScale's list). */
 export type BranchRoleInheritedRole =

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
-import type { PlanetScaleClient } from "../internal/client/client";
-import { journalDir, readJournal } from "../internal/ownership/journal";
+import type { PlanetScaleClient } from "../../internal/client/client";
+import { journalDir, readJournal } from "../../internal/ownership/journal";
 import { gatherEvidence, TYPE_KINDS } from "./interrupted";
 import { type Resolution, resolveInterrupted } from "./resolve";
 import { type PulumiStack, processAlive, projectOf, type StackLock } from "./stack";

@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { closeAllClients, getClient } from "../internal/client/registry";
-import { resolveSettings } from "../internal/client/settings";
-import { messageWithCauses } from "../internal/error-message";
+import { closeAllClients, getClient } from "../../internal/client/registry";
+import { resolveSettings } from "../../internal/client/settings";
+import { messageWithCauses } from "../../internal/error-message";
 import { recover, recoverSummary } from "./recover";
 import { PulumiStack } from "./stack";
 
