@@ -141,7 +141,7 @@ export class ApiToken extends pulumi.CustomResource {
       })),
       namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
     };
-    const resource = dynamicResource("ApiToken", apiTokenProvider, props);
+    const resource = dynamicResource(apiTokenProvider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
       super(resource.type, name, resource.props, withSecretOutputs(API_TOKEN_PROPERTIES, opts));

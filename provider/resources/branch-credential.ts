@@ -89,12 +89,10 @@ export abstract class BranchCredential extends pulumi.CustomResource {
 
   /**
    * @param provider the kind's provider shell.
-   * @param type `BranchPassword` or `BranchRole`.
    * @param properties the kind's property table: which outputs it exposes and keeps secret.
    */
   protected constructor(
     provider: ProviderShell,
-    type: "BranchPassword" | "BranchRole",
     properties: PropertyTable,
     name: string,
     args: BranchCredentialArgs,
@@ -107,7 +105,7 @@ export abstract class BranchCredential extends pulumi.CustomResource {
       branch: branchRef(args.branch),
       namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
     };
-    const resource = dynamicResource(type, provider, props);
+    const resource = dynamicResource(provider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
       super(resource.type, name, resource.props, withSecretOutputs(properties, opts));

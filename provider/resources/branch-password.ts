@@ -34,6 +34,6 @@ export class BranchPassword extends BranchCredential {
   declare readonly replica: pulumi.Output<boolean>;
 
   constructor(name: string, args: BranchPasswordArgs, opts?: pulumi.CustomResourceOptions) {
-    super(branchPasswordProvider, "BranchPassword", BRANCH_PASSWORD_PROPERTIES, name, args, opts);
+    super(branchPasswordProvider, BRANCH_PASSWORD_PROPERTIES, name, args, opts);
   }
 }

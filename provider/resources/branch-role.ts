@@ -45,6 +45,6 @@ export class BranchRole extends BranchCredential {
   declare readonly inheritedRoles: pulumi.Output<BranchRoleInheritedRole[]>;
 
   constructor(name: string, args: BranchRoleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(branchRoleProvider, "BranchRole", BRANCH_ROLE_PROPERTIES, name, args, opts);
+    super(branchRoleProvider, BRANCH_ROLE_PROPERTIES, name, args, opts);
   }
 }

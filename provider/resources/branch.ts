@@ -123,7 +123,7 @@ export class Branch extends pulumi.CustomResource {
       ),
       namePrefix: args.name === undefined ? (args.namePrefix ?? name) : args.namePrefix,
     };
-    const resource = dynamicResource("Branch", branchProvider, props);
+    const resource = dynamicResource(branchProvider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
       super(resource.type, name, resource.props, opts);

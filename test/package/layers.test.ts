@@ -52,6 +52,7 @@ const ROOMS: Record<string, readonly string[]> = {
   ],
   // The operator commands (`pulumi-planetscale …`): they use the API like a resource does.
   "provider/commands/recover": [
+    "provider/internal/dynamic",
     "provider/internal/api",
     "provider/internal/client",
     "provider/internal/credential",

@@ -1,15 +1,23 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { kindOfType } from "../../internal/dynamic/kinds";
+import type { ResourceKind } from "../../internal/dynamic/runtime-contract";
 import type { JournalEntry } from "../../internal/ownership/journal";
 import { type Deployment, processAlive, type StackLock } from "./stack";
 
-/** The type tokens of this package's resources, by journal kind. */
-export const TYPE_KINDS: Readonly<Record<string, string>> = {
-  "pulumi-nodejs:dynamic/planetscale:Branch": "branch",
-  "pulumi-nodejs:dynamic/planetscale:ApiToken": "serviceToken",
-  "pulumi-nodejs:dynamic/planetscale:BranchPassword": "password",
-  "pulumi-nodejs:dynamic/planetscale:BranchRole": "role",
+/** The journal's name for the objects of each resource kind (see `internal/ownership/journal`). */
+export const JOURNAL_KINDS: Readonly<Record<ResourceKind, string>> = {
+  branch: "branch",
+  apiToken: "serviceToken",
+  branchPassword: "password",
+  branchRole: "role",
 };
+
+/** The journal kind of a resource of this package by its type token; undefined for any other resource. */
+export function journalKindOfType(type: string): string | undefined {
+  const kind = kindOfType(type);
+  return kind === undefined ? undefined : JOURNAL_KINDS[kind];
+}
 
 /**
  * Allowance for the difference between the clock of the machine that took the lock and
@@ -100,7 +108,7 @@ export function gatherEvidence(
   const lockTime = Math.min(...options.locks.map((l) => l.timestamp).filter((t) => !Number.isNaN(t)));
   for (const op of deployment.deployment.pending_operations ?? []) {
     if (op.type !== "creating") continue;
-    const kind = TYPE_KINDS[op.resource.type];
+    const kind = journalKindOfType(op.resource.type);
     if (kind === undefined) continue;
     const inputs = op.resource.inputs ?? {};
     const organization = str(inputs["organization"]) ?? options.defaultOrganization;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import type { PlanetScaleClient } from "../../internal/client/client";
 import { journalDir, readJournal } from "../../internal/ownership/journal";
-import { gatherEvidence, TYPE_KINDS } from "./interrupted";
+import { gatherEvidence, journalKindOfType } from "./interrupted";
 import { type Resolution, resolveInterrupted } from "./resolve";
 import { type PulumiStack, processAlive, projectOf, type StackLock } from "./stack";
 
@@ -116,7 +116,7 @@ export async function recover(
 
   const stateIds = new Set(
     (deployment.deployment.resources ?? [])
-      .filter((r) => TYPE_KINDS[r.type] !== undefined && r.id)
+      .filter((r) => journalKindOfType(r.type) !== undefined && r.id)
       .map((r) => r.id as string),
   );
   // Credentials first: deleting a branch takes its passwords with it.

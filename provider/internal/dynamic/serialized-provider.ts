@@ -1,22 +1,15 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { RESOURCE_KINDS, typeToken } from "./kinds";
 import type { ProviderShell } from "./provider-shell";
 import type { ResourceKind } from "./runtime-contract";
 
 /** The input in which Pulumi's dynamic-provider host finds a dynamic resource's provider. */
 export const PROVIDER_KEY = "__provider";
 
-/** Each kind's provider module under the package's `internal/providers/` export (see `providers/`). */
-const PROVIDER_MODULES: Record<ResourceKind, string> = {
-  branch: "branch",
-  apiToken: "api-token",
-  branchPassword: "branch-password",
-  branchRole: "branch-role",
-};
-
 /**
  * What the resource classes register, as `pulumi.dynamic.Resource` would: the type
- * `pulumi-nodejs:dynamic/planetscale:<type>` (served by Pulumi's dynamic-provider host) and the
+ * `pulumi-nodejs:dynamic/planetscale:<class>` of the provider's kind (served by Pulumi's dynamic-provider host) and the
  * props with the provider under {@link PROVIDER_KEY}.
  *
  * `pulumi.dynamic.Resource` runs Pulumi's closure serializer for the first resource of each
@@ -27,12 +20,11 @@ const PROVIDER_MODULES: Record<ResourceKind, string> = {
  * writes that same text itself.
  */
 export function dynamicResource(
-  type: string,
   provider: ProviderShell,
   props: pulumi.Inputs,
 ): { type: string; props: pulumi.Inputs } {
   return {
-    type: `pulumi-nodejs:dynamic/planetscale:${type}`,
+    type: typeToken(provider.kind),
     props: { ...props, [PROVIDER_KEY]: serializedProvider(provider) },
   };
 }
@@ -68,7 +60,7 @@ export function installedSpecifier(kind: ResourceKind, directory = __dirname): s
   if (at < 0 || at + 1 >= parts.length) return undefined;
   const scoped = parts[at + 1]!.startsWith("@");
   const name = parts.slice(at + 1, at + (scoped ? 3 : 2)).join("/");
-  return `${name}/internal/providers/${PROVIDER_MODULES[kind]}`;
+  return `${name}/internal/providers/${RESOURCE_KINDS[kind].providerModule}`;
 }
 
 /** Pulumi's closure serializer's text for `() => provider` where `provider` is a module's exports. */
