@@ -16,18 +16,18 @@
  * @module pulumi-planetscale/emulator
  */
 
-import { type ConnectionCheck, checkConnection } from "./credentials";
-import { EmulatorConfigError } from "./errors";
-import type { FaultRule, FaultSettings } from "./faults";
-import { Faults, parseFaults } from "./faults";
-import { hashSecret, publicId, tokenSecret } from "./ids";
-import { isLoopbackInterface } from "./loopback";
-import type { RequestLogEntry } from "./request-log";
-import { DEFAULT_SEED, type Seed } from "./seed";
+import { Faults } from "./pipeline/fault-rules";
+import { isLoopbackInterface } from "./pipeline/loopback";
 import { EmulatorCore } from "./server";
-import { type EmulatorSnapshot, Store } from "./store";
+import { EmulatorConfigError } from "./state/config-error";
+import { type ConnectionCheck, checkConnection } from "./state/credentials";
+import { type FaultRule, type FaultSettings, parseFaults } from "./state/fault-settings";
+import { hashSecret, publicId, tokenSecret } from "./state/ids";
+import type { RequestLogEntry } from "./state/request-log";
+import { DEFAULT_SEED, type Seed } from "./state/seed";
+import { type EmulatorSnapshot, Store } from "./state/store";
 
-export { EmulatorConfigError } from "./errors";
+export { EmulatorConfigError } from "./state/config-error";
 export {
   type AccessName,
   DATABASE_ACCESSES,
@@ -35,11 +35,11 @@ export {
   OPERATION_ACCESSES,
   ORGANIZATION_ACCESSES,
   type OrganizationAccess,
-} from "./permissions";
-export { DatabaseKind } from "./records";
-export { REGION_SLUGS } from "./regions";
-export { Seed } from "./seed";
-export type { CredentialSnapshot } from "./store";
+} from "./state/permissions";
+export { DatabaseKind } from "./state/records";
+export { REGION_SLUGS } from "./state/regions";
+export { Seed } from "./state/seed";
+export type { CredentialSnapshot } from "./state/store";
 export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry };
 export { DEFAULT_SEED };
 

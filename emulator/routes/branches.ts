@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { actorOf, holds } from "../auth";
-import { CLUSTER_SIZE_NAMES, knownClusterSize } from "../cluster-sizes";
+import { holds } from "../http/auth";
 import {
   blankAsAbsent,
   boolParam,
@@ -11,29 +10,21 @@ import {
   requireAccess,
   requireDatabase,
   requireOrganization,
-} from "../context";
-import { badRequest, notFound, unprocessable } from "../errors";
-import { publicId } from "../ids";
-import { BRANCH_NAME_RULE, isValidBranchName } from "../names";
-import { type AccessName, accessesFor, DATABASE_ACCESSES, type DatabaseAccess } from "../permissions";
-import type { BranchRecord, DatabaseRecord } from "../records";
-import { DEFAULT_REGION, isRegion, REGION_SLUGS } from "../regions";
-import { renderBranch } from "../serialize";
-import { branchState, kindOf } from "../store";
-
-/** PlanetScale's documented limit of development branches per database. */
-export const MAX_DEVELOPMENT_BRANCHES = 100;
+} from "../http/context";
+import { badRequest, notFound, unprocessable } from "../http/errors";
+import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { kindOf } from "../state/databases";
+import { BRANCH_NAME_RULE, isValidBranchName } from "../state/names";
+import { type AccessName, accessesFor } from "../state/permissions";
+import type { BranchRecord, DatabaseRecord } from "../state/records";
+import { DEFAULT_REGION } from "../state/regions";
+import { branchState } from "../state/store";
+import { checkClusterSize, checkDatabaseName, checkRegion, requireBranch, requireReady } from "./checks";
+import { newBranch, newDatabase } from "./create";
+import { renderBranch } from "./serialize";
 
 function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
-}
-
-/** The branch named (or identified) by the `branch` path parameter; 404 otherwise. */
-export function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
-  const key = ctx.params["branch"] ?? "";
-  const branch = ctx.store.branch(db.organization, db.name, key);
-  if (!branch) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
-  return branch;
 }
 
 function ok(ctx: RequestContext, branch: BranchRecord, status = 200) {
@@ -198,21 +189,6 @@ function rejectVitessOnly(body: z.output<typeof createBody>): void {
   }
 }
 
-/** 422 unless `region` is a known region slug; returns it. */
-export function checkRegion(region: string): string {
-  if (!isRegion(region)) {
-    throw unprocessable(`Region "${region}" is not valid. Valid regions: ${REGION_SLUGS.join(", ")}`);
-  }
-  return region;
-}
-
-/** 422 unless `size` is a known cluster size (`PS_10`, `PS-10`, `PS_DEV`; see `list_cluster_size_skus`). */
-export function checkClusterSize(size: string | undefined): void {
-  if (size !== undefined && knownClusterSize(size) === undefined) {
-    throw unprocessable(`Cluster size "${size}" is not valid. Valid sizes: ${CLUSTER_SIZE_NAMES.join(", ")}`);
-  }
-}
-
 /**
  * `create_database_if_missing`: creates the database (default branch `main`, production, ready)
  * and then the branch. Needs organization-level `create_databases`; like PlanetScale, a service
@@ -242,7 +218,7 @@ function createBranchAndDatabase(
     throw notFound(`parent branch "${body.parent_branch}" does not exist in database "${dbName}"`);
   }
 
-  const db = addDatabase(ctx, org, dbName, region);
+  const db = newDatabase(ctx, org, dbName, region);
   if (body.name === db.defaultBranch) {
     const main = newBranch(ctx, db, {
       name: body.name,
@@ -273,82 +249,6 @@ function createBranchAndDatabase(
     safeMigrations: body.safe_migrations ?? false,
   });
   return ok(ctx, branch, 201);
-}
-
-/** 422 unless `name` is a valid database name. */
-export function checkDatabaseName(name: string): void {
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) {
-    throw unprocessable(
-      "Database name must be lowercase letters, digits, underscores and hyphens (at most 63)",
-    );
-  }
-}
-
-/**
- * Adds a ready database (default branch `main`, not created here). Like PlanetScale, a service
- * token that creates a database receives every database access on it (the 2024-08-29 auto-grant).
- */
-export function addDatabase(ctx: RequestContext, org: string, name: string, region: string): DatabaseRecord {
-  const db: DatabaseRecord = {
-    id: publicId(),
-    organization: org,
-    name,
-    region,
-    defaultBranch: "main",
-    ready: true,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-  };
-  ctx.store.data.databases.push(db);
-  if (ctx.cred.kind === "token") {
-    const token = ctx.cred.token;
-    for (const access of Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]) {
-      token.accesses.push({ id: publicId(), access, database: db.name, createdAt: ctx.now });
-    }
-  }
-  ctx.changed();
-  return db;
-}
-
-/** What a new branch is; its id, times, actor and kind follow from the request. */
-export interface NewBranch {
-  name: string;
-  /** The parent branch's name; null for a database's first branch. */
-  parent: string | null;
-  region: string;
-  production: boolean;
-  clusterName: string;
-  /** Default false. */
-  deletionProtected?: boolean;
-  /** Default false. */
-  safeMigrations?: boolean;
-  /** The backup it is restored from; default none. */
-  restoredFrom?: BranchRecord["restoredFrom"];
-}
-
-/** Adds a branch to `database`, `pending` for the ready delay. */
-export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch: NewBranch): BranchRecord {
-  const record: BranchRecord = {
-    id: publicId(),
-    organization: database.organization,
-    database: database.name,
-    name: branch.name,
-    parentBranch: branch.parent,
-    production: branch.production,
-    deletionProtected: branch.deletionProtected ?? false,
-    safeMigrations: branch.safeMigrations ?? false,
-    region: branch.region,
-    clusterName: branch.clusterName,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-    readyAt: ctx.now + ctx.readyDelayMs,
-    actor: actorOf(ctx.cred),
-    restoredFrom: branch.restoredFrom ?? null,
-    kind: kindOf(database),
-  };
-  ctx.store.data.branches.push(record);
-  ctx.changed();
-  return record;
 }
 
 const updateBody = z.strictObject({
@@ -431,13 +331,6 @@ function deleteBranch(ctx: RequestContext) {
   ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
   ctx.changed();
   return { status: 204 };
-}
-
-/** 422 unless the branch is ready: `what` says what can happen then ("promote it"). */
-export function requireReady(ctx: RequestContext, branch: BranchRecord, what: string): void {
-  if (branchState(branch, ctx.now) !== "ready") {
-    throw unprocessable(`Branch ${branch.name} is not ready yet; ${what} once its state is "ready"`);
-  }
 }
 
 /** `POST …/branches/{branch}/promote`: makes the branch a production branch. */

@@ -1,4 +1,3 @@
-import { renderClusterSizes } from "../cluster-sizes";
 import {
   boolParam,
   paginate,
@@ -6,12 +5,13 @@ import {
   type Route,
   requireDatabase,
   requireOrganization,
-} from "../context";
-import { badRequest, notFound } from "../errors";
-import { accessesFor } from "../permissions";
-import { publicRegionObject, REGION_SLUGS, regionObject } from "../regions";
-import { renderBackup } from "../serialize";
-import { requireBranch } from "./branches";
+} from "../http/context";
+import { badRequest, notFound } from "../http/errors";
+import { renderClusterSizes } from "../state/cluster-sizes";
+import { accessesFor } from "../state/permissions";
+import { publicRegionObject, REGION_SLUGS, regionObject } from "../state/regions";
+import { requireBranch } from "./checks";
+import { renderBackup } from "./serialize";
 
 // The lists clients read around branches: pscale completes `--region` and `--cluster-size` from
 // them (planetscale/cli `cmdutil.RegionsCompletionFunc`, `ClusterSizesCompletionFunc`), and the

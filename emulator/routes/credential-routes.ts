@@ -5,13 +5,58 @@
  * authentication at once); a {@link CredentialKind} says only what differs.
  */
 import { z } from "zod";
-import { actorOf } from "../auth";
-import { paginate, parseBody, type RequestContext, type Route } from "../context";
-import { checkTtl, credentialSecret, renew, requireCredentialBranch } from "../credentials";
-import { notFound, unprocessable } from "../errors";
-import { hashSecret, publicId } from "../ids";
-import type { BranchRecord, CredentialRecord, DatabaseKind } from "../records";
-import type { Store } from "../store";
+import { actorOf } from "../http/auth";
+import { paginate, parseBody, type RequestContext, type Route, requireDatabase } from "../http/context";
+import { notFound, unprocessable } from "../http/errors";
+import { isExpired } from "../state/credentials";
+import { kindOf } from "../state/databases";
+import { credentialSecret, hashSecret, publicId } from "../state/ids";
+import { accessesFor } from "../state/permissions";
+import type { BranchRecord, CredentialRecord, DatabaseKind, DatabaseRecord } from "../state/records";
+import type { Store } from "../state/store";
+import { requireBranch } from "./checks";
+
+/** Longest lifetime the emulator accepts for a password or role (PlanetScale documents none). */
+const MAX_CREDENTIAL_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+/**
+ * The database and branch of a password or role request. Passwords exist on MySQL (Vitess)
+ * databases and roles on Postgres ones: asking the other kind answers 422, naming the right API.
+ */
+function requireCredentialBranch(
+  ctx: RequestContext,
+  op: string,
+  kind: DatabaseKind,
+): { db: DatabaseRecord; branch: BranchRecord } {
+  const db = requireDatabase(ctx, accessesFor(op));
+  const branch = requireBranch(ctx, db);
+  if (kindOf(db) !== kind) {
+    throw unprocessable(
+      kind === "mysql"
+        ? `Database ${db.name} is a PostgreSQL database: it has roles (…/roles), not passwords`
+        : `Database ${db.name} is a MySQL (Vitess) database: it has passwords (…/passwords), not roles`,
+    );
+  }
+  return { db, branch };
+}
+
+/** Refuses a `ttl` that is not a whole number of seconds in range. */
+function checkTtl(ttl: number | undefined): void {
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_CREDENTIAL_TTL_SECONDS)) {
+    throw unprocessable(`TTL must be a whole number of seconds between 1 and ${MAX_CREDENTIAL_TTL_SECONDS}`);
+  }
+}
+
+/** Extends a credential by its ttl from now (`…/renew`); one without a ttl cannot be renewed. */
+function renew(ctx: RequestContext, credential: CredentialRecord): void {
+  if (credential.ttlSeconds === null)
+    throw unprocessable("This credential does not expire, so it cannot be renewed");
+  if (isExpired(credential, ctx.now))
+    throw unprocessable("This credential has expired and can no longer be renewed");
+  credential.expiresAt = ctx.now + credential.ttlSeconds * 1000;
+  credential.updatedAt = ctx.now;
+  ctx.changed();
+}
 
 /** The fields every create body of a credential may carry. */
 interface CreateBodyBase {

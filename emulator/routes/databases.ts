@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { holds, holdsAny } from "../auth";
+import { holds, holdsAny } from "../http/auth";
 import {
   blankAsAbsent,
   paginate,
@@ -9,12 +9,13 @@ import {
   requireAccess,
   requireDatabase,
   requireOrganization,
-} from "../context";
-import { unprocessable } from "../errors";
-import { accessesFor } from "../permissions";
-import { DEFAULT_REGION } from "../regions";
-import { renderDatabase } from "../serialize";
-import { addDatabase, checkClusterSize, checkDatabaseName, checkRegion, newBranch } from "./branches";
+} from "../http/context";
+import { unprocessable } from "../http/errors";
+import { accessesFor } from "../state/permissions";
+import { DEFAULT_REGION } from "../state/regions";
+import { checkClusterSize, checkDatabaseName, checkRegion } from "./checks";
+import { newBranch, newDatabase } from "./create";
+import { renderDatabase } from "./serialize";
 
 /**
  * `GET /organizations/{organization}/databases`: the databases the credential can see (any
@@ -84,7 +85,7 @@ function createDatabase(ctx: RequestContext) {
   }
   const region = checkRegion(body.region ?? DEFAULT_REGION);
   checkClusterSize(body.cluster_size);
-  const db = addDatabase(ctx, org.name, body.name, region);
+  const db = newDatabase(ctx, org.name, body.name, region);
   newBranch(ctx, db, {
     name: db.defaultBranch,
     parent: null,

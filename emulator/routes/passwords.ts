@@ -4,13 +4,13 @@
  * (planetscale/passwords.go) sends them. The plaintext is in the create answer only.
  */
 import { z } from "zod";
-import { credentialRegion, credentialUsername, isExpired, isoOrNull } from "../credentials";
-import { unprocessable } from "../errors";
-import { iso } from "../ids";
-import type { BranchRecord, PasswordRecord } from "../records";
-import { mysqlAddresses } from "../regions";
-import { TOKEN_AVATAR } from "../serialize";
+import { unprocessable } from "../http/errors";
+import { isExpired } from "../state/credentials";
+import { credentialUsername, iso, isoOrNull } from "../state/ids";
+import type { BranchRecord, PasswordRecord } from "../state/records";
+import { mysqlAddresses, regionObject } from "../state/regions";
 import { type CredentialKind, credentialRoutes } from "./credential-routes";
+import { TOKEN_AVATAR } from "./serialize";
 
 function render(password: PasswordRecord, branch: BranchRecord, now: number, plainText: string | null) {
   const { address, edge } = mysqlAddresses(branch.region);
@@ -33,7 +33,7 @@ function render(password: PasswordRecord, branch: BranchRecord, now: number, pla
     actor: password.actor
       ? { id: password.actor.id, display_name: password.actor.displayName, avatar_url: TOKEN_AVATAR }
       : null,
-    region: credentialRegion(branch),
+    region: regionObject(branch.region),
     username: password.username,
     plain_text: plainText,
     replica: password.replica,

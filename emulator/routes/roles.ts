@@ -5,12 +5,12 @@
  * `password` is in the create answer only.
  */
 import { z } from "zod";
-import { credentialUsername, isExpired, isoOrNull } from "../credentials";
-import { iso } from "../ids";
-import type { BranchRecord, RoleRecord } from "../records";
-import { postgresAddress } from "../regions";
-import { TOKEN_AVATAR } from "../serialize";
+import { isExpired } from "../state/credentials";
+import { credentialUsername, iso, isoOrNull } from "../state/ids";
+import type { BranchRecord, RoleRecord } from "../state/records";
+import { postgresAddress } from "../state/regions";
 import { type CredentialKind, credentialRoutes } from "./credential-routes";
+import { TOKEN_AVATAR } from "./serialize";
 
 /** The spec's enum of `inherited_roles`. */
 const INHERITABLE = [

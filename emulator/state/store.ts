@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { buildFromSeed } from "./build-from-seed";
-import { EmulatorConfigError } from "./errors";
+import { EmulatorConfigError } from "./config-error";
+import { kindOf } from "./databases";
 import { iso, publicId } from "./ids";
 import type {
   BackupRecord,
@@ -17,11 +18,6 @@ import type {
 import { StoreData } from "./records";
 import type { Seed } from "./seed";
 import { explain, validate } from "./validation";
-
-/** A database's kind; state files from before Postgres support hold only MySQL databases. */
-export function kindOf(database: DatabaseRecord): DatabaseKind {
-  return database.kind ?? "mysql";
-}
 
 /** Plain JSON view of the emulator's data, without secrets (see `Emulator.snapshot()`). */
 export interface EmulatorSnapshot {

@@ -1,9 +1,17 @@
+/**
+ * The first stage: the unauthenticated control API under `/_emulator` (outside `/v1`). Its
+ * requests are answered here and never reach the later stages, so they are never logged, faulted
+ * or rate limited.
+ */
 import { z } from "zod";
-import { checkConnection } from "./credentials";
-import { FaultSettings } from "./faults";
+import { checkConnection } from "../state/credentials";
+import { FaultSettings } from "../state/fault-settings";
+import type { RequestLog } from "../state/request-log";
+import type { Store } from "../state/store";
+import { explain, validate } from "../state/validation";
+import type { Answer, Stage } from "./exchange";
+import type { Faults } from "./fault-rules";
 import { controlRefusal, type RequestHeaders } from "./loopback";
-import type { EmulatorCore } from "./server";
-import { explain, validate } from "./validation";
 
 /** `PUT /_emulator/ready-delay`: how long new branches stay pending. */
 const ReadyDelay = z.object({ ms: z.number().min(0).max(Number.MAX_SAFE_INTEGER) });
@@ -12,7 +20,7 @@ const ReadyDelay = z.object({ ms: z.number().min(0).max(Number.MAX_SAFE_INTEGER)
 const ConnectionAttempt = z.object({ username: z.string(), password: z.string() });
 
 /** A control endpoint's answer. */
-export interface ControlResult {
+interface ControlResult {
   status: number;
   body?: unknown;
 }
@@ -41,11 +49,22 @@ function parseControlBody<T extends z.ZodType>(
   return { ok: true, value: parsed.data };
 }
 
-/** The parts of a control request that decide its answer (besides the body). */
-export interface ControlRequest {
+/** What the control API reads and changes: the running emulator's settings, log and data. */
+export interface ControlTarget {
+  readonly apiUrl: string;
+  readonly organization: string;
+  readyDelayMs: number;
+  readonly log: RequestLog;
+  readonly faults: Faults;
+  readonly store: Store;
+}
+
+/** The parts of a control request that decide its answer. */
+interface ControlRequest {
   method: string;
   path: string;
   headers: RequestHeaders;
+  rawBody: string;
 }
 
 /**
@@ -53,10 +72,10 @@ export interface ControlRequest {
  * settings, ready delay, state snapshot, health. Never logged, faulted or rate limited. Answers
  * only local tools: see {@link controlRefusal} (403 otherwise).
  */
-export function handleControl(core: EmulatorCore, request: ControlRequest, raw: string): ControlResult {
+function handleControl(core: ControlTarget, request: ControlRequest): ControlResult {
   const refusal = controlRefusal(request.headers);
   if (refusal !== undefined) return { status: 403, body: { code: "forbidden", message: refusal } };
-  const { method, path } = request;
+  const { method, path, rawBody: raw } = request;
   const route = `${method} ${path.replace(/\/+$/, "")}`;
   switch (route) {
     case "GET /_emulator/health":
@@ -100,4 +119,18 @@ export function handleControl(core: EmulatorCore, request: ControlRequest, raw: 
     default:
       return { status: 404, body: { code: "not_found", message: "Not Found" } };
   }
+}
+
+/** True for a path of the control API. */
+function isControlPath(path: string): boolean {
+  return path === "/_emulator" || path.startsWith("/_emulator/");
+}
+
+/** Answers `/_emulator` requests from `target`; hands every other request on. */
+export function control(target: ControlTarget): Stage {
+  return (next) => async (exchange) => {
+    if (!isControlPath(exchange.path)) return next(exchange);
+    const answer: Answer = { kind: "json", ...handleControl(target, exchange) };
+    return answer;
+  };
 }
