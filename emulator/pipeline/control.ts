@@ -4,8 +4,8 @@
  * or rate limited.
  */
 import { z } from "zod";
-import { checkConnection } from "../state/credentials";
 import { FaultSettings } from "../state/fault-settings";
+import { createTablesAsRole, login } from "../state/logins";
 import type { RequestLog } from "../state/request-log";
 import type { Store } from "../state/store";
 import { explain, validate } from "../state/validation";
@@ -16,8 +16,25 @@ import { controlRefusal, type RequestHeaders } from "./loopback";
 /** `PUT /_emulator/ready-delay`: how long new branches stay pending. */
 const ReadyDelay = z.object({ ms: z.number().min(0).max(Number.MAX_SAFE_INTEGER) });
 
-/** `POST /_emulator/connections`: the login a database client would attempt. */
-const ConnectionAttempt = z.object({ username: z.string(), password: z.string() });
+/** A table name, as `createTables` lists them. */
+const Tables = z.array(z.string().min(1)).min(1);
+
+/**
+ * `POST /_emulator/connections`: the login a database client would attempt, from where, and the
+ * tables it would create once logged in (a Postgres role then owns them).
+ */
+const ConnectionAttempt = z.object({
+  username: z.string(),
+  password: z.string(),
+  from: z.string().optional(),
+  createTables: Tables.optional(),
+});
+
+/** `POST /_emulator/roles/{id}/objects`: tables created as that role, without its password. */
+const RoleObjects = z.object({ tables: Tables });
+
+/** `/_emulator/roles/{id}/objects`, capturing the role id. */
+const ROLE_OBJECTS = /^\/_emulator\/roles\/([^/]+)\/objects$/;
 
 /** A control endpoint's answer. */
 interface ControlResult {
@@ -57,6 +74,8 @@ export interface ControlTarget {
   readonly log: RequestLog;
   readonly faults: Faults;
   readonly store: Store;
+  /** Writes the state file now (after a control request changed the data). */
+  persist(): void;
 }
 
 /** The parts of a control request that decide its answer. */
@@ -76,7 +95,8 @@ function handleControl(core: ControlTarget, request: ControlRequest): ControlRes
   const refusal = controlRefusal(request.headers);
   if (refusal !== undefined) return { status: 403, body: { code: "forbidden", message: refusal } };
   const { method, path, rawBody: raw } = request;
-  const route = `${method} ${path.replace(/\/+$/, "")}`;
+  const trimmed = path.replace(/\/+$/, "");
+  const route = `${method} ${trimmed}`;
   switch (route) {
     case "GET /_emulator/health":
       return {
@@ -111,14 +131,35 @@ function handleControl(core: ControlTarget, request: ControlRequest): ControlRes
       // Emulator-only: would a database client log in with this username and password?
       const attempt = parseControlBody(raw, ConnectionAttempt);
       if (!attempt.ok) return attempt.answer;
-      const { username, password } = attempt.value;
-      return { status: 200, body: checkConnection(core.store, username, password, Date.now()) };
+      const { username, password, ...options } = attempt.value;
+      const outcome = login(core.store, username, password, Date.now(), options);
+      if ("refusal" in outcome) return bad(outcome.refusal);
+      if (outcome.changed) core.persist();
+      return { status: 200, body: outcome.check };
     }
     case "GET /_emulator/state":
       return { status: 200, body: core.store.snapshot(Date.now()) };
     default:
-      return { status: 404, body: { code: "not_found", message: "Not Found" } };
+      return method === "POST" && ROLE_OBJECTS.test(trimmed) ? roleObjects(core, trimmed, raw) : NOT_FOUND;
   }
+}
+
+const NOT_FOUND: ControlResult = { status: 404, body: { code: "not_found", message: "Not Found" } };
+
+/** `POST /_emulator/roles/{id}/objects {tables}` → 200 `{roleId, ownedObjects}`. */
+function roleObjects(core: ControlTarget, path: string, raw: string): ControlResult {
+  let roleId: string;
+  try {
+    roleId = decodeURIComponent(ROLE_OBJECTS.exec(path)?.[1] ?? "");
+  } catch {
+    return bad("Malformed percent-encoding in the role id");
+  }
+  const body = parseControlBody(raw, RoleObjects);
+  if (!body.ok) return body.answer;
+  const role = createTablesAsRole(core.store, roleId, body.value.tables, Date.now());
+  if (!role) return { status: 404, body: { code: "not_found", message: `No role has id ${roleId}` } };
+  core.persist();
+  return { status: 200, body: { roleId: role.id, ownedObjects: role.ownedObjects } };
 }
 
 /** True for a path of the control API. */

@@ -80,6 +80,10 @@ const createBody = z.strictObject({
   restore_point: z.string().optional(),
   seed_data: z.enum(["last_successful_backup"]).optional(),
   cluster_size: z.string().optional(),
+  // pscale's Postgres `branch create` sends the size as `cluster_name`, and `replicas` for a
+  // restore (CreatePostgresBranchRequest in planetscale/cli internal/planetscale/postgres_branches.go).
+  cluster_name: z.string().optional(),
+  replicas: z.number().int().min(0).optional(),
   keyspace_cluster_sizes: z.array(z.unknown()).optional(),
   storage: z
     .strictObject({
@@ -140,7 +144,7 @@ function createBranch(ctx: RequestContext) {
   if (body.backup_id !== undefined) {
     const backup = ctx.store.backup(db.organization, db.name, body.backup_id);
     if (!backup) throw notFound(`backup "${body.backup_id}" does not exist in database "${db.name}"`);
-    if (body.cluster_size === undefined) {
+    if (clusterSizeOf(body) === undefined) {
       throw unprocessable("Cluster size is required when restoring a backup");
     }
     restoredFrom = {
@@ -150,7 +154,8 @@ function createBranch(ctx: RequestContext) {
       createdAt: backup.createdAt,
     };
   }
-  checkClusterSize(body.cluster_size);
+  const size = clusterSizeOf(body);
+  checkClusterSize(size, kind);
 
   const development = ctx.store.branches(db.organization, db.name).filter((b) => !b.production).length;
   if (development >= MAX_DEVELOPMENT_BRANCHES) {
@@ -164,20 +169,30 @@ function createBranch(ctx: RequestContext) {
     parent: parent.name,
     region,
     production: false,
-    clusterName: body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
+    clusterName: size ?? (restoring ? "PS_10" : "PS_DEV"),
     deletionProtected: body.deletion_protected ?? false,
     safeMigrations: body.safe_migrations ?? false,
     restoredFrom,
+    replicas: body.replicas,
   });
   return ok(ctx, branch, 201);
 }
 
 function rejectPostgresOnly(body: z.output<typeof createBody>): void {
-  if (body.restore_point !== undefined || body.major_version !== undefined || body.storage !== undefined) {
-    throw unprocessable(
-      "restore_point, major_version and storage are only available for PostgreSQL databases",
-    );
+  const postgresOnly = ["restore_point", "major_version", "storage", "cluster_name", "replicas"] as const;
+  const sent = postgresOnly.filter((field) => body[field] !== undefined);
+  if (sent.length > 0) {
+    throw unprocessable(`${sent.join(", ")}: only available for PostgreSQL databases`);
   }
+}
+
+/** The size asked for: `cluster_size`, or pscale's Postgres `cluster_name`; 422 if both differ. */
+function clusterSizeOf(body: z.output<typeof createBody>): string | undefined {
+  const { cluster_size: size, cluster_name: name } = body;
+  if (size !== undefined && name !== undefined && size !== name) {
+    throw unprocessable(`cluster_size "${size}" and cluster_name "${name}" disagree; send one of them`);
+  }
+  return size ?? name;
 }
 
 /** The spec marks Data Branching (`allow_data_branching`) "Vitess only". */
@@ -204,21 +219,23 @@ function createBranchAndDatabase(
   if (!holds(ctx.cred, "create_databases", null)) {
     throw notFound(`database "${dbName}" does not exist and the credential lacks create_databases`);
   }
-  if (body.kind === undefined) throw unprocessable("Kind is required when create_database_if_missing is set");
-  if (body.kind !== "mysql") throw unprocessable("The emulator only provides MySQL (Vitess) databases");
+  const kind = body.kind;
+  if (kind === undefined) throw unprocessable("Kind is required when create_database_if_missing is set");
   if (body.backup_id !== undefined || body.seed_data !== undefined) {
     throw unprocessable("A new database has no backups to restore");
   }
   checkDatabaseName(dbName);
-  rejectPostgresOnly(body);
+  if (kind === "mysql") rejectPostgresOnly(body);
+  else rejectVitessOnly(body);
   checkName(body.name);
   const region = checkRegion(body.region ?? DEFAULT_REGION);
-  checkClusterSize(body.cluster_size);
+  const size = clusterSizeOf(body);
+  checkClusterSize(size, kind);
   if (body.parent_branch !== undefined && body.parent_branch !== "main") {
     throw notFound(`parent branch "${body.parent_branch}" does not exist in database "${dbName}"`);
   }
 
-  const db = newDatabase(ctx, org, dbName, region);
+  const db = newDatabase(ctx, org, dbName, region, kind);
   if (body.name === db.defaultBranch) {
     const main = newBranch(ctx, db, {
       name: body.name,
@@ -244,9 +261,10 @@ function createBranchAndDatabase(
     parent: main.name,
     region,
     production: false,
-    clusterName: body.cluster_size ?? "PS_DEV",
+    clusterName: size ?? "PS_DEV",
     deletionProtected: body.deletion_protected ?? false,
     safeMigrations: body.safe_migrations ?? false,
+    replicas: body.replicas,
   });
   return ok(ctx, branch, 201);
 }

@@ -4,9 +4,9 @@
  */
 import type { RequestContext } from "../http/context";
 import { notFound, unprocessable } from "../http/errors";
-import { CLUSTER_SIZE_NAMES, knownClusterSize } from "../state/cluster-sizes";
+import { clusterSizeNames, knownClusterSize } from "../state/cluster-sizes";
 import { DATABASE_NAME_RULE, isValidDatabaseName } from "../state/databases";
-import type { BranchRecord, DatabaseRecord } from "../state/records";
+import type { BranchRecord, DatabaseKind, DatabaseRecord } from "../state/records";
 import { isRegion, REGION_SLUGS } from "../state/regions";
 import { branchState } from "../state/store";
 
@@ -33,10 +33,15 @@ export function checkRegion(region: string): string {
   return region;
 }
 
-/** 422 unless `size` is a known cluster size (`PS_10`, `PS-10`, `PS_DEV`; see `list_cluster_size_skus`). */
-export function checkClusterSize(size: string | undefined): void {
-  if (size !== undefined && knownClusterSize(size) === undefined) {
-    throw unprocessable(`Cluster size "${size}" is not valid. Valid sizes: ${CLUSTER_SIZE_NAMES.join(", ")}`);
+/**
+ * 422 unless `size` is a cluster size of `kind` (`PS_10`, `PS-10`, `PS_DEV`; see
+ * `list_cluster_size_skus`).
+ */
+export function checkClusterSize(size: string | undefined, kind: DatabaseKind = "mysql"): void {
+  if (size !== undefined && knownClusterSize(size, kind) === undefined) {
+    throw unprocessable(
+      `Cluster size "${size}" is not valid. Valid sizes: ${clusterSizeNames(kind).join(", ")}`,
+    );
   }
 }
 

@@ -8,17 +8,18 @@ import type { RequestContext } from "../http/context";
 import { addBranch } from "../state/branches";
 import { addDatabase } from "../state/databases";
 import { publicId } from "../state/ids";
-import type { BranchRecord, DatabaseRecord } from "../state/records";
+import type { BranchRecord, DatabaseKind, DatabaseRecord } from "../state/records";
 
 /**
- * Adds a ready MySQL database whose default branch is `main` (added by the caller). A service token
- * that creates it receives every database access on it.
+ * Adds a ready database of `kind` whose default branch is `main` (added by the caller). A service
+ * token that creates it receives every database access on it.
  */
 export function newDatabase(
   ctx: RequestContext,
   organization: string,
   name: string,
   region: string,
+  kind: DatabaseKind,
 ): DatabaseRecord {
   const database = addDatabase(
     ctx.store.data,
@@ -27,7 +28,7 @@ export function newDatabase(
       organization,
       name,
       region,
-      kind: "mysql",
+      kind,
       defaultBranch: "main",
       ready: true,
       createdAt: ctx.now,
@@ -52,6 +53,8 @@ export interface BranchSpec {
   safeMigrations?: boolean;
   /** The backup it is restored from; default none. */
   restoredFrom?: BranchRecord["restoredFrom"];
+  /** Replicas asked for (pscale's Postgres `replicas`); default: the kind's. */
+  replicas?: number | undefined;
 }
 
 /** Adds a branch to `database`, `pending` for the ready delay. */
@@ -69,6 +72,7 @@ export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch:
     createdAt: ctx.now,
     readyAt: ctx.now + ctx.readyDelayMs,
     actor: actorOf(ctx.cred),
+    ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
   });
   ctx.changed();
   return record;

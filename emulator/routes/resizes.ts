@@ -157,7 +157,7 @@ function updateCluster(ctx: RequestContext) {
   const db = requireDatabase(ctx, accessesFor("update_branch_cluster_config"));
   const branch = requireBranch(ctx, db);
   const body = parseBody(ctx, clusterBody);
-  checkClusterSize(body.cluster_size);
+  checkClusterSize(body.cluster_size, branch.kind ?? "mysql");
   requireReady(ctx, branch, "change its cluster size");
   const current = clusterNameAt(branch, ctx.now);
   if (body.cluster_size === branch.clusterName) return { status: 204 };

@@ -161,7 +161,7 @@ export function renderBranch(
         }
       : null,
     private_edge_connectivity: false,
-    has_replicas: b.production,
+    has_replicas: b.replicas === undefined ? b.production : b.replicas > 0,
     has_read_only_replicas: false,
     html_url: `${APP_URL}/${seg(b.organization)}/${seg(b.database)}/${seg(b.name)}`,
     url: `${base.apiUrl}/organizations/${seg(b.organization)}/databases/${seg(b.database)}/branches/${seg(b.name)}`,

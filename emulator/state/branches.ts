@@ -23,6 +23,8 @@ export interface NewBranch {
   /** When it becomes ready (`pending` until then). */
   readyAt: number;
   actor: ActorRef | null;
+  /** Replicas asked for; absent: the kind's default. */
+  replicas?: number;
 }
 
 /** Adds a branch of `database` to `data`; it has the database's kind. */
@@ -44,6 +46,7 @@ export function addBranch(data: StoreData, database: DatabaseRecord, branch: New
     actor: branch.actor,
     restoredFrom: branch.restoredFrom,
     kind: kindOf(database),
+    ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
   };
   data.branches.push(record);
   return record;

@@ -59,8 +59,8 @@ export interface EmulatorSnapshot {
     accesses: Array<{ id: string; access: string; database: string | null }>;
   }>;
   /** Passwords and roles, without their secrets. */
-  passwords: CredentialSnapshot[];
-  roles: CredentialSnapshot[];
+  passwords: PasswordSnapshot[];
+  roles: RoleSnapshot[];
 }
 
 /** A credential in a snapshot: never its secret. */
@@ -73,6 +73,19 @@ export interface CredentialSnapshot {
   username: string;
   createdAt: string;
   expiresAt: string | null;
+}
+
+/** A password in a snapshot: its IP restrictions besides the common fields. */
+export interface PasswordSnapshot extends CredentialSnapshot {
+  /** Null: usable from anywhere. */
+  cidrs: string[] | null;
+}
+
+/** A role in a snapshot: whether it is the branch's default one, and the objects it owns. */
+export interface RoleSnapshot extends CredentialSnapshot {
+  default: boolean;
+  /** Tables created as this role (through the emulator's control API) and not reassigned. */
+  ownedObjects: string[];
 }
 
 /** Branch readiness at `now`. */
@@ -243,8 +256,12 @@ export class Store {
         lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt),
         accesses: t.accesses.map((a) => ({ id: a.id, access: a.access, database: a.database })),
       })),
-      passwords: data.passwords.map(credentialSnapshot),
-      roles: data.roles.map(credentialSnapshot),
+      passwords: data.passwords.map((p) => ({ ...credentialSnapshot(p), cidrs: p.cidrs && [...p.cidrs] })),
+      roles: data.roles.map((r) => ({
+        ...credentialSnapshot(r),
+        default: r.isDefault,
+        ownedObjects: [...r.ownedObjects],
+      })),
     };
   }
 
