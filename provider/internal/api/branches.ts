@@ -145,31 +145,3 @@ export async function changeClusterSize(
     idempotent: true,
   });
 }
-
-/** Makes a development branch a production branch (Vitess only). */
-export function promoteBranch(
-  client: PlanetScaleClient,
-  organization: string,
-  database: string,
-  nameOrId: string,
-): Promise<Branch> {
-  return client.request({
-    method: "POST",
-    path: `${branchPath(organization, database, nameOrId)}/promote`,
-    schema: Branch,
-  });
-}
-
-/** Makes a production branch a development branch (Vitess only). */
-export function demoteBranch(
-  client: PlanetScaleClient,
-  organization: string,
-  database: string,
-  nameOrId: string,
-): Promise<Branch> {
-  return client.request({
-    method: "POST",
-    path: `${branchPath(organization, database, nameOrId)}/demote`,
-    schema: Branch,
-  });
-}
