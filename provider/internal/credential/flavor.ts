@@ -1,3 +1,4 @@
+import type * as z from "zod";
 import type { PlanetScaleClient } from "../client/client";
 import type { PropertyTable } from "../inputs/property-table";
 import type { DatabaseKind } from "../preflight/database-kind";
@@ -25,7 +26,8 @@ export interface RemoteCredential {
 
 /**
  * What differs between a MySQL branch password and a Postgres role: the API, the database kind,
- * the create body and the connection URL. Everything else is shared in `./resource`.
+ * the inputs, the create body and the connection URL. Everything else is shared: each provider
+ * method (`./check`, `./diff`, `./create`, `./read`, `./update`, `./delete`) takes the flavor.
  */
 export interface CredentialFlavor {
   /** `ResourceKind` and type name: "BranchPassword" / "BranchRole". */
@@ -38,6 +40,8 @@ export interface CredentialFlavor {
   otherResource: string;
   /** The credential's properties (`./properties`). */
   properties: PropertyTable;
+  /** Validates the inputs (`./inputs`): exactly the inputs of {@link CredentialFlavor.properties}. */
+  schema: z.ZodType<Record<string, unknown>>;
   create(
     client: PlanetScaleClient,
     inputs: ResolvedCredentialInputs,

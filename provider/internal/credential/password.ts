@@ -1,6 +1,7 @@
 import * as passwords from "../api/passwords";
 import type { BranchPassword } from "../api/schemas";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { BranchPasswordInputs } from "./inputs";
 import { BRANCH_PASSWORD_PROPERTIES } from "./properties";
 
 function remote(p: BranchPassword): RemoteCredential {
@@ -30,6 +31,7 @@ export const passwordFlavor: CredentialFlavor = {
   kind: "mysql",
   otherResource: "BranchRole",
   properties: BRANCH_PASSWORD_PROPERTIES,
+  schema: BranchPasswordInputs,
   async create(client, inputs, branchId, ttl) {
     return remote(
       await passwords.createPassword(client, inputs.organization, inputs.database, branchId, {

@@ -1,6 +1,7 @@
 import * as roles from "../api/roles";
 import type { BranchRole } from "../api/schemas";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { BranchRoleInputs } from "./inputs";
 import { BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** PlanetScale's Postgres port. */
@@ -34,6 +35,7 @@ export const roleFlavor: CredentialFlavor = {
   kind: "postgresql",
   otherResource: "BranchPassword",
   properties: BRANCH_ROLE_PROPERTIES,
+  schema: BranchRoleInputs,
   async create(client, inputs, branchId, ttl) {
     return remote(
       await roles.createRole(client, inputs.organization, inputs.database, branchId, {
