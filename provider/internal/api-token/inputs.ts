@@ -186,19 +186,3 @@ export function crossCheck(
   }
   return failures;
 }
-
-/** Seconds to pass as PlanetScale's `ttl`, or undefined for a token that never expires. */
-export function ttlSeconds(
-  inputs: Pick<ApiTokenInputs, "ttl" | "expiresAt">,
-  now: number,
-): number | undefined {
-  if (inputs.ttl !== undefined) {
-    const ms = parseDuration(inputs.ttl);
-    return ms === undefined ? undefined : Math.ceil(ms / 1000);
-  }
-  if (inputs.expiresAt !== undefined) {
-    const at = parseTimestamp(inputs.expiresAt);
-    return at === undefined ? undefined : Math.ceil((at - now) / 1000);
-  }
-  return undefined;
-}

@@ -3,17 +3,18 @@ import type { Branch as ApiBranch } from "../api/schemas";
 import type { PlanetScaleClient } from "../client/client";
 import { OutcomeUnknownError, PlanetScaleError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
-import { dropUndefined } from "../inputs/property-table";
+import { createBody } from "../inputs/property-api";
 import { judge } from "../ownership/judge";
 import { claim } from "../ownership/run-registry";
 import { AlreadyExistsError, OwnershipUnprovenError } from "../resource-errors";
 import type { ResolvedBranchInputs } from "./outputs";
 import { parentProblem } from "./parent";
+import { BRANCH_PROPERTIES } from "./properties";
 import { findBranch, KIND, ownerOf, where } from "./shared";
 
 /**
- * POSTs the branch. PlanetScale's "already exists" answer is the atomic check that the name is
- * free, so the happy path costs one request. When the outcome is unknown (a timeout, a dropped
+ * POSTs the branch, its body made by {@link BRANCH_PROPERTIES}. PlanetScale's "already exists"
+ * answer is the atomic check that the name is free, so the happy path costs one request. When the outcome is unknown (a timeout, a dropped
  * connection, a 5xx or an unreadable 2xx after the request was sent), the branch may exist: it is
  * looked up by name and taken only if it provably is the one this request made (see
  * {@link judge}); otherwise the create stops with the ids and what resolves it. A lookup that finds
@@ -27,27 +28,14 @@ export async function createOnce(
   deadline: number,
 ): Promise<ApiBranch> {
   const client = ctx.client();
-  const body = dropUndefined({
-    name: inputs.name,
-    parent_branch: inputs.parentBranch,
-    region: inputs.region,
-    backup_id: inputs.backupId,
-    seed_data: inputs.seedData,
-    cluster_size: inputs.clusterSize,
-    deletion_protected: inputs.deletionProtected,
-  });
+  const body: branches.CreateBranchBody = createBody(BRANCH_PROPERTIES, inputs, Date.now());
   const attempts = 3;
   // The first request whose outcome was unknown: what it made may be found by a later attempt.
   let unknownSince: number | undefined;
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
     try {
-      const created = await branches.createBranch(
-        client,
-        inputs.organization,
-        inputs.database,
-        body as branches.CreateBranchBody,
-      );
+      const created = await branches.createBranch(client, inputs.organization, inputs.database, body);
       claim(KIND, created.id, ownerOf(inputs));
       return created;
     } catch (error) {

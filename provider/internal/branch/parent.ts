@@ -5,7 +5,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { BranchNotFoundError } from "../resource-errors";
 import type { ResolvedBranchInputs } from "./outputs";
 import { waitFor } from "./readiness";
-import { isReady } from "./report";
+import { isReady } from "./ready-state";
 import { findBranch, where } from "./shared";
 
 /**

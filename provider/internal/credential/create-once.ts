@@ -67,13 +67,12 @@ export async function createOnce(
   ctx: ProviderContext,
   client: PlanetScaleClient,
   place: CredentialPlace,
-  ttl: number | undefined,
 ): Promise<RemoteCredential> {
   const baseline = await idsNamed(client, place);
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
     try {
-      const created = await place.flavor.create(client, place.inputs, place.branchId, ttl);
+      const created = await place.flavor.create(client, place.inputs, place.branchId);
       recordCreated(created.id);
       return created;
     } catch (error) {

@@ -7,7 +7,7 @@ import { InvalidInputError } from "../resource-errors";
 import { resolveBranch } from "./branch-ref";
 import { type CredentialPlace, createOnce } from "./create-once";
 import type { CredentialFlavor } from "./flavor";
-import { type ResolvedCredentialInputs, ttlSeconds } from "./inputs";
+import type { ResolvedCredentialInputs } from "./inputs";
 import { wrongKind } from "./kind-check";
 import { type BranchRef, secretOf, toOutputs } from "./outputs";
 import { resolved } from "./shared";
@@ -58,7 +58,7 @@ async function createWithSecret(
   branch: BranchRef,
 ): Promise<pulumi.dynamic.CreateResult> {
   const { flavor } = place;
-  const created = await createOnce(ctx, client, place, ttlSeconds(inputs.ttl));
+  const created = await createOnce(ctx, client, place);
   if (created.secret === undefined || created.username === undefined || created.host === undefined) {
     // Useless without them: never leave it behind.
     await flavor

@@ -20,8 +20,8 @@ export interface RemoteCredential {
   expiresAt: string | null;
   /** Deleted, dropped or expired: it no longer authenticates. */
   gone: boolean;
-  /** Kind-specific outputs reported by PlanetScale (role, replica, inheritedRoles). */
-  extra: Record<string, unknown>;
+  /** What PlanetScale reports, read by the flavor's property table (`readFields`). */
+  fields: Record<string, unknown>;
 }
 
 /**
@@ -42,11 +42,11 @@ export interface CredentialFlavor {
   properties: PropertyTable;
   /** Validates the inputs (`./inputs`): exactly the inputs of {@link CredentialFlavor.properties}. */
   schema: z.ZodType<Record<string, unknown>>;
+  /** POSTs the credential, its body made by {@link CredentialFlavor.properties}. */
   create(
     client: PlanetScaleClient,
     inputs: ResolvedCredentialInputs,
     branchId: string,
-    ttlSeconds: number | undefined,
   ): Promise<RemoteCredential>;
   get(
     client: PlanetScaleClient,

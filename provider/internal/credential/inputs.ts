@@ -98,10 +98,3 @@ export function crossCheck(
   }
   return [];
 }
-
-/** Seconds to pass as PlanetScale's `ttl`, or undefined for a credential that never expires. */
-export function ttlSeconds(ttl: number | string | undefined): number | undefined {
-  if (ttl === undefined) return undefined;
-  const ms = parseDuration(ttl);
-  return ms === undefined ? undefined : Math.ceil(ms / 1000);
-}
