@@ -39,6 +39,7 @@ import {
 } from "../../provider/internal/credential/properties";
 import {
   type CallBody,
+  type CallsOf,
   type CreateBody,
   declaredOutputs,
   type ExposedKeys,
@@ -102,6 +103,14 @@ const bodiesMatch: [
   SameKeys<BranchCall<"cluster resize">, keyof ChangeClusterSizeBody>,
 ] = [true, true, true, true, true, true];
 
+// Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
+// settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
+// a credential's makes none: a row naming another call fails here until its update makes it.
+const callsMatch: [
+  SameKeys<CallsOf<typeof API_TOKEN_PROPERTIES>, "access grants">,
+  SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, never>,
+] = [true, true];
+
 // Compile-time: what getBranch reports is exactly the Branch outputs read from PlanetScale's branch.
 const branchInfoMatch: SameKeys<keyof BranchInfo, FieldKeys<typeof BRANCH_PROPERTIES>> = true;
 
@@ -117,10 +126,10 @@ describe("property tables", () => {
     assert.deepEqual(declaredMatch, [true, true, true, true]);
   });
 
-  test("each Args interface, request body and BranchInfo has exactly its table's keys (typechecked)", () => {
+  test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
-      [argsMatch, bodiesMatch, branchInfoMatch],
-      [[true, true, true, true], Array(6).fill(true), true],
+      [argsMatch, bodiesMatch, callsMatch, branchInfoMatch],
+      [[true, true, true, true], Array(6).fill(true), [true, true], true],
     );
   });
 
