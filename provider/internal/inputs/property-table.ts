@@ -145,8 +145,8 @@ interface SpecBase<A extends ResourceApi> {
   /** For the README and the TSDoc: what leaving the input out means (Markdown). */
   readonly defaultDoc?: string;
   /**
-   * For the README and the TSDoc: what changing the input does, when more than "replace" or
-   * "in place" (with why no call is made, for an input applied by none) (Markdown).
+   * For the README and the TSDoc: what changing the input does, when its `change` and `applied`
+   * say too little ("replace", "in place", "in place (no API call)") (Markdown).
    */
   readonly changeDoc?: string;
 }
@@ -209,13 +209,15 @@ export type SourcedKeys<T extends PropertyTable> = {
 }[keyof T] &
   string;
 
+/** The call a row makes at create (`sent: { call }`), or never. */
+type SentCall<S> = S extends { input: { sent: { call: infer C extends string } } } ? C : never;
+
+/** The call that applies a row's change in place (`applied: { call }`), or never. */
+type AppliedCall<S> = S extends { input: { applied: { call: infer C extends string } } } ? C : never;
+
 /** The calls a table's rows name, at create (`sent`) or in place (`applied`). */
 export type CallsOf<T extends PropertyTable> = {
-  [K in keyof T]: T[K] extends { input: { sent: { call: infer C extends string } } }
-    ? C
-    : T[K] extends { input: { applied: { call: infer C extends string } } }
-      ? C
-      : never;
+  [K in keyof T]: SentCall<T[K]> | AppliedCall<T[K]>;
 }[keyof T];
 
 /** The body field a row sends at create, or never. */
