@@ -9,11 +9,15 @@ export type BranchPasswordRole = "reader" | "writer" | "admin" | "readwriter";
 
 /** Arguments of a {@link BranchPassword}. */
 export interface BranchPasswordArgs extends BranchCredentialArgs {
-  /** Database name; must be a MySQL (Vitess) database (use {@link BranchRole} on Postgres). Changing it replaces the password. */
-  database: pulumi.Input<string>;
-  /** `reader`, `writer`, `readwriter` or `admin`. Default: PlanetScale's (`admin`). Changing it replaces the password. */
+  /**
+   * `reader`, `writer`, `readwriter` or `admin`; the output is the role PlanetScale reports. Default:
+   * PlanetScale's (`admin`). On change: replace.
+   */
   role?: pulumi.Input<BranchPasswordRole>;
-  /** A password for the branch's read replicas (production branches). Changing it replaces the password. */
+  /**
+   * A password for the branch's read replicas (production branches). Default: `false`. On change:
+   * replace.
+   */
   replica?: pulumi.Input<boolean>;
 }
 

@@ -21,11 +21,10 @@ export type BranchRoleInheritedRole =
 
 /** Arguments of a {@link BranchRole}. */
 export interface BranchRoleArgs extends BranchCredentialArgs {
-  /** Database name; must be a Postgres database (use {@link BranchPassword} on MySQL). Changing it replaces the role. */
-  database: pulumi.Input<string>;
   /**
-   * Postgres roles to inherit, e.g. `["pg_read_all_data", "pg_write_all_data"]`. Default:
-   * PlanetScale's (`postgres`). Changing it replaces the role.
+   * Postgres roles to inherit: `pg_read_all_data`, `pg_write_all_data`, `pg_monitor`, … (PlanetScale's
+   * list); the output is what PlanetScale reports. Default: PlanetScale's (`postgres`). On change:
+   * replace.
    */
   inheritedRoles?: pulumi.Input<pulumi.Input<BranchRoleInheritedRole>[]>;
 }

@@ -7,7 +7,6 @@ import {
   planChanges,
   sameGrants,
 } from "../../provider/internal/api-token/grants";
-import { ttlSeconds } from "../../provider/internal/api-token/inputs";
 import { accessEntry } from "../../provider/internal/api-token/outputs";
 import {
   closestName,
@@ -16,6 +15,8 @@ import {
   ORGANIZATION_PERMISSIONS,
   SCOPE_PRESETS,
 } from "../../provider/internal/api-token/permissions";
+import { API_TOKEN_PROPERTIES } from "../../provider/internal/api-token/properties";
+import { createBody } from "../../provider/internal/inputs/property-api";
 
 describe("scope presets", () => {
   test("each preset contains the narrower one", () => {
@@ -166,6 +167,10 @@ describe("grants", () => {
 });
 
 describe("ttl", () => {
+  /** The `ttl` the create request sends, as the property table encodes `ttl` and `expiresAt`. */
+  const ttlSeconds = (inputs: { ttl?: number | string; expiresAt?: string }, now: number) =>
+    createBody(API_TOKEN_PROPERTIES, inputs, now).ttl;
+
   test("seconds from ttl or from expiresAt, rounded up", () => {
     const now = Date.parse("2030-01-01T00:00:00.000Z");
     assert.equal(ttlSeconds({ ttl: "1h30m" }, now), 5400);

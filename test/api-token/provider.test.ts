@@ -8,7 +8,7 @@ import { NotFoundError, UnauthorizedError } from "../../provider/internal/client
 import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
 import { contextFor, type ProviderContext } from "../../provider/internal/dynamic/resource-implementation";
-import { UNKNOWN } from "../../provider/internal/dynamic/unknown";
+import { UNKNOWN } from "../../provider/internal/inputs/unknown";
 import { waitFor } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { configFor } from "../support/provider-context";

@@ -75,13 +75,9 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/dynamic",
   ],
   "provider/internal/ownership": ["provider/internal/client", "@pulumi/pulumi", "node:*"],
-  // The kit every resource shares.
-  "provider/internal/inputs": [
-    "provider/internal/dynamic",
-    "provider/internal/resource-errors",
-    "@pulumi/pulumi",
-    "zod",
-  ],
+  // The kit every resource shares. It imports nothing of the provider glue (`dynamic/`), which
+  // imports it: the two folders imported each other until issue 27.
+  "provider/internal/inputs": ["provider/internal/resource-errors", "@pulumi/pulumi", "zod"],
   "provider/internal/resource-errors": ["provider/internal/client"],
   "provider/internal/error-message": [],
   // The dynamic-provider glue; the runtime loads each resource's logic by kind.
@@ -364,6 +360,14 @@ describe("layers", () => {
     ["emulator/state/store.ts", `import { ApiError } from "../http/errors";`, true],
     ["emulator/server.ts", `import { route } from "./pipeline/route";`, false],
     ["emulator/routes/branches.ts", `import { addBranch } from "../state/branches";`, false],
+    // The input kit and the provider glue imported each other (issue 27): only dynamic/ → inputs/ now.
+    ["provider/internal/inputs/known-inputs.ts", `import { isUnknown } from "../dynamic/naming";`, true],
+    [
+      "provider/internal/inputs/organization.ts",
+      `import type { ProviderContext } from "../dynamic/resource-implementation";`,
+      true,
+    ],
+    ["provider/internal/dynamic/naming.ts", `import { isUnknown } from "../inputs/unknown";`, false],
     // A new folder is refused until it is given a room with its allow-list.
     ["provider/internal/new-resource/create.ts", `import { getBranch } from "../api/branches";`, true],
   ];

@@ -1,7 +1,6 @@
 // The sweeper against the emulator: `pulumi-planetscale sweep` lists (and with --yes deletes)
 // branches and service tokens left behind by preview environments whose stacks were lost.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { main } from "../../provider/commands/cli";
@@ -10,26 +9,10 @@ import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
 import { branchNames, call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
+import { runProcess } from "../support/process";
 
 const repoRoot = join(__dirname, "..", "..");
 const DAY = 24 * 60 * 60 * 1000;
-
-/** Runs a command without blocking this process (the emulator answers from it). */
-function run(command: string, args: string[], options: { env: NodeJS.ProcessEnv }) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let emu: Emulator;
 let env: NodeJS.ProcessEnv;
@@ -304,7 +287,8 @@ describe("sweep", () => {
   });
 
   test("the package's bin runs it (npx pulumi-planetscale sweep)", async () => {
-    const r = await run(
+    // Asynchronous: the emulator answers from this process while the command runs.
+    const r = await runProcess(
       process.execPath,
       [
         join(repoRoot, "dist/provider/commands/cli.js"),

@@ -143,23 +143,6 @@ export const ServiceToken = z.looseObject({
 });
 export type ServiceToken = z.infer<typeof ServiceToken>;
 
-/** One access inside a grant. */
-export const GrantAccess = z.looseObject({
-  access: z.string(),
-  description: z.string().nullish(),
-});
-export type GrantAccess = z.infer<typeof GrantAccess>;
-
-/** Accesses grouped by resource (`GET …/service-tokens/{id}/grants`). */
-export const ServiceTokenGrant = z.looseObject({
-  id: z.string(),
-  resource_name: z.string().nullish(),
-  resource_type: z.string().nullish(),
-  resource_id: z.string().nullish(),
-  accesses: z.array(GrantAccess).nullish(),
-});
-export type ServiceTokenGrant = z.infer<typeof ServiceTokenGrant>;
-
 /** The branch a password belongs to (`database_branch` of a password). */
 export const PasswordBranch = z.looseObject({
   id: z.string().nullish(),

@@ -1,7 +1,7 @@
 import type { PlanetScaleClient } from "../client/client";
 import { listEnvelope, paginate } from "./pagination";
 import { serviceTokenPath, serviceTokensPath } from "./paths";
-import { ServiceToken, ServiceTokenAccess, ServiceTokenGrant } from "./schemas";
+import { ServiceToken, ServiceTokenAccess } from "./schemas";
 
 /** Body of `POST …/service-tokens`. */
 export interface CreateServiceTokenBody {
@@ -112,21 +112,6 @@ export async function removeServiceTokenAccesses(
     path: `${serviceTokenPath(organization, id)}/access`,
     body: accessBody(body),
   });
-}
-
-/** Accesses grouped by resource (`GET …/grants`, not in the public spec). */
-export async function listServiceTokenGrants(
-  client: PlanetScaleClient,
-  organization: string,
-  id: string,
-): Promise<ServiceTokenGrant[]> {
-  const out: ServiceTokenGrant[] = [];
-  for await (const grant of paginate(client, `${serviceTokenPath(organization, id)}/grants`, {
-    itemSchema: ServiceTokenGrant,
-  })) {
-    out.push(grant);
-  }
-  return out;
 }
 
 function accessBody(body: ServiceTokenAccessBody): ServiceTokenAccessBody {

@@ -1,3 +1,4 @@
+import type * as z from "zod";
 import type { PlanetScaleClient } from "../client/client";
 import type { PropertyTable } from "../inputs/property-table";
 import type { DatabaseKind } from "../preflight/database-kind";
@@ -19,13 +20,14 @@ export interface RemoteCredential {
   expiresAt: string | null;
   /** Deleted, dropped or expired: it no longer authenticates. */
   gone: boolean;
-  /** Kind-specific outputs reported by PlanetScale (role, replica, inheritedRoles). */
-  extra: Record<string, unknown>;
+  /** What PlanetScale reports, read by the flavor's property table (`readFields`). */
+  fields: Record<string, unknown>;
 }
 
 /**
  * What differs between a MySQL branch password and a Postgres role: the API, the database kind,
- * the create body and the connection URL. Everything else is shared in `./resource`.
+ * the inputs, the create body and the connection URL. Everything else is shared: each provider
+ * method (`./check`, `./diff`, `./create`, `./read`, `./update`, `./delete`) takes the flavor.
  */
 export interface CredentialFlavor {
   /** `ResourceKind` and type name: "BranchPassword" / "BranchRole". */
@@ -38,11 +40,13 @@ export interface CredentialFlavor {
   otherResource: string;
   /** The credential's properties (`./properties`). */
   properties: PropertyTable;
+  /** Validates the inputs (`./inputs`): exactly the inputs of {@link CredentialFlavor.properties}. */
+  schema: z.ZodType<Record<string, unknown>>;
+  /** POSTs the credential, its body made by {@link CredentialFlavor.properties}. */
   create(
     client: PlanetScaleClient,
     inputs: ResolvedCredentialInputs,
     branchId: string,
-    ttlSeconds: number | undefined,
   ): Promise<RemoteCredential>;
   get(
     client: PlanetScaleClient,

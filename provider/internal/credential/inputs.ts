@@ -3,31 +3,13 @@ import * as z from "zod";
 import { PASSWORD_ROLES } from "../api/passwords";
 import { INHERITABLE_ROLES } from "../api/roles";
 import { parseDuration } from "../inputs/duration";
+import { lifetime } from "../inputs/lifetime";
 import { slug } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
 import type { BRANCH_PASSWORD_PROPERTIES, BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** PlanetScale documents no limit; this keeps names readable in the dashboard. */
 export const CREDENTIAL_NAME_MAX = 255;
-/** The longest lifetime accepted (PlanetScale documents none; ten years is far beyond any use). */
-const MAX_TTL_MS = 10 * 365 * 24 * 3600 * 1000;
-
-function duration(what: string) {
-  return z
-    .union([z.number(), z.string()], {
-      error: `${what} must be seconds (a number) or text like '90s', '12h', '30d'`,
-    })
-    .refine(
-      (v) => {
-        const ms = parseDuration(v);
-        return ms !== undefined && ms >= 1000 && ms <= MAX_TTL_MS;
-      },
-      {
-        error: `${what} must be a duration between 1 s and 10 years: seconds as a number, or text like '90s', '12h', '30d'`,
-      },
-    );
-}
-
 /** Inputs every connection credential has. */
 const common = {
   organization: slug("organization", "acme").optional(),
@@ -43,8 +25,8 @@ const common = {
     .max(CREDENTIAL_NAME_MAX, `name must be at most ${CREDENTIAL_NAME_MAX} characters`)
     .optional(),
   namePrefix: z.string({ error: "namePrefix must be a string" }).optional(),
-  ttl: duration("ttl").optional(),
-  rotateBefore: duration("rotateBefore").optional(),
+  ttl: lifetime("ttl", "credential").optional(),
+  rotateBefore: lifetime("rotateBefore", "credential").optional(),
 };
 
 /**
@@ -115,11 +97,4 @@ export function crossCheck(
     ];
   }
   return [];
-}
-
-/** Seconds to pass as PlanetScale's `ttl`, or undefined for a credential that never expires. */
-export function ttlSeconds(ttl: number | string | undefined): number | undefined {
-  if (ttl === undefined) return undefined;
-  const ms = parseDuration(ttl);
-  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }

@@ -1,7 +1,8 @@
-import { dropUndefined, echoedInputs, type PropertyTable } from "../inputs/property-table";
-import { normalizeTimestamp } from "../inputs/timestamp";
+import { outputsOf } from "../inputs/property-api";
+import type { PropertyTable, SourcedKeys } from "../inputs/property-table";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
+import type { BRANCH_PASSWORD_PROPERTIES, BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** The plaintext, known only from the create answer and carried forward afterwards. */
 export interface CredentialSecret {
@@ -41,7 +42,10 @@ export function carriedSecret(props: Record<string, unknown>): CredentialSecret 
   return { password, databaseUrl };
 }
 
-/** The full output state of a credential: the inputs as given, and what PlanetScale reports. */
+/**
+ * The full output state of a credential, as its property table makes it: the inputs as given,
+ * what PlanetScale reports of it (`credential.fields`), its branch and its secret.
+ */
 export function toOutputs(
   properties: PropertyTable,
   credential: RemoteCredential,
@@ -49,26 +53,15 @@ export function toOutputs(
   branch: BranchRef,
   secret: CredentialSecret,
 ): Record<string, unknown> {
-  return dropUndefined({
-    ...echoedInputs(properties, inputs),
-    credentialId: credential.id,
-    name: credential.name ?? inputs.name,
+  // Every output both tables take from other answers than the credential's own, by key.
+  const sourced = {
     branchId: branch.id,
     branchName: branch.name,
-    username: credential.username ?? null,
-    host: credential.host ?? null,
-    expiresAt: normalizeTimestamp(credential.expiresAt),
-    createdAt: normalizeTimestamp(credential.createdAt),
-    // As PlanetScale reports them (its defaults when the program left them unset).
-    ...reported(credential),
     password: secret.password,
     databaseUrl: secret.databaseUrl,
-  });
-}
-
-/** Kind-specific values PlanetScale reports (`role`, `replica`, `inheritedRoles`); nulls left out. */
-function reported(credential: RemoteCredential): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(credential.extra).filter(([, v]) => v !== null && v !== undefined),
-  );
+  } satisfies Record<
+    SourcedKeys<typeof BRANCH_PASSWORD_PROPERTIES> | SourcedKeys<typeof BRANCH_ROLE_PROPERTIES>,
+    unknown
+  >;
+  return outputsOf(properties, inputs, credential.fields, sourced);
 }

@@ -1,6 +1,8 @@
 import * as passwords from "../api/passwords";
 import type { BranchPassword } from "../api/schemas";
+import { createBody, readFields } from "../inputs/property-api";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { BranchPasswordInputs } from "./inputs";
 import { BRANCH_PASSWORD_PROPERTIES } from "./properties";
 
 function remote(p: BranchPassword): RemoteCredential {
@@ -15,14 +17,14 @@ function remote(p: BranchPassword): RemoteCredential {
     actorId: p.actor?.id ?? null,
     expiresAt: p.expires_at ?? null,
     gone: Boolean(p.deleted_at) || p.expired === true,
-    extra: { role: p.role ?? null, replica: p.replica ?? false },
+    fields: readFields(BRANCH_PASSWORD_PROPERTIES, p),
   };
 }
 
 /**
- * MySQL (Vitess) branch passwords: `…/branches/{branch}/passwords`. The create body is what
- * planetscale-go's `DatabaseBranchPasswordRequest` sends (planetscale/passwords.go: `name`,
- * `role`, `ttl`, `replica`).
+ * MySQL (Vitess) branch passwords: `…/branches/{branch}/passwords`. The create body (made by
+ * {@link BRANCH_PASSWORD_PROPERTIES}) is what planetscale-go's `DatabaseBranchPasswordRequest` sends
+ * (planetscale/passwords.go: `name`, `role`, `ttl`, `replica`).
  */
 export const passwordFlavor: CredentialFlavor = {
   resource: "BranchPassword",
@@ -30,14 +32,16 @@ export const passwordFlavor: CredentialFlavor = {
   kind: "mysql",
   otherResource: "BranchRole",
   properties: BRANCH_PASSWORD_PROPERTIES,
-  async create(client, inputs, branchId, ttl) {
+  schema: BranchPasswordInputs,
+  async create(client, inputs, branchId) {
+    // The flavor's schema parsed them: they are a password's inputs.
+    const body = createBody(
+      BRANCH_PASSWORD_PROPERTIES,
+      inputs as BranchPasswordInputs & { name: string },
+      Date.now(),
+    );
     return remote(
-      await passwords.createPassword(client, inputs.organization, inputs.database, branchId, {
-        name: inputs.name,
-        role: inputs.role as passwords.PasswordRole | undefined,
-        ttl,
-        replica: inputs.replica,
-      }),
+      await passwords.createPassword(client, inputs.organization, inputs.database, branchId, body),
     );
   },
   async get(client, organization, database, branchId, id) {

@@ -1,6 +1,8 @@
 import * as roles from "../api/roles";
 import type { BranchRole } from "../api/schemas";
+import { createBody, readFields } from "../inputs/property-api";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
+import { BranchRoleInputs } from "./inputs";
 import { BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** PlanetScale's Postgres port. */
@@ -19,14 +21,14 @@ function remote(r: BranchRole): RemoteCredential {
     actorId: r.actor?.id ?? null,
     expiresAt: r.expires_at ?? null,
     gone: Boolean(r.deleted_at) || Boolean(r.dropped_at) || r.expired === true,
-    extra: { inheritedRoles: r.inherited_roles ?? null },
+    fields: readFields(BRANCH_ROLE_PROPERTIES, r),
   };
 }
 
 /**
- * Postgres branch roles: `…/branches/{branch}/roles`. The create body is the spec's `create_role`
- * as the Terraform provider's `planetscale_postgres_branch_role` sends it (`name`, `ttl`,
- * `inherited_roles`).
+ * Postgres branch roles: `…/branches/{branch}/roles`. The create body (made by
+ * {@link BRANCH_ROLE_PROPERTIES}) is the spec's `create_role` as the Terraform provider's
+ * `planetscale_postgres_branch_role` sends it (`name`, `ttl`, `inherited_roles`).
  */
 export const roleFlavor: CredentialFlavor = {
   resource: "BranchRole",
@@ -34,14 +36,15 @@ export const roleFlavor: CredentialFlavor = {
   kind: "postgresql",
   otherResource: "BranchPassword",
   properties: BRANCH_ROLE_PROPERTIES,
-  async create(client, inputs, branchId, ttl) {
-    return remote(
-      await roles.createRole(client, inputs.organization, inputs.database, branchId, {
-        name: inputs.name,
-        ttl,
-        inherited_roles: inputs.inheritedRoles as roles.InheritableRole[] | undefined,
-      }),
+  schema: BranchRoleInputs,
+  async create(client, inputs, branchId) {
+    // The flavor's schema parsed them: they are a role's inputs.
+    const body = createBody(
+      BRANCH_ROLE_PROPERTIES,
+      inputs as BranchRoleInputs & { name: string },
+      Date.now(),
     );
+    return remote(await roles.createRole(client, inputs.organization, inputs.database, branchId, body));
   },
   async get(client, organization, database, branchId, id) {
     return remote(await roles.getRole(client, organization, database, branchId, id));

@@ -4,6 +4,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { OwnershipUnprovenError } from "../resource-errors";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
+import { message } from "./shared";
 
 /**
  * Ids of the credentials this provider process created. One dynamic-provider host serves every
@@ -39,10 +40,6 @@ function describe(place: CredentialPlace, id?: string): string {
   return `${flavor.noun} '${inputs.name}'${id ? ` (id ${id})` : ""} of branch ${place.branchName} in ${inputs.organization}/${inputs.database}`;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Ids of the credentials with this name before creating one: whatever appears later may be ours. */
 async function idsNamed(client: PlanetScaleClient, place: CredentialPlace): Promise<Set<string> | undefined> {
   const { flavor, inputs } = place;
@@ -66,17 +63,16 @@ async function idsNamed(client: PlanetScaleClient, place: CredentialPlace): Prom
  * created. Exactly one: it is ours, useless without its plaintext, so it is deleted and the create
  * is tried again. None: nothing was created, try again. Several: stop, naming them.
  */
-export async function createOwned(
+export async function createOnce(
   ctx: ProviderContext,
   client: PlanetScaleClient,
   place: CredentialPlace,
-  ttl: number | undefined,
 ): Promise<RemoteCredential> {
   const baseline = await idsNamed(client, place);
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
     try {
-      const created = await place.flavor.create(client, place.inputs, place.branchId, ttl);
+      const created = await place.flavor.create(client, place.inputs, place.branchId);
       recordCreated(created.id);
       return created;
     } catch (error) {

@@ -3,10 +3,8 @@ import { after, before, describe, test } from "node:test";
 import {
   createBranch,
   deleteBranch,
-  demoteBranch,
   getBranch,
   listBranches,
-  promoteBranch,
   setSafeMigrations,
   updateBranch,
 } from "../../provider/internal/api/branches";
@@ -18,7 +16,6 @@ import {
   deleteServiceToken,
   getServiceToken,
   listServiceTokenAccesses,
-  listServiceTokenGrants,
   listServiceTokens,
   removeServiceTokenAccesses,
 } from "../../provider/internal/api/service-tokens";
@@ -156,15 +153,6 @@ describe("branch operations", () => {
     assert.equal(last().url, "/v1/organizations/acme/databases/app/branches/b1");
     await deleteBranch(client, "acme", "app", "b1", { deleteDescendants: true });
     assert.equal(last().url, "/v1/organizations/acme/databases/app/branches/b1?delete_descendants=true");
-
-    server.push({ json: branch({ production: true }) }, { json: branch() });
-    assert.equal((await promoteBranch(client, "acme", "app", "b1")).production, true);
-    assert.deepEqual(
-      [last().method, last().path],
-      ["POST", "/v1/organizations/acme/databases/app/branches/b1/promote"],
-    );
-    assert.equal((await demoteBranch(client, "acme", "app", "b1")).production, false);
-    assert.equal(last().path, "/v1/organizations/acme/databases/app/branches/b1/demote");
   });
 
   test("enables safe migrations with POST and disables them with DELETE", async () => {
@@ -250,25 +238,6 @@ describe("service token operations", () => {
       async () => addServiceTokenAccesses(client, "acme", "t1", { access: [] }),
       TypeError,
     );
-  });
-
-  test("lists grants", async () => {
-    server.push({
-      json: {
-        type: "list",
-        data: [
-          {
-            id: "g1",
-            resource_name: "app",
-            resource_type: "Database",
-            accesses: [{ access: "read_branch" }],
-          },
-        ],
-      },
-    });
-    const grants = await listServiceTokenGrants(client, "acme", "t1");
-    assert.equal(grants[0]?.accesses?.[0]?.access, "read_branch");
-    assert.equal(last().path, "/v1/organizations/acme/service-tokens/t1/grants");
   });
 });
 
