@@ -8,7 +8,7 @@
 //   npm run demo -- --pr 42           another pull request: its own stack pr-42, next to pr-123
 //   npm run demo -- destroy --pr 42   removes only pull request 42's environment
 //
-// One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/github-actions/).
+// One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/preview-environment/).
 // State lives in .demo/ (the emulator's data and Pulumi's state), so a later run sees what an
 // earlier one created. Delete .demo/ to start over. PULUMI_PLANETSCALE_DEMO_DIR=<dir> keeps it in
 // <dir> instead (the tests use it to run the demo without touching a developer's .demo/; the stack
