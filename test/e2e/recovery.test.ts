@@ -21,7 +21,7 @@ const ps: typeof planetscale = require("pulumi-planetscale");
 const BRANCHES = "/organizations/acme/databases/app/branches";
 const TOKENS = "/organizations/acme/service-tokens";
 const TYPE = "pulumi-nodejs:dynamic/planetscale";
-const RECOVER_BIN = join(__dirname, "..", "..", "dist", "provider", "cli.js");
+const RECOVER_BIN = join(__dirname, "..", "..", "dist", "provider", "commands", "cli.js");
 
 /** Where the run is stopped, and what `recover` must then find and delete. */
 interface KillPoint {

@@ -101,8 +101,17 @@ const ROOMS: Record<string, readonly string[]> = {
   // The shells stored in state.
   "provider/internal/providers": ["provider/internal/dynamic"],
   // A stand-in for PlanetScale: sharing code with the provider would let a bug hide on both sides.
-  emulator: ["emulator/routes", "zod", "node:*"],
-  "emulator/routes": ["emulator", "zod"],
+  // Its folders run one way: entry points → pipeline, routes → http → state.
+  // The entry points (index.ts, cli.ts), the server that composes the pipeline, and the router.
+  emulator: ["emulator/pipeline", "emulator/routes", "emulator/http", "emulator/state", "node:*"],
+  // The request pipeline's stages. The router is handed to its last stage, so no stage imports a route.
+  "emulator/pipeline": ["emulator/http", "emulator/state", "zod", "node:*"],
+  // One file per API object, and what several of them share.
+  "emulator/routes": ["emulator/http", "emulator/state", "zod"],
+  // What every stage and route shares about a request: its context, body, caller, error answers.
+  "emulator/http": ["emulator/state", "zod"],
+  // What the emulator keeps and the rules it keeps it by; knows nothing of HTTP.
+  "emulator/state": ["zod", "node:*"],
 };
 
 /** What a resource's logic folder may import. */
@@ -253,6 +262,36 @@ function violations(edges: ImportEdge[]): string[] {
   return out;
 }
 
+/**
+ * A chain of imports among the files `inScope` accepts that leads back to where it started (type
+ * imports count: a cycle of types is still two files that cannot be read one without the other),
+ * or undefined when there is none.
+ */
+function importCycle(edges: ImportEdge[], inScope: (file: string) => boolean): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    if (!inScope(edge.file) || !inScope(edge.target)) continue;
+    next.set(edge.file, [...(next.get(edge.file) ?? []), edge.target]);
+  }
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]): string[] | undefined => {
+    const seen = path.indexOf(file);
+    if (seen !== -1) return [...path.slice(seen), file];
+    if (done.has(file)) return undefined;
+    for (const target of next.get(file) ?? []) {
+      const cycle = visit(target, [...path, file]);
+      if (cycle) return cycle;
+    }
+    done.add(file);
+    return undefined;
+  };
+  for (const file of next.keys()) {
+    const cycle = visit(file, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(repoRoot, dir)).flatMap((name) => {
     const path = join(dir, name);
@@ -268,6 +307,19 @@ describe("layers", () => {
   test("every import in provider/ and emulator/ runs down the layers", () => {
     assert.ok(files.length > 50 && edges.length > 200, `read ${files.length} files, ${edges.length} imports`);
     assert.deepEqual(violations(edges), []);
+  });
+
+  test("no two emulator files import each other, directly or through others", () => {
+    const inEmulator = (file: string) => file.startsWith("emulator/");
+    assert.equal(importCycle(edges, inEmulator)?.join(" → "), undefined);
+    const planted: ImportEdge[] = [
+      { file: "emulator/pipeline/control.ts", target: "emulator/server.ts", typeOnly: true },
+      { file: "emulator/server.ts", target: "emulator/pipeline/control.ts", typeOnly: false },
+    ];
+    assert.deepEqual(
+      new Set(importCycle([...edges, ...planted], inEmulator)),
+      new Set(["emulator/pipeline/control.ts", "emulator/server.ts"]),
+    );
   });
 
   test("every allowed exception still exists (delete an entry once its fix has landed)", () => {
@@ -304,6 +356,14 @@ describe("layers", () => {
     ["provider/internal/api/branches.ts", `import { x } from "../database/resource";`, true],
     ["provider/internal/client/client.ts", `import { check } from "../dynamic/provider-runtime";`, true],
     ["provider/internal/api/branches.ts", `import { recover } from "../../commands/recover/recover";`, true],
+    // The emulator's folders run one way (issue 27: control.ts and server.ts imported each other).
+    ["emulator/pipeline/control.ts", `import type { EmulatorCore } from "../server";`, true],
+    ["emulator/pipeline/route.ts", `import { match } from "../router";`, true],
+    ["emulator/routes/branches.ts", `import { respond } from "../pipeline/respond";`, true],
+    ["emulator/http/context.ts", `import { renderBranch } from "../routes/serialize";`, true],
+    ["emulator/state/store.ts", `import { ApiError } from "../http/errors";`, true],
+    ["emulator/server.ts", `import { route } from "./pipeline/route";`, false],
+    ["emulator/routes/branches.ts", `import { addBranch } from "../state/branches";`, false],
     // A new folder is refused until it is given a room with its allow-list.
     ["provider/internal/new-resource/create.ts", `import { getBranch } from "../api/branches";`, true],
   ];

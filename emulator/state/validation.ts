@@ -4,7 +4,7 @@
  */
 
 import { z } from "zod";
-import { EmulatorConfigError } from "./errors";
+import { EmulatorConfigError } from "./config-error";
 
 /** "an integer", "a string", "an array", "an object". */
 function article(expected: string): string {

@@ -1,3 +1,10 @@
+/**
+ * The stage that limits each credential to PlanetScale's requests per minute (a sliding window):
+ * past it, 429 `rate_limited` with `Retry-After`. Requests that fail authentication do not count.
+ */
+import { ApiError } from "../http/errors";
+import { errorAnswer, type Stage, setEarlier } from "./exchange";
+
 /** Sliding one-minute window of request times per key (credential id). */
 export class RateLimiter {
   private limit: number;
@@ -34,4 +41,24 @@ export class RateLimiter {
   get perMinute(): number {
     return this.limit;
   }
+}
+
+/** Answers 429 once the caller's window is full; `limiter()` is read per request, so it can be replaced. */
+export function rateLimit(limiter: () => RateLimiter): Stage {
+  return (next) => async (exchange) => {
+    const credential = setEarlier(exchange.credential, "credential", "authenticate");
+    const now = setEarlier(exchange.now, "now", "authenticate");
+    const current = limiter();
+    const retryAfter = current.take(credential.id, now);
+    if (retryAfter === null) return next(exchange);
+    return errorAnswer(
+      new ApiError(
+        429,
+        "rate_limited",
+        `Rate limit exceeded: at most ${current.perMinute} requests per minute per credential`,
+        undefined,
+        { "retry-after": String(retryAfter) },
+      ),
+    );
+  };
 }

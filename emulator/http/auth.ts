@@ -1,8 +1,8 @@
+import { secretMatches } from "../state/ids";
+import type { AccessName } from "../state/permissions";
+import type { ActorRef, TokenRecord } from "../state/records";
+import type { Store } from "../state/store";
 import { unauthorized } from "./errors";
-import { secretMatches } from "./ids";
-import type { AccessName } from "./permissions";
-import type { ActorRef, TokenRecord } from "./records";
-import type { Store } from "./store";
 
 /** The fixed or random admin credential: every access, at organization level, in every organization. */
 export interface AdminCredential {
@@ -107,4 +107,9 @@ export function holdsAny(
 export function actorOf(cred: Credential): ActorRef {
   if (cred.kind === "admin") return { id: cred.id, displayName: "Emulator admin", type: "ServiceToken" };
   return { id: cred.token.id, displayName: cred.token.name ?? cred.token.id, type: "ServiceToken" };
+}
+
+/** The service token calling, if it is one (the admin credential is not a token). */
+export function tokenOf(cred: Credential): TokenRecord | null {
+  return cred.kind === "token" ? cred.token : null;
 }

@@ -1,10 +1,15 @@
+import type { AccessName } from "../state/permissions";
+import type { DatabaseRecord, OrganizationRecord } from "../state/records";
+import type { Store } from "../state/store";
 import { type Credential, holdsAny } from "./auth";
 import type { BodySource } from "./body";
 import { ApiError, badRequest, notFound } from "./errors";
-import type { AccessName } from "./permissions";
-import type { DatabaseRecord, OrganizationRecord } from "./records";
-import type { UrlBase } from "./serialize";
-import type { Store } from "./store";
+
+/** Where rendered objects point their `url`/`html_url` fields. */
+export interface UrlBase {
+  /** The emulator's API base, e.g. `http://127.0.0.1:1234/v1`. */
+  apiUrl: string;
+}
 
 /** A handler's answer: a status and an optional JSON body. */
 export interface HandlerResult {

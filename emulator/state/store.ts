@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { buildFromSeed } from "./build-from-seed";
-import { EmulatorConfigError } from "./errors";
+import { EmulatorConfigError } from "./config-error";
+import { kindOf } from "./databases";
 import { iso, publicId } from "./ids";
 import type {
   BackupRecord,
@@ -17,11 +18,6 @@ import type {
 import { StoreData } from "./records";
 import type { Seed } from "./seed";
 import { explain, validate } from "./validation";
-
-/** A database's kind; state files from before Postgres support hold only MySQL databases. */
-export function kindOf(database: DatabaseRecord): DatabaseKind {
-  return database.kind ?? "mysql";
-}
 
 /** Plain JSON view of the emulator's data, without secrets (see `Emulator.snapshot()`). */
 export interface EmulatorSnapshot {
@@ -63,8 +59,8 @@ export interface EmulatorSnapshot {
     accesses: Array<{ id: string; access: string; database: string | null }>;
   }>;
   /** Passwords and roles, without their secrets. */
-  passwords: CredentialSnapshot[];
-  roles: CredentialSnapshot[];
+  passwords: PasswordSnapshot[];
+  roles: RoleSnapshot[];
 }
 
 /** A credential in a snapshot: never its secret. */
@@ -77,6 +73,19 @@ export interface CredentialSnapshot {
   username: string;
   createdAt: string;
   expiresAt: string | null;
+}
+
+/** A password in a snapshot: its IP restrictions besides the common fields. */
+export interface PasswordSnapshot extends CredentialSnapshot {
+  /** Null: usable from anywhere. */
+  cidrs: string[] | null;
+}
+
+/** A role in a snapshot: whether it is the branch's default one, and the objects it owns. */
+export interface RoleSnapshot extends CredentialSnapshot {
+  default: boolean;
+  /** Tables created as this role (through the emulator's control API) and not reassigned. */
+  ownedObjects: string[];
 }
 
 /** Branch readiness at `now`. */
@@ -247,8 +256,12 @@ export class Store {
         lastUsedAt: t.lastUsedAt === null ? null : iso(t.lastUsedAt),
         accesses: t.accesses.map((a) => ({ id: a.id, access: a.access, database: a.database })),
       })),
-      passwords: data.passwords.map(credentialSnapshot),
-      roles: data.roles.map(credentialSnapshot),
+      passwords: data.passwords.map((p) => ({ ...credentialSnapshot(p), cidrs: p.cidrs && [...p.cidrs] })),
+      roles: data.roles.map((r) => ({
+        ...credentialSnapshot(r),
+        default: r.isDefault,
+        ownedObjects: [...r.ownedObjects],
+      })),
     };
   }
 

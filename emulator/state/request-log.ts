@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FaultRule } from "./faults";
+import { FaultRule } from "./fault-settings";
 
 /** One request the emulator answered (or dropped: `status` 0). Never contains a secret. */
 export const RequestLogEntry = z.object({

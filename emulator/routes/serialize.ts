@@ -1,5 +1,7 @@
-import { iso } from "./ids";
-import { accessDescription } from "./permissions";
+import type { UrlBase } from "../http/context";
+import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { iso } from "../state/ids";
+import { accessDescription } from "../state/permissions";
 import type {
   AccessRecord,
   BackupRecord,
@@ -9,15 +11,9 @@ import type {
   ResizeRecord,
   TokenRecord,
   VtgateConfig,
-} from "./records";
-import { mysqlAddresses, regionObject } from "./regions";
-import { branchState, clusterNameAt, DEFAULT_VTGATE, resizeState, type Store } from "./store";
-
-/** Where rendered objects point their `url`/`html_url` fields. */
-export interface UrlBase {
-  /** The emulator's API base, e.g. `http://127.0.0.1:1234/v1`. */
-  apiUrl: string;
-}
+} from "../state/records";
+import { mysqlAddresses, regionObject } from "../state/regions";
+import { branchState, clusterNameAt, DEFAULT_VTGATE, resizeState, type Store } from "../state/store";
 
 const APP_URL = "https://app.planetscale.com";
 /** The avatar PlanetScale shows for an actor that is a service token. */
@@ -75,7 +71,7 @@ export function renderDatabase(
     multiple_admins_required_for_deletion: false,
     ready: database.ready,
     at_backup_restore_branches_limit: false,
-    at_development_branch_usage_limit: development >= 100,
+    at_development_branch_usage_limit: development >= MAX_DEVELOPMENT_BRANCHES,
     data_import: null,
     region: regionObject(database.region),
     html_url: `${APP_URL}/${seg(database.organization)}/${seg(database.name)}`,
@@ -165,7 +161,7 @@ export function renderBranch(
         }
       : null,
     private_edge_connectivity: false,
-    has_replicas: b.production,
+    has_replicas: b.replicas === undefined ? b.production : b.replicas > 0,
     has_read_only_replicas: false,
     html_url: `${APP_URL}/${seg(b.organization)}/${seg(b.database)}/${seg(b.name)}`,
     url: `${base.apiUrl}/organizations/${seg(b.organization)}/databases/${seg(b.database)}/branches/${seg(b.name)}`,

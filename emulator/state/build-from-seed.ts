@@ -2,7 +2,9 @@
  * Builds the emulator's initial data from a {@link Seed}, checking what the schema cannot: names,
  * regions, duplicates and references between the seeded objects. Each step adds one kind of object.
  */
-import { EmulatorConfigError } from "./errors";
+import { addBranch } from "./branches";
+import { EmulatorConfigError } from "./config-error";
+import { addDatabase, DATABASE_NAME_RULE, isValidDatabaseName } from "./databases";
 import { hashSecret, publicId } from "./ids";
 import { BRANCH_NAME_RULE, isValidBranchName } from "./names";
 import { isAccessName, isDatabaseAccess } from "./permissions";
@@ -20,9 +22,6 @@ import {
 /** When a seeded branch marked `ready: false` becomes ready: never (the largest valid Date). */
 const NEVER = 8_640_000_000_000_000;
 
-/** Database names PlanetScale accepts. */
-const DATABASE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
 /** The data being built, the ids handed out so far and the creation time of everything. */
 interface Build {
   data: StoreData;
@@ -36,7 +35,8 @@ export function buildFromSeed(seedInput: Seed, now: number): StoreData {
   const build: Build = { data: emptyData(), usedIds: new Set(), now };
   for (const organization of seed.organizations) {
     addOrganization(build, organization.name, organization.id);
-    for (const database of organization.databases ?? []) addDatabase(build, organization.name, database);
+    for (const database of organization.databases ?? [])
+      addSeededDatabase(build, organization.name, database);
     for (const token of organization.serviceTokens ?? []) addServiceToken(build, organization.name, token);
   }
   return build.data;
@@ -88,9 +88,9 @@ function addOrganization(build: Build, name: string, id: string | undefined): vo
 }
 
 /** Adds a database with its branches (its default branch first, created when not listed) and backups. */
-function addDatabase(build: Build, organization: string, seed: SeedDatabase): void {
-  if (!DATABASE_NAME.test(seed.name)) {
-    throw invalid(`database name "${seed.name}" must be lowercase letters, digits, _ and -`);
+function addSeededDatabase(build: Build, organization: string, seed: SeedDatabase): void {
+  if (!isValidDatabaseName(seed.name)) {
+    throw invalid(`database name "${seed.name}" ${DATABASE_NAME_RULE}`);
   }
   const { data, now } = build;
   if (
@@ -100,28 +100,30 @@ function addDatabase(build: Build, organization: string, seed: SeedDatabase): vo
   }
   const region = seed.region ?? DEFAULT_REGION;
   if (!isRegion(region)) throw invalid(`unknown region "${region}" for database "${seed.name}"`);
-  const database: DatabaseRecord = {
-    id: claimId(build, seed.id, "database"),
-    organization,
-    name: seed.name,
-    region,
-    defaultBranch: seed.defaultBranch ?? "main",
-    ready: seed.ready ?? true,
-    kind: seed.kind ?? "mysql",
-    createdAt: now,
-    updatedAt: now,
-  };
-  data.databases.push(database);
+  const database = addDatabase(
+    data,
+    {
+      id: claimId(build, seed.id, "database"),
+      organization,
+      name: seed.name,
+      region,
+      kind: seed.kind ?? "mysql",
+      defaultBranch: seed.defaultBranch ?? "main",
+      ready: seed.ready ?? true,
+      createdAt: now,
+    },
+    null,
+  );
   const listed = seed.branches ?? [];
   const branches = listed.some((branch) => branch.name === database.defaultBranch)
     ? listed
     : [{ name: database.defaultBranch, production: true }, ...listed];
-  for (const branch of branches) addBranch(build, database, branch, branches);
+  for (const branch of branches) addSeededBranch(build, database, branch, branches);
   for (const backup of seed.backups ?? []) addBackup(build, database, backup);
 }
 
 /** Adds a branch of `database`; `siblings` are every branch seeded in it (its parent must be one). */
-function addBranch(
+function addSeededBranch(
   build: Build,
   database: DatabaseRecord,
   seed: SeedBranch,
@@ -143,23 +145,19 @@ function addBranch(
   const region = seed.region ?? database.region;
   if (!isRegion(region)) throw invalid(`unknown region "${region}" for branch "${seed.name}"`);
   const production = seed.production ?? isDefault;
-  data.branches.push({
+  addBranch(data, database, {
     id: claimId(build, seed.id, "branch"),
-    organization: database.organization,
-    database: database.name,
     name: seed.name,
-    parentBranch: parent,
+    parent,
+    region,
     production,
+    clusterName: production ? "PS_10" : "PS_DEV",
     deletionProtected: seed.deletionProtected ?? false,
     safeMigrations: seed.safeMigrations ?? false,
-    region,
-    clusterName: production ? "PS_10" : "PS_DEV",
+    restoredFrom: null,
     createdAt: now,
-    updatedAt: now,
     readyAt: (seed.ready ?? true) ? now : NEVER,
     actor: null,
-    restoredFrom: null,
-    kind: database.kind ?? "mysql",
   });
 }
 

@@ -91,6 +91,8 @@ export const BranchRecord = z.object({
   clusterChange: z.object({ from: z.string(), at: epochMs }).nullable().optional(),
   /** Its database's kind; absent in state files written before Postgres existed (MySQL). */
   kind: DatabaseKind.optional(),
+  /** Replicas asked for at creation (pscale's Postgres `replicas`); absent: the kind's default. */
+  replicas: z.number().int().optional(),
 });
 /** A database branch. Its `state`/`ready` are computed from `readyAt`. */
 export type BranchRecord = z.infer<typeof BranchRecord>;
@@ -182,17 +184,36 @@ export const CredentialRecord = z.object({
 /** A connection credential of a branch (a password or a role); see the schema. */
 export type CredentialRecord = z.infer<typeof CredentialRecord>;
 
-/** A MySQL branch password. */
+/** A MySQL branch password. Fields added after state files were first written have defaults. */
 export const PasswordRecord = CredentialRecord.extend({
   role: z.enum(["reader", "writer", "admin", "readwriter"]),
   replica: z.boolean(),
+  /** The IP addresses and CIDR ranges it may be used from; null: anywhere. */
+  cidrs: z.array(z.string()).nullable().default(null),
+  /** Connects straight to a VTGate, bypassing the load balancers. */
+  directVtgate: z.boolean().default(false),
 });
 /** A MySQL branch password. */
 export type PasswordRecord = z.infer<typeof PasswordRecord>;
 
-/** A Postgres role. */
+/** The spec's query-safety levels of a role (`query_safety_settings`). */
+export const QuerySafety = z.enum(["off", "warn", "on"]);
+/** The spec's query-safety levels of a role. */
+export type QuerySafety = z.infer<typeof QuerySafety>;
+
+/** A Postgres role. Fields added after state files were first written have defaults. */
 export const RoleRecord = CredentialRecord.extend({
   inheritedRoles: z.array(z.string()),
+  withReplication: z.boolean().default(false),
+  requireWhereOnDelete: QuerySafety.default("off"),
+  requireWhereOnUpdate: QuerySafety.default("off"),
+  /** The branch's default `postgres` role (never listed; reset, not deleted). */
+  isDefault: z.boolean().default(false),
+  /**
+   * The database objects (tables) the role owns: PlanetScale refuses to drop it until they are
+   * reassigned. Created through the emulator's control API, standing in for a client's `CREATE TABLE`.
+   */
+  ownedObjects: z.array(z.string()).default([]),
 });
 /** A Postgres role. */
 export type RoleRecord = z.infer<typeof RoleRecord>;

@@ -18,6 +18,18 @@ export function tokenSecret(): string {
   return out;
 }
 
+/** A plaintext connection password shaped like PlanetScale's: `pscale_pw_` and 43 random characters. */
+export function credentialSecret(): string {
+  let out = "pscale_pw_";
+  for (const b of randomBytes(43)) out += TOKEN_ALPHABET[b % TOKEN_ALPHABET.length];
+  return out;
+}
+
+/** A database username: random, like PlanetScale's. */
+export function credentialUsername(prefix = ""): string {
+  return `${prefix}${publicId()}${publicId().slice(0, 8)}`;
+}
+
 /** The only form in which the emulator keeps a secret: a SHA-256 hex digest. */
 export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");
@@ -41,4 +53,9 @@ export function derivedId(...parts: string[]): string {
 /** ISO-8601 timestamp with milliseconds, the format PlanetScale uses (`2021-01-14T10:19:23.000Z`). */
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** {@link iso} of a nullable epoch. */
+export function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { explain, validate } from "../state/validation";
 import { badRequest } from "./errors";
-import { explain, validate } from "./validation";
 
 /**
  * What {@link parseBody} needs from a request: the raw body, whether unknown fields are refused,
