@@ -40,7 +40,8 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs, API_TOKEN_PROPERTIES))
+    return { inputs: { ...inputs, __provider: news["__provider"] } };
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
   if (!isUnknown(inputs["organization"])) {
     const organization = String(inputs["organization"]);

@@ -30,7 +30,8 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, "branch");
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs, BRANCH_PROPERTIES))
+    return { inputs: { ...inputs, __provider: news["__provider"] } };
   // Without credentials, or when PlanetScale is unreachable, create checks again.
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };

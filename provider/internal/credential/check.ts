@@ -31,7 +31,8 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, flavor.noun);
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs, flavor.properties))
+    return { inputs: { ...inputs, __provider: news["__provider"] } };
 
   // Only now, with valid inputs, one API call (cached per database): is it the right kind?
   const organization = inputs["organization"];

@@ -81,7 +81,7 @@ const LIFETIME_AND_OUTPUTS = {
   },
   branchName: {
     output: "reported",
-    from: { source: "the branch lookup" },
+    from: { source: "the branch PlanetScale reports with the credential (`database_branch`, `branch`)" },
     doc: "The branch's current name (updated by refresh).",
   },
   username: { output: "reported", from: "username", doc: "The database user name." },

@@ -29,7 +29,8 @@ export async function update(
         "Run `pulumi refresh` and then `pulumi up` to create a new one.",
     );
   }
-  const branchName = await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds);
+  const branchName =
+    found.branchName ?? (await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds));
   return {
     outs: toOutputs(
       flavor.properties,
