@@ -44,10 +44,8 @@ function nameList(
     for (const value of values) {
       const reason = seen.has(value) ? `${what} lists ${quoted(value)} more than once` : validate(value);
       seen.add(value);
-      if (reason !== undefined) {
-        ctx.addIssue({ code: "custom", path: [], message: reason });
-        return;
-      }
+      // Every bad entry, not only the first.
+      if (reason !== undefined) ctx.addIssue({ code: "custom", path: [], message: reason });
     }
   });
 }
