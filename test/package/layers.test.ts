@@ -34,6 +34,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/inputs",
     "provider/commands/recover",
     "provider/commands/sweep",
+    "provider/internal/backend",
     "node:*",
   ],
   // The public resource classes and functions: thin, loaded in every Pulumi program.
@@ -61,7 +62,12 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/error-message",
     "node:*",
   ],
-  "provider/commands/sweep": ["provider/internal/api", "provider/internal/backend", "provider/internal/client"],
+  "provider/commands/sweep": [
+    "provider/internal/api",
+    "provider/internal/api-token",
+    "provider/internal/backend",
+    "provider/internal/client",
+  ],
   // HTTP only: knows no PlanetScale path and no resource. The only room that speaks undici.
   "provider/internal/client": ["undici", "undici/*", "zod", "node:*"],
   // Everything PlanetScale-specific about HTTP.
