@@ -93,7 +93,7 @@ export class ChaosProject {
 
   /** Runs the package's own `pulumi-planetscale` command (as `npx pulumi-planetscale` would). */
   async packageCommand(args) {
-    const bin = join(this.dir, "node_modules", "pulumi-planetscale", "dist", "provider", "cli.js");
+    const bin = join(this.dir, "node_modules", "pulumi-planetscale", "dist", "provider", "commands", "cli.js");
     return this.#run([process.execPath, [bin, ...args]], [], undefined, true);
   }
 

@@ -77,7 +77,7 @@ export async function runRecover(
   const cli = new PulumiCli({ command: values.pulumi, cwd, env, backendUrl: values["backend-url"] });
   const stack = new PulumiStack(values.stack, cwd, cli);
   try {
-    const client = getClient(resolveSettings(await stack.config(), env));
+    const client = getClient(resolveSettings(await stack.config(out), env));
     const result = await recover(stack, client, {
       forceUnlock: values["force-unlock"] === true,
       env,

@@ -61,10 +61,10 @@ export class PulumiStack {
     }
   }
 
-  /** The stack's config with secrets decrypted, for the PlanetScale credential. */
-  async config(): Promise<ConfigSource> {
+  /** The stack's config with secrets decrypted, for the PlanetScale credential (the first read: repairs as {@link exportDeployment}). */
+  async config(report: (line: string) => void): Promise<ConfigSource> {
     const values = JSON.parse(
-      await this.cli.run(["config", "--json", "--show-secrets", "--stack", this.stack]),
+      await this.withAttrsRepair(["config", "--json", "--show-secrets", "--stack", this.stack], report),
     ) as Record<string, { value?: unknown }>;
     return {
       get: (key) => {
