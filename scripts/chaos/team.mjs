@@ -50,7 +50,10 @@ class Team {
    * `allowedGone`: ids a stack's own destroy removed), and objects the runs made that no stack holds
    * (orphans, less `expectedOrphans`).
    */
-  async audit(label, { converged = [], expectedOrphans = new Set(), allowedGone = new Set(), count = true } = {}) {
+  async audit(
+    label,
+    { converged = [], expectedOrphans = new Set(), allowedGone = new Set(), count = true } = {},
+  ) {
     const s = this.s;
     const states = await this.states();
     const now = new Set(
