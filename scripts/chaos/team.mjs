@@ -120,7 +120,7 @@ function exists(emulator, name) {
  * (`pulumi stack rm --force`), and a sweep, dry run then `--yes`, must take exactly its objects and
  * keep every live stack's and the colleague's; everyone destroys.
  */
-export async function teamScenario(s, { backend, size, quick }) {
+export async function teamScenario(s, { backend, size }) {
   let postgres;
   let backendUrl;
   const dir = ChaosProject.layout();
@@ -225,7 +225,6 @@ export async function teamScenario(s, { backend, size, quick }) {
     const destroys = await Promise.all(live.map((m) => m.pulumi(["destroy", "--yes"])));
     s.log(`  destroy: ${destroys.map((r, k) => `${live[k].stack} exit ${r.code}`).join(", ")}`);
     await team.audit("after destroy", { allowedGone: held });
-    if (quick) return;
   } finally {
     // Every file the provider and the commands wrote under the runners' homes (the journal).
     for (const m of members) s.extraTexts.push(...filesUnder(join(m.home, "planetscale")));

@@ -214,6 +214,8 @@ describe("recovery after a killed `pulumi up`", { skip: skipWithoutCli, concurre
 
   for (const victim of ["cli", "host"] as const) {
     test(`${victim} killed at each of ${KILL_POINTS.length} points: recover and up converge every time`, async (t) => {
+      // Its own emulator: the readiness point changes the readiness delay, which the other chain must not see.
+      const emulator = await startEmulator({ readyDelayMs: 0, quiet: true, strict: true });
       const proxy = await HoldProxy.start(emulator.apiUrl);
       const env = await createTestStack({
         program: program(`${victim}-0`),
@@ -276,6 +278,7 @@ describe("recovery after a killed `pulumi up`", { skip: skipWithoutCli, concurre
         }
       } finally {
         await finish(env, proxy, destroyed);
+        await emulator.stop();
       }
     });
   }

@@ -3,7 +3,16 @@
 // at a chosen request (a proxy holds it), and `pulumi-planetscale recover` run by a colleague, from
 // the same project directory, during a live run, and from a fresh runner on a PostgreSQL backend.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  type Dirent,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -141,6 +150,24 @@ async function kill(
     () => pids.every((pid) => !alive(pid)) && hostProcesses(home).length === 0,
     `${member.name}'s processes are gone`,
   );
+}
+
+/** Every file under `dir` (but the `skip`ped names), with its text. */
+function filesUnder(dir: string, skip: string[] = []): Array<{ path: string; text: string }> {
+  const out: Array<{ path: string; text: string }> = [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (skip.includes(e.name)) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(path));
+    else if (e.isFile()) out.push({ path, text: readFileSync(path, "utf8") });
+  }
+  return out;
 }
 
 function branchIds(emulator: Emulator, name: string): string[] {
@@ -312,14 +339,21 @@ describe("a PostgreSQL state backend, recovered from a fresh runner", { skip: sk
     team?.remove();
   });
 
-  test("a killed CLI's lock is read and released through the CLI; another machine's needs --force-unlock", async () => {
+  test("a killed CLI's lock is read and released through the CLI; another machine's needs --force-unlock; no file written holds a secret", async () => {
     const proxy = await HoldProxy.start(emulator.apiUrl);
     try {
       const program: PulumiFn = async () => {
         new ps.ApiToken("tok", { name: "pg-tok", scopes: ["read_only"], databases: ["app"], ttl: "1h" });
       };
       const p = await team.member("p", program, proxy.apiUrl);
+      // Everything the provider and the commands write to a temporary directory lands here.
+      const tmp = join(team.dir, "tmp");
+      mkdirSync(tmp);
+      p.env["TMPDIR"] = tmp;
+      p.stack.workspace.envVars["TMPDIR"] = tmp;
       await kill(p, "cli", await upUntilHeld(p, proxy, { method: "POST", path: TOKENS, phase: "after" }));
+      const journal = filesUnder(join(p.env.PULUMI_HOME, "planetscale"));
+      assert.ok(journal.length > 0, "the killed run's journal record is there");
       // The run was on a CI runner that is gone: its lock names that machine.
       const db = postgres.client();
       await db.connect();
