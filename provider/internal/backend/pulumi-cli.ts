@@ -45,6 +45,10 @@ export class PulumiCli {
     this.env = {
       ...options.env,
       PULUMI_SKIP_UPDATE_CHECK: "true",
+      // The CLI loads stacks with 10 workers by default; on the PostgreSQL backend each may need two
+      // of its 2 × GOMAXPROCS pooled connections, and `pulumi stack ls` then hangs for good once a
+      // backend holds four stacks or more on a 2-core machine (seen with 3.248). One worker cannot.
+      PULUMI_DIY_BACKEND_PARALLEL: options.env["PULUMI_DIY_BACKEND_PARALLEL"] || "1",
       ...(options.backendUrl ? { PULUMI_BACKEND_URL: options.backendUrl } : {}),
     };
   }
