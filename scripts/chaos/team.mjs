@@ -169,8 +169,17 @@ export async function teamScenario(s, { backend, size }) {
         `  ${members[k].stack}: up exit ${r.code}${r.killed ? ` (its ${kills[k].target} killed)` : ""}${r.code && !r.killed ? `: ${lastError(r.output)}` : ""}`,
       );
     s.totals.interrupted += kills.length;
-    // A killed CLI's provider host stops by itself; recover waits for it too.
-    await waitFor(() => first.every((r) => r.hostsLeft.every((pid) => !alive(pid))), 30_000);
+    // A killed CLI's provider host stops by itself (recover waits 15 s for it, then refuses); as in
+    // the single-stack scenario, one still running after 30 s is reported and killed.
+    for (const [k, r] of first.entries()) {
+      if (r.hostsLeft.length === 0) continue;
+      const stopped = await waitFor(() => r.hostsLeft.every((pid) => !alive(pid)), 30_000);
+      const ms = Date.now() - r.killed.at;
+      s.log(
+        `  ${members[k].stack}: the provider host left behind ${stopped ? `stopped ${ms} ms after the kill` : "still runs after 30 s: killed"}`,
+      );
+      if (!stopped) for (const pid of r.hostsLeft) killQuietly(pid);
+    }
     await team.audit("after the first ups (two killed; shown, not counted)", { count: false });
 
     // 2. The killed stacks are recovered from their own runners while the others run again.
@@ -185,14 +194,13 @@ export async function teamScenario(s, { backend, size }) {
         .map((m, k) => (recovered[k].code === 0 ? m.pulumi(["up", "--yes"]) : { code: 1, output: "" })),
     );
     for (const [k, r] of recovered.entries()) {
-      const line =
-        r.output
-          .trim()
-          .split("\n")
-          .filter((l) => l.startsWith("recover:"))
-          .at(-1) ?? lastError(r.output);
+      const lines = r.output.trim().split("\n");
+      const line = lines.filter((l) => l.startsWith("recover:")).at(-1) ?? lastError(r.output);
       s.log(`  ${members[k].stack}: ${line}; then up exit ${ups[k].code}`);
+      for (const refused of lines.filter((l) => l.startsWith("REFUSED")))
+        s.log(`    ${refused.slice(0, 300)}`);
     }
+
     const a = await team.audit("after recover and up", { converged: members });
     const ok = recovered.filter((r, k) => r.code === 0 && ups[k].code === 0).length;
     if (a.lost + a.duplicates + a.orphans + a.pending === 0) s.totals.recovered += ok;
@@ -264,4 +272,12 @@ function filesUnder(dir) {
     else out.push({ where: path, text: readFileSync(path, "utf8") });
   }
   return out;
+}
+
+function killQuietly(pid) {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
 }
