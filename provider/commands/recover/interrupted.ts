@@ -5,11 +5,6 @@ import { describeSubject, type Subject, subjectOf } from "../../internal/backend
 import type { IntentAttempt, JournalEntry } from "../../internal/ownership/journal";
 import { processAlive } from "./stack";
 
-export {
-  SUBJECT_KINDS as JOURNAL_KINDS,
-  subjectKindOfType as journalKindOfType,
-} from "../../internal/backend/subjects";
-
 /**
  * Allowance for the difference between the clock of the machine that took the lock and
  * PlanetScale's, when a lock's timestamp is the only lower bound of an interrupted create.
