@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { rolePath, rolesPath } from "./paths";
 import { BranchRole } from "./schemas";
@@ -65,12 +66,14 @@ export function createRole(
   branch: string,
   body: CreateRoleBody,
 ): Promise<BranchRole> {
-  return client.request({
-    method: "POST",
-    path: rolesPath(organization, database, branch),
-    body,
-    schema: BranchRole,
-  });
+  return observedCreate(client, { kind: "role", organization, database, branch, name: body.name }, () =>
+    client.request({
+      method: "POST",
+      path: rolesPath(organization, database, branch),
+      body,
+      schema: BranchRole,
+    }),
+  );
 }
 
 /** Deletes (drops) a role (204); it stops authenticating at once. */
