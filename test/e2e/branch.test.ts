@@ -24,6 +24,8 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
         const branch = new ps.Branch("preview", args);
         return { branchId: branch.branchId, name: branch.name, state: branch.state, url: branch.htmlUrl };
       },
+      // Its first up waits for the new branch to become ready, as with PlanetScale.
+      emulator: { readyDelayMs: 300 },
     });
   });
   after(async () => env?.cleanup());

@@ -49,6 +49,10 @@ export interface TestStack {
 
 export interface TestStackOptions {
   program: PulumiFn;
+  /**
+   * Options of the stack's own emulator. Its branches are ready at once (`readyDelayMs: 0`) unless
+   * a test about readiness sets a delay.
+   */
   emulator?: EmulatorOptions;
   /** Extra stack config; the credential, API URL and organization are set already. */
   config?: Record<string, { value: string; secret?: boolean }>;
@@ -64,8 +68,7 @@ const PASSPHRASE = "e2e-test-passphrase";
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
   if (!cliDir) throw new Error(String(skipWithoutCli));
   const workDir = mkdtempSync(join(tmpdir(), "pps-e2e-"));
-  const emulator =
-    options.useEmulator ?? (await startTestEmulator({ readyDelayMs: 300, ...options.emulator }));
+  const emulator = options.useEmulator ?? (await startTestEmulator({ readyDelayMs: 0, ...options.emulator }));
   mkdirSync(join(workDir, "state"));
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\n");
   writeFileSync(join(workDir, "package.json"), JSON.stringify({ name: "e2e-program", private: true }));
