@@ -2,9 +2,9 @@
 // took, for `findTests` to start the longest files first next time, and prints the slowest ones
 // at the end, so where the suite's time goes is visible in every run. (Node 20 reports each file
 // as a test named after its path.)
+import { relative } from "node:path";
 import { DURATIONS_FILE, readDurations, writeDurations } from "./test-files.mjs";
 
-const root = new URL("../..", import.meta.url).pathname;
 const SHOWN = 12;
 
 /** @param {AsyncIterable<{ type: string, data: any }>} source */
@@ -13,7 +13,8 @@ export default async function* durationsReporter(source) {
   const took = {};
   for await (const { type, data } of source) {
     if (type === "test:complete" && data.nesting === 0 && data.name === data.file && data.file) {
-      took[data.file.slice(root.length)] = Math.round(data.details?.duration_ms ?? 0);
+      // Relative to the runner's directory (the repository's root for npm test), as findTests names them.
+      took[relative(process.cwd(), data.file)] = Math.round(data.details?.duration_ms ?? 0);
     }
   }
   const files = Object.entries(took).sort(([, a], [, b]) => b - a);

@@ -35,8 +35,7 @@ export const DURATIONS_FILE = join(
  * from the durations the last runs measured (`durations-reporter.mjs`); a file never measured
  * counts as long when it drives the CLI, as short otherwise.
  */
-export function findTests(root) {
-  const durations = readDurations();
+export function findTests(root, durations = readDurations()) {
   const expected = (file) => durations[file] ?? (needsCli(file) ? Number.POSITIVE_INFINITY : 0);
   return findTestFiles(root, join(root, "test")).sort(
     (a, b) => expected(b) - expected(a) || Number(needsCli(b)) - Number(needsCli(a)) || a.localeCompare(b),
