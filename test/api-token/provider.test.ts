@@ -48,6 +48,9 @@ before(async () => {
       "planetscale:maxRetries": "0",
       // The client-side limiter (500/min) would only slow the tests down; the test emulator allows more.
       "planetscale:requestsPerMinute": "0",
+      // How long a create whose outcome is unknown waits for the object to show up: the emulator
+      // shows it at once or never, so the default 10 s would only be waited out.
+      "planetscale:lateCreateWaitMs": "300",
     }),
   );
   ctx = {
