@@ -735,6 +735,7 @@ describe("update", () => {
       ...[
         "create_branch",
         "connect_branch",
+        "create_branch_password",
         "create_deploy_request",
         "create_comment",
         "write_branch_vschema",
@@ -745,6 +746,7 @@ describe("update", () => {
       ...[
         "create_branch",
         "connect_branch",
+        "create_branch_password",
         "create_deploy_request",
         "create_comment",
         "write_branch_vschema",
