@@ -250,6 +250,24 @@ describe("check", () => {
       /control character/,
     ],
     [
+      "a name with a right-to-left override, which would display in another order",
+      { scopes: ["read_only"], name: "ci\u202Egnp.exe" },
+      "name",
+      /right-to-left override \(U\+202E\) at position 3/,
+    ],
+    [
+      "a name of a zero-width space only",
+      { scopes: ["read_only"], name: "\u200b" },
+      "name",
+      /invisible character \(U\+200B\)/,
+    ],
+    [
+      "a 100,000-character namePrefix",
+      { scopes: ["read_only"], namePrefix: "p".repeat(100_000) },
+      "namePrefix",
+      /namePrefix must be at most 255 characters; it has 100000/,
+    ],
+    [
       "a non-string namePrefix",
       { scopes: ["read_only"], namePrefix: 42 },
       "namePrefix",

@@ -38,6 +38,11 @@ export interface CredentialFlavor {
   kind: DatabaseKind;
   /** The resource to use on the other kind of database, for the error that says so. */
   otherResource: string;
+  /**
+   * The accesses the credential Pulumi uses needs on the database, for the message when it cannot
+   * see it, e.g. `for passwords: connect_branch, delete_branch_password`.
+   */
+  accesses: string;
   /** The credential's properties (`./properties`). */
   properties: PropertyTable;
   /** Validates the inputs (`./inputs`): exactly the inputs of {@link CredentialFlavor.properties}. */

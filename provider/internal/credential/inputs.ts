@@ -2,29 +2,37 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
 import { PASSWORD_ROLES } from "../api/passwords";
 import { INHERITABLE_ROLES } from "../api/roles";
+import { displayName } from "../inputs/display-name";
 import { parseDuration } from "../inputs/duration";
 import { lifetime } from "../inputs/lifetime";
-import { slug } from "../inputs/names";
+import { NAME_MAX, NAME_PATTERN, slug, suggestName } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
+import { quoted } from "../inputs/text";
 import type { BRANCH_PASSWORD_PROPERTIES, BRANCH_ROLE_PROPERTIES } from "./properties";
 
-/** PlanetScale documents no limit; this keeps names readable in the dashboard. */
-export const CREDENTIAL_NAME_MAX = 255;
-/** Inputs every connection credential has. */
+/**
+ * The branch: the Branch resource (its public id) or a branch's name. Both are PlanetScale branch
+ * names in form (ids are twelve lowercase letters and digits), and the value goes into every
+ * request's path, so anything else (`../main`, `main?x=1`, a newline) is refused here.
+ */
+const branch = z
+  .string({
+    error: (issue) => (issue.input === undefined ? "branch is required" : "branch must be a string"),
+  })
+  .min(1, { error: "branch must not be empty: pass the Branch resource, or a branch's name", abort: true })
+  .refine((value) => value.length <= NAME_MAX && NAME_PATTERN.test(value), {
+    error: (issue) =>
+      `branch ${quoted(String(issue.input))} is not a branch name or id: PlanetScale's are lowercase letters, digits and ` +
+      `hyphens (at most ${NAME_MAX}), for example '${suggestName(String(issue.input), "main")}'; pass the Branch resource, or a branch's name`,
+  });
+
+/** Inputs every connection credential has; names follow the same rules as tokens' (`displayName`). */
 const common = {
   organization: slug("organization", "acme").optional(),
   database: slug("database", "app"),
-  branch: z
-    .string({
-      error: (issue) => (issue.input === undefined ? "branch is required" : "branch must be a string"),
-    })
-    .min(1, "branch must not be empty: pass the branch's name, or the Branch resource"),
-  name: z
-    .string({ error: "name must be a string" })
-    .min(1, "name must not be empty: omit it to generate one")
-    .max(CREDENTIAL_NAME_MAX, `name must be at most ${CREDENTIAL_NAME_MAX} characters`)
-    .optional(),
-  namePrefix: z.string({ error: "namePrefix must be a string" }).optional(),
+  branch,
+  name: displayName("name").optional(),
+  namePrefix: displayName("namePrefix").optional(),
   ttl: lifetime("ttl", "credential").optional(),
   rotateBefore: lifetime("rotateBefore", "credential").optional(),
 };

@@ -31,6 +31,8 @@ export const passwordFlavor: CredentialFlavor = {
   noun: "password",
   kind: "mysql",
   otherResource: "BranchRole",
+  accesses:
+    "for passwords: read_branch and connect_branch (connect_production_branch on a production branch), delete_branch_password",
   properties: BRANCH_PASSWORD_PROPERTIES,
   schema: BranchPasswordInputs,
   async create(client, inputs, branchId) {

@@ -35,6 +35,8 @@ export const roleFlavor: CredentialFlavor = {
   noun: "role",
   kind: "postgresql",
   otherResource: "BranchPassword",
+  accesses:
+    "for roles: read_branch, create_branch_password (create_production_branch_password on a production branch), delete_branch_password",
   properties: BRANCH_ROLE_PROPERTIES,
   schema: BranchRoleInputs,
   async create(client, inputs, branchId) {
