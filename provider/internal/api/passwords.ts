@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { passwordPath, passwordsPath } from "./paths";
 import { BranchPassword } from "./schemas";
@@ -73,12 +74,14 @@ export function createPassword(
   branch: string,
   body: CreatePasswordBody,
 ): Promise<BranchPassword> {
-  return client.request({
-    method: "POST",
-    path: passwordsPath(organization, database, branch),
-    body,
-    schema: BranchPassword,
-  });
+  return observedCreate(client, { kind: "password", organization, database, branch, name: body.name }, () =>
+    client.request({
+      method: "POST",
+      path: passwordsPath(organization, database, branch),
+      body,
+      schema: BranchPassword,
+    }),
+  );
 }
 
 /** Renames a password or changes its `cidrs` in place (200, the password without `plain_text`). */

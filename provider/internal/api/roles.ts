@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { rolePath, rolesPath } from "./paths";
 import { BranchRole } from "./schemas";
@@ -87,12 +88,14 @@ export function createRole(
   branch: string,
   body: CreateRoleBody,
 ): Promise<BranchRole> {
-  return client.request({
-    method: "POST",
-    path: rolesPath(organization, database, branch),
-    body,
-    schema: BranchRole,
-  });
+  return observedCreate(client, { kind: "role", organization, database, branch, name: body.name }, () =>
+    client.request({
+      method: "POST",
+      path: rolesPath(organization, database, branch),
+      body,
+      schema: BranchRole,
+    }),
+  );
 }
 
 /** Renames a role or changes its query safety in place (200, the role without its password). */
