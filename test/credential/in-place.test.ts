@@ -144,6 +144,27 @@ describe("BranchPassword: cidrs and the name change in place", () => {
   });
 });
 
+describe("the preview's branch check", () => {
+  test("is made for a new credential and a new branch, not again for a deployed one on the same branch", async () => {
+    const base = { database: "app", branch: "main", name: "checked", ttl: "2h" };
+    const { id, outs } = await create(password, base);
+    const other = await call(emu, "POST", "/organizations/acme/databases/app/branches", {
+      body: { name: "pr-8" },
+    });
+    assert.equal(other.status, 201);
+    const olds = await checked(password, base);
+    emu.clearRequests();
+    await checked(password, { ...base, rotateBefore: "1h" }, olds);
+    assert.deepEqual(emu.requests(), [], "its branch is the deployed one, the database's kind is cached");
+    await checked(password, { ...base, branch: "pr-8" }, olds);
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      ["GET /v1/organizations/acme/databases/app/branches/pr-8"],
+    );
+    await password.delete(ctx, id, outs);
+  });
+});
+
 describe("BranchRole: created with replication and query safety, changed in place", () => {
   test("withReplication and requireWhereOn… are sent and reported; query safety changes in place", async () => {
     const base = {

@@ -33,7 +33,7 @@ export async function check(
   if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
 
   // Only now, with valid inputs: the database and the branch, asked of PlanetScale.
-  const wrong = await preflight(flavor, ctx, inputs);
+  const wrong = await preflight(flavor, ctx, olds, inputs);
   if (wrong.length > 0) return { inputs: news, failures: wrong };
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }

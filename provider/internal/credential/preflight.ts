@@ -16,8 +16,9 @@ function known(value: unknown): value is string {
 /**
  * What `check` asks PlanetScale about valid inputs, so that a preview fails where the update would:
  * the database exists and is of the flavor's kind (one `GET` of the database, cached per database
- * for the run), and the branch exists in it (one `GET` of the branch, when it is known: a Branch
- * the same update creates is not yet). A database the credential cannot see, or a credential
+ * for the run), and the branch exists in it (one `GET` of the branch, when it is known, as a Branch
+ * the same update creates is not yet, and new: a credential that exists proves its branch did, and
+ * refresh reads both). A database the credential cannot see, or a credential
  * PlanetScale refuses, throws with the fix, as for every resource; a database of the other kind, or
  * a branch that is not there (missing, or of another database), is a failure of `database` or
  * `branch`. Without credentials, or when PlanetScale cannot be reached, create checks again.
@@ -25,6 +26,7 @@ function known(value: unknown): value is string {
 export async function preflight(
   flavor: CredentialFlavor,
   ctx: ProviderContext,
+  olds: Props,
   inputs: Props,
 ): Promise<pulumi.dynamic.CheckFailure[]> {
   const { organization, database, branch } = inputs;
@@ -37,7 +39,7 @@ export async function preflight(
     return [];
   }
   if (reason !== undefined) return [{ property: "database", reason }];
-  if (!known(branch)) return [];
+  if (!known(branch) || branch === olds["branch"]) return [];
   try {
     await branches.getBranch(ctx.client(), organization, database, branch);
   } catch (error) {
