@@ -253,6 +253,24 @@ describe("check", () => {
       /control character/,
     ],
     [
+      "a name with a right-to-left override, which would display in another order",
+      { scopes: ["read_only"], name: "ci\u202Egnp.exe" },
+      "name",
+      /right-to-left override \(U\+202E\) at position 3/,
+    ],
+    [
+      "a name of a zero-width space only",
+      { scopes: ["read_only"], name: "\u200b" },
+      "name",
+      /invisible character \(U\+200B\)/,
+    ],
+    [
+      "a 100,000-character namePrefix",
+      { scopes: ["read_only"], namePrefix: "p".repeat(100_000) },
+      "namePrefix",
+      /namePrefix must be at most 255 characters; it has 100000/,
+    ],
+    [
       "a non-string namePrefix",
       { scopes: ["read_only"], namePrefix: 42 },
       "namePrefix",
@@ -738,6 +756,7 @@ describe("update", () => {
       ...[
         "create_branch",
         "connect_branch",
+        "create_branch_password",
         "create_deploy_request",
         "create_comment",
         "write_branch_vschema",
@@ -748,6 +767,7 @@ describe("update", () => {
       ...[
         "create_branch",
         "connect_branch",
+        "create_branch_password",
         "create_deploy_request",
         "create_comment",
         "write_branch_vschema",
