@@ -178,9 +178,6 @@ export function expandPermissions(
   return { organization: [...organization].sort(), database: [...database].sort() };
 }
 
-/** Re-exported for the hints on access names, which import it from here. */
-export { closestName } from "../inputs/closest-name";
-
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
