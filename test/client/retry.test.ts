@@ -189,6 +189,23 @@ describe("retries against a scripted server", () => {
       assert.deepEqual(sleeps, []);
     }));
 
+  test("does not retry a 5xx outside the table (501); for a POST it is an unknown outcome", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 501, json: { code: "not_implemented", message: "no" } });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await assert.rejects(
+        client.request({ method: "GET", path: "/x" }),
+        (err: unknown) => err instanceof ServerError && !(err instanceof OutcomeUnknownError),
+      );
+      await assert.rejects(
+        client.request({ method: "POST", path: "/x", body: {} }),
+        (err: unknown) => err instanceof OutcomeUnknownError && err.cause instanceof ServerError,
+      );
+      assert.equal(server.requests.length, 2);
+      assert.deepEqual(sleeps, []);
+    }));
+
   test("retries a GET whose connection is reset", () =>
     withServer(async (server) => {
       server.push({ action: "reset" }, { action: "resetAfterBody" }, { status: 200, json: { n: 1 } });

@@ -18,8 +18,6 @@ import {
   DEFAULT_BACKOFF,
   defaultSleep,
   headerValue,
-  isRetryableForAnyMethod,
-  isRetryableForIdempotent,
   rateLimitResetDelay,
   retryAfterDelay,
 } from "./retry";
@@ -31,6 +29,7 @@ import {
   protectCredential,
   type Settings,
 } from "./settings";
+import { statusRule } from "./statuses";
 import { userAgent } from "./version";
 
 /** HTTP methods the PlanetScale API uses. */
@@ -220,10 +219,9 @@ export class PlanetScaleClient {
           }
         }
         error = decodeError(outcome, this.decodeContext(method, path, retries));
-        retryable = idempotent
-          ? isRetryableForIdempotent(outcome.status)
-          : isRetryableForAnyMethod(outcome.status);
-        if (!idempotent && !retryable && outcome.status >= 500) throw outcomeUnknown(error);
+        const rule = statusRule(outcome.status);
+        if (!idempotent && rule.mayHaveActed) throw outcomeUnknown(error);
+        retryable = rule.retry;
         serverDelay =
           retryAfterDelay(outcome.headers, this.now(), this.backoff) ??
           (outcome.status === 429

@@ -27,4 +27,5 @@ export {
 } from "./retry";
 export * from "./settings";
 export { SHARED_FILE_REFRESH_MS, SharedBackoffFile } from "./shared-backoff-file";
+export { errorForStatus, type StatusRule, statusRule } from "./statuses";
 export { packageVersion, userAgent } from "./version";

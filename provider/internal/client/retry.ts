@@ -89,16 +89,6 @@ export function rateLimitResetDelay(
   return undefined;
 }
 
-/** Statuses retried for every method: the server says it did not act (429). */
-export function isRetryableForAnyMethod(status: number): boolean {
-  return status === 429;
-}
-
-/** Statuses retried for idempotent methods (GET, PUT, DELETE): 429, 500, 502, 503, 504. */
-export function isRetryableForIdempotent(status: number): boolean {
-  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
-}
-
 /** Connection error codes that happen before any byte of the request reached the server. */
 const BEFORE_WRITE_CODES = new Set([
   "ECONNREFUSED",
