@@ -25,6 +25,7 @@ import { ServerClock } from "./server-clock";
 import {
   authorizationHeader,
   credentialSecrets,
+  DEFAULT_RETRY_TIMEOUT_MS,
   describeSettings,
   protectCredential,
   type Settings,
@@ -114,6 +115,7 @@ export class PlanetScaleClient {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly backoff: BackoffPolicy;
+  private readonly retryTimeoutMs: number;
   private readonly ownDispatcher: undici.Dispatcher | undefined;
   private readonly log: ((line: string) => void) | undefined;
   /** PlanetScale's clock as the `Date` headers of its answers show it (see {@link ServerClock}). */
@@ -143,6 +145,7 @@ export class PlanetScaleClient {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.retryTimeoutMs = settings.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS;
     this.gate =
       options.backoffGate === null
         ? undefined
@@ -155,11 +158,15 @@ export class PlanetScaleClient {
 
   /**
    * Sends one API call and returns its validated JSON body (undefined for an empty body).
-   * Retries 429, 502/503/504 and connection failures, plus 500 for idempotent requests; a
-   * non-idempotent request is retried only when the server certainly did not act (429, connection
-   * refused), otherwise it fails with {@link OutcomeUnknownError}. A 429 closes the credential's
-   * {@link BackoffGate} for the time the server asked and does not use up `maxRetries`: the request
-   * waits its turn for up to `backoff.rateLimitPatienceMs` (unless `maxRetries` is 0: no retries).
+   *
+   * Transient failures (500/502/503/504, and connection failures) of an idempotent request are
+   * retried with capped exponential backoff and jitter (or after the server's `Retry-After`) for up
+   * to `settings.retryTimeoutMs` from the first failure. A non-idempotent request is retried only
+   * when the server certainly did not act (429, a connection refused before anything was sent);
+   * otherwise it fails with {@link OutcomeUnknownError}. A 429 closes the credential's
+   * {@link BackoffGate} for the time the server asked and is waited out for up to
+   * `backoff.rateLimitPatienceMs` without progress. `settings.maxRetries`, when set, caps the
+   * retries (0: none at all).
    * @throws PlanetScaleError subclasses, never anything carrying the credential.
    */
   async request<T = unknown>(options: RequestOptions<T>): Promise<T> {
@@ -170,8 +177,10 @@ export class PlanetScaleClient {
     const idempotent = options.idempotent ?? IDEMPOTENT[method];
     const target = this.basePath + path + buildQuery(options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    // Retries other than for 429 (bounded by maxRetries), and time spent waiting on 429s.
-    let budgetRetries = 0;
+    const maxRetries = this.settings.maxRetries ?? Number.POSITIVE_INFINITY;
+    // Retries of transient failures, and when the first one failed (they stop retryTimeoutMs later).
+    let transientRetries = 0;
+    let failingSince: number | undefined;
     // When this request got its first 429 (its patience runs from there or from the last progress).
     let rateLimitedSince: number | undefined;
     for (let retries = 0; ; retries++) {
@@ -231,27 +240,33 @@ export class PlanetScaleClient {
 
       const rateLimited = error.status === 429;
       // maxRetries 0 turns every retry off; otherwise 429s are bounded by time, not by count.
-      if (!retryable || this.settings.maxRetries === 0) throw error;
+      if (!retryable || maxRetries === 0) throw error;
+      const now = this.now();
+      let delay: number;
       if (rateLimited) {
-        rateLimitedSince ??= this.now();
+        rateLimitedSince ??= now;
         // Never give up while other requests of this credential get through: only after the
         // patience passed with no progress at all (since this request's first 429).
         const progress = Math.max(rateLimitedSince, this.gate?.lastProgress() ?? 0);
-        if (this.now() - progress >= this.backoff.rateLimitPatienceMs) throw error;
-      } else if (budgetRetries >= this.settings.maxRetries) {
-        throw error;
+        if (now - progress >= this.backoff.rateLimitPatienceMs) throw error;
+        delay = serverDelay ?? backoffDelay(retries, this.random, this.backoff);
+        this.log?.(
+          `planetscale: ${method} ${path} rate limited (429); retry ${retries + 1} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""} or later, and every request of this credential waits as long, then goes in turn`,
+        );
+      } else {
+        failingSince ??= now;
+        const left = failingSince + this.retryTimeoutMs - now;
+        if (transientRetries >= maxRetries || left <= 0 || (serverDelay ?? 0) > left) throw error;
+        delay = serverDelay ?? Math.min(left, backoffDelay(transientRetries, this.random, this.backoff));
+        transientRetries++;
+        this.log?.(
+          `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${transientRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}, retrying for ${Math.ceil(left / 1000)} s more at most`,
+        );
       }
-      const delay = serverDelay ?? backoffDelay(retries, this.random, this.backoff);
-      this.log?.(
-        rateLimited
-          ? `planetscale: ${method} ${path} rate limited (429); retry ${retries + 1} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""} or later, and every request of this credential waits as long, then goes in turn`
-          : `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${budgetRetries + 1} of ${this.settings.maxRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}`,
-      );
-      if (!rateLimited) budgetRetries++;
       if (rateLimited && this.gate) {
         // The gate holds this request (and every other one of the credential) for the delay, then
         // re-admits them as the server's window frees room (see BackoffGate.admit).
-        this.gate.rateLimited(this.now(), delay, admission);
+        this.gate.rateLimited(now, delay, admission);
       } else {
         await this.sleep(delay);
       }

@@ -18,6 +18,7 @@ export function getClient(settings: Settings): PlanetScaleClient {
     settings.organization ?? "",
     settings.timeoutMs,
     settings.maxRetries,
+    settings.retryTimeoutMs,
     settings.requestsPerMinute,
   ].join("|");
   let client = clients.get(key);
