@@ -227,7 +227,7 @@ async function main() {
   );
 
   // 4. Default rate limiting vs none at all, 200 concurrent GETs, interleaved rounds.
-  const unlimited = new lib.PlanetScaleClient(settings, { rateLimiter: null, backoffGate: null });
+  const unlimited = new lib.PlanetScaleClient(settings, { rateLimiter: null, rateLimitGate: null });
   const viaUnlimited = () =>
     unlimited.request({ method: "GET", path: "/organizations/acme/databases/app/branches/main" });
   await concurrent(viaUnlimited, 200);
