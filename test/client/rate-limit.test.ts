@@ -189,6 +189,8 @@ describe("rate limiting driven by the server", () => {
     // 60 requests at 20 per sliding minute need 2 minutes at least.
     const seconds = (clock.now() - 1_000_000) / 1000;
     assert.ok(seconds >= 120 && seconds <= 132, `took ${seconds} s (floor 120 s)`);
-    console.log(`${rejected} of ${window.log.length} requests got a 429`);
+    // Each process meets the limit on its own (nothing is shared between runners): a 429 for its
+    // requests in flight when the window filled, and a few when its waiting requests went again.
+    assert.ok(rejected / window.log.length <= 0.15, `${rejected} of ${window.log.length} requests got a 429`);
   });
 });
