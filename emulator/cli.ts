@@ -5,11 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { EmulatorConfigError } from "./errors";
-import type { FaultSettings } from "./faults";
 import { type EmulatorOptions, startEmulator } from "./index";
-import { isLoopbackInterface } from "./loopback";
-import { parseSeed } from "./seed";
+import { isLoopbackInterface } from "./pipeline/loopback";
+import { EmulatorConfigError } from "./state/config-error";
+import type { FaultSettings } from "./state/fault-settings";
+import { parseSeed } from "./state/seed";
 
 /** Environment variable holding the fixed admin credential id (instead of `--admin-token-id`). */
 export const ADMIN_ID_ENV = "PLANETSCALE_EMULATOR_ADMIN_TOKEN_ID";

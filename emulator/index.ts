@@ -16,18 +16,19 @@
  * @module pulumi-planetscale/emulator
  */
 
-import { type ConnectionCheck, checkConnection } from "./credentials";
-import { EmulatorConfigError } from "./errors";
-import type { FaultRule, FaultSettings } from "./faults";
-import { Faults, parseFaults } from "./faults";
-import { hashSecret, publicId, tokenSecret } from "./ids";
-import { isLoopbackInterface } from "./loopback";
-import type { RequestLogEntry } from "./request-log";
-import { DEFAULT_SEED, type Seed } from "./seed";
+import { Faults } from "./pipeline/fault-rules";
+import { isLoopbackInterface } from "./pipeline/loopback";
 import { EmulatorCore } from "./server";
-import { type EmulatorSnapshot, Store } from "./store";
+import { EmulatorConfigError } from "./state/config-error";
+import type { ConnectionCheck } from "./state/credentials";
+import { type FaultRule, type FaultSettings, parseFaults } from "./state/fault-settings";
+import { hashSecret, publicId, tokenSecret } from "./state/ids";
+import { createTablesAsRole, type LoginOptions, login } from "./state/logins";
+import type { RequestLogEntry } from "./state/request-log";
+import { DEFAULT_SEED, type Seed } from "./state/seed";
+import { type EmulatorSnapshot, Store } from "./state/store";
 
-export { EmulatorConfigError } from "./errors";
+export { EmulatorConfigError } from "./state/config-error";
 export {
   type AccessName,
   DATABASE_ACCESSES,
@@ -35,12 +36,12 @@ export {
   OPERATION_ACCESSES,
   ORGANIZATION_ACCESSES,
   type OrganizationAccess,
-} from "./permissions";
-export { DatabaseKind } from "./records";
-export { REGION_SLUGS } from "./regions";
-export { Seed } from "./seed";
-export type { CredentialSnapshot } from "./store";
-export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, RequestLogEntry };
+} from "./state/permissions";
+export { DatabaseKind } from "./state/records";
+export { REGION_SLUGS } from "./state/regions";
+export { Seed } from "./state/seed";
+export type { CredentialSnapshot, PasswordSnapshot, RoleSnapshot } from "./state/store";
+export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, LoginOptions, RequestLogEntry };
 export { DEFAULT_SEED };
 
 /** Options of {@link startEmulator}. */
@@ -101,9 +102,18 @@ export interface Emulator {
   snapshot(): EmulatorSnapshot;
   /**
    * Emulator-only stand-in for a database login (also `POST /_emulator/connections`): whether a
-   * client could connect with this password or role's username and plaintext right now.
+   * client could connect with this password or role's username and plaintext right now, from
+   * `options.from` (default `127.0.0.1`; a password's `cidrs` must allow it). With
+   * `options.createTables`, a client logged in as a Postgres role creates those tables, which the
+   * role then owns (PlanetScale refuses to delete it until they are reassigned); throws for a
+   * MySQL password.
    */
-  checkConnection(username: string, password: string): ConnectionCheck;
+  checkConnection(username: string, password: string, options?: LoginOptions): ConnectionCheck;
+  /**
+   * Emulator-only: makes the Postgres role with id `roleId` own `tables`, as if a client logged in
+   * as it had created them (also `POST /_emulator/roles/{id}/objects`). Throws for an unknown id.
+   */
+  createTablesAs(roleId: string, tables: readonly string[]): void;
   /** Resolves once every request held back so far by an `apply-late` fault has been applied. */
   lateApplied(): Promise<void>;
   /** Stops the server (and writes the state file). */
@@ -169,7 +179,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       core.setRateLimit(perMinute);
     },
     snapshot: () => core.store.snapshot(Date.now()),
-    checkConnection: (username, password) => checkConnection(core.store, username, password, Date.now()),
+    checkConnection: (username, password, loginOptions) => {
+      const outcome = login(core.store, username, password, Date.now(), loginOptions);
+      if ("refusal" in outcome) throw new Error(outcome.refusal);
+      if (outcome.changed) core.persist();
+      return outcome.check;
+    },
+    createTablesAs: (roleId, tables) => {
+      if (!createTablesAsRole(core.store, roleId, tables, Date.now()))
+        throw new Error(`No role has id ${roleId}`);
+      core.persist();
+    },
     lateApplied: () => core.lateApplied(),
     stop: () => core.stop(),
   };

@@ -1,5 +1,5 @@
-import type { Handler, Route } from "./context";
-import { badRequest } from "./errors";
+import type { Handler, Route } from "./http/context";
+import { badRequest } from "./http/errors";
 import { branchRoutes } from "./routes/branches";
 import { catalogueRoutes } from "./routes/catalogue";
 import { databaseRoutes } from "./routes/databases";

@@ -1,15 +1,25 @@
+/**
+ * The emulator's HTTP server: reads each request, runs it through the pipeline composed below (the
+ * one place that says which stages run, in which order), writes the answer, and persists the data.
+ * A new stage is a file in `pipeline/` and a line in {@link EmulatorCore.pipeline}.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type AdminCredential, authenticate, type Credential, credentialIdOf } from "./auth";
-import type { RequestContext } from "./context";
-import { handleControl } from "./control";
-import { ApiError, notFound } from "./errors";
-import { type FaultDecision, type Faults, injectedResponse } from "./faults";
-import { iso } from "./ids";
-import { RateLimiter } from "./rate-limit";
-import { RequestLog, type RequestLogEntry } from "./request-log";
+import { type AdminCredential, credentialIdOf } from "./http/auth";
+import { apiPrefix } from "./pipeline/api-prefix";
+import { authenticate } from "./pipeline/authenticate";
+import { control } from "./pipeline/control";
+import { compose, type Exchange, type Next } from "./pipeline/exchange";
+import type { Faults } from "./pipeline/fault-rules";
+import { injectFaults } from "./pipeline/faults";
+import { LateApplies, lateApply } from "./pipeline/late-apply";
+import { log } from "./pipeline/log";
+import { RateLimiter, rateLimit } from "./pipeline/rate-limit";
+import { respond, send } from "./pipeline/respond";
+import { route } from "./pipeline/route";
 import { match } from "./router";
-import type { Store } from "./store";
+import { RequestLog } from "./state/request-log";
+import type { Store } from "./state/store";
 
 /** Largest request body the emulator reads (PlanetScale bodies are tiny). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,7 +42,7 @@ export interface CoreOptions {
   strict: boolean;
 }
 
-/** The HTTP side of the emulator: pipeline of faults, auth, rate limit, routing, logging, persistence. */
+/** The HTTP side of the emulator: the request pipeline, the server it runs in, persistence. */
 export class EmulatorCore {
   readonly store: Store;
   readonly admin: AdminCredential;
@@ -46,8 +56,10 @@ export class EmulatorCore {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private saveTimer: NodeJS.Timeout | undefined;
-  /** Requests an `apply-late` fault will still apply (cancelled by {@link stop}), and their completions. */
-  private readonly lateTimers = new Map<NodeJS.Timeout, () => void>();
+  /** Requests an `apply-late` fault will still apply (cancelled by {@link stop}). */
+  private readonly late = new LateApplies();
+  /** The stages every request goes through, composed in the constructor. */
+  private readonly pipeline: Next;
   apiUrl = "";
   url = "";
 
@@ -61,6 +73,26 @@ export class EmulatorCore {
     this.organization = o.organization;
     this.strict = o.strict;
     this.log = new RequestLog(o.store.data.requests);
+    // Every request's way through the emulator, outermost first: the control API (never logged),
+    // the request log, `/v1`, injected faults, authentication, the rate limit, the faults that act
+    // before failing, and the route.
+    this.pipeline = compose(
+      [
+        control(this),
+        log({
+          log: this.log,
+          quiet: this.quiet,
+          persistSoon: () => this.persistSoon(),
+          credentialIdOf: (header) => credentialIdOf(header, this.store, this.admin, Date.now()),
+        }),
+        apiPrefix(),
+        injectFaults(this.faults),
+        authenticate(this.store, this.admin),
+        rateLimit(() => this.limiter),
+        lateApply(this.late),
+      ],
+      route(match, this),
+    );
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -96,11 +128,7 @@ export class EmulatorCore {
 
   /** Stops listening, closes every connection and writes the state file one last time. */
   async stop(): Promise<void> {
-    for (const [timer, done] of this.lateTimers) {
-      clearTimeout(timer);
-      done();
-    }
-    this.lateTimers.clear();
+    this.late.cancel();
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
@@ -121,14 +149,9 @@ export class EmulatorCore {
     this.limiter = new RateLimiter(perMinute);
   }
 
-  /** Pending `apply-late` requests, awaited by {@link lateApplied}. */
-  private lateApplies: Promise<void>[] = [];
-
   /** Resolves once every request held back by an `apply-late` fault so far has been applied. */
-  async lateApplied(): Promise<void> {
-    const pending = this.lateApplies;
-    this.lateApplies = [];
-    await Promise.all(pending);
+  lateApplied(): Promise<void> {
+    return this.late.settled();
   }
 
   /** Writes the state file now (no-op without one). */
@@ -163,14 +186,9 @@ export class EmulatorCore {
     }
   }
 
+  /** Reads the request and answers it through the pipeline. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
-    const method = (req.method ?? "GET").toUpperCase();
-    const rawUrl = req.url ?? "/";
-    const qIndex = rawUrl.indexOf("?");
-    const path = qIndex === -1 ? rawUrl : rawUrl.slice(0, qIndex);
-    const queryString = qIndex === -1 ? "" : rawUrl.slice(qIndex + 1);
-
     let rawBody: string;
     try {
       rawBody = await readBody(req);
@@ -182,167 +200,18 @@ export class EmulatorCore {
       res.destroy();
       return;
     }
-
-    if (path === "/_emulator" || path.startsWith("/_emulator/")) {
-      const answer = handleControl(this, { method, path, headers: req.headers }, rawBody);
-      send(res, answer.status, answer.body);
-      return;
-    }
-
-    const entry: RequestLogEntry = {
-      method,
-      path,
-      query: queryString,
-      status: 0,
-      credentialId: null,
-      at: iso(started),
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const exchange: Exchange = {
+      method: (req.method ?? "GET").toUpperCase(),
+      path: queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt),
+      query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
+      headers: req.headers,
+      rawBody,
+      started,
     };
-    const finish = (status: number, cred: string | null): void => {
-      entry.status = status;
-      entry.credentialId = cred;
-      this.log.add(entry);
-      this.persistSoon();
-      if (!this.quiet) {
-        const query = queryString ? `?${queryString}` : "";
-        const ignored = entry.ignoredFields
-          ? ` ignored unknown fields: ${entry.ignoredFields.join(", ")}`
-          : "";
-        process.stderr.write(
-          `${entry.at} ${method} ${path}${query} -> ${status === 0 ? "dropped" : status} (${cred ?? "anonymous"}, ${Date.now() - started} ms)${ignored}\n`,
-        );
-      }
-    };
-    const peekId = (): string | null =>
-      credentialIdOf(req.headers.authorization, this.store, this.admin, Date.now());
-
-    if (path !== "/v1" && !path.startsWith("/v1/")) {
-      sendError(res, notFound(`no route for ${method} ${path}: the API lives under /v1`));
-      finish(404, peekId());
-      return;
-    }
-    const subpath = path.slice(3);
-
-    // Faults come before routing (and before auth): they model the network and the edge.
-    const delay = this.faults.delay();
-    if (delay > 0) await sleep(delay);
-    const decision: FaultDecision = this.faults.decide(method, subpath);
-    if (decision.kind === "drop") {
-      entry.fault = "drop";
-      res.socket?.destroy();
-      res.destroy();
-      finish(0, peekId());
-      return;
-    }
-    if (decision.kind === "status") {
-      entry.fault = "status";
-      sendInjected(res, decision.status, decision.body, decision.headers);
-      finish(decision.status, peekId());
-      return;
-    }
-
-    const now = Date.now();
-    let cred: Credential;
-    try {
-      cred = authenticate(req.headers.authorization, this.store, this.admin, now);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      sendError(res, error);
-      finish(error.status, null);
-      return;
-    }
-    if (cred.kind === "token") {
-      cred.token.lastUsedAt = now;
-    }
-
-    const retryAfter = this.limiter.take(cred.id, now);
-    if (retryAfter !== null) {
-      sendError(
-        res,
-        new ApiError(
-          429,
-          "rate_limited",
-          `Rate limit exceeded: at most ${this.limiter.perMinute} requests per minute per credential`,
-          undefined,
-          { "retry-after": String(retryAfter) },
-        ),
-      );
-      finish(429, cred.id);
-      return;
-    }
-
-    const act = (at: number): { status: number; body: unknown; error: ApiError | undefined } => {
-      let changed = false;
-      let result: { status: number; body: unknown; error: ApiError | undefined };
-      try {
-        const found = match(method, subpath);
-        if (!found) throw notFound(`no route for ${method} ${path}`);
-        const ctx: RequestContext = {
-          method,
-          params: found.params,
-          query: new URLSearchParams(queryString),
-          rawBody,
-          strict: this.strict,
-          ignoreFields: (fields) => {
-            if (fields.length > 0) entry.ignoredFields = fields;
-          },
-          cred,
-          now: at,
-          store: this.store,
-          base: { apiUrl: this.apiUrl },
-          readyDelayMs: this.readyDelayMs,
-          changed: () => {
-            changed = true;
-          },
-        };
-        const answer = found.handler(ctx);
-        result = { status: answer.status, body: answer.body, error: undefined };
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        result = { status: error.status, body: undefined, error: error };
-      }
-      if (changed) this.persist();
-      return result;
-    };
-
-    const late = decision.failAfter?.lateMs;
-    if (late !== undefined) {
-      // A backend that applies the request after the client has given up on it.
-      let done = () => {};
-      const applied = new Promise<void>((resolve) => {
-        done = resolve;
-      });
-      const timer = setTimeout(() => {
-        this.lateTimers.delete(timer);
-        act(Date.now());
-        done();
-      }, late);
-      this.lateTimers.set(timer, done);
-      this.lateApplies.push(applied);
-    }
-    const { status, body, error } =
-      late === undefined ? act(now) : { status: 0, body: undefined, error: undefined };
-
-    if (decision.failAfter) {
-      const fa = decision.failAfter;
-      entry.fault = late === undefined ? "fail-after-acting" : "apply-late";
-      if (fa.mode === "drop") {
-        res.socket?.destroy();
-        res.destroy();
-        finish(0, cred.id);
-        return;
-      }
-      sendInjected(res, fa.status, fa.body, fa.headers);
-      finish(fa.status, cred.id);
-      return;
-    }
-    if (error) sendError(res, error);
-    else send(res, status, body);
-    finish(status, cred.id);
+    respond(res, await this.pipeline(exchange));
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -360,68 +229,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     );
     req.on("error", reject);
   });
-}
-
-/** Keeps a header value printable ASCII (reasons may quote user input). */
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 500);
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.destroyed) return;
-  if (status === 204 || body === undefined) {
-    res.writeHead(status, headers);
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json; charset=utf-8",
-    "content-length": String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, error: ApiError): void {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(error.headers)) headers[k.toLowerCase()] = headerSafe(v);
-  if (error.reason) headers["x-emulator-reason"] = headerSafe(error.reason);
-  send(res, error.status, error.body(), headers);
-}
-
-function sendInjected(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers?: Record<string, string>,
-): void {
-  if (res.destroyed) return;
-  const def = injectedResponse(status);
-  const h: Record<string, string> = { ...def.headers, "x-emulator-fault": "injected" };
-  for (const [k, v] of Object.entries(headers ?? {})) h[k.toLowerCase()] = headerSafe(v);
-  let text: string;
-  let type: string;
-  if (body === undefined) {
-    text = def.body;
-    type = def.contentType;
-  } else if (typeof body === "string") {
-    text = body;
-    type = "text/plain; charset=utf-8";
-  } else {
-    text = JSON.stringify(body);
-    type = "application/json; charset=utf-8";
-  }
-  if (status === 204) {
-    res.writeHead(status, h);
-    res.end();
-    return;
-  }
-  res.writeHead(status, { "content-type": type, ...h, "content-length": String(Buffer.byteLength(text)) });
-  res.end(text);
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { actorOf, holds } from "../auth";
-import { CLUSTER_SIZE_NAMES, knownClusterSize } from "../cluster-sizes";
+import { holds } from "../http/auth";
 import {
   blankAsAbsent,
   boolParam,
@@ -11,29 +10,21 @@ import {
   requireAccess,
   requireDatabase,
   requireOrganization,
-} from "../context";
-import { badRequest, notFound, unprocessable } from "../errors";
-import { publicId } from "../ids";
-import { BRANCH_NAME_RULE, isValidBranchName } from "../names";
-import { type AccessName, accessesFor, DATABASE_ACCESSES, type DatabaseAccess } from "../permissions";
-import type { BranchRecord, DatabaseRecord } from "../records";
-import { DEFAULT_REGION, isRegion, REGION_SLUGS } from "../regions";
-import { renderBranch } from "../serialize";
-import { branchState, kindOf } from "../store";
-
-/** PlanetScale's documented limit of development branches per database. */
-export const MAX_DEVELOPMENT_BRANCHES = 100;
+} from "../http/context";
+import { badRequest, notFound, unprocessable } from "../http/errors";
+import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { kindOf } from "../state/databases";
+import { BRANCH_NAME_RULE, isValidBranchName } from "../state/names";
+import { type AccessName, accessesFor } from "../state/permissions";
+import type { BranchRecord, DatabaseRecord } from "../state/records";
+import { DEFAULT_REGION } from "../state/regions";
+import { branchState } from "../state/store";
+import { checkClusterSize, checkDatabaseName, checkRegion, requireBranch, requireReady } from "./checks";
+import { newBranch, newDatabase } from "./create";
+import { renderBranch } from "./serialize";
 
 function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
-}
-
-/** The branch named (or identified) by the `branch` path parameter; 404 otherwise. */
-export function requireBranch(ctx: RequestContext, db: DatabaseRecord): BranchRecord {
-  const key = ctx.params["branch"] ?? "";
-  const branch = ctx.store.branch(db.organization, db.name, key);
-  if (!branch) throw notFound(`branch "${key}" does not exist in database "${db.name}"`);
-  return branch;
 }
 
 function ok(ctx: RequestContext, branch: BranchRecord, status = 200) {
@@ -89,6 +80,10 @@ const createBody = z.strictObject({
   restore_point: z.string().optional(),
   seed_data: z.enum(["last_successful_backup"]).optional(),
   cluster_size: z.string().optional(),
+  // pscale's Postgres `branch create` sends the size as `cluster_name`, and `replicas` for a
+  // restore (CreatePostgresBranchRequest in planetscale/cli internal/planetscale/postgres_branches.go).
+  cluster_name: z.string().optional(),
+  replicas: z.number().int().min(0).optional(),
   keyspace_cluster_sizes: z.array(z.unknown()).optional(),
   storage: z
     .strictObject({
@@ -149,7 +144,7 @@ function createBranch(ctx: RequestContext) {
   if (body.backup_id !== undefined) {
     const backup = ctx.store.backup(db.organization, db.name, body.backup_id);
     if (!backup) throw notFound(`backup "${body.backup_id}" does not exist in database "${db.name}"`);
-    if (body.cluster_size === undefined) {
+    if (clusterSizeOf(body) === undefined) {
       throw unprocessable("Cluster size is required when restoring a backup");
     }
     restoredFrom = {
@@ -159,7 +154,8 @@ function createBranch(ctx: RequestContext) {
       createdAt: backup.createdAt,
     };
   }
-  checkClusterSize(body.cluster_size);
+  const size = clusterSizeOf(body);
+  checkClusterSize(size, kind);
 
   const development = ctx.store.branches(db.organization, db.name).filter((b) => !b.production).length;
   if (development >= MAX_DEVELOPMENT_BRANCHES) {
@@ -173,20 +169,30 @@ function createBranch(ctx: RequestContext) {
     parent: parent.name,
     region,
     production: false,
-    clusterName: body.cluster_size ?? (restoring ? "PS_10" : "PS_DEV"),
+    clusterName: size ?? (restoring ? "PS_10" : "PS_DEV"),
     deletionProtected: body.deletion_protected ?? false,
     safeMigrations: body.safe_migrations ?? false,
     restoredFrom,
+    replicas: body.replicas,
   });
   return ok(ctx, branch, 201);
 }
 
 function rejectPostgresOnly(body: z.output<typeof createBody>): void {
-  if (body.restore_point !== undefined || body.major_version !== undefined || body.storage !== undefined) {
-    throw unprocessable(
-      "restore_point, major_version and storage are only available for PostgreSQL databases",
-    );
+  const postgresOnly = ["restore_point", "major_version", "storage", "cluster_name", "replicas"] as const;
+  const sent = postgresOnly.filter((field) => body[field] !== undefined);
+  if (sent.length > 0) {
+    throw unprocessable(`${sent.join(", ")}: only available for PostgreSQL databases`);
   }
+}
+
+/** The size asked for: `cluster_size`, or pscale's Postgres `cluster_name`; 422 if both differ. */
+function clusterSizeOf(body: z.output<typeof createBody>): string | undefined {
+  const { cluster_size: size, cluster_name: name } = body;
+  if (size !== undefined && name !== undefined && size !== name) {
+    throw unprocessable(`cluster_size "${size}" and cluster_name "${name}" disagree; send one of them`);
+  }
+  return size ?? name;
 }
 
 /** The spec marks Data Branching (`allow_data_branching`) "Vitess only". */
@@ -195,21 +201,6 @@ function rejectVitessOnly(body: z.output<typeof createBody>): void {
     throw unprocessable(
       "seed_data and keyspace_cluster_sizes are only available for Vitess (MySQL) databases",
     );
-  }
-}
-
-/** 422 unless `region` is a known region slug; returns it. */
-export function checkRegion(region: string): string {
-  if (!isRegion(region)) {
-    throw unprocessable(`Region "${region}" is not valid. Valid regions: ${REGION_SLUGS.join(", ")}`);
-  }
-  return region;
-}
-
-/** 422 unless `size` is a known cluster size (`PS_10`, `PS-10`, `PS_DEV`; see `list_cluster_size_skus`). */
-export function checkClusterSize(size: string | undefined): void {
-  if (size !== undefined && knownClusterSize(size) === undefined) {
-    throw unprocessable(`Cluster size "${size}" is not valid. Valid sizes: ${CLUSTER_SIZE_NAMES.join(", ")}`);
   }
 }
 
@@ -228,21 +219,23 @@ function createBranchAndDatabase(
   if (!holds(ctx.cred, "create_databases", null)) {
     throw notFound(`database "${dbName}" does not exist and the credential lacks create_databases`);
   }
-  if (body.kind === undefined) throw unprocessable("Kind is required when create_database_if_missing is set");
-  if (body.kind !== "mysql") throw unprocessable("The emulator only provides MySQL (Vitess) databases");
+  const kind = body.kind;
+  if (kind === undefined) throw unprocessable("Kind is required when create_database_if_missing is set");
   if (body.backup_id !== undefined || body.seed_data !== undefined) {
     throw unprocessable("A new database has no backups to restore");
   }
   checkDatabaseName(dbName);
-  rejectPostgresOnly(body);
+  if (kind === "mysql") rejectPostgresOnly(body);
+  else rejectVitessOnly(body);
   checkName(body.name);
   const region = checkRegion(body.region ?? DEFAULT_REGION);
-  checkClusterSize(body.cluster_size);
+  const size = clusterSizeOf(body);
+  checkClusterSize(size, kind);
   if (body.parent_branch !== undefined && body.parent_branch !== "main") {
     throw notFound(`parent branch "${body.parent_branch}" does not exist in database "${dbName}"`);
   }
 
-  const db = addDatabase(ctx, org, dbName, region);
+  const db = newDatabase(ctx, org, dbName, region, kind);
   if (body.name === db.defaultBranch) {
     const main = newBranch(ctx, db, {
       name: body.name,
@@ -268,87 +261,12 @@ function createBranchAndDatabase(
     parent: main.name,
     region,
     production: false,
-    clusterName: body.cluster_size ?? "PS_DEV",
+    clusterName: size ?? "PS_DEV",
     deletionProtected: body.deletion_protected ?? false,
     safeMigrations: body.safe_migrations ?? false,
+    replicas: body.replicas,
   });
   return ok(ctx, branch, 201);
-}
-
-/** 422 unless `name` is a valid database name. */
-export function checkDatabaseName(name: string): void {
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) {
-    throw unprocessable(
-      "Database name must be lowercase letters, digits, underscores and hyphens (at most 63)",
-    );
-  }
-}
-
-/**
- * Adds a ready database (default branch `main`, not created here). Like PlanetScale, a service
- * token that creates a database receives every database access on it (the 2024-08-29 auto-grant).
- */
-export function addDatabase(ctx: RequestContext, org: string, name: string, region: string): DatabaseRecord {
-  const db: DatabaseRecord = {
-    id: publicId(),
-    organization: org,
-    name,
-    region,
-    defaultBranch: "main",
-    ready: true,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-  };
-  ctx.store.data.databases.push(db);
-  if (ctx.cred.kind === "token") {
-    const token = ctx.cred.token;
-    for (const access of Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]) {
-      token.accesses.push({ id: publicId(), access, database: db.name, createdAt: ctx.now });
-    }
-  }
-  ctx.changed();
-  return db;
-}
-
-/** What a new branch is; its id, times, actor and kind follow from the request. */
-export interface NewBranch {
-  name: string;
-  /** The parent branch's name; null for a database's first branch. */
-  parent: string | null;
-  region: string;
-  production: boolean;
-  clusterName: string;
-  /** Default false. */
-  deletionProtected?: boolean;
-  /** Default false. */
-  safeMigrations?: boolean;
-  /** The backup it is restored from; default none. */
-  restoredFrom?: BranchRecord["restoredFrom"];
-}
-
-/** Adds a branch to `database`, `pending` for the ready delay. */
-export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch: NewBranch): BranchRecord {
-  const record: BranchRecord = {
-    id: publicId(),
-    organization: database.organization,
-    database: database.name,
-    name: branch.name,
-    parentBranch: branch.parent,
-    production: branch.production,
-    deletionProtected: branch.deletionProtected ?? false,
-    safeMigrations: branch.safeMigrations ?? false,
-    region: branch.region,
-    clusterName: branch.clusterName,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-    readyAt: ctx.now + ctx.readyDelayMs,
-    actor: actorOf(ctx.cred),
-    restoredFrom: branch.restoredFrom ?? null,
-    kind: kindOf(database),
-  };
-  ctx.store.data.branches.push(record);
-  ctx.changed();
-  return record;
 }
 
 const updateBody = z.strictObject({
@@ -431,13 +349,6 @@ function deleteBranch(ctx: RequestContext) {
   ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
   ctx.changed();
   return { status: 204 };
-}
-
-/** 422 unless the branch is ready: `what` says what can happen then ("promote it"). */
-export function requireReady(ctx: RequestContext, branch: BranchRecord, what: string): void {
-  if (branchState(branch, ctx.now) !== "ready") {
-    throw unprocessable(`Branch ${branch.name} is not ready yet; ${what} once its state is "ready"`);
-  }
 }
 
 /** `POST …/branches/{branch}/promote`: makes the branch a production branch. */

@@ -1,4 +1,3 @@
-import { renderClusterSizes } from "../cluster-sizes";
 import {
   boolParam,
   paginate,
@@ -6,12 +5,13 @@ import {
   type Route,
   requireDatabase,
   requireOrganization,
-} from "../context";
-import { badRequest, notFound } from "../errors";
-import { accessesFor } from "../permissions";
-import { publicRegionObject, REGION_SLUGS, regionObject } from "../regions";
-import { renderBackup } from "../serialize";
-import { requireBranch } from "./branches";
+} from "../http/context";
+import { badRequest, notFound } from "../http/errors";
+import { renderClusterSizes } from "../state/cluster-sizes";
+import { accessesFor } from "../state/permissions";
+import { publicRegionObject, REGION_SLUGS, regionObject } from "../state/regions";
+import { requireBranch } from "./checks";
+import { renderBackup } from "./serialize";
 
 // The lists clients read around branches: pscale completes `--region` and `--cluster-size` from
 // them (planetscale/cli `cmdutil.RegionsCompletionFunc`, `ClusterSizesCompletionFunc`), and the
@@ -43,8 +43,10 @@ function listDatabaseRegions(ctx: RequestContext) {
 
 /**
  * `GET /organizations/{org}/cluster-size-skus[?engine=mysql&rates=true]`: a bare array, as the
- * spec and planetscale-go's `ListClusterSKUs` read it. Only MySQL (Vitess) sizes exist here; rates
- * are 0 and `database`/`region` only select, they do not change the list.
+ * spec and planetscale-go's `ListClusterSKUs` read it. Postgres sizes answer the spec's
+ * `engine=postgresql` and pscale's `postgresql=true` (`size cluster list --engine postgresql`:
+ * planetscale-go `WithPostgreSQL`). Rates are 0 and `database`/`region` only select, they do not
+ * change the list.
  */
 function listClusterSizes(ctx: RequestContext) {
   const org = requireOrganization(ctx);
@@ -52,13 +54,11 @@ function listClusterSizes(ctx: RequestContext) {
   if (engine !== "mysql" && engine !== "postgresql") {
     throw badRequest("Query parameter engine must be mysql or postgresql");
   }
+  const kind = boolParam(ctx.query, "postgresql") ? "postgresql" : engine;
   const database = ctx.query.get("database");
   if (database && !ctx.store.database(org.name, database))
     throw notFound(`database "${database}" does not exist`);
-  return {
-    status: 200,
-    body: engine === "mysql" ? renderClusterSizes(boolParam(ctx.query, "rates") ?? false) : [],
-  };
+  return { status: 200, body: renderClusterSizes(kind, boolParam(ctx.query, "rates") ?? false) };
 }
 
 /** `GET …/branches/{branch}/backups`: the branch's backups (seeded ones), newest first. */

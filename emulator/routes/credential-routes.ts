@@ -1,82 +1,74 @@
 /**
- * The routes every kind of branch credential shares: list, create, get, delete and renew under
- * `…/branches/{branch}/<collection>[/{id}[/renew]]`. MySQL passwords and Postgres roles behave
- * alike there (plaintext in the create answer only, expiry, renewal by the ttl, deletion stops
- * authentication at once); a {@link CredentialKind} says only what differs.
+ * The routes every kind of branch credential shares: list, create, get, update, delete and renew
+ * under `…/branches/{branch}/<collection>[/{id}[/renew]]`. MySQL passwords and Postgres roles
+ * behave alike there (plaintext in the create answer only, expiry, renewal by the ttl, deletion
+ * stops authentication at once); a {@link CredentialKind} says only what differs.
  */
 import { z } from "zod";
-import { actorOf } from "../auth";
-import { paginate, parseBody, type RequestContext, type Route } from "../context";
-import { checkTtl, credentialSecret, renew, requireCredentialBranch } from "../credentials";
-import { notFound, unprocessable } from "../errors";
-import { hashSecret, publicId } from "../ids";
-import type { BranchRecord, CredentialRecord, DatabaseKind } from "../records";
-import type { Store } from "../store";
+import { actorOf } from "../http/auth";
+import { paginate, parseBody, type RequestContext, type Route } from "../http/context";
+import { badRequest, unprocessable } from "../http/errors";
+import { type CredentialStatus, hasStatus, isExpired } from "../state/credentials";
+import { credentialSecret, hashSecret, publicId } from "../state/ids";
+import type { BranchRecord, CredentialRecord } from "../state/records";
+import {
+  type CreateBodyBase,
+  type CredentialKind,
+  checkName,
+  checkTtl,
+  requireCredentialBranch,
+  requireCredentialIn,
+  type UpdateBodyBase,
+} from "./credential-kit";
 
-/** The fields every create body of a credential may carry. */
-interface CreateBodyBase {
-  name?: string | undefined;
-  ttl?: number | undefined;
+/** Extends a credential by its ttl from now (`…/renew`); one without a ttl cannot be renewed. */
+function renew(ctx: RequestContext, credential: CredentialRecord): void {
+  if (credential.ttlSeconds === null)
+    throw unprocessable("This credential does not expire, so it cannot be renewed");
+  if (isExpired(credential, ctx.now))
+    throw unprocessable("This credential has expired and can no longer be renewed");
+  credential.expiresAt = ctx.now + credential.ttlSeconds * 1000;
+  credential.updatedAt = ctx.now;
+  ctx.changed();
 }
 
-/** What one kind of credential adds to the shared routes. */
-export interface CredentialKind<Kind extends CredentialRecord, Body extends CreateBodyBase> {
-  /** The singular noun of its operation ids and messages: `password` (`get_password`). */
-  noun: string;
-  /** The path segment and plural of its operation ids: `passwords` (`list_passwords`). */
-  collection: string;
-  /** The kind of database whose branches hold it; asking another kind answers 422. */
-  databaseKind: DatabaseKind;
-  /** The status of a successful create, as the spec gives it. */
-  createdStatus: 200 | 201;
-  /** The create request body (the fields PlanetScale's own clients send). */
-  createBody: z.ZodType<Body>;
-  /** The store's (live) list of this kind. */
-  records(store: Store): Kind[];
-  /**
-   * Checks what only this kind refuses, then adds its own fields to `common` (name, username and
-   * secret digest already set).
-   */
-  build(common: CredentialRecord, body: Body, branch: BranchRecord): Kind;
-  /** A name for a credential created without one. */
-  defaultName(branch: BranchRecord, now: number): string;
-  /** A new random database username. */
-  newUsername(branch: BranchRecord): string;
-  /** The API object; `secret` is the plaintext, given only in the create answer. */
-  render(record: Kind, branch: BranchRecord, now: number, secret: string | null): unknown;
-}
-
-/** The five routes of `kind`. */
-export function credentialRoutes<Kind extends CredentialRecord, Body extends CreateBodyBase>(
-  kind: CredentialKind<Kind, Body>,
-): Route[] {
-  const operation = (verb: string): string => `${verb}_${kind.noun}`;
-
-  function ofBranch(store: Store, branch: BranchRecord): Kind[] {
-    return kind
-      .records(store)
-      .filter(
-        (record) =>
-          record.organization === branch.organization &&
-          record.database === branch.database &&
-          record.branchId === branch.id,
-      );
+/** The list's `status` filter; 400 for a value the kind does not know. */
+function statusFilter(
+  ctx: RequestContext,
+  statuses: readonly CredentialStatus[],
+): CredentialStatus | undefined {
+  const status = ctx.query.get("status");
+  if (status === null || status === "") return undefined;
+  const known = statuses.find((candidate) => candidate === status);
+  if (known === undefined) {
+    throw badRequest(`Query parameter status must be one of ${statuses.join(", ")}`);
   }
+  return known;
+}
+
+/** The six routes of `kind`. */
+export function credentialRoutes<
+  Kind extends CredentialRecord,
+  Body extends CreateBodyBase,
+  Update extends UpdateBodyBase,
+>(kind: CredentialKind<Kind, Body, Update>): Route[] {
+  const operation = (verb: string): string => `${verb}_${kind.noun}`;
 
   function requireCredential(ctx: RequestContext, op: string): { record: Kind; branch: BranchRecord } {
     const { branch } = requireCredentialBranch(ctx, op, kind.databaseKind);
-    const id = ctx.params["id"] ?? "";
-    const record = ofBranch(ctx.store, branch).find((candidate) => candidate.id === id);
-    if (!record) throw notFound(`${kind.noun} "${id}" does not exist on branch "${branch.name}"`);
-    return { record, branch };
+    return { record: requireCredentialIn(ctx, kind.records(ctx.store), branch, kind.noun), branch };
   }
 
-  /** `GET …` with `q` (name contains), `page`, `per_page`. */
+  /** `GET …` with `q` (name contains), `status`, `page`, `per_page`. */
   function list(ctx: RequestContext) {
     const { db, branch } = requireCredentialBranch(ctx, `list_${kind.collection}`, kind.databaseKind);
-    const nameContains = (ctx.query.get("q") ?? "").toLowerCase();
-    const items = ofBranch(ctx.store, branch)
-      .filter((record) => nameContains === "" || record.name.toLowerCase().includes(nameContains))
+    const q = (ctx.query.get("q") ?? "").toLowerCase();
+    const status = statusFilter(ctx, kind.statuses);
+    const items = kind
+      .records(ctx.store)
+      .filter((record) => record.branchId === branch.id && record.database === db.name && kind.listed(record))
+      .filter((record) => q === "" || kind.matches(record, q))
+      .filter((record) => status === undefined || hasStatus(record, status, ctx.now))
       .map((record) => kind.render(record, branch, ctx.now, null));
     const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches/${encodeURIComponent(branch.name)}/${kind.collection}`;
     return { status: 200, body: paginate(ctx, items, url) };
@@ -86,8 +78,7 @@ export function credentialRoutes<Kind extends CredentialRecord, Body extends Cre
   function create(ctx: RequestContext) {
     const { db, branch } = requireCredentialBranch(ctx, operation("create"), kind.databaseKind);
     const body = parseBody(ctx, kind.createBody);
-    if (body.name !== undefined && body.name.length > 255)
-      throw unprocessable("Name is too long (at most 255)");
+    checkName(body.name, false);
     checkTtl(body.ttl);
     const secret = credentialSecret();
     const common: CredentialRecord = {
@@ -116,9 +107,28 @@ export function credentialRoutes<Kind extends CredentialRecord, Body extends Cre
     return { status: 200, body: kind.render(record, branch, ctx.now, null) };
   }
 
+  /** `PATCH …/{id}` → 200: rename, and what the kind lets change in place. */
+  function update(ctx: RequestContext) {
+    const { record, branch } = requireCredential(ctx, operation("update"));
+    const body = parseBody(ctx, kind.updateBody);
+    checkName(body.name, true);
+    let changed = kind.update(record, body);
+    if (body.name !== undefined && body.name !== record.name) {
+      record.name = body.name;
+      changed = true;
+    }
+    if (changed) {
+      record.updatedAt = ctx.now;
+      ctx.changed();
+    }
+    return { status: 200, body: kind.render(record, branch, ctx.now, null) };
+  }
+
   /** `DELETE …/{id}` → 204; it stops authenticating at once. */
   function remove(ctx: RequestContext) {
-    const { record } = requireCredential(ctx, operation("delete"));
+    const { record, branch } = requireCredential(ctx, operation("delete"));
+    const body = parseBody(ctx, kind.deleteBody);
+    kind.beforeDelete(ctx, record, branch, body);
     const all = kind.records(ctx.store);
     all.splice(all.indexOf(record), 1);
     ctx.changed();
@@ -138,6 +148,7 @@ export function credentialRoutes<Kind extends CredentialRecord, Body extends Cre
     { method: "GET", pattern: path, handler: list },
     { method: "POST", pattern: path, handler: create },
     { method: "GET", pattern: `${path}/:id`, handler: get },
+    { method: "PATCH", pattern: `${path}/:id`, handler: update },
     { method: "DELETE", pattern: `${path}/:id`, handler: remove },
     { method: "POST", pattern: `${path}/:id/renew`, handler: renewCredential },
   ];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { holds, holdsAny } from "../auth";
+import { holds, holdsAny } from "../http/auth";
 import {
   blankAsAbsent,
   paginate,
@@ -9,12 +9,13 @@ import {
   requireAccess,
   requireDatabase,
   requireOrganization,
-} from "../context";
-import { unprocessable } from "../errors";
-import { accessesFor } from "../permissions";
-import { DEFAULT_REGION } from "../regions";
-import { renderDatabase } from "../serialize";
-import { addDatabase, checkClusterSize, checkDatabaseName, checkRegion, newBranch } from "./branches";
+} from "../http/context";
+import { unprocessable } from "../http/errors";
+import { accessesFor } from "../state/permissions";
+import { DEFAULT_REGION } from "../state/regions";
+import { checkClusterSize, checkDatabaseName, checkRegion } from "./checks";
+import { newBranch, newDatabase } from "./create";
+import { renderDatabase } from "./serialize";
 
 /**
  * `GET /organizations/{organization}/databases`: the databases the credential can see (any
@@ -61,21 +62,26 @@ const createBody = z.strictObject({
       maximum_storage_bytes: z.number().int().optional(),
     })
     .optional(),
+  // Sent by `pscale database create` and ignored, as PlanetScale's Rails API drops unpermitted
+  // parameters: planetscale-go's CreateDatabaseRequest has `Organization string` without a json tag,
+  // so encoding/json sends it as "Organization", and `notes` (omitempty) with `--notes`
+  // (planetscale/cli internal/planetscale/databases.go; the spec's database has no notes).
+  Organization: z.string().optional(),
+  notes: z.string().optional(),
 });
 
 /**
- * `POST /organizations/{org}/databases` → 201: a MySQL (Vitess) database whose production branch
- * `main` is pending for the ready delay, as a new branch is. Needs organization-level
- * `create_databases`; a token that creates a database receives every access on it.
+ * `POST /organizations/{org}/databases` → 201: a MySQL (Vitess) or Postgres database whose
+ * production branch `main` is pending for the ready delay, as a new branch is. Needs
+ * organization-level `create_databases`; a token that creates a database receives every access on
+ * it.
  */
 function createDatabase(ctx: RequestContext) {
   const org = requireOrganization(ctx);
   requireAccess(ctx, accessesFor("create_database"), null);
   const body = parseBody(ctx, createBody);
-  if (body.kind !== undefined && body.kind !== "mysql") {
-    throw unprocessable("The emulator only provides MySQL (Vitess) databases");
-  }
-  if (body.major_version !== undefined || body.storage !== undefined) {
+  const kind = body.kind ?? "mysql";
+  if (kind === "mysql" && (body.major_version !== undefined || body.storage !== undefined)) {
     throw unprocessable("major_version and storage are only available for PostgreSQL databases");
   }
   checkDatabaseName(body.name);
@@ -83,21 +89,22 @@ function createDatabase(ctx: RequestContext) {
     throw unprocessable(`Name has already been taken: a database named "${body.name}" exists in ${org.name}`);
   }
   const region = checkRegion(body.region ?? DEFAULT_REGION);
-  checkClusterSize(body.cluster_size);
-  const db = addDatabase(ctx, org.name, body.name, region);
+  checkClusterSize(body.cluster_size, kind);
+  const db = newDatabase(ctx, org.name, body.name, region, kind);
   newBranch(ctx, db, {
     name: db.defaultBranch,
     parent: null,
     region,
     production: true,
     clusterName: body.cluster_size ?? "PS_10",
+    replicas: body.replicas,
   });
   return { status: 201, body: renderDatabase(db, ctx.store, ctx.base) };
 }
 
 /**
- * `DELETE /organizations/{org}/databases/{db}` → 204: the database with its branches, backups,
- * resize requests and every token access granted on it.
+ * `DELETE /organizations/{org}/databases/{db}` → 204: the database with its branches, their
+ * passwords and roles, backups, resize requests and every token access granted on it.
  */
 function deleteDatabase(ctx: RequestContext) {
   const db = requireDatabase(ctx, accessesFor("delete_database"));
@@ -105,6 +112,7 @@ function deleteDatabase(ctx: RequestContext) {
   const gone = new Set(ctx.store.branches(db.organization, db.name).map((b) => b.id));
   data.resizes = data.resizes.filter((r) => !gone.has(r.branchId));
   data.branches = data.branches.filter((b) => !gone.has(b.id));
+  ctx.store.dropCredentialsOf(gone);
   data.backups = data.backups.filter(
     (bk) => !(bk.organization === db.organization && bk.database === db.name),
   );

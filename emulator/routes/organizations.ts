@@ -1,5 +1,5 @@
-import { paginate, type RequestContext, type Route, requireOrganization } from "../context";
-import { renderOrganization } from "../serialize";
+import { paginate, type RequestContext, type Route, requireOrganization } from "../http/context";
+import { renderOrganization } from "./serialize";
 
 /** `GET /organizations`: the organizations the credential belongs to. */
 function listOrganizations(ctx: RequestContext) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { actorOf } from "../auth";
+import { actorOf } from "../http/auth";
 import {
   blankAsAbsent,
   paginate,
@@ -7,14 +7,14 @@ import {
   type RequestContext,
   type Route,
   requireDatabase,
-} from "../context";
-import { notFound, unprocessable } from "../errors";
-import { publicId } from "../ids";
-import { accessesFor } from "../permissions";
-import type { BranchRecord, ResizeRecord, VtgateConfig } from "../records";
-import { renderResize } from "../serialize";
-import { clusterNameAt, resizeState } from "../store";
-import { checkClusterSize, requireBranch, requireReady } from "./branches";
+} from "../http/context";
+import { notFound, unprocessable } from "../http/errors";
+import { publicId } from "../state/ids";
+import { accessesFor } from "../state/permissions";
+import type { BranchRecord, ResizeRecord, VtgateConfig } from "../state/records";
+import { clusterNameAt, resizeState } from "../state/store";
+import { checkClusterSize, requireBranch, requireReady } from "./checks";
+import { renderResize } from "./serialize";
 
 /**
  * `PUT …/resizes`: the spec's `update_branch_resize_request` body, VTGate settings only (sent by
@@ -157,7 +157,7 @@ function updateCluster(ctx: RequestContext) {
   const db = requireDatabase(ctx, accessesFor("update_branch_cluster_config"));
   const branch = requireBranch(ctx, db);
   const body = parseBody(ctx, clusterBody);
-  checkClusterSize(body.cluster_size);
+  checkClusterSize(body.cluster_size, branch.kind ?? "mysql");
   requireReady(ctx, branch, "change its cluster size");
   const current = clusterNameAt(branch, ctx.now);
   if (body.cluster_size === branch.clusterName) return { status: 204 };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { actorOf, holds } from "../auth";
+import { actorOf, holds } from "../http/auth";
 import {
   blankAsAbsent,
   paginate,
@@ -9,12 +9,12 @@ import {
   requireAccess,
   requireOrganization,
   singlePage,
-} from "../context";
-import { ApiError, notFound, unprocessable } from "../errors";
-import { derivedId, hashSecret, publicId, tokenSecret } from "../ids";
-import { type AccessName, accessesFor, isAccessName, isDatabaseAccess } from "../permissions";
-import type { AccessRecord, TokenRecord } from "../records";
-import { renderAccessItem, renderGrants, renderToken } from "../serialize";
+} from "../http/context";
+import { ApiError, notFound, unprocessable } from "../http/errors";
+import { derivedId, hashSecret, publicId, tokenSecret } from "../state/ids";
+import { type AccessName, accessesFor, isAccessName, isDatabaseAccess } from "../state/permissions";
+import type { AccessRecord, TokenRecord } from "../state/records";
+import { renderAccessItem, renderGrants, renderToken } from "./serialize";
 
 function tokensUrl(ctx: RequestContext, org: string): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(org)}/service-tokens`;

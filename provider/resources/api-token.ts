@@ -31,44 +31,54 @@ export type ApiTokenScope = Scope;
  * environment variables as fallback. That credential must itself hold every access it grants.
  */
 export interface ApiTokenArgs {
-  /** Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. Changing it replaces the token. */
+  /**
+   * Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. On change:
+   * replace.
+   */
   organization?: pulumi.Input<string>;
   /**
-   * The token's name in PlanetScale (not unique there). Default: the resource name (or
-   * {@link ApiTokenArgs.namePrefix}) plus a random suffix, kept across updates. PlanetScale cannot
-   * rename tokens, so changing it replaces the token.
+   * The token's name (not unique in PlanetScale). Default: the resource name (or `namePrefix`) plus a
+   * random suffix, kept across updates. On change: replace (PlanetScale cannot rename tokens).
    */
   name?: pulumi.Input<string>;
-  /** Prefix for the generated name when `name` is omitted. Default: the resource name. */
+  /**
+   * Prefix of the generated name when `name` is omitted. Default: the resource name. On change: in
+   * place (no API call).
+   */
   namePrefix?: pulumi.Input<string>;
-  /** Scope presets to grant (see {@link ApiTokenScope}); combined with `permissions`. Updated in place. */
+  /**
+   * Scope presets: any of `read_only`, `schema_changes`, `database_access`, `admin`; combined with
+   * `permissions`. On change: in place.
+   */
   scopes?: pulumi.Input<pulumi.Input<ApiTokenScope>[]>;
   /**
-   * Explicit PlanetScale access names, e.g. `read_branch`, `create_databases`, `promote_branches`;
-   * combined with `scopes`. Unknown names are refused at preview. Updated in place.
+   * Explicit PlanetScale access names, e.g. `read_branch`, `create_databases` (every one is in the
+   * README, "Access names accepted in `permissions`"), added to the scopes; unknown names are refused
+   * at preview. On change: in place.
    */
   permissions?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Grant the database accesses on these databases only. Default: at organization level, which
-   * PlanetScale applies to every database (present and future). Organization accesses stay at
-   * organization level either way. Updated in place.
+   * Grant the database accesses on these databases only (organization accesses stay at organization
+   * level either way). Default: organization level (every database, including future ones). On change:
+   * in place.
    */
   databases?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * When the token expires: ISO 8601 with a time zone (`"2027-01-01T00:00:00Z"`) or a date
-   * (`"2027-01-01"`, midnight UTC); must be in the future. Not with `ttl`. Omit both for a token
-   * that never expires (a warning is logged). Changing it replaces the token.
+   * When the token expires: ISO 8601 with a time zone (`"2027-01-01T00:00:00Z"`), or a date
+   * (`"2027-01-01"`, midnight UTC); must be in the future; not with `ttl`. The output is the real
+   * expiry as PlanetScale reports it. Default: never (with `ttl` unset; a warning says so at preview).
+   * On change: replace.
    */
   expiresAt?: pulumi.Input<string>;
   /**
-   * The token's lifetime from creation: seconds, or text like `"12h"`, `"30d"`. Not with
-   * `expiresAt`. Changing it replaces the token.
+   * Lifetime from creation: seconds, or `"90s"`, `"12h"`, `"30d"`, `"1d12h"`; not with `expiresAt`.
+   * Default: never expires (with `expiresAt` unset). On change: replace.
    */
   ttl?: pulumi.Input<number | string>;
   /**
-   * Rotate early: when the token is within this much of its expiry (seconds, or text like
-   * `"7d"`), `pulumi up` replaces it with a new one (created before the old one is deleted).
-   * Needs `ttl` (or an `expiresAt` later than this window). An expired token is always replaced.
+   * Replace the token (new one first) once it is within this long of expiry: seconds, or `"7d"`; needs
+   * `ttl` (or an `expiresAt` later than this window). An expired token is always replaced. On change:
+   * in place (no API call).
    */
   rotateBefore?: pulumi.Input<number | string>;
 }

@@ -11,32 +11,39 @@ import { type BranchInput, branchRef } from "./credential-args";
  * resource of this package.
  */
 export interface BranchCredentialArgs {
-  /** Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. Changing it replaces the credential. */
+  /**
+   * Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. On change:
+   * replace.
+   */
   organization?: pulumi.Input<string>;
-  /** Database name. Changing it replaces the credential. */
+  /**
+   * Database name; must be MySQL for `BranchPassword`, Postgres for `BranchRole` (checked at preview,
+   * naming the database's kind). On change: replace.
+   */
   database: pulumi.Input<string>;
   /**
-   * The branch: the {@link Branch} resource (addressed by its id, so renaming the branch keeps the
-   * credential), or a branch name or id. Naming another branch replaces the credential; a new name
-   * of the same branch does not.
+   * The `Branch` resource (recommended: addressed by its public id), or a branch name or id. On change:
+   * replace if it names another branch; in place for the same branch under a new name or its id.
    */
   branch: BranchInput;
   /**
-   * The credential's name in PlanetScale (not unique there). Default: the resource name (or
-   * `namePrefix`) plus a random suffix, kept across updates. Changing it replaces the credential.
+   * The credential's name (not unique in PlanetScale). Default: the resource name (or `namePrefix`)
+   * plus a random suffix, kept across updates. On change: renamed in place: same id, user name and
+   * password.
    */
   name?: pulumi.Input<string>;
-  /** Prefix for the generated name when `name` is omitted. Default: the resource name. */
+  /**
+   * Prefix of the generated name when `name` is omitted. Default: the resource name. On change: in
+   * place (no API call).
+   */
   namePrefix?: pulumi.Input<string>;
   /**
-   * Lifetime from creation: seconds, or text like `"12h"`, `"30d"`. Omit for a credential that
-   * never expires. Changing it replaces the credential.
+   * Lifetime from creation: seconds, or `"12h"`, `"30d"`. Default: never expires. On change: replace.
    */
   ttl?: pulumi.Input<number | string>;
   /**
-   * Rotate early: within this much of its expiry (seconds or text like `"7d"`), `pulumi up`
-   * replaces the credential, creating the new one before deleting the old. Needs `ttl`, shorter
-   * than it.
+   * Replace the credential (new one first) once it is within this long of expiry; needs `ttl`, shorter
+   * than it. On change: in place (no API call).
    */
   rotateBefore?: pulumi.Input<number | string>;
 }
@@ -45,8 +52,9 @@ export interface BranchCredentialArgs {
  * What a {@link BranchPassword} (MySQL) and a {@link BranchRole} (Postgres) have in common: a user
  * and password for one database branch, with a ready-to-use `databaseUrl`.
  *
- * `pulumi up` creates it; a change of anything but `rotateBefore` or `namePrefix` replaces it (new
- * one first); an expired credential, or one within `rotateBefore` of expiry, is replaced too.
+ * `pulumi up` creates it; a new `name` (and a password's `cidrs`, a role's query safety) is applied
+ * in place, keeping the password; the inputs the README marks "replace" replace it (new one first);
+ * an expired credential, or one within `rotateBefore` of expiry, is replaced too.
  * `pulumi refresh` notices deletion and expiry; `pulumi destroy` deletes it. PlanetScale shows the
  * plaintext only once, so state is the only place that keeps it ({@link BranchCredential.password}
  * and {@link BranchCredential.databaseUrl} are Pulumi secrets).

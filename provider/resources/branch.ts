@@ -13,43 +13,71 @@ import branchProvider = require("../internal/providers/branch");
  * `planetscale:accessToken`), with `PLANETSCALE_*` environment variables as fallback.
  */
 export interface BranchArgs {
-  /** Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. Changing it replaces the branch. */
+  /**
+   * Organization slug. Default: `planetscale:organization` config, or `PLANETSCALE_ORG`. On change:
+   * replace.
+   */
   organization?: pulumi.Input<string>;
-  /** Database name. Changing it replaces the branch. */
+  /** Database name. On change: replace. */
   database: pulumi.Input<string>;
   /**
-   * Branch name: lowercase letters, digits and hyphens (at most 63). Default: the resource name
-   * (or {@link BranchArgs.namePrefix}) plus a random suffix. Renaming is done in place.
+   * Branch name: lowercase letters, digits and hyphens (at most 63); the output is the current name.
+   * Default: the resource name (or `namePrefix`) plus a random suffix. On change: rename in place (the
+   * branch is addressed by its public id).
    */
   name?: pulumi.Input<string>;
-  /** Prefix for the generated name when `name` is omitted. Default: the resource name. */
+  /**
+   * Prefix of the generated name when `name` is omitted. Default: the resource name. On change: in
+   * place (no API call).
+   */
   namePrefix?: pulumi.Input<string>;
-  /** Branch to fork from. Default: the database's default branch. Changing it replaces the branch. */
+  /**
+   * Branch to fork from; the output is the parent as PlanetScale reports it. Default: the database's
+   * default branch. On change: replace.
+   */
   parentBranch?: pulumi.Input<string>;
-  /** Region slug, e.g. `us-east`. Default: the database's region. Changing it replaces the branch. */
+  /**
+   * Region slug, e.g. `us-east`; the output is the region as PlanetScale reports it. Default: the
+   * database's region. On change: replace.
+   */
   region?: pulumi.Input<string>;
-  /** Restore this backup into the new branch. Replaces on change; cannot be combined with `seedData`. */
+  /** Restore this backup into the new branch; not with `seedData`. On change: replace. */
   backupId?: pulumi.Input<string>;
-  /** `"last_successful_backup"` seeds the branch with data (Data Branching). Replaces on change. */
+  /**
+   * `"last_successful_backup"` seeds the branch with data (Data Branching; Vitess only). On change:
+   * replace.
+   */
   seedData?: pulumi.Input<"last_successful_backup">;
   /**
-   * Cluster size, e.g. `PS_10` (needed with `backupId` on most plans). Changed in place through
-   * PlanetScale's cluster resize (the branch and its data stay); the update waits until the branch
-   * reports the new size, up to `readyTimeout`.
+   * Cluster size (PlanetScale's `cluster_name`), e.g. `PS_10`; needed with `backupId` on most plans.
+   * Default: PlanetScale's default. On change: in place: PlanetScale resizes the same branch (`PATCH
+   * …/cluster`), its data stays; waits for the new size, up to `readyTimeout`.
    */
   clusterSize?: pulumi.Input<string>;
-  /** Refuse deletion while true (also blocks `pulumi destroy`). Updated in place. */
+  /**
+   * Refuse deletion while true (also blocks `pulumi destroy`). Default: `false`. On change: in place.
+   */
   deletionProtected?: pulumi.Input<boolean>;
-  /** Enable safe migrations (applied once the branch is ready). Updated in place. */
+  /**
+   * Safe migrations (Vitess only). Default: `false`. On change: in place (applied once the branch is
+   * ready).
+   */
   safeMigrations?: pulumi.Input<boolean>;
-  /** At delete time, also delete child branches. Default false: a branch with children is refused. */
+  /**
+   * At delete time, also delete child branches (otherwise a branch with children is refused). Default:
+   * `false`. On change: in place (used at delete).
+   */
   deleteDescendants?: pulumi.Input<boolean>;
   /**
-   * Take over an existing branch of this name instead of failing with "already exists" (dynamic
-   * providers cannot `pulumi import`). Destroying the stack then deletes that branch.
+   * Take over an existing branch of that name instead of failing (dynamic providers cannot `pulumi
+   * import`); destroying the stack then deletes it. Default: `false`. On change: in place (used at
+   * create).
    */
   adopt?: pulumi.Input<boolean>;
-  /** How long create and update wait for readiness: seconds, or text like `"20m"`. Default 20 minutes. */
+  /**
+   * How long create and update wait for readiness: seconds, or `"90s"`, `"20m"`, `"2h"`. Default:
+   * `"20m"`. On change: in place (no API call).
+   */
   readyTimeout?: pulumi.Input<number | string>;
 }
 

@@ -147,6 +147,74 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("delete_role", await call(emu, "DELETE", `${path}/${id}`), 204);
   });
 
+  test("passwords: update_password and the status filter", async () => {
+    const path = `${branchesPath()}/main/passwords`;
+    const created = await call(emu, "POST", path, {
+      body: { name: "u", cidrs: ["10.0.0.0/8"], direct_vtgate: true },
+    });
+    check("create_password", created, 201);
+    const id = created.body.id as string;
+    check(
+      "update_password",
+      await call(emu, "PATCH", `${path}/${id}`, { body: { name: "u2", cidrs: [] } }),
+      200,
+    );
+    check("list_passwords", await call(emu, "GET", `${path}?status=active&q=u2`), 200);
+  });
+
+  test("roles: update, reset, reassign, successor, the default role", async () => {
+    const path = `${branchesPath("pg-app")}/main/roles`;
+    const created = await call(emu, "POST", path, {
+      body: { name: "r", with_replication: true, require_where_on_delete: "warn" },
+    });
+    check("create_role", created, 200);
+    const id = created.body.id as string;
+    check(
+      "update_role",
+      await call(emu, "PATCH", `${path}/${id}`, { body: { require_where_on_update: "on" } }),
+      200,
+    );
+    check("reset_role", await call(emu, "POST", `${path}/${id}/reset`), 200);
+    check("get_default_role", await call(emu, "GET", `${path}/default`), 200);
+    check("reset_default_role", await call(emu, "POST", `${path}/reset-default`), 200);
+    check("list_roles", await call(emu, "GET", `${path}?status=renewable`), 200);
+    emu.createTablesAs(id, ["t"]);
+    const refused = await call(emu, "DELETE", `${path}/${id}`);
+    assert.equal(
+      refused.status,
+      422,
+      "not in the spec: PlanetScale's answer quoted in anomalyco/sst PR #6932",
+    );
+    assert.deepEqual(Object.keys(refused.body).sort(), ["code", "message"]);
+    check(
+      "reassign_role_objects",
+      await call(emu, "POST", `${path}/${id}/reassign`, { body: { successor: "postgres" } }),
+      204,
+    );
+    check("delete_role", await call(emu, "DELETE", `${path}/${id}?successor=postgres`), 204);
+  });
+
+  test("Postgres: databases, branches with cluster_name, cluster sizes", async () => {
+    const db = await call(emu, "POST", "/organizations/acme/databases", {
+      body: { name: "contract-pg", kind: "postgresql", cluster_size: "PS_10" },
+    });
+    check("create_database", db, 201);
+    const branch = await call(emu, "POST", branchesPath("pg-app"), {
+      body: { name: "contract-pg-1", parent_branch: "", cluster_name: "PS_20" },
+    });
+    check("create_branch", branch, 201);
+    assert.equal(branch.body.cluster_name, "PS_20");
+    for (const query of ["engine=postgresql", "postgresql=true&rates=true"]) {
+      const sizes = await call(emu, "GET", `/organizations/acme/cluster-size-skus?${query}`);
+      check("list_cluster_size_skus", sizes, 200);
+      assert.ok(
+        sizes.body.some((s: { name: string }) => s.name === "PS_5") &&
+          sizes.body.some((s: { name: string; metal: boolean }) => s.name === "M_10" && s.metal),
+        query,
+      );
+    }
+  });
+
   test("service tokens: every documented operation", async () => {
     const created = await call(emu, "POST", "/organizations/acme/service-tokens", {
       body: { name: "c", ttl: 60 },

@@ -40,11 +40,35 @@ describe("databases through the API", () => {
     assert.equal((await call(emu, "GET", branchesPath("made"))).status, 404);
   });
 
-  test("refuses duplicates, bad names, PostgreSQL and unknown sizes or regions", async () => {
+  test("creates Postgres databases with Postgres sizes; their credentials go with them", async () => {
+    const created = await call(emu, "POST", "/organizations/acme/databases", {
+      body: { name: "pg-made", kind: "postgresql", cluster_size: "PS_5", replicas: 0 },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.kind, "postgresql");
+    await waitReady(emu, "main", "pg-made");
+    const main = await call(emu, "GET", `${branchesPath("pg-made")}/main`);
+    assert.deepEqual(
+      [main.body.kind, main.body.cluster_name, main.body.has_replicas],
+      ["postgresql", "PS_5", false],
+    );
+    const role = await call(emu, "POST", `${branchesPath("pg-made")}/main/roles`, { body: { name: "app" } });
+    assert.equal(emu.checkConnection(role.body.username, role.body.password).valid, true);
+    assert.equal((await call(emu, "DELETE", "/organizations/acme/databases/pg-made")).status, 204);
+    assert.equal(emu.checkConnection(role.body.username, role.body.password).valid, false);
+    assert.deepEqual(
+      emu.snapshot().roles.filter((r) => r.database === "pg-made"),
+      [],
+      "the deleted database's roles are gone from the emulator's state",
+    );
+  });
+
+  test("refuses duplicates, bad names, and unknown sizes or regions", async () => {
     const cases: Array<[unknown, number, RegExp]> = [
       [{ name: "app" }, 422, /already been taken/],
       [{ name: "Bad Name" }, 422, /lowercase/],
-      [{ name: "pg", kind: "postgresql" }, 422, /MySQL/],
+      [{ name: "pg", kind: "postgresql", cluster_size: "PS_DEV_X" }, 422, /Valid sizes: PS_DEV, PS_5, PS_10/],
+      [{ name: "my", major_version: "17" }, 422, /only available for PostgreSQL/],
       [{ name: "big", cluster_size: "PS_99999" }, 422, /Valid sizes: PS_DEV, PS_10/],
       [{ name: "far", region: "moon" }, 422, /Valid regions/],
       [{ region: "us-east" }, 400, /is required\n {2}→ at name/],

@@ -1,8 +1,8 @@
 /** Fault injection: latency, injected statuses, drops, fail-after-acting, targeted rules, control endpoint. */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { PathGlob } from "../../emulator/faults";
 import type { Emulator } from "../../emulator/index";
+import { PathGlob } from "../../emulator/pipeline/fault-rules";
 import { branchesPath, call, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
 

@@ -46,6 +46,61 @@ describe("state persistence", () => {
     }
   });
 
+  test("credentials keep their fields and owned objects across a restart; older files load with defaults", async () => {
+    const credentialsFile = join(dir, "credentials.json");
+    const first = await emulator({ stateFile: credentialsFile });
+    const password = await call(first, "POST", `${branchesPath()}/main/passwords`, {
+      body: { name: "office", cidrs: ["10.0.0.0/8"], direct_vtgate: true },
+    });
+    const role = await call(first, "POST", `${branchesPath("pg-app")}/main/roles`, {
+      body: { name: "app", with_replication: true, require_where_on_delete: "on" },
+    });
+    first.checkConnection(role.body.username, role.body.password, { createTables: ["orders"] });
+    await first.stop();
+
+    const second = await emulator({ stateFile: credentialsFile });
+    try {
+      const p = await call(second, "GET", `${branchesPath()}/main/passwords/${password.body.id}`);
+      assert.deepEqual([p.body.cidrs, p.body.direct_vtgate], [["10.0.0.0/8"], true]);
+      const r = await call(second, "GET", `${branchesPath("pg-app")}/main/roles/${role.body.id}`);
+      assert.deepEqual(
+        [r.body.with_replication, r.body.query_safety_settings.require_where_on_delete],
+        [true, "on"],
+      );
+      assert.deepEqual(second.snapshot().roles.find((x) => x.id === role.body.id)?.ownedObjects, ["orders"]);
+    } finally {
+      await second.stop();
+    }
+
+    // A state file written before these fields existed.
+    const state = JSON.parse(readFileSync(credentialsFile, "utf8"));
+    for (const p of state.passwords) {
+      delete p.cidrs;
+      delete p.directVtgate;
+    }
+    for (const r of state.roles) {
+      for (const field of [
+        "withReplication",
+        "requireWhereOnDelete",
+        "requireWhereOnUpdate",
+        "isDefault",
+        "ownedObjects",
+      ])
+        delete r[field];
+    }
+    const older = join(dir, "older.json");
+    writeFileSync(older, JSON.stringify(state));
+    const third = await emulator({ stateFile: older });
+    try {
+      const p = await call(third, "GET", `${branchesPath()}/main/passwords/${password.body.id}`);
+      assert.deepEqual([p.body.cidrs, p.body.direct_vtgate], [null, false]);
+      const r = await call(third, "GET", `${branchesPath("pg-app")}/main/roles/${role.body.id}`);
+      assert.deepEqual([r.body.with_replication, r.body.default], [false, false]);
+    } finally {
+      await third.stop();
+    }
+  });
+
   test("refuses a corrupt state file", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{not json");

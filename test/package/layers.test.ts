@@ -34,6 +34,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/inputs",
     "provider/commands/recover",
     "provider/commands/sweep",
+    "provider/internal/backend",
     "node:*",
   ],
   // The public resource classes and functions: thin, loaded in every Pulumi program.
@@ -52,6 +53,7 @@ const ROOMS: Record<string, readonly string[]> = {
   ],
   // The operator commands (`pulumi-planetscale …`): they use the API like a resource does.
   "provider/commands/recover": [
+    "provider/internal/backend",
     "provider/internal/dynamic",
     "provider/internal/api",
     "provider/internal/client",
@@ -60,7 +62,12 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/error-message",
     "node:*",
   ],
-  "provider/commands/sweep": ["provider/internal/api", "provider/internal/client"],
+  "provider/commands/sweep": [
+    "provider/internal/api",
+    "provider/internal/api-token",
+    "provider/internal/backend",
+    "provider/internal/client",
+  ],
   // HTTP only: knows no PlanetScale path and no resource. The only room that speaks undici.
   "provider/internal/client": ["undici", "undici/*", "zod", "node:*"],
   // Everything PlanetScale-specific about HTTP.
@@ -74,14 +81,18 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/client",
     "provider/internal/dynamic",
   ],
-  "provider/internal/ownership": ["provider/internal/client", "@pulumi/pulumi", "node:*"],
-  // The kit every resource shares.
-  "provider/internal/inputs": [
-    "provider/internal/dynamic",
-    "provider/internal/resource-errors",
+  "provider/internal/ownership": [
+    "provider/internal/api",
+    "provider/internal/backend",
+    "provider/internal/client",
     "@pulumi/pulumi",
-    "zod",
+    "node:*",
   ],
+  // A Pulumi state backend read through the Pulumi CLI: every stack's holdings, locks.
+  "provider/internal/backend": ["provider/internal/client", "provider/internal/dynamic", "node:*"],
+  // The kit every resource shares. It imports nothing of the provider glue (`dynamic/`), which
+  // imports it: the two folders imported each other until issue 27.
+  "provider/internal/inputs": ["provider/internal/resource-errors", "@pulumi/pulumi", "zod"],
   "provider/internal/resource-errors": ["provider/internal/client"],
   "provider/internal/error-message": [],
   // The dynamic-provider glue; the runtime loads each resource's logic by kind.
@@ -101,8 +112,17 @@ const ROOMS: Record<string, readonly string[]> = {
   // The shells stored in state.
   "provider/internal/providers": ["provider/internal/dynamic"],
   // A stand-in for PlanetScale: sharing code with the provider would let a bug hide on both sides.
-  emulator: ["emulator/routes", "zod", "node:*"],
-  "emulator/routes": ["emulator", "zod"],
+  // Its folders run one way: entry points → pipeline, routes → http → state.
+  // The entry points (index.ts, cli.ts), the server that composes the pipeline, and the router.
+  emulator: ["emulator/pipeline", "emulator/routes", "emulator/http", "emulator/state", "node:*"],
+  // The request pipeline's stages. The router is handed to its last stage, so no stage imports a route.
+  "emulator/pipeline": ["emulator/http", "emulator/state", "zod", "node:*"],
+  // One file per API object, and what several of them share.
+  "emulator/routes": ["emulator/http", "emulator/state", "zod"],
+  // What every stage and route shares about a request: its context, body, caller, error answers.
+  "emulator/http": ["emulator/state", "zod"],
+  // What the emulator keeps and the rules it keeps it by; knows nothing of HTTP.
+  "emulator/state": ["zod", "node:*"],
 };
 
 /** What a resource's logic folder may import. */
@@ -253,6 +273,36 @@ function violations(edges: ImportEdge[]): string[] {
   return out;
 }
 
+/**
+ * A chain of imports among the files `inScope` accepts that leads back to where it started (type
+ * imports count: a cycle of types is still two files that cannot be read one without the other),
+ * or undefined when there is none.
+ */
+function importCycle(edges: ImportEdge[], inScope: (file: string) => boolean): string[] | undefined {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    if (!inScope(edge.file) || !inScope(edge.target)) continue;
+    next.set(edge.file, [...(next.get(edge.file) ?? []), edge.target]);
+  }
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]): string[] | undefined => {
+    const seen = path.indexOf(file);
+    if (seen !== -1) return [...path.slice(seen), file];
+    if (done.has(file)) return undefined;
+    for (const target of next.get(file) ?? []) {
+      const cycle = visit(target, [...path, file]);
+      if (cycle) return cycle;
+    }
+    done.add(file);
+    return undefined;
+  };
+  for (const file of next.keys()) {
+    const cycle = visit(file, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(repoRoot, dir)).flatMap((name) => {
     const path = join(dir, name);
@@ -268,6 +318,19 @@ describe("layers", () => {
   test("every import in provider/ and emulator/ runs down the layers", () => {
     assert.ok(files.length > 50 && edges.length > 200, `read ${files.length} files, ${edges.length} imports`);
     assert.deepEqual(violations(edges), []);
+  });
+
+  test("no two emulator files import each other, directly or through others", () => {
+    const inEmulator = (file: string) => file.startsWith("emulator/");
+    assert.equal(importCycle(edges, inEmulator)?.join(" → "), undefined);
+    const planted: ImportEdge[] = [
+      { file: "emulator/pipeline/control.ts", target: "emulator/server.ts", typeOnly: true },
+      { file: "emulator/server.ts", target: "emulator/pipeline/control.ts", typeOnly: false },
+    ];
+    assert.deepEqual(
+      new Set(importCycle([...edges, ...planted], inEmulator)),
+      new Set(["emulator/pipeline/control.ts", "emulator/server.ts"]),
+    );
   });
 
   test("every allowed exception still exists (delete an entry once its fix has landed)", () => {
@@ -304,6 +367,22 @@ describe("layers", () => {
     ["provider/internal/api/branches.ts", `import { x } from "../database/resource";`, true],
     ["provider/internal/client/client.ts", `import { check } from "../dynamic/provider-runtime";`, true],
     ["provider/internal/api/branches.ts", `import { recover } from "../../commands/recover/recover";`, true],
+    // The emulator's folders run one way (issue 27: control.ts and server.ts imported each other).
+    ["emulator/pipeline/control.ts", `import type { EmulatorCore } from "../server";`, true],
+    ["emulator/pipeline/route.ts", `import { match } from "../router";`, true],
+    ["emulator/routes/branches.ts", `import { respond } from "../pipeline/respond";`, true],
+    ["emulator/http/context.ts", `import { renderBranch } from "../routes/serialize";`, true],
+    ["emulator/state/store.ts", `import { ApiError } from "../http/errors";`, true],
+    ["emulator/server.ts", `import { route } from "./pipeline/route";`, false],
+    ["emulator/routes/branches.ts", `import { addBranch } from "../state/branches";`, false],
+    // The input kit and the provider glue imported each other (issue 27): only dynamic/ → inputs/ now.
+    ["provider/internal/inputs/known-inputs.ts", `import { isUnknown } from "../dynamic/naming";`, true],
+    [
+      "provider/internal/inputs/organization.ts",
+      `import type { ProviderContext } from "../dynamic/resource-implementation";`,
+      true,
+    ],
+    ["provider/internal/dynamic/naming.ts", `import { isUnknown } from "../inputs/unknown";`, false],
     // A new folder is refused until it is given a room with its allow-list.
     ["provider/internal/new-resource/create.ts", `import { getBranch } from "../api/branches";`, true],
   ];

@@ -1,10 +1,10 @@
 // Keeps the opt-in acceptance suite (test/acceptance, real PlanetScale) working: runs it against
 // the emulator, through environment variables only, exactly as a user would run it.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { emulator } from "../support/emulator";
+import { runProcess } from "../support/process";
 
 const repoRoot = join(__dirname, "..", "..");
 
@@ -22,20 +22,12 @@ test("the acceptance suite passes against the emulator", async () => {
       PLANETSCALE_TEST_DATABASE: "app",
     };
     // Asynchronous: the emulator answers from this process while the suite runs.
-    const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "--test", "--test-reporter=tap", "test/acceptance/planetscale.test.ts"],
-        {
-          cwd: repoRoot,
-          env,
-        },
-      );
-      let output = "";
-      child.stdout.on("data", (d: Buffer) => (output += d));
-      child.stderr.on("data", (d: Buffer) => (output += d));
-      child.on("close", (code) => resolve({ code, output }));
-    });
+    const run = await runProcess(
+      process.execPath,
+      ["--import", "tsx", "--test", "--test-reporter=tap", "test/acceptance/planetscale.test.ts"],
+      { cwd: repoRoot, env },
+    );
+    const result = { code: run.code, output: run.stdout + run.stderr };
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /# pass 2/);
     assert.match(result.output, /# skipped 0/);

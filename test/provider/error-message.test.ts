@@ -2,8 +2,9 @@
 // last hop before Pulumi's host, which passes on only `message`) renders the chain once.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { UnauthorizedError } from "../../provider";
+import { UnauthorizedError, UnknownResourceKindError } from "../../provider";
 import * as runtime from "../../provider/internal/dynamic/provider-runtime";
+import type { ResourceKind } from "../../provider/internal/dynamic/runtime-contract";
 import { messageWithCauses } from "../../provider/internal/error-message";
 import { type Emulator, emulator } from "../support/emulator";
 import { configFor } from "../support/provider-context";
@@ -69,5 +70,23 @@ describe("the provider runtime", () => {
         return true;
       },
     );
+  });
+  test("refuses a resource kind this version does not know, by its name, without touching anything", async () => {
+    emu.clearRequests();
+    for (const kind of ["database", "toString", "__proto__"]) {
+      await assert.rejects(
+        runtime.check(kind as ResourceKind, undefined, {}, { database: "app" }),
+        (error: unknown) => {
+          assert.ok(error instanceof UnknownResourceKindError, String(error));
+          assert.equal(error.code, "PLANETSCALE_UNKNOWN_RESOURCE_KIND");
+          assert.match(
+            error.message,
+            new RegExp(`does not know resource kind '${kind}'; upgrade the package`),
+          );
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(emu.requests(), []);
   });
 });

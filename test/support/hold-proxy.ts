@@ -6,7 +6,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { PathGlob } from "../../emulator/faults";
+import { PathGlob } from "../../emulator/pipeline/fault-rules";
 
 /** Which request to hold, and when. */
 export interface HoldRule {

@@ -28,4 +28,4 @@ export function contextForEmulator(
 }
 
 /** The value Pulumi's engine sends for an output not known yet (at preview). */
-export { UNKNOWN } from "../../provider/internal/dynamic/unknown";
+export { UNKNOWN } from "../../provider/internal/inputs/unknown";

@@ -1,7 +1,7 @@
 // The README's reference tables, rendered from the resources' property tables. Between the
 // markers `<!-- properties:NAME -->` and `<!-- /properties:NAME -->` the README holds exactly what
 // `renderSection(NAME)` makes; test/provider/property-tables.test.ts fails when it does not, and
-// rewrites the README when run with PULUMI_PLANETSCALE_WRITE_README=1.
+// rewrites the README when run with PULUMI_PLANETSCALE_WRITE_DOCS=1.
 import { API_TOKEN_PROPERTIES } from "../../provider/internal/api-token/properties";
 import { BRANCH_PROPERTIES } from "../../provider/internal/branch/properties";
 import {
@@ -37,10 +37,16 @@ function credentialRows(): Row[] {
   return merged;
 }
 
-function onChange(spec: PropertySpec): string {
+/**
+ * What changing an input does, for the README's "on change" and the `Args` TSDoc: its `changeDoc`,
+ * else what its row says (an in-place input that makes no call says why, e.g. "used at delete").
+ */
+export function onChange(spec: PropertySpec): string {
   if (spec.changeDoc !== undefined) return spec.changeDoc;
-  if (spec.input?.change === "replace") return "replace";
-  if (spec.input?.change === "update") return "in place";
+  const input = spec.input;
+  if (input?.change === "replace") return "replace";
+  if (input?.change === "update")
+    return typeof input.applied === "string" ? `in place (${input.applied})` : "in place";
   throw new Error("a `custom` input needs its `changeDoc`");
 }
 

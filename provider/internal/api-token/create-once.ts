@@ -17,25 +17,22 @@ const CREATE_ATTEMPTS = 3;
 const LATE_CREATE_POLL_MS = 1_000;
 
 /**
- * POSTs the token: one request on the happy path. When the outcome is unknown the token may exist
- * (now or a little later) with its secret lost: it is found, proven to be ours, and deleted, and
- * only once that is settled is the POST tried again.
+ * POSTs the token (`body`, as the property table makes it): one request on the happy path. When
+ * the outcome is unknown the token may exist (now or a little later) with its secret lost: it is
+ * found, proven to be ours, and deleted, and only once that is settled is the POST tried again.
  */
 export async function createOnce(
   ctx: ProviderContext,
   client: PlanetScaleClient,
   inputs: ResolvedApiTokenInputs,
-  ttl: number | undefined,
+  body: serviceTokens.CreateServiceTokenBody,
 ): Promise<ServiceToken> {
   const key = `${inputs.organization}/${inputs.name}`;
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
     const done = beginCreate(key);
     try {
-      const created = await serviceTokens.createServiceToken(client, inputs.organization, {
-        name: inputs.name,
-        ttl,
-      });
+      const created = await serviceTokens.createServiceToken(client, inputs.organization, body);
       claim(KIND, created.id, ownerOf(inputs));
       return created;
     } catch (error) {

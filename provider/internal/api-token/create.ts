@@ -4,13 +4,14 @@ import * as serviceTokens from "../api/service-tokens";
 import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, ResponseValidationError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { createBody } from "../inputs/property-api";
 import { recordIntent } from "../ownership/journal";
 import { GrantNotAppliedError, InvalidInputError } from "../resource-errors";
 import { createOnce } from "./create-once";
 import { grantAccesses } from "./grant";
 import { desiredGrants, type Grant, planChanges } from "./grants";
-import { ttlSeconds } from "./inputs";
 import { grantsOf, type ResolvedApiTokenInputs, secretOf, toOutputs } from "./outputs";
+import { API_TOKEN_PROPERTIES } from "./properties";
 import { describe, KIND, message, resolved } from "./shared";
 
 type Props = Record<string, unknown>;
@@ -23,9 +24,9 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   const inputs = resolved(props);
   const client = ctx.client();
   const { organization } = inputs;
-  const startedAt = Date.now();
-  const ttl = ttlSeconds(inputs, startedAt);
-  if (ttl !== undefined && ttl <= 0) {
+  // `ttl` from `ttl`, or from `expiresAt` as of now (see API_TOKEN_PROPERTIES).
+  const body: serviceTokens.CreateServiceTokenBody = createBody(API_TOKEN_PROPERTIES, inputs, Date.now());
+  if (body.ttl !== undefined && body.ttl <= 0) {
     throw new InvalidInputError(
       `cannot create ${describe(inputs)}: expiresAt '${inputs.expiresAt}' has passed; set a later time`,
     );
@@ -35,7 +36,7 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   // this record for `recover`: a token whose value was lost must not stay alive.
   const settled = recordIntent(client, { kind: KIND, organization, name: inputs.name }, (m) => ctx.log(m));
   try {
-    return await createGranted(ctx, client, inputs, ttl, desired);
+    return await createGranted(ctx, client, inputs, body, desired);
   } finally {
     settled();
   }
@@ -46,11 +47,11 @@ async function createGranted(
   ctx: ProviderContext,
   client: PlanetScaleClient,
   inputs: ResolvedApiTokenInputs,
-  ttl: number | undefined,
+  body: serviceTokens.CreateServiceTokenBody,
   desired: Grant[],
 ): Promise<pulumi.dynamic.CreateResult> {
   const { organization } = inputs;
-  const created = await createOnce(ctx, client, inputs, ttl);
+  const created = await createOnce(ctx, client, inputs, body);
   if (typeof created.token !== "string" || created.token === "") {
     await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");
     throw new ResponseValidationError(

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderContext } from "../dynamic/resource-implementation";
-import { containsUnknown } from "../dynamic/unknown";
 import { diffProperties, dueForRotation } from "../inputs/property-diff";
+import { containsUnknown } from "../inputs/unknown";
 import { desiredGrants, parseGrants, sameGrants } from "./grants";
 import { API_TOKEN_PROPERTIES } from "./properties";
 

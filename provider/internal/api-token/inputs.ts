@@ -1,9 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
+import { displayName } from "../inputs/display-name";
 import { parseDuration } from "../inputs/duration";
+import { lifetime, MAX_LIFETIME_MS, MAX_LIFETIME_TEXT } from "../inputs/lifetime";
 import { SLUG_PATTERN, slug } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
-import { quoted, textReason } from "../inputs/text";
+import { quoted } from "../inputs/text";
 import { parseTimestamp } from "../inputs/timestamp";
 import {
   closestName,
@@ -16,18 +18,6 @@ import {
 } from "./permissions";
 import type { API_TOKEN_PROPERTIES } from "./properties";
 
-/** PlanetScale documents no limit; this keeps names readable in the dashboard. */
-export const TOKEN_NAME_MAX = 255;
-/**
- * The longest lifetime a token may be given (`ttl`, or `expiresAt` from now): ten years.
- * PlanetScale publishes no maximum (the OpenAPI spec types `ttl` as a bare integer; the API docs,
- * the changelog entry that introduced `ttl` and `pscale service-token create --ttl` state none), so
- * this is our bound, not PlanetScale's: it refuses values that are surely mistakes, such as
- * `1e308` (which is `Infinity` and would be sent as `"ttl": null`, a token that never expires) or
- * a year-9999 `expiresAt`. For a token that should not expire, leave both out.
- */
-export const MAX_TOKEN_LIFETIME_MS = 3650 * 24 * 60 * 60 * 1000;
-const MAX_LIFETIME_TEXT = `${MAX_TOKEN_LIFETIME_MS / 86_400_000}d (10 years)`;
 const ALL_PERMISSIONS: readonly string[] = [...ORGANIZATION_PERMISSIONS, ...DATABASE_PERMISSIONS];
 
 /** A list of distinct strings, each checked by `validate` (which returns a reason or undefined). */
@@ -92,35 +82,6 @@ function hint(value: string, candidates: readonly string[]): string {
   return close === undefined ? "" : ` (did you mean '${close}'?)`;
 }
 
-function duration(what: string) {
-  return z
-    .union([z.number(), z.string()], {
-      error: `${what} must be seconds (a number) or text like '90s', '12h', '30d'`,
-    })
-    .refine(
-      (v) => {
-        const ms = parseDuration(v);
-        return ms !== undefined && ms >= 1000;
-      },
-      {
-        error: `${what} must be a duration of at least 1 s: seconds as a number, or text like '90s', '12h', '30d'`,
-      },
-    )
-    .refine((v) => (parseDuration(v) ?? 0) <= MAX_TOKEN_LIFETIME_MS, {
-      error: (issue) =>
-        `${what} ${JSON.stringify(issue.input)} is longer than the ${MAX_LIFETIME_TEXT} a token may live: ` +
-        `set at most '${MAX_TOKEN_LIFETIME_MS / 86_400_000}d'${what === "ttl" ? ", or leave ttl out for a token that never expires" : ""}`,
-    });
-}
-
-/** A name shown to people: printable, not blank (see {@link textReason}). */
-function printable(what: string) {
-  return z.string({ error: `${what} must be a string` }).superRefine((value, ctx) => {
-    const reason = textReason(what, value);
-    if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
-  });
-}
-
 /**
  * The inputs of an ApiToken as the provider receives them (the program's `Input`s resolved).
  * Validates each property alone; {@link crossCheck} adds the rules that combine properties or
@@ -130,13 +91,8 @@ function printable(what: string) {
  */
 export const ApiTokenInputs = z.strictObject({
   organization: slug("organization", "acme").optional(),
-  name: z
-    .string({ error: "name must be a string" })
-    .min(1, "name must not be empty: omit it to generate one")
-    .max(TOKEN_NAME_MAX, `name must be at most ${TOKEN_NAME_MAX} characters`)
-    .pipe(printable("name"))
-    .optional(),
-  namePrefix: printable("namePrefix").optional(),
+  name: displayName("name").optional(),
+  namePrefix: displayName("namePrefix").optional(),
   scopes: nameList("scopes", "read_only", scopeReason).optional(),
   permissions: nameList("permissions", "read_branch", permissionReason).optional(),
   databases: nameList("databases", "app", databaseReason, { nonEmpty: true }).optional(),
@@ -147,8 +103,8 @@ export const ApiTokenInputs = z.strictObject({
         `expiresAt ${quoted(String(issue.input))} is not an ISO 8601 timestamp with a time zone, such as '2027-01-01T00:00:00Z' or '2027-01-01'`,
     })
     .optional(),
-  ttl: duration("ttl").optional(),
-  rotateBefore: duration("rotateBefore").optional(),
+  ttl: lifetime("ttl", "token").optional(),
+  rotateBefore: lifetime("rotateBefore", "token").optional(),
 } satisfies Record<InputKeys<typeof API_TOKEN_PROPERTIES>, z.ZodType>);
 export type ApiTokenInputs = z.infer<typeof ApiTokenInputs>;
 
@@ -175,12 +131,12 @@ export function crossCheck(
       property: "expiresAt",
       reason: `expiresAt '${inputs.expiresAt}' is in the past: set a later time (a token cannot be created expired)`,
     });
-  } else if (expiresAt !== undefined && expiresAt - now > MAX_TOKEN_LIFETIME_MS) {
+  } else if (expiresAt !== undefined && expiresAt - now > MAX_LIFETIME_MS) {
     failures.push({
       property: "expiresAt",
       reason:
         `expiresAt '${inputs.expiresAt}' is ${Math.round((expiresAt - now) / 86_400_000)} days away, longer than the ${MAX_LIFETIME_TEXT} ` +
-        `a token may live: set a time before ${new Date(now + MAX_TOKEN_LIFETIME_MS).toISOString().slice(0, 10)}, or leave expiresAt out for a token that never expires`,
+        `a token may live: set a time before ${new Date(now + MAX_LIFETIME_MS).toISOString().slice(0, 10)}, or leave expiresAt out for a token that never expires`,
     });
   }
   if (!unknown.has("scopes") && !unknown.has("permissions")) {
@@ -215,20 +171,4 @@ export function crossCheck(
     }
   }
   return failures;
-}
-
-/** Seconds to pass as PlanetScale's `ttl`, or undefined for a token that never expires. */
-export function ttlSeconds(
-  inputs: Pick<ApiTokenInputs, "ttl" | "expiresAt">,
-  now: number,
-): number | undefined {
-  if (inputs.ttl !== undefined) {
-    const ms = parseDuration(inputs.ttl);
-    return ms === undefined ? undefined : Math.ceil(ms / 1000);
-  }
-  if (inputs.expiresAt !== undefined) {
-    const at = parseTimestamp(inputs.expiresAt);
-    return at === undefined ? undefined : Math.ceil((at - now) / 1000);
-  }
-  return undefined;
 }

@@ -1,6 +1,5 @@
 import type { ServiceToken, ServiceTokenAccess } from "../api/schemas";
-import { dropUndefined, echoedInputs } from "../inputs/property-table";
-import { normalizeTimestamp } from "../inputs/timestamp";
+import { outputsOf, readFields } from "../inputs/property-api";
 import { type AccessEntry, type Grant, grantsFromAccesses } from "./grants";
 import type { ApiTokenInputs } from "./inputs";
 import { API_TOKEN_PROPERTIES } from "./properties";
@@ -32,19 +31,17 @@ export function carriedSecret(props: Record<string, unknown>): TokenSecret {
   return { token, authorizationHeader: header };
 }
 
-/** The full output state of an ApiToken: the inputs as given, and what PlanetScale reports. */
+/**
+ * The full output state of an ApiToken, as {@link API_TOKEN_PROPERTIES} makes it: the inputs as
+ * given, what PlanetScale reports of the token, its grants and its secret.
+ */
 export function toOutputs(
   token: ServiceToken,
   inputs: ResolvedApiTokenInputs,
   grants: Grant[],
   secret: TokenSecret,
 ): Record<string, unknown> {
-  return dropUndefined({
-    ...echoedInputs(API_TOKEN_PROPERTIES, inputs),
-    tokenId: token.id,
-    name: token.name ?? inputs.name,
-    expiresAt: normalizeTimestamp(token.expires_at),
-    createdAt: normalizeTimestamp(token.created_at),
+  return outputsOf(API_TOKEN_PROPERTIES, inputs, readFields(API_TOKEN_PROPERTIES, token), {
     grants,
     token: secret.token,
     authorizationHeader: secret.authorizationHeader,

@@ -1,9 +1,13 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { branchesPath, branchPath } from "./paths";
 import { Branch } from "./schemas";
 
-/** Body of `POST …/branches`; only `name` is required. */
+/**
+ * Body of `POST …/branches`; only `name` is required. The fields the Branch resource sends (its
+ * property table names each one; the spec documents more, e.g. `restore_point`, `major_version`).
+ */
 export interface CreateBranchBody {
   name: string;
   /** Defaults to the database's default branch. */
@@ -17,8 +21,6 @@ export interface CreateBranchBody {
   /** e.g. `PS_10`; required with `backup_id`. */
   cluster_size?: string | undefined;
   deletion_protected?: boolean | undefined;
-  /** Other documented fields (`restore_point`, `major_version`, `create_database_if_missing`, `kind`…). */
-  [field: string]: unknown;
 }
 
 /** Body of `PATCH …/branches/{branch}`. */
@@ -72,7 +74,9 @@ export function createBranch(
   database: string,
   body: CreateBranchBody,
 ): Promise<Branch> {
-  return client.request({ method: "POST", path: branchesPath(organization, database), body, schema: Branch });
+  return observedCreate(client, { kind: "branch", organization, database, name: body.name }, () =>
+    client.request({ method: "POST", path: branchesPath(organization, database), body, schema: Branch }),
+  );
 }
 
 /** Renames a branch (`new_name`) and/or toggles deletion protection. */
@@ -125,6 +129,12 @@ export function setSafeMigrations(
   });
 }
 
+/** Body of `PATCH …/branches/{branch}/cluster`. */
+export interface ChangeClusterSizeBody {
+  /** e.g. `PS_20`. */
+  cluster_size: string;
+}
+
 /**
  * Asks PlanetScale to change a branch's cluster size in place (`PATCH …/cluster`,
  * `update_branch_cluster_config`). It answers 204 at once; the branch reports the new
@@ -136,40 +146,12 @@ export async function changeClusterSize(
   organization: string,
   database: string,
   nameOrId: string,
-  clusterSize: string,
+  body: ChangeClusterSizeBody,
 ): Promise<void> {
   await client.request({
     method: "PATCH",
     path: `${branchPath(organization, database, nameOrId)}/cluster`,
-    body: { cluster_size: clusterSize },
+    body,
     idempotent: true,
-  });
-}
-
-/** Makes a development branch a production branch (Vitess only). */
-export function promoteBranch(
-  client: PlanetScaleClient,
-  organization: string,
-  database: string,
-  nameOrId: string,
-): Promise<Branch> {
-  return client.request({
-    method: "POST",
-    path: `${branchPath(organization, database, nameOrId)}/promote`,
-    schema: Branch,
-  });
-}
-
-/** Makes a production branch a development branch (Vitess only). */
-export function demoteBranch(
-  client: PlanetScaleClient,
-  organization: string,
-  database: string,
-  nameOrId: string,
-): Promise<Branch> {
-  return client.request({
-    method: "POST",
-    path: `${branchPath(organization, database, nameOrId)}/demote`,
-    schema: Branch,
   });
 }

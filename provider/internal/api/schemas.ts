@@ -143,23 +143,6 @@ export const ServiceToken = z.looseObject({
 });
 export type ServiceToken = z.infer<typeof ServiceToken>;
 
-/** One access inside a grant. */
-export const GrantAccess = z.looseObject({
-  access: z.string(),
-  description: z.string().nullish(),
-});
-export type GrantAccess = z.infer<typeof GrantAccess>;
-
-/** Accesses grouped by resource (`GET …/service-tokens/{id}/grants`). */
-export const ServiceTokenGrant = z.looseObject({
-  id: z.string(),
-  resource_name: z.string().nullish(),
-  resource_type: z.string().nullish(),
-  resource_id: z.string().nullish(),
-  accesses: z.array(GrantAccess).nullish(),
-});
-export type ServiceTokenGrant = z.infer<typeof ServiceTokenGrant>;
-
 /** The branch a password belongs to (`database_branch` of a password). */
 export const PasswordBranch = z.looseObject({
   id: z.string().nullish(),
@@ -188,6 +171,10 @@ export const BranchPassword = z.looseObject({
   ttl_seconds: z.number().nullish(),
   replica: z.boolean().nullish(),
   renewable: z.boolean().nullish(),
+  /** IP restrictions; null (never set) and `[]` (cleared) both mean none. */
+  cidrs: z.array(z.string()).nullish(),
+  direct_vtgate: z.boolean().nullish(),
+  direct_vtgate_addresses: z.array(z.string()).nullish(),
   actor: Actor.nullish(),
   database_branch: PasswordBranch.nullish(),
 });
@@ -211,6 +198,14 @@ export const BranchRole = z.looseObject({
   expired: z.boolean().nullish(),
   ttl: z.number().nullish(),
   inherited_roles: z.array(z.string()).nullish(),
+  with_replication: z.boolean().nullish(),
+  /** pg_strict settings: `off`, `warn` or `on` each. */
+  query_safety_settings: z
+    .looseObject({
+      require_where_on_delete: z.string().nullish(),
+      require_where_on_update: z.string().nullish(),
+    })
+    .nullish(),
   actor: Actor.nullish(),
   branch: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
 });

@@ -1,7 +1,8 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { listEnvelope, paginate } from "./pagination";
 import { serviceTokenPath, serviceTokensPath } from "./paths";
-import { ServiceToken, ServiceTokenAccess, ServiceTokenGrant } from "./schemas";
+import { ServiceToken, ServiceTokenAccess } from "./schemas";
 
 /** Body of `POST …/service-tokens`. */
 export interface CreateServiceTokenBody {
@@ -46,12 +47,9 @@ export function createServiceToken(
   organization: string,
   body: CreateServiceTokenBody = {},
 ): Promise<ServiceToken> {
-  return client.request({
-    method: "POST",
-    path: serviceTokensPath(organization),
-    body,
-    schema: ServiceToken,
-  });
+  return observedCreate(client, { kind: "serviceToken", organization, name: body.name }, () =>
+    client.request({ method: "POST", path: serviceTokensPath(organization), body, schema: ServiceToken }),
+  );
 }
 
 /** Deletes a service token (204). */
@@ -112,21 +110,6 @@ export async function removeServiceTokenAccesses(
     path: `${serviceTokenPath(organization, id)}/access`,
     body: accessBody(body),
   });
-}
-
-/** Accesses grouped by resource (`GET …/grants`, not in the public spec). */
-export async function listServiceTokenGrants(
-  client: PlanetScaleClient,
-  organization: string,
-  id: string,
-): Promise<ServiceTokenGrant[]> {
-  const out: ServiceTokenGrant[] = [];
-  for await (const grant of paginate(client, `${serviceTokenPath(organization, id)}/grants`, {
-    itemSchema: ServiceTokenGrant,
-  })) {
-    out.push(grant);
-  }
-  return out;
 }
 
 function accessBody(body: ServiceTokenAccessBody): ServiceTokenAccessBody {

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderContext } from "../dynamic/resource-implementation";
-import { isUnknown } from "../dynamic/unknown";
+import { isUnknown } from "../inputs/unknown";
 import { type DatabaseKind, databaseKind, kindName } from "../preflight/database-kind";
 
 /**

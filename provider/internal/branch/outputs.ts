@@ -1,5 +1,5 @@
 import type { Branch as ApiBranch } from "../api/schemas";
-import { dropUndefined, echoedInputs } from "../inputs/property-table";
+import { outputsOf } from "../inputs/property-api";
 import type { BranchInputs } from "./inputs";
 import { BRANCH_PROPERTIES } from "./properties";
 import { branchInfo } from "./report";
@@ -8,18 +8,14 @@ import { branchInfo } from "./report";
 export type ResolvedBranchInputs = BranchInputs & { organization: string; name: string };
 
 /**
- * The full output state of a Branch: the inputs as given (see {@link BRANCH_PROPERTIES}), and what
- * PlanetScale reports. Values the server normalises (region, parent, cluster size) are reported as
- * the server has them; `diff` only compares them when the program sets them.
+ * The full output state of a Branch, as {@link BRANCH_PROPERTIES} makes it: the inputs as given,
+ * and what PlanetScale reports. Values the server normalises (region, parent, cluster size) are
+ * reported as the server has them; `diff` only compares them when the program sets them.
  */
 export function toOutputs(branch: ApiBranch, inputs: ResolvedBranchInputs): Record<string, unknown> {
-  const reported = branchInfo(branch);
-  return dropUndefined({
-    ...echoedInputs(BRANCH_PROPERTIES, inputs),
-    ...reported,
-    parentBranch: reported.parentBranch ?? inputs.parentBranch ?? null,
-    region: reported.region ?? inputs.region ?? null,
-    clusterSize: reported.clusterSize ?? inputs.clusterSize ?? null,
-    state: reported.state ?? (branch.ready ? "ready" : "pending"),
-  });
+  const outputs = outputsOf(BRANCH_PROPERTIES, inputs, branchInfo(branch), {});
+  // An answer with `ready` but no `state` (older API versions): the state it implies. `getBranch`
+  // reports such a state as null, as PlanetScale does.
+  outputs["state"] = branch.state ?? (branch.ready ? "ready" : "pending");
+  return outputs;
 }

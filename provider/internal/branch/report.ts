@@ -1,8 +1,12 @@
 import type { Branch as ApiBranch } from "../api/schemas";
+import { readFields } from "../inputs/property-api";
+import { BRANCH_PROPERTIES } from "./properties";
 
 /**
  * A branch as PlanetScale reports it, in this package's names: what {@link getBranch} and
- * {@link getBranches} return, and what a `Branch` resource's outputs report.
+ * {@link getBranches} return, and what a `Branch` resource's outputs report. Its fields are the
+ * reported rows of the Branch property table (`test/provider/property-tables.test.ts` holds them
+ * together).
  */
 export interface BranchInfo {
   /** Public id; stable across renames. */
@@ -37,28 +41,10 @@ export interface BranchInfo {
   updatedAt: string | null;
 }
 
-/** The one mapping of PlanetScale's branch object to this package's names. */
+/**
+ * The one mapping of PlanetScale's branch object to this package's names: the reported rows of
+ * {@link BRANCH_PROPERTIES}, each read from its field.
+ */
 export function branchInfo(branch: ApiBranch): BranchInfo {
-  return {
-    branchId: branch.id,
-    name: branch.name,
-    parentBranch: branch.parent_branch ?? null,
-    region: branch.region?.slug ?? null,
-    state: branch.state ?? null,
-    ready: isReady(branch),
-    production: branch.production ?? false,
-    htmlUrl: branch.html_url ?? null,
-    mysqlAddress: branch.mysql_address ?? null,
-    mysqlEdgeAddress: branch.mysql_edge_address ?? null,
-    clusterSize: branch.cluster_name ?? null,
-    deletionProtected: branch.deletion_protected ?? false,
-    safeMigrations: branch.safe_migrations ?? false,
-    createdAt: branch.created_at ?? null,
-    updatedAt: branch.updated_at ?? null,
-  };
-}
-
-/** PlanetScale reports readiness in `state` (current) and `ready` (older clients). */
-export function isReady(branch: Pick<ApiBranch, "state" | "ready">): boolean {
-  return branch.state === "ready" || (branch.state == null && branch.ready === true);
+  return readFields(BRANCH_PROPERTIES, branch) as BranchInfo;
 }

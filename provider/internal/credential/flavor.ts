@@ -1,3 +1,4 @@
+import type * as z from "zod";
 import type { PlanetScaleClient } from "../client/client";
 import type { PropertyTable } from "../inputs/property-table";
 import type { DatabaseKind } from "../preflight/database-kind";
@@ -19,13 +20,14 @@ export interface RemoteCredential {
   expiresAt: string | null;
   /** Deleted, dropped or expired: it no longer authenticates. */
   gone: boolean;
-  /** Kind-specific outputs reported by PlanetScale (role, replica, inheritedRoles). */
-  extra: Record<string, unknown>;
+  /** What PlanetScale reports, read by the flavor's property table (`readFields`). */
+  fields: Record<string, unknown>;
 }
 
 /**
  * What differs between a MySQL branch password and a Postgres role: the API, the database kind,
- * the create body and the connection URL. Everything else is shared in `./resource`.
+ * the inputs, the create body and the connection URL. Everything else is shared: each provider
+ * method (`./check`, `./diff`, `./create`, `./read`, `./update`, `./delete`) takes the flavor.
  */
 export interface CredentialFlavor {
   /** `ResourceKind` and type name: "BranchPassword" / "BranchRole". */
@@ -36,13 +38,20 @@ export interface CredentialFlavor {
   kind: DatabaseKind;
   /** The resource to use on the other kind of database, for the error that says so. */
   otherResource: string;
+  /**
+   * The accesses the credential Pulumi uses needs on the database, for the message when it cannot
+   * see it, e.g. `for passwords: connect_branch, delete_branch_password`.
+   */
+  accesses: string;
   /** The credential's properties (`./properties`). */
   properties: PropertyTable;
+  /** Validates the inputs (`./inputs`): exactly the inputs of {@link CredentialFlavor.properties}. */
+  schema: z.ZodType<Record<string, unknown>>;
+  /** POSTs the credential, its body made by {@link CredentialFlavor.properties}. */
   create(
     client: PlanetScaleClient,
     inputs: ResolvedCredentialInputs,
     branchId: string,
-    ttlSeconds: number | undefined,
   ): Promise<RemoteCredential>;
   get(
     client: PlanetScaleClient,
@@ -64,8 +73,40 @@ export interface CredentialFlavor {
     branchId: string,
     id: string,
   ): Promise<void>;
+  /**
+   * Renames it or changes its other in-place properties (`PATCH …/{id}`), the body made by
+   * {@link CredentialFlavor.properties}' `update` rows; answers the credential as it is now.
+   */
+  update(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<RemoteCredential>;
+  /**
+   * Deletes it for `pulumi destroy` (or once its replacement exists), as the program asked:
+   * `recorded` is its state (a role's `successor` and `reassignTo`).
+   */
+  destroy(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+    recorded: Record<string, unknown>,
+  ): Promise<void>;
   /** The connection URL with the TLS settings PlanetScale documents for this kind. */
   databaseUrl(parts: { username: string; password: string; host: string; database: string }): string;
+  /** The same connection through a pooler, made from {@link CredentialFlavor.databaseUrl}'s URL (Postgres). */
+  pooledDatabaseUrl?(databaseUrl: string): string;
   /** The `pscale` command that deletes one by hand, for error messages. */
-  deleteCommand(organization: string, database: string, branch: string, id: string): string;
+  deleteCommand(
+    organization: string,
+    database: string,
+    branch: string,
+    id: string,
+    successor?: string,
+  ): string;
 }

@@ -1,12 +1,15 @@
-import { dropUndefined, echoedInputs, type PropertyTable } from "../inputs/property-table";
-import { normalizeTimestamp } from "../inputs/timestamp";
+import { outputsOf } from "../inputs/property-api";
+import type { PropertyTable, SourcedKeys } from "../inputs/property-table";
 import type { CredentialFlavor, RemoteCredential } from "./flavor";
 import type { ResolvedCredentialInputs } from "./inputs";
+import type { BRANCH_PASSWORD_PROPERTIES, BRANCH_ROLE_PROPERTIES } from "./properties";
 
 /** The plaintext, known only from the create answer and carried forward afterwards. */
 export interface CredentialSecret {
   password: string | undefined;
   databaseUrl: string | undefined;
+  /** Postgres: the same connection through PgBouncer; undefined for MySQL passwords. */
+  pooledDatabaseUrl: string | undefined;
 }
 
 /** Where the branch is: its id (stable across renames) and its name when last seen. */
@@ -31,17 +34,30 @@ export function secretOf(
           database: created.databaseName ?? database,
         })
       : undefined;
-  return { password: plaintext, databaseUrl };
+  return {
+    password: plaintext,
+    databaseUrl,
+    pooledDatabaseUrl: databaseUrl === undefined ? undefined : flavor.pooledDatabaseUrl?.(databaseUrl),
+  };
 }
 
-/** The secret outputs carried forward from earlier outputs (the API never returns them again). */
-export function carriedSecret(props: Record<string, unknown>): CredentialSecret {
-  const password = typeof props["password"] === "string" ? props["password"] : undefined;
-  const databaseUrl = typeof props["databaseUrl"] === "string" ? props["databaseUrl"] : undefined;
-  return { password, databaseUrl };
+/**
+ * The secret outputs carried forward from earlier outputs (the API never returns them again). A
+ * role recorded before the pooled URL existed gets it from its `databaseUrl`.
+ */
+export function carriedSecret(flavor: CredentialFlavor, props: Record<string, unknown>): CredentialSecret {
+  const text = (key: string) => (typeof props[key] === "string" ? (props[key] as string) : undefined);
+  const databaseUrl = text("databaseUrl");
+  const pooled =
+    text("pooledDatabaseUrl") ??
+    (databaseUrl === undefined ? undefined : flavor.pooledDatabaseUrl?.(databaseUrl));
+  return { password: text("password"), databaseUrl, pooledDatabaseUrl: pooled };
 }
 
-/** The full output state of a credential: the inputs as given, and what PlanetScale reports. */
+/**
+ * The full output state of a credential, as its property table makes it: the inputs as given,
+ * what PlanetScale reports of it (`credential.fields`), its branch and its secret.
+ */
 export function toOutputs(
   properties: PropertyTable,
   credential: RemoteCredential,
@@ -49,26 +65,16 @@ export function toOutputs(
   branch: BranchRef,
   secret: CredentialSecret,
 ): Record<string, unknown> {
-  return dropUndefined({
-    ...echoedInputs(properties, inputs),
-    credentialId: credential.id,
-    name: credential.name ?? inputs.name,
+  // Every output both tables take from other answers than the credential's own, by key.
+  const sourced = {
     branchId: branch.id,
     branchName: branch.name,
-    username: credential.username ?? null,
-    host: credential.host ?? null,
-    expiresAt: normalizeTimestamp(credential.expiresAt),
-    createdAt: normalizeTimestamp(credential.createdAt),
-    // As PlanetScale reports them (its defaults when the program left them unset).
-    ...reported(credential),
     password: secret.password,
     databaseUrl: secret.databaseUrl,
-  });
-}
-
-/** Kind-specific values PlanetScale reports (`role`, `replica`, `inheritedRoles`); nulls left out. */
-function reported(credential: RemoteCredential): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(credential.extra).filter(([, v]) => v !== null && v !== undefined),
-  );
+    pooledDatabaseUrl: secret.pooledDatabaseUrl,
+  } satisfies Record<
+    SourcedKeys<typeof BRANCH_PASSWORD_PROPERTIES> | SourcedKeys<typeof BRANCH_ROLE_PROPERTIES>,
+    unknown
+  >;
+  return outputsOf(properties, inputs, credential.fields, sourced);
 }

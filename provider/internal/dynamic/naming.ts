@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { NAME_MAX, suggestName } from "../inputs/names";
-import { isUnknown, UNKNOWN } from "./unknown";
+import { isUnknown, UNKNOWN } from "../inputs/unknown";
 
 const SUFFIX_LENGTH = 7;
 

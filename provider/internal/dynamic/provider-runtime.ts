@@ -26,24 +26,27 @@ export const contractVersion: ProviderRuntime["contractVersion"] = 1;
 watchEngine();
 
 /**
- * The implementation of `kind`, loaded on first use: a stack of branches never loads the token or
- * credential modules (every module loaded is time a no-change `preview` or `up` pays).
+ * How to load each kind's implementation, on first use: a stack of branches never loads the token
+ * or credential modules (every module loaded is time a no-change `preview` or `up` pays). A record
+ * over {@link ResourceKind}, so a kind added to the contract fails the typecheck until it is here.
  */
+const IMPLEMENTATIONS: Readonly<Record<ResourceKind, () => ResourceImplementation>> = {
+  branch: () => (require("../branch/resource") as typeof Branch).branchResource,
+  apiToken: () => (require("../api-token/resource") as typeof ApiToken).apiTokenResource,
+  branchPassword: () => (require("../credential") as typeof Credential).branchPasswordResource,
+  branchRole: () => (require("../credential") as typeof Credential).branchRoleResource,
+};
+
+/** The implementation of `kind`; a kind this version does not know (newer state) is refused. */
 function implementation(kind: ResourceKind): ResourceImplementation {
-  switch (kind) {
-    case "branch":
-      return (require("../branch/resource") as typeof Branch).branchResource;
-    case "apiToken":
-      return (require("../api-token/resource") as typeof ApiToken).apiTokenResource;
-    case "branchPassword":
-      return (require("../credential") as typeof Credential).branchPasswordResource;
-    case "branchRole":
-      return (require("../credential") as typeof Credential).branchRoleResource;
-    default:
-      throw new UnknownResourceKindError(
-        `pulumi-planetscale: this version does not know resource kind '${String(kind)}'; upgrade the package`,
-      );
+  // Own keys only: a kind read from state must not reach `toString` or `__proto__`.
+  const load = Object.hasOwn(IMPLEMENTATIONS, kind) ? IMPLEMENTATIONS[kind] : undefined;
+  if (load === undefined) {
+    throw new UnknownResourceKindError(
+      `pulumi-planetscale: this version does not know resource kind '${String(kind)}'; upgrade the package`,
+    );
   }
+  return load();
 }
 
 /**

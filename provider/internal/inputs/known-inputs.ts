@@ -1,6 +1,6 @@
 import type * as z from "zod";
-import { containsUnknown } from "../dynamic/unknown";
 import { inputKeys, type PropertyTable } from "./property-table";
+import { containsUnknown } from "./unknown";
 
 /** The outcome of {@link parseKnown}. */
 export interface KnownInputs<T> {

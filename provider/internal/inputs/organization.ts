@@ -1,5 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderContext } from "../dynamic/resource-implementation";
+
+/**
+ * Where the configured default organization comes from: the provider context, whose
+ * `defaultOrganization` reads `planetscale:organization`, or `PLANETSCALE_ORG`. Named here, not
+ * imported from `dynamic/`, so that the input kit depends on nothing of the provider glue.
+ */
+export interface OrganizationSource {
+  /** `planetscale:organization`, or `PLANETSCALE_ORG`, when set. */
+  defaultOrganization(): string | undefined;
+}
 
 /** What to do when no organization is given or configured: the same words everywhere. */
 export const NO_ORGANIZATION =
@@ -11,7 +20,7 @@ export const NO_ORGANIZATION =
  * when there is no organization anywhere.
  */
 export function fillOrganization(
-  ctx: ProviderContext,
+  ctx: OrganizationSource,
   inputs: Record<string, unknown>,
 ): pulumi.dynamic.CheckFailure[] {
   if (inputs["organization"] !== undefined) return [];
@@ -33,7 +42,7 @@ export function fillOrganization(
  * default (a read by id may pass no inputs).
  */
 export function recordedOrganization(
-  ctx: ProviderContext,
+  ctx: OrganizationSource,
   props: Record<string, unknown>,
 ): string | undefined {
   const recorded = props["organization"];

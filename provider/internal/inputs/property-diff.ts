@@ -1,7 +1,7 @@
-import { containsUnknown } from "../dynamic/unknown";
 import { parseDuration } from "./duration";
 import type { Comparison, PropertyTable } from "./property-table";
 import { parseTimestamp } from "./timestamp";
+import { containsUnknown } from "./unknown";
 
 type Props = Record<string, unknown>;
 

@@ -29,6 +29,33 @@ export const cases: ConformanceCase[] = [
     },
   },
   {
+    title: "pscale branch create pg-app feat (Postgres: the size goes as cluster_name, PS_DEV by default)",
+    source: `${CLI_CREATE} defaults cluster size to PS_DEV; planetscale/cli internal/planetscale/postgres_branches.go CreatePostgresBranchRequest: region (omitempty), name, parent_branch (always), cluster_name (omitempty)`,
+    method: "POST",
+    path: "/organizations/acme/databases/pg-app/branches",
+    headers: GO_SDK_JSON,
+    body: '{"name":"feat","parent_branch":"","cluster_name":"PS_DEV"}\n',
+    expect: {
+      status: 201,
+      operationId: "create_branch",
+      check: (b) =>
+        assert.deepEqual([b.kind, b.parent_branch, b.cluster_name], ["postgresql", "main", "PS_DEV"]),
+    },
+  },
+  {
+    title: "pscale branch create pg-app feat-2 --from dev --cluster-size PS-10 --region us-east",
+    source: `${CLI_CREATE}; planetscale/cli internal/planetscale/postgres_branches.go CreatePostgresBranchRequest field order`,
+    method: "POST",
+    path: "/organizations/acme/databases/pg-app/branches",
+    headers: GO_SDK_JSON,
+    body: '{"region":"us-east","name":"feat-2","parent_branch":"dev","cluster_name":"PS-10"}\n',
+    expect: {
+      status: 201,
+      operationId: "create_branch",
+      check: (b) => assert.deepEqual([b.parent_branch, b.cluster_name], ["dev", "PS-10"]),
+    },
+  },
+  {
     title: "pscale branch create app feat-3 --from dev --region eu-west",
     source: `${CLI_CREATE}; ${GO} CreateDatabaseBranchRequest field order region, name, parent_branch, …`,
     method: "POST",

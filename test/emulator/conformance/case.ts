@@ -9,10 +9,11 @@ export interface ConformanceCase {
   /** Where the request's shape comes from: repository, file and the struct or function that builds it. */
   source: string;
   /**
-   * Prepares what the request needs (as the admin, through the API) and returns values for the
-   * path's `{placeholders}`. The emulator is fresh for every case, seeded with {@link SEED}.
+   * Prepares what the request needs (as the admin, through the API, or through the emulator's
+   * control API, e.g. tables a role owns) and returns values for the path's `{placeholders}`. The
+   * emulator is fresh for every case, seeded with {@link SEED}.
    */
-  given?: (admin: AdminApi) => Promise<Record<string, string>>;
+  given?: (admin: AdminApi, control: ControlApi) => Promise<Record<string, string>>;
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Path after `/v1`, with `{placeholders}` filled from `given`. */
   path: string;
@@ -37,6 +38,14 @@ export type AdminApi = (
   // biome-ignore lint/suspicious/noExplicitAny: setup reads arbitrary JSON
 ) => Promise<{ status: number; body: any }>;
 
+/** What `given` may call besides the API: the emulator's control API (`/_emulator/…`). */
+export type ControlApi = (
+  method: string,
+  path: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: setup reads arbitrary JSON
+) => Promise<{ status: number; body: any }>;
+
 /** Headers planetscale-go sets on every request with a body (`client.go`, `newRequest`). */
 export const GO_SDK_JSON = { "content-type": "application/json", accept: "application/json" };
 /** Headers planetscale-go sets on a GET (`newRequest`: no body, no Content-Type). */
@@ -46,7 +55,8 @@ export const TERRAFORM_JSON = { "content-type": "application/json", accept: "app
 
 /**
  * Every case starts from this: organization `acme`, database `app` (production `main`, ready
- * development branches `dev` and `feature`, a backup of `main`), database `other`.
+ * development branches `dev` and `feature`, a backup of `main`), database `other`, and the Postgres
+ * database `pg-app` (production `main`, ready development branch `dev`).
  */
 export const SEED = {
   organizations: [
@@ -59,6 +69,7 @@ export const SEED = {
           backups: [{ id: "bkp000000001", branch: "main" }],
         },
         { name: "other" },
+        { name: "pg-app", kind: "postgresql" as const, branches: [{ name: "dev" }] },
       ],
     },
   ],

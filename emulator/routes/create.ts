@@ -1,0 +1,79 @@
+/**
+ * How a request adds databases and branches: the records of `state/databases.ts` and
+ * `state/branches.ts`, stamped with the request's time, ready delay and caller. Used by
+ * `create_database`, and by `create_branch` (which may create its database first).
+ */
+import { actorOf, tokenOf } from "../http/auth";
+import type { RequestContext } from "../http/context";
+import { addBranch } from "../state/branches";
+import { addDatabase } from "../state/databases";
+import { publicId } from "../state/ids";
+import type { BranchRecord, DatabaseKind, DatabaseRecord } from "../state/records";
+
+/**
+ * Adds a ready database of `kind` whose default branch is `main` (added by the caller). A service
+ * token that creates it receives every database access on it.
+ */
+export function newDatabase(
+  ctx: RequestContext,
+  organization: string,
+  name: string,
+  region: string,
+  kind: DatabaseKind,
+): DatabaseRecord {
+  const database = addDatabase(
+    ctx.store.data,
+    {
+      id: publicId(),
+      organization,
+      name,
+      region,
+      kind,
+      defaultBranch: "main",
+      ready: true,
+      createdAt: ctx.now,
+    },
+    tokenOf(ctx.cred),
+  );
+  ctx.changed();
+  return database;
+}
+
+/** What a new branch is; its id, times, actor and kind follow from the request. */
+export interface BranchSpec {
+  name: string;
+  /** The parent branch's name; null for a database's first branch. */
+  parent: string | null;
+  region: string;
+  production: boolean;
+  clusterName: string;
+  /** Default false. */
+  deletionProtected?: boolean;
+  /** Default false. */
+  safeMigrations?: boolean;
+  /** The backup it is restored from; default none. */
+  restoredFrom?: BranchRecord["restoredFrom"];
+  /** Replicas asked for (pscale's Postgres `replicas`); default: the kind's. */
+  replicas?: number | undefined;
+}
+
+/** Adds a branch to `database`, `pending` for the ready delay. */
+export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch: BranchSpec): BranchRecord {
+  const record = addBranch(ctx.store.data, database, {
+    id: publicId(),
+    name: branch.name,
+    parent: branch.parent,
+    region: branch.region,
+    production: branch.production,
+    clusterName: branch.clusterName,
+    deletionProtected: branch.deletionProtected ?? false,
+    safeMigrations: branch.safeMigrations ?? false,
+    restoredFrom: branch.restoredFrom ?? null,
+    createdAt: ctx.now,
+    readyAt: ctx.now + ctx.readyDelayMs,
+    actor: actorOf(ctx.cred),
+    ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
+  });
+  ctx.changed();
+  return record;
+}

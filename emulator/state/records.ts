@@ -1,0 +1,239 @@
+/**
+ * What the emulator keeps and persists (`--state FILE`): each record's zod schema and its type
+ * under one name. The schemas validate a state file when it is loaded, so a damaged or foreign
+ * file is refused with the exact problem instead of failing later in a handler. Timestamps are
+ * epoch milliseconds.
+ */
+import { z } from "zod";
+import { type AccessName, isAccessName } from "./permissions";
+import { RequestLogEntry } from "./request-log";
+
+const epochMs = z.number();
+
+/** Who created something, as shown in `actor` fields. */
+export const ActorRef = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  type: z.enum(["User", "ServiceToken"]),
+});
+/** Who created something, as shown in `actor` fields. */
+export type ActorRef = z.infer<typeof ActorRef>;
+
+/** An organization. */
+export const OrganizationRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+});
+/** An organization. */
+export type OrganizationRecord = z.infer<typeof OrganizationRecord>;
+
+/** The two kinds of PlanetScale database (the spec's `kind` enum). */
+export const DatabaseKind = z.enum(["mysql", "postgresql"]);
+/** The two kinds of PlanetScale database (the spec's `kind` enum). */
+export type DatabaseKind = z.infer<typeof DatabaseKind>;
+
+/** A database of an organization. */
+export const DatabaseRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  name: z.string(),
+  region: z.string(),
+  defaultBranch: z.string(),
+  /** False keeps the database "pending": branches cannot be created in it. */
+  ready: z.boolean(),
+  /** `mysql` (Vitess) or `postgresql`; absent in state files written before Postgres existed. */
+  kind: DatabaseKind.optional(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+});
+/** A database of an organization. */
+export type DatabaseRecord = z.infer<typeof DatabaseRecord>;
+
+/** A branch's VTGate settings, as `PUT …/resizes` changes them. */
+export const VtgateConfig = z.object({
+  size: z.string(),
+  count: z.number(),
+  maxCount: z.number(),
+  autoscaling: z.boolean(),
+  targetCpuUtilization: z.number(),
+});
+/** A branch's VTGate settings, as `PUT …/resizes` changes them. */
+export type VtgateConfig = z.infer<typeof VtgateConfig>;
+
+/** A database branch. Its `state`/`ready` are computed from `readyAt`. */
+export const BranchRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  database: z.string(),
+  name: z.string(),
+  parentBranch: z.string().nullable(),
+  production: z.boolean(),
+  deletionProtected: z.boolean(),
+  safeMigrations: z.boolean(),
+  region: z.string(),
+  clusterName: z.string(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  /** When the branch becomes ready (may be far in the future). */
+  readyAt: epochMs,
+  actor: ActorRef.nullable(),
+  restoredFrom: z
+    .object({ backupId: z.string(), branchId: z.string(), branchName: z.string(), createdAt: epochMs })
+    .nullable(),
+  /** VTGate settings before any resize (absent in older state files: the defaults apply). */
+  vtgate: VtgateConfig.optional(),
+  /**
+   * A cluster-size change under way (`PATCH …/cluster`): `clusterName` is the size asked for,
+   * `from` the size reported until `at`. Absent or null when none is under way.
+   */
+  clusterChange: z.object({ from: z.string(), at: epochMs }).nullable().optional(),
+  /** Its database's kind; absent in state files written before Postgres existed (MySQL). */
+  kind: DatabaseKind.optional(),
+  /** Replicas asked for at creation (pscale's Postgres `replicas`); absent: the kind's default. */
+  replicas: z.number().int().optional(),
+});
+/** A database branch. Its `state`/`ready` are computed from `readyAt`. */
+export type BranchRecord = z.infer<typeof BranchRecord>;
+
+/**
+ * A branch resize request (`PUT …/resizes`). Its state is computed from timestamps, like branch
+ * readiness: `resizing` until `completeAt`, then `completed`, unless it was canceled first.
+ */
+export const ResizeRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  database: z.string(),
+  branchId: z.string(),
+  previous: VtgateConfig,
+  target: VtgateConfig,
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  completeAt: epochMs,
+  canceledAt: epochMs.nullable(),
+  actor: ActorRef.nullable(),
+});
+/** A branch resize request (`PUT …/resizes`); see the schema. */
+export type ResizeRecord = z.infer<typeof ResizeRecord>;
+
+/** A backup a branch can be restored from (`backup_id` on create). */
+export const BackupRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  database: z.string(),
+  branchId: z.string(),
+  branchName: z.string(),
+  name: z.string(),
+  createdAt: epochMs,
+});
+/** A backup a branch can be restored from (`backup_id` on create). */
+export type BackupRecord = z.infer<typeof BackupRecord>;
+
+/** An access name the emulator knows (see `permissions.ts`). */
+const accessName = z.custom<AccessName>((value) => typeof value === "string" && isAccessName(value), {
+  message: "is not a known access name",
+});
+
+/** One access held by a service token: `database` null means organization level. */
+export const AccessRecord = z.object({
+  id: z.string(),
+  access: accessName,
+  database: z.string().nullable(),
+  createdAt: epochMs,
+});
+/** One access held by a service token: `database` null means organization level. */
+export type AccessRecord = z.infer<typeof AccessRecord>;
+
+/** A service token; only a digest of its secret is kept. */
+export const TokenRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  name: z.string().nullable(),
+  secretHash: z.string(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  expiresAt: epochMs.nullable(),
+  lastUsedAt: epochMs.nullable(),
+  actor: ActorRef.nullable(),
+  accesses: z.array(AccessRecord),
+});
+/** A service token; only a digest of its secret is kept. */
+export type TokenRecord = z.infer<typeof TokenRecord>;
+
+/**
+ * A connection credential of a branch: a MySQL password or a Postgres role. Tied to the branch's
+ * id, so it survives renames; only a digest of its secret is kept.
+ */
+export const CredentialRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  database: z.string(),
+  branchId: z.string(),
+  name: z.string(),
+  username: z.string(),
+  secretHash: z.string(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  /** Null: never expires. */
+  expiresAt: epochMs.nullable(),
+  /** The lifetime given at creation (renew extends by it); null without one. */
+  ttlSeconds: z.number().nullable(),
+  actor: ActorRef.nullable(),
+});
+/** A connection credential of a branch (a password or a role); see the schema. */
+export type CredentialRecord = z.infer<typeof CredentialRecord>;
+
+/** A MySQL branch password. Fields added after state files were first written have defaults. */
+export const PasswordRecord = CredentialRecord.extend({
+  role: z.enum(["reader", "writer", "admin", "readwriter"]),
+  replica: z.boolean(),
+  /** The IP addresses and CIDR ranges it may be used from; null: anywhere. */
+  cidrs: z.array(z.string()).nullable().default(null),
+  /** Connects straight to a VTGate, bypassing the load balancers. */
+  directVtgate: z.boolean().default(false),
+});
+/** A MySQL branch password. */
+export type PasswordRecord = z.infer<typeof PasswordRecord>;
+
+/** The spec's query-safety levels of a role (`query_safety_settings`). */
+export const QuerySafety = z.enum(["off", "warn", "on"]);
+/** The spec's query-safety levels of a role. */
+export type QuerySafety = z.infer<typeof QuerySafety>;
+
+/** A Postgres role. Fields added after state files were first written have defaults. */
+export const RoleRecord = CredentialRecord.extend({
+  inheritedRoles: z.array(z.string()),
+  withReplication: z.boolean().default(false),
+  requireWhereOnDelete: QuerySafety.default("off"),
+  requireWhereOnUpdate: QuerySafety.default("off"),
+  /** The branch's default `postgres` role (never listed; reset, not deleted). */
+  isDefault: z.boolean().default(false),
+  /**
+   * The database objects (tables) the role owns: PlanetScale refuses to drop it until they are
+   * reassigned. Created through the emulator's control API, standing in for a client's `CREATE TABLE`.
+   */
+  ownedObjects: z.array(z.string()).default([]),
+});
+/** A Postgres role. */
+export type RoleRecord = z.infer<typeof RoleRecord>;
+
+/**
+ * Everything the emulator persists: the state file. Lists added after version 1 was first written
+ * (resizes, passwords, roles, the request log) default to empty, so older files still load.
+ */
+export const StoreData = z.object({
+  version: z.literal(1),
+  organizations: z.array(OrganizationRecord),
+  databases: z.array(DatabaseRecord),
+  branches: z.array(BranchRecord),
+  backups: z.array(BackupRecord),
+  serviceTokens: z.array(TokenRecord),
+  /** Branch resize requests, oldest first. */
+  resizes: z.array(ResizeRecord).default([]),
+  passwords: z.array(PasswordRecord).default([]),
+  roles: z.array(RoleRecord).default([]),
+  requests: z.array(RequestLogEntry).default([]),
+});
+/** Everything the emulator persists: the state file. */
+export type StoreData = z.infer<typeof StoreData>;
