@@ -81,8 +81,10 @@ describe("pulumi up and destroy converge through API failures", { skip: skipWith
 
   test("up rides out a 5-second outage: every request answered 503 for 5 s", async () => {
     // A fourth branch: the outage starts at its first readiness poll (a GET of the new branch by
-    // id, the only branch read in this up), as PlanetScale's did.
+    // id, the only branch read in this up), as PlanetScale's did. The stack's branches are ready at
+    // once; this one is not, so its create polls.
     env.setProgram(program(["pr-1", "pr-2", "pr-3", "pr-4"]));
+    env.emulator.setReadyDelay(500);
     env.emulator.setFaults({
       rules: [{ method: "GET", path: `${BRANCHES}/*`, action: "status", status: 503, times: 10_000 }],
     });
@@ -95,6 +97,7 @@ describe("pulumi up and destroy converge through API failures", { skip: skipWith
     await new Promise((resolve) => setTimeout(resolve, Date.parse(firstFailure.at) + 5_000 - Date.now()));
     env.emulator.setFaults({});
     const result = await up;
+    env.emulator.setReadyDelay(0);
     assert.equal(result.summary.result, "succeeded");
     assert.deepEqual(result.outputs["names"]?.value, ["pr-1", "pr-2", "pr-3", "pr-4"]);
     // The poll that met the outage went on through it: 503s, then an answer 5 s or more after the first.
