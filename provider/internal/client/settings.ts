@@ -59,7 +59,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRY_TIMEOUT_MS = 60_000;
 /**
  * No client-side cap by default: waiting while PlanetScale still accepts requests only slows a
- * `pulumi up` down; its 429 answers drive the waits (see the client's backoff gate).
+ * `pulumi up` down; its 429 answers drive the waits (see `RateLimitGate`).
  */
 export const DEFAULT_REQUESTS_PER_MINUTE = 0;
 /** Default wait for a late-applied create after an unknown outcome. */
