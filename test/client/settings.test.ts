@@ -19,7 +19,8 @@ describe("resolveSettings", () => {
       apiUrl: "https://api.planetscale.com/v1",
       credential: { kind: "serviceToken", id: "abc123", token: "pscale_tkn_secret" },
       timeoutMs: 30_000,
-      maxRetries: 4,
+      // No count of retries: transient failures are retried for a minute.
+      retryTimeoutMs: 60_000,
       requestsPerMinute: 0,
       lateCreateWaitMs: 10_000,
     });
@@ -198,11 +199,20 @@ describe("resolveSettings", () => {
         "planetscale:accessToken": "tok",
         "planetscale:timeoutMs": "1500",
         "planetscale:maxRetries": "0",
+        "planetscale:retryTimeoutMs": "5000",
         "planetscale:requestsPerMinute": "60",
       }),
       {},
     );
-    assert.deepEqual([s.timeoutMs, s.maxRetries, s.requestsPerMinute], [1500, 0, 60]);
+    assert.deepEqual([s.timeoutMs, s.maxRetries, s.retryTimeoutMs, s.requestsPerMinute], [1500, 0, 5000, 60]);
+    assert.throws(
+      () =>
+        resolveSettings(config({ "planetscale:accessToken": "tok", "planetscale:retryTimeoutMs": "1m" }), {}),
+      (err: unknown) =>
+        err instanceof InvalidSettingsError &&
+        err.message ===
+          'planetscale:retryTimeoutMs must be a whole number from 0 to 3600000 (milliseconds); got "1m".',
+    );
     assert.throws(
       () =>
         resolveSettings(config({ "planetscale:accessToken": "tok", "planetscale:timeoutMs": "soon" }), {}),

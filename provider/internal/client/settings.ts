@@ -16,8 +16,17 @@ export interface Settings {
   credential: Credential;
   /** Per-request timeout in milliseconds (default 30 000). */
   timeoutMs: number;
-  /** Retries after the first attempt (default 4, so 5 attempts). */
-  maxRetries: number;
+  /**
+   * At most this many retries of one request; 0 turns every retry off (429s included). Unset (the
+   * default): no count, {@link Settings.retryTimeoutMs} bounds the retries.
+   */
+  maxRetries?: number | undefined;
+  /**
+   * How long one request keeps retrying transient failures (500/502/503/504 on idempotent
+   * requests, dropped connections), from its first failure (default 60 000 ms, see
+   * {@link DEFAULT_RETRY_TIMEOUT_MS}). 429s wait on their own terms (see `BackoffPolicy`).
+   */
+  retryTimeoutMs?: number;
   /**
    * Optional client-side cap per credential, requests per minute (default 0: none, the client
    * follows PlanetScale's 429s and `Retry-After` instead of guessing its allowance).
@@ -42,11 +51,16 @@ export interface ConfigSource {
 export const DEFAULT_API_URL = "https://api.planetscale.com/v1";
 /** Default per-request timeout. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Default number of retries (5 attempts in all). */
-export const DEFAULT_MAX_RETRIES = 4;
+/**
+ * Default time one request keeps retrying transient failures. A minute rides out the blips an API
+ * has (a deploy, a failover, a load balancer that drops connections for seconds; a 5 s outage
+ * failed `pulumi up` when retries were 4, about 4 s), and still ends a real outage's run within
+ * a minute with the error, instead of holding the engine's operations with nothing on screen.
+ */
+export const DEFAULT_RETRY_TIMEOUT_MS = 60_000;
 /**
  * No client-side cap by default: waiting while PlanetScale still accepts requests only slows a
- * `pulumi up` down; its 429 answers drive the waits (see the client's backoff gate).
+ * `pulumi up` down; its 429 answers drive the waits (see `RateLimitGate`).
  */
 export const DEFAULT_REQUESTS_PER_MINUTE = 0;
 /** Default wait for a late-applied create after an unknown outcome. */
@@ -61,6 +75,7 @@ export const ConfigKeys = {
   apiUrl: "planetscale:apiUrl",
   timeoutMs: "planetscale:timeoutMs",
   maxRetries: "planetscale:maxRetries",
+  retryTimeoutMs: "planetscale:retryTimeoutMs",
   requestsPerMinute: "planetscale:requestsPerMinute",
   lateCreateWaitMs: "planetscale:lateCreateWaitMs",
 } as const;
@@ -225,11 +240,11 @@ function resolveApiUrl(v: Value | undefined): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function resolveNumber(
+function resolveNumber<F extends number | undefined>(
   v: Value | undefined,
-  fallback: number,
+  fallback: F,
   rule: { min: number; max: number; what: string },
-): number {
+): number | F {
   if (!v) return fallback;
   const n = Number(v.value);
   if (!Number.isInteger(n) || n < rule.min || n > rule.max) {
@@ -264,10 +279,10 @@ export function resolveSettings(
       max: 3_600_000,
       what: "milliseconds",
     }),
-    maxRetries: resolveNumber(fromConfig(config, ConfigKeys.maxRetries), DEFAULT_MAX_RETRIES, {
+    retryTimeoutMs: resolveNumber(fromConfig(config, ConfigKeys.retryTimeoutMs), DEFAULT_RETRY_TIMEOUT_MS, {
       min: 0,
-      max: 20,
-      what: "retries after the first attempt",
+      max: 3_600_000,
+      what: "milliseconds",
     }),
     requestsPerMinute: resolveNumber(
       fromConfig(config, ConfigKeys.requestsPerMinute),
@@ -281,6 +296,12 @@ export function resolveSettings(
     ),
   };
   if (organization) settings.organization = organization;
+  const maxRetries = resolveNumber(fromConfig(config, ConfigKeys.maxRetries), undefined, {
+    min: 0,
+    max: 20,
+    what: "retries after the first attempt; unset: as many as planetscale:retryTimeoutMs allows",
+  });
+  if (maxRetries !== undefined) settings.maxRetries = maxRetries;
   return settings;
 }
 
