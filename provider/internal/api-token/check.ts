@@ -1,9 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
-import { parseKnown } from "../inputs/known-inputs";
+import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
 import { userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
@@ -32,15 +31,14 @@ export async function check(
   news: Props,
 ): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
-  const { unknown, parsed } = parseKnown(ApiTokenInputs, API_TOKEN_PROPERTIES, inputs);
-  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
-  const failures = crossCheck(parsed.data, unknown, Date.now());
+  // Every problem at once: the schema's, the rules across the valid inputs, a missing organization.
+  const { unknown, data, failures } = validateKnown(ApiTokenInputs, API_TOKEN_PROPERTIES, inputs);
+  if (data !== undefined) failures.push(...crossCheck(data, unknown, Date.now()));
+  failures.push(...fillOrganization(ctx, inputs));
   if (failures.length > 0) return { inputs: news, failures };
-
-  const missingOrganization = fillOrganization(ctx, inputs);
-  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs, API_TOKEN_PROPERTIES))
+    return { inputs: { ...inputs, __provider: news["__provider"] } };
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
   if (!isUnknown(inputs["organization"])) {
     const organization = String(inputs["organization"]);

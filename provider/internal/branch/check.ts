@@ -1,9 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkFailures } from "../dynamic/check-failures";
 import { fillName } from "../dynamic/naming";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
-import { parseKnown } from "../inputs/known-inputs";
+import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
 import { userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
@@ -24,13 +23,13 @@ export async function check(
   news: Props,
 ): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
-  const { parsed } = parseKnown(BranchInputs, BRANCH_PROPERTIES, inputs);
-  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
-
-  const missingOrganization = fillOrganization(ctx, inputs);
-  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+  // Every problem at once: the schema's, and a missing organization.
+  const { failures } = validateKnown(BranchInputs, BRANCH_PROPERTIES, inputs);
+  failures.push(...fillOrganization(ctx, inputs));
+  if (failures.length > 0) return { inputs: news, failures };
   fillName(inputs, olds, "branch");
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs, BRANCH_PROPERTIES))
+    return { inputs: { ...inputs, __provider: news["__provider"] } };
   // Without credentials, or when PlanetScale is unreachable, create checks again.
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };

@@ -1,4 +1,5 @@
 import * as util from "node:util";
+import { mixedSources } from "./credential-sources";
 import { InvalidSettingsError, MissingCredentialsError } from "./errors";
 
 /** How the client authenticates: a service token (id + secret) or an OAuth access token. */
@@ -131,40 +132,79 @@ function checkSecret(v: Value, what: string): string {
   return v.value;
 }
 
-function resolveCredential(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): Credential {
+function inConfig(from: string): boolean {
+  return from.startsWith("planetscale:");
+}
+
+/** The credential's values that will be used, before they are checked. */
+type ChosenCredential =
+  | { kind: "serviceToken"; id: Value | undefined; token: Value | undefined }
+  | { kind: "accessToken"; token: Value | undefined };
+
+function chooseCredential(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): ChosenCredential {
   const cfgId = fromConfig(config, ConfigKeys.serviceTokenId);
   const cfgToken = fromConfig(config, ConfigKeys.serviceToken);
   const cfgAccess = fromConfig(config, ConfigKeys.accessToken);
   const envId = fromEnv(env, EnvVars.serviceTokenId);
   const envToken = fromEnv(env, EnvVars.serviceToken);
-  const envAccess = fromEnv(env, EnvVars.accessToken);
-
-  // Config wins over env. A service-token half in config may be completed from env (id in config,
-  // secret injected by CI), but an access token in config beats a service token in env.
+  // Config wins over env. A service-token half in config may be completed from env only when
+  // allowed (see `mixedSources`); an access token in config beats a service token in env.
   const useServiceToken = cfgId || cfgToken ? true : cfgAccess ? false : Boolean(envId || envToken);
-  if (useServiceToken) {
-    const id = cfgId ?? envId;
-    const token = cfgToken ?? envToken;
+  return useServiceToken
+    ? { kind: "serviceToken", id: cfgId ?? envId, token: cfgToken ?? envToken }
+    : { kind: "accessToken", token: cfgAccess ?? fromEnv(env, EnvVars.accessToken) };
+}
+
+const SERVICE_TOKEN_NAMES = {
+  idKey: ConfigKeys.serviceTokenId,
+  tokenKey: ConfigKeys.serviceToken,
+  idEnv: EnvVars.serviceTokenId,
+  tokenEnv: EnvVars.serviceToken,
+};
+
+/**
+ * Why the credential's sources are refused, or undefined: a service token whose id and secret come
+ * from the stack config and the environment, unless allowed (see `mixedSources`). The provider
+ * refuses it as it resolves its settings; a program asks too, so that every `pulumi preview`
+ * refuses it, one that changes nothing included.
+ * @throws InvalidSettingsError when `planetscale:allowMixedCredentials` is neither true nor false.
+ */
+export function credentialSourcesProblem(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const chosen = chooseCredential(config, env);
+  if (chosen.kind !== "serviceToken" || !chosen.id || !chosen.token) return undefined;
+  return mixedSources({ id: chosen.id.from, token: chosen.token.from }, config, SERVICE_TOKEN_NAMES);
+}
+
+function resolveCredential(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): Credential {
+  const chosen = chooseCredential(config, env);
+  if (chosen.kind === "serviceToken") {
+    const { id, token } = chosen;
+    // The missing half belongs where the other one is (see `mixedSources`).
     if (!id) {
-      throw new MissingCredentialsError(
-        `${token?.from ?? ConfigKeys.serviceToken} is set but the service token id is missing: run\n` +
-          `  pulumi config set ${ConfigKeys.serviceTokenId} <id>\nor set ${EnvVars.serviceTokenId}.`,
-      );
+      const from = token?.from ?? ConfigKeys.serviceToken;
+      const fix = inConfig(from)
+        ? `run\n  pulumi config set ${ConfigKeys.serviceTokenId} <id>`
+        : `set ${EnvVars.serviceTokenId}`;
+      throw new MissingCredentialsError(`${from} is set but the service token id is missing: ${fix}.`);
     }
     if (!token) {
-      throw new MissingCredentialsError(
-        `${id.from} is set but the service token secret is missing: run\n` +
-          `  pulumi config set --secret ${ConfigKeys.serviceToken} <token>\nor set ${EnvVars.serviceToken}.`,
-      );
+      const fix = inConfig(id.from)
+        ? `run\n  pulumi config set --secret ${ConfigKeys.serviceToken} <token>`
+        : `set ${EnvVars.serviceToken}`;
+      throw new MissingCredentialsError(`${id.from} is set but the service token secret is missing: ${fix}.`);
     }
+    const mixed = mixedSources({ id: id.from, token: token.from }, config, SERVICE_TOKEN_NAMES);
+    if (mixed !== undefined) throw new InvalidSettingsError(mixed);
     const idValue = checkSecret(id, "service token id");
     if (idValue.includes(":")) {
       throw new InvalidSettingsError(`${id.from} must be the service token id alone, without ":".`);
     }
     return { kind: "serviceToken", id: idValue, token: checkSecret(token, "service token") };
   }
-  const access = cfgAccess ?? envAccess;
-  if (access) return { kind: "accessToken", token: checkSecret(access, "access token") };
+  if (chosen.token) return { kind: "accessToken", token: checkSecret(chosen.token, "access token") };
   throw new MissingCredentialsError(MISSING_CREDENTIALS_MESSAGE);
 }
 

@@ -15,6 +15,7 @@ import type * as Credential from "../credential";
 import { showCausesInMessage } from "../error-message";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
+import { showOnceUnderResource } from "./host-echo";
 import type { ResourceImplementation } from "./resource-implementation";
 import { contextFor } from "./resource-implementation";
 import type { ProviderRuntime, ResourceKind } from "./runtime-contract";
@@ -51,13 +52,15 @@ function implementation(kind: ResourceKind): ResourceImplementation {
 
 /**
  * Runs one provider method; a failure reaches the host with its causes in its message, because
- * the host passes only `message` to the engine.
+ * the host passes only `message` to the engine, and is shown once (see `host-echo.ts`).
  */
 async function run<T>(method: () => Promise<T>): Promise<T> {
   try {
     return await method();
   } catch (error) {
-    throw showCausesInMessage(error);
+    const shown = showCausesInMessage(error);
+    showOnceUnderResource(shown);
+    throw shown;
   }
 }
 
