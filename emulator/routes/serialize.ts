@@ -1,5 +1,7 @@
 import type { UrlBase } from "../http/context";
+import { backupState } from "../state/backups";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { databaseState } from "../state/databases";
 import { iso } from "../state/ids";
 import { accessDescription } from "../state/permissions";
 import type {
@@ -49,12 +51,14 @@ export function renderOrganization(organization: OrganizationRecord, store: Stor
   };
 }
 
-/** The API's database object. */
+/** The API's database object; its state at `now` (pending until its ready delay has passed). */
 export function renderDatabase(
   database: DatabaseRecord,
   store: Store,
   base: UrlBase,
+  now: number,
 ): Record<string, unknown> {
+  const state = databaseState(database, now);
   const branches = store.branches(database.organization, database.name);
   const production = branches.filter((b) => b.production).length;
   const development = branches.length - production;
@@ -69,35 +73,35 @@ export function renderDatabase(
     production_branches_count: production,
     issues_count: 0,
     multiple_admins_required_for_deletion: false,
-    ready: database.ready,
+    ready: state === "ready",
     at_backup_restore_branches_limit: false,
     at_development_branch_usage_limit: development >= MAX_DEVELOPMENT_BRANCHES,
     data_import: null,
     region: regionObject(database.region),
     html_url: `${APP_URL}/${seg(database.organization)}/${seg(database.name)}`,
     name: database.name,
-    state: database.ready ? "ready" : "pending",
+    state,
     sharded: false,
     default_branch_shard_count: 1,
     default_branch_read_only_regions_count: 0,
     default_branch_table_count: 0,
     default_branch: database.defaultBranch,
-    require_approval_for_deploy: false,
-    deletion_protected: false,
+    require_approval_for_deploy: database.requireApprovalForDeploy,
+    deletion_protected: database.deletionProtected,
     resizing: false,
     resize_queued: false,
     config_changing: false,
     config_change_queued: false,
-    allow_data_branching: true,
-    foreign_keys_enabled: true,
-    automatic_migrations: null,
-    restrict_branch_region: false,
-    insights_raw_queries: false,
+    allow_data_branching: database.allowDataBranching,
+    foreign_keys_enabled: database.allowForeignKeyConstraints,
+    automatic_migrations: database.automaticMigrations,
+    restrict_branch_region: database.restrictBranchRegion,
+    insights_raw_queries: database.insightsRawQueries,
     plan: "scaler_pro",
     insights_enabled: true,
-    production_branch_web_console: false,
-    migration_table_name: null,
-    migration_framework: null,
+    production_branch_web_console: database.productionBranchWebConsole,
+    migration_table_name: database.migrationTableName,
+    migration_framework: database.migrationFramework,
     created_at: iso(database.createdAt),
     updated_at: iso(database.updatedAt),
     schema_last_updated_at: null,
@@ -210,9 +214,14 @@ function vtgateDisplayName(size: string): string {
   return size.replace(/_/g, "-");
 }
 
-/** The API's backup object (`list_backups` items); seeded backups are complete and never expire. */
-export function renderBackup(bk: BackupRecord, store: Store): Record<string, unknown> {
+/**
+ * The API's backup object (`list_backups` items, `get_backup`): `running` until it completes (a
+ * seeded backup is complete from the start), then `success`.
+ */
+export function renderBackup(bk: BackupRecord, store: Store, now: number): Record<string, unknown> {
   const at = iso(bk.createdAt);
+  const done = backupState(bk, now) === "success";
+  const completedAt = done ? iso(bk.completeAt ?? bk.createdAt) : null;
   const restored = store.data.branches
     .filter((b) => b.restoredFrom?.backupId === bk.id)
     .map((b) => ({
@@ -225,21 +234,23 @@ export function renderBackup(bk: BackupRecord, store: Store): Record<string, unk
   return {
     id: bk.id,
     name: bk.name,
-    state: "success",
+    state: done ? "success" : "running",
     size: 0,
     estimated_storage_cost: 0,
     created_at: at,
-    updated_at: at,
+    updated_at: completedAt ?? at,
     started_at: at,
-    expires_at: null,
-    completed_at: at,
-    deleted_at: null,
+    expires_at: bk.expiresAt === null ? null : iso(bk.expiresAt),
+    completed_at: completedAt,
+    deleted_at: bk.deletedAt === null ? null : iso(bk.deletedAt),
     pvc_size: 0,
     uncompressed_size: 0,
-    protected: false,
+    protected: bk.protected,
     required: false,
     restored_branches: restored,
-    actor: null,
+    actor: bk.actor
+      ? { id: bk.actor.id, display_name: bk.actor.displayName, avatar_url: TOKEN_AVATAR }
+      : null,
     backup_policy: null,
     schema_snapshot: null,
     database_branch: {

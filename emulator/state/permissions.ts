@@ -146,7 +146,13 @@ export const OPERATION_ACCESSES: Record<string, readonly AccessName[] | "any-cre
   list_database_regions: ANY_DATABASE_ACCESS,
   list_backups: ["read_backups"],
   create_database: ["create_databases"],
+  update_database_settings: ["write_database"],
   delete_database: ["delete_database"],
+  list_read_only_regions: ANY_DATABASE_ACCESS,
+  create_backup: ["write_backups"],
+  get_backup: ["read_backups"],
+  update_backup: ["write_backups"],
+  delete_backup: ["delete_backups", "delete_production_branch_backups"],
   // Passwords (MySQL) and roles (Postgres): the spec's per-operation blocks.
   list_passwords: [...READ_BRANCH, "connect_production_read_only_branch"],
   get_password: [...READ_BRANCH, "connect_production_read_only_branch"],

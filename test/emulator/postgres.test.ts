@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
-import { branchesPath, call } from "../support/api";
+import { branchesPath, call, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
 
 describe("emulator: Postgres branches and sizes", () => {
@@ -34,6 +34,51 @@ describe("emulator: Postgres branches and sizes", () => {
       assert.equal(refused.status, 422, `${database} ${JSON.stringify(body)}: ${refused.text}`);
       assert.match(refused.body.message, message);
     }
+  });
+
+  test("restore_point and major_version are kept; each is checked, and Postgres only", async () => {
+    const now = new Date().toISOString();
+    const restored = await call(emu, "POST", branchesPath("pg-app"), {
+      body: { name: "pitr", restore_point: now, major_version: "17" },
+    });
+    assert.equal(restored.status, 201, restored.text);
+    const kept = emu.snapshot().branches.find((b) => b.name === "pitr");
+    assert.deepEqual([kept?.restorePoint, kept?.majorVersion], [now, "17"]);
+    await waitReady(emu, "pitr", "pg-app");
+    const child = await call(emu, "POST", branchesPath("pg-app"), {
+      body: { name: "pitr-child", parent_branch: "pitr" },
+    });
+    assert.equal(child.status, 201, child.text);
+    const inherited = emu.snapshot().branches.find((b) => b.name === "pitr-child");
+    assert.equal(inherited?.majorVersion, "17", "a branch without major_version has its parent's");
+    const cases: Array<[string, unknown, RegExp]> = [
+      ["pg-app", { name: "future", restore_point: "2999-01-01T00:00:00Z" }, /in the future/],
+      [
+        "pg-app",
+        { name: "ancient", restore_point: "2000-01-01T00:00:00Z" },
+        /before database pg-app was created/,
+      ],
+      ["pg-app", { name: "nonsense", restore_point: "yesterday" }, /not a timestamp/],
+      ["pg-app", { name: "nine", major_version: "nine" }, /not a PostgreSQL major version/],
+      ["app", { name: "mysql-pitr", restore_point: now }, /restore_point: only available for PostgreSQL/],
+      ["app", { name: "mysql-major", major_version: "17" }, /major_version: only available for PostgreSQL/],
+    ];
+    for (const [database, body, message] of cases) {
+      const refused = await call(emu, "POST", branchesPath(database), { body });
+      assert.equal(refused.status, 422, `${database} ${JSON.stringify(body)}: ${refused.text}`);
+      assert.match(refused.body.message, message);
+    }
+  });
+
+  test("fully qualified Postgres sizes (the Terraform provider's PS_5_AWS_X86) are Postgres sizes", async () => {
+    const created = await call(emu, "POST", "/organizations/acme/databases", {
+      body: { name: "pg-qualified", kind: "postgresql", cluster_size: "PS_5_AWS_X86" },
+    });
+    assert.equal(created.status, 201, created.text);
+    const mysql = await call(emu, "POST", "/organizations/acme/databases", {
+      body: { name: "my-qualified", kind: "mysql", cluster_size: "PS_10_AWS_X86" },
+    });
+    assert.equal(mysql.status, 422, "MySQL sizes have no qualified names");
   });
 
   test("replicas on a Postgres branch decide has_replicas", async () => {
