@@ -3,6 +3,7 @@ import { badRequest } from "./http/errors";
 import { backupRoutes } from "./routes/backups";
 import { branchRoutes } from "./routes/branches";
 import { catalogueRoutes } from "./routes/catalogue";
+import { changeRoutes } from "./routes/changes";
 import { databaseSettingsRoutes } from "./routes/database-settings";
 import { databaseRoutes } from "./routes/databases";
 import { organizationRoutes } from "./routes/organizations";
@@ -18,6 +19,7 @@ export const ROUTES: readonly Route[] = [
   ...databaseSettingsRoutes,
   ...branchRoutes,
   ...resizeRoutes,
+  ...changeRoutes,
   ...catalogueRoutes,
   ...backupRoutes,
   ...passwordRoutes,

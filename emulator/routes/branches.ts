@@ -14,6 +14,7 @@ import {
 import { badRequest, notFound, unprocessable } from "../http/errors";
 import { backupState } from "../state/backups";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { postgresConfigAt } from "../state/changes";
 import { databaseState, kindOf, removeDatabase } from "../state/databases";
 import { BRANCH_NAME_RULE, isValidBranchName } from "../state/names";
 import { type AccessName, accessesFor } from "../state/permissions";
@@ -36,8 +37,15 @@ function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
 }
 
+/** The branch as the API shows it now (a Postgres branch with its completed change requests). */
+function render(ctx: RequestContext, branch: BranchRecord): Record<string, unknown> {
+  const postgres =
+    branch.kind === "postgresql" ? postgresConfigAt(ctx.store.data, branch, ctx.now) : undefined;
+  return renderBranch(branch, ctx.base, ctx.now, ctx.store.vtgateAt(branch, ctx.now), postgres);
+}
+
 function ok(ctx: RequestContext, branch: BranchRecord, status = 200) {
-  return { status, body: renderBranch(branch, ctx.base, ctx.now, ctx.store.vtgateAt(branch, ctx.now)) };
+  return { status, body: render(ctx, branch) };
 }
 
 function checkName(name: string): void {
@@ -68,7 +76,7 @@ function listBranches(ctx: RequestContext) {
     status: 200,
     body: paginate(
       ctx,
-      items.map((b) => renderBranch(b, ctx.base, ctx.now, ctx.store.vtgateAt(b, ctx.now))),
+      items.map((b) => render(ctx, b)),
       listUrl(ctx, db),
     ),
   };

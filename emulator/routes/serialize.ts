@@ -1,6 +1,7 @@
 import type { UrlBase } from "../http/context";
 import { backupState } from "../state/backups";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { changeState } from "../state/changes";
 import { databaseState } from "../state/databases";
 import { iso } from "../state/ids";
 import { accessDescription } from "../state/permissions";
@@ -8,8 +9,10 @@ import type {
   AccessRecord,
   BackupRecord,
   BranchRecord,
+  ChangeRecord,
   DatabaseRecord,
   OrganizationRecord,
+  PostgresConfig,
   ResizeRecord,
   TokenRecord,
   VtgateConfig,
@@ -118,6 +121,7 @@ export function renderBranch(
   base: UrlBase,
   now: number,
   vtgate: VtgateConfig = b.vtgate ?? DEFAULT_VTGATE,
+  postgres?: PostgresConfig,
 ): Record<string, unknown> {
   const state = branchState(b, now);
   const ready = state === "ready";
@@ -142,7 +146,7 @@ export function renderBranch(
     vtgate_autoscaling: vtgate.autoscaling,
     vtgate_max_count: vtgate.autoscaling ? vtgate.maxCount : null,
     vtgate_target_cpu_utilization: vtgate.autoscaling ? vtgate.targetCpuUtilization : null,
-    cluster_name: clusterNameAt(b, now),
+    cluster_name: postgres?.clusterName ?? clusterNameAt(b, now),
     cluster_iops: null,
     ready,
     schema_ready: ready,
@@ -165,7 +169,7 @@ export function renderBranch(
         }
       : null,
     private_edge_connectivity: false,
-    has_replicas: b.replicas === undefined ? b.production : b.replicas > 0,
+    has_replicas: postgres ? postgres.replicas > 0 : b.replicas === undefined ? b.production : b.replicas > 0,
     has_read_only_replicas: false,
     html_url: `${APP_URL}/${seg(b.organization)}/${seg(b.database)}/${seg(b.name)}`,
     url: `${base.apiUrl}/organizations/${seg(b.organization)}/databases/${seg(b.database)}/branches/${seg(b.name)}`,
@@ -389,4 +393,51 @@ export function renderGrants(
     group.accesses.push({ access: a.access, description: accessDescription(a.access) });
   }
   return [...groups.values()];
+}
+
+/**
+ * The API's Postgres branch change request (`update_branch_change_request` and friends): sizes,
+ * replicas and parameters before and after; storage figures are plausible constants.
+ */
+export function renderChange(change: ChangeRecord, now: number): Record<string, unknown> {
+  const state = changeState(change, now);
+  const completed = state === "completed";
+  const endedAt = completed ? change.completeAt : change.canceledAt;
+  const metal = (size: string) => size.toUpperCase().startsWith("M");
+  const display = (size: string) => size.replace(/_/g, "-");
+  return {
+    id: change.id,
+    state,
+    started_at: iso(change.createdAt),
+    completed_at: endedAt === null ? null : iso(endedAt),
+    created_at: iso(change.createdAt),
+    updated_at: iso(Math.max(change.updatedAt, endedAt ?? 0)),
+    actor: change.actor
+      ? { id: change.actor.id, display_name: change.actor.displayName, avatar_url: TOKEN_AVATAR }
+      : { id: "", display_name: "PlanetScale", avatar_url: TOKEN_AVATAR },
+    cluster_name: change.target.clusterName,
+    cluster_display_name: display(change.target.clusterName),
+    cluster_metal: metal(change.target.clusterName),
+    replicas: change.target.replicas,
+    parameters: change.target.parameters,
+    previous_cluster_name: change.previous.clusterName,
+    previous_cluster_display_name: display(change.previous.clusterName),
+    previous_cluster_metal: metal(change.previous.clusterName),
+    previous_replicas: change.previous.replicas,
+    previous_parameters: change.previous.parameters,
+    minimum_storage_bytes: 10 * 1024 ** 3,
+    maximum_storage_bytes: 100 * 1024 ** 3,
+    storage_autoscaling: true,
+    storage_shrinking: false,
+    storage_type: "gp3",
+    storage_iops: 3000,
+    storage_throughput_mibs: 125,
+    previous_minimum_storage_bytes: 10 * 1024 ** 3,
+    previous_maximum_storage_bytes: 100 * 1024 ** 3,
+    previous_storage_autoscaling: true,
+    previous_storage_shrinking: false,
+    previous_storage_type: "gp3",
+    previous_storage_iops: 3000,
+    previous_storage_throughput_mibs: 125,
+  };
 }

@@ -51,6 +51,7 @@ function emptyData(): StoreData {
     backups: [],
     serviceTokens: [],
     resizes: [],
+    changes: [],
     passwords: [],
     roles: [],
     requests: [],

@@ -132,7 +132,7 @@ export function renameDatabase(data: StoreData, database: DatabaseRecord, name: 
   const old = database.name;
   const inIt = <T extends { organization: string; database: string }>(x: T): boolean =>
     x.organization === database.organization && x.database === old;
-  for (const list of [data.branches, data.resizes, data.backups, data.passwords, data.roles]) {
+  for (const list of [data.branches, data.resizes, data.changes, data.backups, data.passwords, data.roles]) {
     for (const item of list as Array<{ organization: string; database: string }>) {
       if (inIt(item)) item.database = name;
     }
@@ -154,6 +154,7 @@ export function removeDatabase(data: StoreData, database: DatabaseRecord): void 
     x.organization === database.organization && x.database === database.name;
   const gone = new Set(data.branches.filter(inIt).map((b) => b.id));
   data.resizes = data.resizes.filter((r) => !gone.has(r.branchId));
+  data.changes = data.changes.filter((c) => !gone.has(c.branchId));
   data.branches = data.branches.filter((b) => !gone.has(b.id));
   data.passwords = data.passwords.filter((p) => !gone.has(p.branchId));
   data.roles = data.roles.filter((r) => !gone.has(r.branchId));

@@ -138,6 +138,10 @@ export const OPERATION_ACCESSES: Record<string, readonly AccessName[] | "any-cre
   update_branch_resize_request: ["write_database"],
   cancel_branch_change_request: ["write_database"],
   update_branch_cluster_config: ["write_database"],
+  update_branch_change_request: ["write_database"],
+  list_branch_change_requests: READ_BRANCH,
+  get_branch_change_request: READ_BRANCH,
+  list_parameters: READ_BRANCH,
   // Catalogue: regions and cluster sizes are readable by any credential of the organization,
   // like the organization itself (the spec names read_organization).
   list_public_regions: "any-credential",

@@ -126,8 +126,6 @@ export const BranchRecord = z.object({
   majorVersion: z.string().optional(),
   /** Storage bounds asked for at creation (Postgres `storage`), in bytes. */
   storage: z.object({ minimumBytes: z.number().optional(), maximumBytes: z.number().optional() }).optional(),
-  /** Postgres cluster parameters by namespace (`pgconf`, `pgbouncer`, `patroni`): only those set. */
-  parameters: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
 /** A database branch. Its `state`/`ready` are computed from `readyAt`. */
 export type BranchRecord = z.infer<typeof BranchRecord>;
@@ -151,6 +149,42 @@ export const ResizeRecord = z.object({
 });
 /** A branch resize request (`PUT …/resizes`); see the schema. */
 export type ResizeRecord = z.infer<typeof ResizeRecord>;
+
+/** Postgres parameters by namespace (`pgconf`, `pgbouncer`, `patroni`), each value as text. */
+export const ParameterValues = z.record(z.string(), z.record(z.string(), z.string()));
+/** Postgres parameters by namespace, each value as text. */
+export type ParameterValues = z.infer<typeof ParameterValues>;
+
+/** What a Postgres branch change request changes: the cluster size, replicas and parameters. */
+export const PostgresConfig = z.object({
+  clusterName: z.string(),
+  replicas: z.number().int(),
+  parameters: ParameterValues,
+});
+/** What a Postgres branch change request changes. */
+export type PostgresConfig = z.infer<typeof PostgresConfig>;
+
+/**
+ * A Postgres branch change request (`PATCH …/changes`). Like a resize, its state is computed from
+ * timestamps: `resizing` until `completeAt`, then `completed`, when the branch takes `target`,
+ * unless it was `canceled` first.
+ */
+export const ChangeRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  database: z.string(),
+  branchId: z.string(),
+  previous: PostgresConfig,
+  target: PostgresConfig,
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  completeAt: epochMs,
+  /** When it was canceled before completing (pscale's `DELETE …/changes`); null otherwise. */
+  canceledAt: epochMs.nullable().default(null),
+  actor: ActorRef.nullable(),
+});
+/** A Postgres branch change request; see the schema. */
+export type ChangeRecord = z.infer<typeof ChangeRecord>;
 
 /** A backup a branch can be restored from (`backup_id` on create). */
 export const BackupRecord = z.object({
@@ -279,6 +313,8 @@ export const StoreData = z.object({
   serviceTokens: z.array(TokenRecord),
   /** Branch resize requests, oldest first. */
   resizes: z.array(ResizeRecord).default([]),
+  /** Postgres branch change requests, oldest first. */
+  changes: z.array(ChangeRecord).default([]),
   passwords: z.array(PasswordRecord).default([]),
   roles: z.array(RoleRecord).default([]),
   requests: z.array(RequestLogEntry).default([]),

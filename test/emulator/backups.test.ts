@@ -31,28 +31,29 @@ describe("backups", () => {
   after(() => emu.stop());
 
   test("a new backup runs for the ready delay, then succeeds; its retention sets expires_at", async () => {
-    emu.setReadyDelay(300);
-    let id: string;
+    // A long delay holds the first backup running while it is looked at (no timer race).
+    emu.setReadyDelay(60_000);
     try {
-      const created = await call(emu, "POST", BACKUPS, {
+      const running = await call(emu, "POST", BACKUPS, {
         body: { name: "before-migration", retention_unit: "day", retention_value: 7 },
       });
-      assert.equal(created.status, 201, created.text);
-      id = created.body.id;
-      assert.deepEqual([created.body.state, created.body.completed_at], ["running", null]);
-      const days = (Date.parse(created.body.expires_at) - Date.parse(created.body.created_at)) / 86_400_000;
+      assert.equal(running.status, 201, running.text);
+      assert.deepEqual([running.body.state, running.body.completed_at], ["running", null]);
+      const days = (Date.parse(running.body.expires_at) - Date.parse(running.body.created_at)) / 86_400_000;
       assert.equal(days, 7);
       const early = await call(emu, "POST", branchesPath(), {
-        body: { name: "too-soon", backup_id: id, cluster_size: "PS_10" },
+        body: { name: "too-soon", backup_id: running.body.id, cluster_size: "PS_10" },
       });
       assert.equal(early.status, 422, "a running backup cannot be restored yet");
-      await waitFor("the backup to succeed", async () => {
-        const r = await call(emu, "GET", `${BACKUPS}/${id}`);
-        return r.body.state === "success";
-      });
     } finally {
       emu.setReadyDelay(100);
     }
+    const created = await call(emu, "POST", BACKUPS, { body: { name: "quick" } });
+    const id = created.body.id as string;
+    await waitFor("the backup to succeed", async () => {
+      const r = await call(emu, "GET", `${BACKUPS}/${id}`);
+      return r.body.state === "success";
+    });
     const restored = await call(emu, "POST", branchesPath(), {
       body: { name: "restored", backup_id: id, cluster_size: "PS_10" },
     });

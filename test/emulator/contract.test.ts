@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../../emulator/index";
 import { ROUTES } from "../../emulator/router";
-import { branchesPath, call, waitReady } from "../support/api";
+import { branchesPath, call, waitFor, waitReady } from "../support/api";
 import { emulator } from "../support/emulator";
 import {
   assertMatchesSpec,
@@ -325,6 +325,23 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     );
     check("delete_database", await call(emu, "DELETE", "/organizations/acme/databases/contract-db-2"), 204);
     assert.equal((await call(emu, "GET", "/organizations/acme/databases/contract-db-2")).status, 404);
+  });
+
+  test("Postgres changes: update_branch_change_request (200, 204), list/get_branch_change_request(s), list_parameters", async () => {
+    const path = `${branchesPath("pg-app")}/main/changes`;
+    const started = await call(emu, "PATCH", path, {
+      body: { cluster_size: "PS_20", replicas: 1, parameters: { pgconf: { max_connections: "200" } } },
+    });
+    check("update_branch_change_request", started, 200);
+    check("list_branch_change_requests", await call(emu, "GET", path), 200);
+    check("get_branch_change_request", await call(emu, "GET", `${path}/${started.body.id}`), 200);
+    check("list_parameters", await call(emu, "GET", `${branchesPath("pg-app")}/main/parameters`), 200);
+    await waitFor("the change to complete", async () => {
+      const r = await call(emu, "GET", `${path}/${started.body.id}`);
+      return r.body.state === "completed";
+    });
+    check("get_branch_change_request", await call(emu, "GET", `${path}/${started.body.id}`), 200);
+    check("update_branch_change_request", await call(emu, "PATCH", path, { body: { replicas: 1 } }), 204);
   });
 
   test("backups: create_backup, get_backup, update_backup, list_backups with filters, delete_backup", async () => {

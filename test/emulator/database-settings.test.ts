@@ -43,21 +43,23 @@ describe("database settings and lifecycle", () => {
   after(() => emu.stop());
 
   test("a new database is pending, refuses branches, then becomes ready like a branch", async () => {
-    emu.setReadyDelay(400);
+    // A long delay holds the first database pending while it is looked at (no timer race).
+    emu.setReadyDelay(60_000);
     try {
       const created = await createDatabase(emu, { name: "slow", cluster_size: "PS_10" });
       assert.deepEqual([created.state, created.ready], ["pending", false]);
       const early = await call(emu, "POST", branchesPath("slow"), { body: { name: "dev" } });
       assert.equal(early.status, 400);
       assert.match(early.body.message, /still initializing/);
-      await waitDatabaseReady(emu, "slow");
-      const main = await call(emu, "GET", `${branchesPath("slow")}/main`);
-      assert.equal(main.body.state, "ready", "its default branch is ready with it");
-      const later = await call(emu, "POST", branchesPath("slow"), { body: { name: "dev" } });
-      assert.equal(later.status, 201, later.text);
     } finally {
       emu.setReadyDelay(100);
     }
+    await createDatabase(emu, { name: "quick", cluster_size: "PS_10" });
+    await waitDatabaseReady(emu, "quick");
+    const main = await call(emu, "GET", `${branchesPath("quick")}/main`);
+    assert.equal(main.body.state, "ready", "its default branch is ready with it");
+    const later = await call(emu, "POST", branchesPath("quick"), { body: { name: "dev" } });
+    assert.equal(later.status, 201, later.text);
   });
 
   test("keeps every setting the spec lists and reports it; a new database starts with Data Branching off", async () => {

@@ -77,6 +77,7 @@ describe("conformance with PlanetScale's official clients", () => {
       "cluster-sizes.cases.ts",
       "databases.cases.ts",
       "passwords.cases.ts",
+      "postgres-changes.cases.ts",
       "roles.cases.ts",
       "service-tokens.cases.ts",
     ]);
