@@ -53,6 +53,7 @@ export {
 } from "./resources/branch-password";
 export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./resources/branch-role";
 export type { BranchInput } from "./resources/credential-args";
+export { Database, type DatabaseArgs } from "./resources/database";
 export {
   type BranchInfo,
   type GetBranchArgs,

@@ -46,6 +46,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/database",
     "provider/internal/ownership",
     "provider/internal/api",
     "provider/internal/client",
@@ -53,6 +54,7 @@ const ROOMS: Record<string, readonly string[]> = {
   // The operator commands (`pulumi-planetscale …`): they use the API like a resource does.
   "provider/commands/recover": [
     "provider/internal/dynamic",
+    "provider/internal/database",
     "provider/internal/api",
     "provider/internal/client",
     "provider/internal/credential",
@@ -69,6 +71,8 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/internal/branch": RESOURCE_LOGIC(),
   "provider/internal/api-token": RESOURCE_LOGIC(),
   "provider/internal/credential": RESOURCE_LOGIC(),
+  // A database waits for readiness on the branches' poll schedule (`branch/readiness.ts`).
+  "provider/internal/database": [...RESOURCE_LOGIC(), "provider/internal/branch"],
   "provider/internal/preflight": [
     "provider/internal/api",
     "provider/internal/client",
@@ -85,6 +89,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/database",
     "provider/internal/inputs",
     "provider/internal/client",
     "provider/internal/resource-errors",

@@ -11,6 +11,7 @@ export const JOURNAL_KINDS: Readonly<Record<ResourceKind, string>> = {
   apiToken: "serviceToken",
   branchPassword: "password",
   branchRole: "role",
+  database: "database",
 };
 
 /** The journal kind of a resource of this package by its type token; undefined for any other resource. */

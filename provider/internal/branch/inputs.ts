@@ -1,13 +1,9 @@
 import * as z from "zod";
-import { parseDuration } from "../inputs/duration";
 import { NAME_MAX, NAME_PATTERN, slug, suggestName } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
+import { readyTimeout } from "../inputs/ready-timeout";
 import { quoted, textReason } from "../inputs/text";
 import type { BRANCH_PROPERTIES } from "./properties";
-
-/** Twenty minutes: long enough for most restores from backup. */
-export const DEFAULT_READY_TIMEOUT_MS = 20 * 60 * 1000;
-const MAX_READY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 function branchName(what: string) {
   return z
@@ -18,17 +14,6 @@ function branchName(what: string) {
         `${what} ${quoted(String(issue.input))} is not a valid PlanetScale branch name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (for example '${suggestName(String(issue.input))}')`,
     });
 }
-
-const READY_TIMEOUT_RULE =
-  "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'";
-
-const duration = z.union([z.number(), z.string()], { error: READY_TIMEOUT_RULE }).refine(
-  (v) => {
-    const ms = parseDuration(v);
-    return ms !== undefined && ms > 0 && ms <= MAX_READY_TIMEOUT_MS;
-  },
-  { error: READY_TIMEOUT_RULE },
-);
 
 /** A string input with a message that names it and shows an example. */
 function text(what: string, example: string) {
@@ -70,7 +55,7 @@ export const BranchInputFields = z.strictObject({
   safeMigrations: z.boolean({ error: "safeMigrations must be true or false" }).optional(),
   deleteDescendants: z.boolean({ error: "deleteDescendants must be true or false" }).optional(),
   adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
-  readyTimeout: duration.optional(),
+  readyTimeout: readyTimeout().optional(),
 } satisfies Record<InputKeys<typeof BRANCH_PROPERTIES>, z.ZodType>);
 
 /** {@link BranchInputFields} plus the rules that involve several properties. */
@@ -85,10 +70,3 @@ export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
   }
 });
 export type BranchInputs = z.infer<typeof BranchInputs>;
-
-/** Milliseconds to wait for readiness. */
-export function readyTimeoutMs(inputs: Pick<BranchInputs, "readyTimeout">): number {
-  return inputs.readyTimeout === undefined
-    ? DEFAULT_READY_TIMEOUT_MS
-    : (parseDuration(inputs.readyTimeout) ?? DEFAULT_READY_TIMEOUT_MS);
-}

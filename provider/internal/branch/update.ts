@@ -3,7 +3,7 @@ import * as branches from "../api/branches";
 import type { Branch as ApiBranch } from "../api/schemas";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { inPlaceChange } from "../inputs/property-api";
-import { readyTimeoutMs } from "./inputs";
+import { readyTimeoutMs } from "../inputs/ready-timeout";
 import { toOutputs } from "./outputs";
 import { BRANCH_PROPERTIES } from "./properties";
 import { settle } from "./settle";
