@@ -114,7 +114,7 @@ const bodiesMatch: [
   SameKeys<keyof CreateBody<typeof DATABASE_PROPERTIES, ResolvedDatabaseInputs>, keyof CreateDatabaseBody>,
   SameKeys<DatabaseCall<"rename"> | DatabaseCall<"settings PATCH">, keyof UpdateDatabaseSettingsBody>,
   // A database resizes its default branch; a branch's own change requests carry its parameters.
-  SameKeys<DatabaseCall<"default branch resize">, Exclude<keyof BranchChangeBody, "parameters">>,
+  SameKeys<DatabaseCall<"default branch resize"> | BranchCall<"parameters change">, keyof BranchChangeBody>,
 ] = [true, true, true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's

@@ -64,7 +64,8 @@ async function finishCreate(
 ): Promise<pulumi.dynamic.CreateResult> {
   let current = branch;
   try {
-    current = await settle(ctx, inputs, branch, deadline);
+    // Nothing PlanetScale does not report has been applied to a new or adopted branch yet.
+    current = await settle(ctx, inputs, branch, deadline, { parameters: {} });
     return { id: current.id, outs: toOutputs(current, inputs) };
   } catch (error) {
     const last = error instanceof NotReadyError ? (error.last as ApiBranch) : current;

@@ -3,6 +3,8 @@ import { NAME_MAX, NAME_PATTERN, slug, suggestName } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
 import { readyTimeout } from "../inputs/ready-timeout";
 import { quoted, textReason } from "../inputs/text";
+import { parseTimestamp } from "../inputs/timestamp";
+import { parametersInput } from "./parameters";
 import type { BRANCH_PROPERTIES } from "./properties";
 
 function branchName(what: string) {
@@ -45,6 +47,18 @@ export const BranchInputFields = z.strictObject({
       error: "seedData must be 'last_successful_backup' (the only value PlanetScale accepts)",
     })
     .optional(),
+  restorePoint: text("restorePoint", "2026-01-01T00:00:00Z")
+    .refine((v) => parseTimestamp(v) !== undefined, {
+      error: "restorePoint must be an ISO 8601 time with a time zone, for example '2026-01-01T00:00:00Z'",
+    })
+    .refine((v) => (parseTimestamp(v) ?? 0) <= Date.now(), {
+      error: "restorePoint must be in the past: PlanetScale restores to a point that has happened",
+    })
+    .optional(),
+  majorVersion: text("majorVersion", "17")
+    .regex(/^\d{1,3}$/, "majorVersion must be a Postgres major version such as '17'")
+    .optional(),
+  parameters: parametersInput().optional(),
   clusterSize: text("clusterSize", "PS_10")
     .regex(
       /^[A-Z0-9][A-Z0-9_-]*$/,
@@ -60,6 +74,14 @@ export const BranchInputFields = z.strictObject({
 
 /** {@link BranchInputFields} plus the rules that involve several properties. */
 export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
+  if (v.backupId !== undefined && v.restorePoint !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["restorePoint"],
+      message:
+        "restorePoint cannot be combined with backupId: restore from one backup, or to one point in time",
+    });
+  }
   if (v.backupId !== undefined && v.seedData !== undefined) {
     ctx.addIssue({
       code: "custom",

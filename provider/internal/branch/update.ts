@@ -31,6 +31,8 @@ export async function update(
       ? await branches.getBranch(client, organization, database, id)
       : await branches.updateBranch(client, organization, database, id, rename.body);
   // Also resumes a create that timed out waiting for readiness.
-  branch = await settle(ctx, inputs, branch, Date.now() + readyTimeoutMs(inputs));
+  branch = await settle(ctx, inputs, branch, Date.now() + readyTimeoutMs(inputs), {
+    parameters: olds["parameters"] ?? {},
+  });
   return { outs: toOutputs(branch, inputs) };
 }
