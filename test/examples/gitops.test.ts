@@ -1,4 +1,5 @@
-// examples/gitops/: environments.yaml declares long-lived branches and tokens; gitops.yml previews
+// examples/gitops/: environments.yaml declares the database with its settings, long-lived branches
+// and tokens; gitops.yml previews
 // a pull request, applies on merge and checks drift nightly. The workflow's shell steps run in
 // order with the real Pulumi CLI against the emulator, on the example project as written.
 import assert from "node:assert/strict";
@@ -54,7 +55,8 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
   }
 
   before(async () => {
-    emu = await emulator();
+    // The organization has no database yet: the example declares and creates `app`.
+    emu = await emulator({ seed: { organizations: [{ name: "acme", databases: [{ name: "other" }] }] } });
     runner = createRunner(
       Object.fromEntries(
         ["Pulumi.yaml", "package.json", "index.ts", "environments.yaml", "tsconfig.json"].map((f) => [
@@ -74,8 +76,8 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [job, result] = await trigger("pull_request");
     assert.equal(job, "preview");
     assert.equal(result.failed, undefined, explain(result));
-    assert.match(result.steps.at(-1)?.output ?? "", /\+ 5 to create/);
-    assert.deepEqual(await branchNames(emu), ["main"]);
+    assert.match(result.steps.at(-1)?.output ?? "", /\+ 6 to create/);
+    assert.equal((await call(emu, "GET", "/organizations/acme/databases/app")).status, 404);
     assert.deepEqual(await tokenNames(), []);
   });
 
@@ -83,6 +85,18 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [job, result] = await trigger("push");
     assert.equal(job, "apply");
     assert.equal(result.failed, undefined, explain(result));
+    const db = (await call(emu, "GET", "/organizations/acme/databases/app")).body;
+    assert.deepEqual(
+      [
+        db.state,
+        db.require_approval_for_deploy,
+        db.allow_data_branching,
+        db.restrict_branch_region,
+        db.deletion_protected,
+      ],
+      ["ready", true, true, true, true],
+      "the database and the settings environments.yaml gives",
+    );
     assert.deepEqual(await branchNames(emu), ["analytics", "main", "staging"]);
     const staging = await branch("staging");
     assert.equal(staging.deletion_protected, true);
@@ -103,10 +117,14 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
         deletion_protected: true,
       },
     });
+    await call(emu, "PATCH", "/organizations/acme/databases/app", {
+      body: { require_approval_for_deploy: false },
+    });
     const [, result] = await trigger("schedule");
     assert.ok(result.failed, "the drift check must fail");
     assert.match(result.failed.name, /^Drift check/);
     assert.match(result.failed.output, /analytics/);
+    assert.match(result.failed.output, /requireApprovalForDeploy/);
   });
 
   test("a reviewed edit of environments.yaml is previewed, then applied on merge", async () => {
@@ -125,6 +143,8 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [, apply] = await trigger("push");
     assert.equal(apply.failed, undefined, explain(apply));
     assert.deepEqual(await branchNames(emu), ["analytics", "main", "qa", "staging"]);
+    const db = (await call(emu, "GET", "/organizations/acme/databases/app")).body;
+    assert.equal(db.require_approval_for_deploy, true, "the setting changed by hand is put back");
     const [, drift] = await trigger("schedule");
     assert.equal(drift.failed, undefined, explain(drift));
   });
