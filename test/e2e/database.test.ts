@@ -23,6 +23,7 @@ describe("Database end to end", { skip: skipWithoutCli }, () => {
     requireApprovalForDeploy: true,
     allowDataBranching: true,
   };
+  let stagingProtected = false;
   let firstId = "";
   const database = async () => (await call(env.emulator, "GET", DB)).body;
 
@@ -34,6 +35,7 @@ describe("Database end to end", { skip: skipWithoutCli }, () => {
           database: db.name,
           name: "staging",
           parentBranch: db.defaultBranch,
+          deletionProtected: stagingProtected,
         });
         const password = new ps.BranchPassword("app", {
           database: db.name,
@@ -125,6 +127,26 @@ describe("Database end to end", { skip: skipWithoutCli }, () => {
     );
     assert.deepEqual(await branchNames(env.emulator, "shop"), ["main", "staging"]);
     assert.equal((await env.resourcesOfType(DATABASE)).length, 1, "the state still holds everything");
+  });
+
+  test("a deletion-protected branch protects its password the same way (issue 21's destroy)", async () => {
+    args = { ...args, deletionProtected: false };
+    stagingProtected = true;
+    await env.stack.up();
+    env.emulator.clearRequests();
+    const destroy = await runProcess(
+      join(String(cliDir), "pulumi"),
+      ["destroy", "--yes", "--non-interactive", "--stack", "test"],
+      { cwd: env.workDir, env: { ...process.env, ...env.env } },
+    );
+    assert.notEqual(destroy.code, 0, destroy.stdout);
+    assert.match(destroy.stdout + destroy.stderr, /Branch::staging[\s\S]*because it is protected/);
+    assert.deepEqual(
+      env.emulator.requests().filter((r) => r.method === "DELETE"),
+      [],
+      "the password was not deleted before the refusal",
+    );
+    stagingProtected = false;
   });
 
   test("turned off in the program, up lifts the protection; destroy then deletes everything", async () => {
