@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { branchResource as branch } from "../../provider/internal/branch/resource";
+import { branchPasswordResource, branchRoleResource } from "../../provider/internal/credential";
 import { databaseResource as database } from "../../provider/internal/database/resource";
 import { PartialCreateError } from "../../provider/internal/dynamic/partial-create";
 import {
@@ -300,6 +301,33 @@ describe("branches of a declared database", () => {
     assert.ok(
       !emu.requests().some((r) => r.path.includes("declared-pg")),
       "no lookup of a database not created yet",
+    );
+  });
+
+  test("a password and a role preview against a database this run declares, on its default branch by name", async () => {
+    await database.check(ctx, {}, { name: "declared-my", __provider: PROVIDER });
+    await database.check(ctx, {}, { name: "declared-pg2", kind: "postgresql", __provider: PROVIDER });
+    const password = await branchPasswordResource.check(
+      ctx,
+      {},
+      { database: "declared-my", branch: "main", role: "reader", __provider: PROVIDER },
+    );
+    assert.deepEqual(password.failures ?? [], []);
+    const role = await branchRoleResource.check(
+      ctx,
+      {},
+      { database: "declared-pg2", branch: "main", __provider: PROVIDER },
+    );
+    assert.deepEqual(role.failures ?? [], []);
+    const wrongKind = await branchRoleResource.check(
+      ctx,
+      {},
+      { database: "declared-my", branch: "main", __provider: PROVIDER },
+    );
+    assert.equal(wrongKind.failures?.[0]?.property, "database", "the declared kind decides");
+    assert.ok(
+      !emu.requests().some((r) => r.path.includes("declared-")),
+      "no lookup of a database, or of its branch, before the database is created",
     );
   });
 

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { databasePath, databasesPath } from "./paths";
 import { Database } from "./schemas";
@@ -62,7 +63,9 @@ export function createDatabase(
   organization: string,
   body: CreateDatabaseBody,
 ): Promise<Database> {
-  return client.request({ method: "POST", path: databasesPath(organization), body, schema: Database });
+  return observedCreate(client, { kind: "database", organization, name: body.name }, () =>
+    client.request({ method: "POST", path: databasesPath(organization), body, schema: Database }),
+  );
 }
 
 /** Changes a database's settings, or renames it (`new_name`); answers the database. */
