@@ -268,6 +268,38 @@ export const cases: ConformanceCase[] = [
     expect: { status: 204, operationId: "delete_branch" },
   },
   {
+    title: "Terraform planetscale_postgres_branch create with a size and a major version",
+    source:
+      "planetscale/terraform-provider-planetscale internal/sdk/models/operations/createpostgresbranch.go CreatePostgresBranchRequestBody: name, parent_branch (always), backup_id, region, restore_point, cluster_size, major_version (pointers, omitzero); examples/resources/planetscale_postgres_branch/resource.tf",
+    method: "POST",
+    path: "/organizations/acme/databases/pg-app/branches",
+    headers: TERRAFORM_JSON,
+    body: '{"name":"tf-pg","parent_branch":"main","cluster_size":"PS_5_AWS_X86","major_version":"17"}',
+    expect: {
+      status: 201,
+      operationId: "create_branch",
+      check: (b) =>
+        assert.deepEqual(
+          [b.kind, b.parent_branch, b.cluster_name, b.state],
+          ["postgresql", "main", "PS_5_AWS_X86", "pending"],
+        ),
+    },
+  },
+  {
+    title: "Terraform planetscale_postgres_branch destroy (a DELETE with no body, by public id)",
+    source:
+      "planetscale/terraform-provider-planetscale internal/sdk/models/operations/deletepostgresbranch.go (path parameters only, no request body)",
+    given: async (admin) => {
+      const b = await admin("GET", "/organizations/acme/databases/pg-app/branches/dev");
+      return { id: b.body.id };
+    },
+    method: "DELETE",
+    path: "/organizations/acme/databases/pg-app/branches/{id}",
+    headers: TERRAFORM_JSON,
+    body: "",
+    expect: { status: 204, operationId: "delete_branch" },
+  },
+  {
     title: "Terraform planetscale_vitess_branch safe_migrations (after readiness)",
     source:
       "planetscale/terraform-provider-planetscale schemas/overlay-terraform-vitess-branch-safe-migrations.yaml (PUT …/safe-migrations {safe_migrations})",
