@@ -141,6 +141,19 @@ export const cases: ConformanceCase[] = [
     expect: { status: 201, operationId: "create_database", check: (b) => assert.equal(b.kind, "postgresql") },
   },
   {
+    title: "Terraform planetscale_database create (Postgres, replicas a Go float64, a major version)",
+    source: `${TF}/createdatabase.go CreateDatabaseRequestBody: name, region (omitzero), cluster_size (always), replicas (*float64, omitzero), kind (omitzero), major_version (omitzero); internal/provider/testdata/TestAccRolesDataSource/main.tf (kind postgresql, cluster_size PS_10_AWS_ARM)`,
+    method: "POST",
+    path: P,
+    headers: TERRAFORM_JSON,
+    body: '{"name":"tf-db","cluster_size":"PS_10_AWS_ARM","replicas":2,"kind":"postgresql","major_version":"17"}',
+    expect: {
+      status: 201,
+      operationId: "create_database",
+      check: (b) => assert.deepEqual([b.name, b.kind, b.state], ["tf-db", "postgresql", "pending"]),
+    },
+  },
+  {
     title:
       "Terraform planetscale_database_vitess update (the current name under `name`, settings from state)",
     source: `${TF}/updatevitessdatabase.go UpdateVitessDatabaseRequestBody (name, automatic_migrations, …, pointers with omitzero); internal/provider/databasevitess_resource_sdk.go ToOperationsUpdateVitessDatabaseRequestBody`,
