@@ -154,12 +154,23 @@ describe("create, read, update, delete", () => {
     });
     assert.deepEqual([diff.replaces, diff.changes], [[], true]);
     assert.deepEqual([updated["insightsRawQueries"], updated["productionBranchWebConsole"]], [true, true]);
-    const patch = emu.requests().filter((r) => r.method === "PATCH");
-    assert.equal(patch.length, 1);
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      [`GET /v1${DB}/tuned`, `PATCH /v1${DB}/tuned`],
+      // PlanetScale addresses a database by name: the read proves the name is still the recorded
+      // database's (and gives the live values to compare) before anything is changed.
+      "an update of two settings: one read, then one request for both",
+    );
     // Changed outside Pulumi: refresh reports it, and the next update puts it back.
     await call(emu, "PATCH", `${DB}/tuned`, { body: { insights_raw_queries: false } });
+    emu.clearRequests();
     const read = await database.read(ctx, id, updated);
     assert.equal((read.props as Props)["insightsRawQueries"], false);
+    assert.deepEqual(
+      emu.requests().map((r) => `${r.method} ${r.path}`),
+      [`GET /v1${DB}/tuned`],
+      "a refresh is one request",
+    );
     const restored = await updateDatabase(id, read.props as Props, {
       name: "tuned",
       insightsRawQueries: true,
