@@ -6,6 +6,7 @@ import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
 import { userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
+import { declaredDatabase } from "../preflight/declared";
 import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
 import { ApiTokenInputs, crossCheck } from "./inputs";
 import { API_TOKEN_PROPERTIES } from "./properties";
@@ -45,11 +46,13 @@ export async function check(
     const client = ctx.client();
     await verifyOrganization(client, organization);
     // Each named database once per process (cached), so an unreachable one fails the preview too.
-    // Unknown entries are checked once known; the parse above proved the known ones are names.
+    // Unknown entries are checked once known; the parse above proved the known ones are names. A
+    // database a Database resource of this run declares was checked by that resource.
     const databases = isUnknown(inputs["databases"]) ? [] : ((inputs["databases"] as unknown[]) ?? []);
     await Promise.all(
       databases
         .filter((d): d is string => typeof d === "string" && !isUnknown(d))
+        .filter((d) => declaredDatabase(organization, d) === undefined)
         .map((d) => verifyDatabase(client, organization, d, TOKEN_DATABASE_USE)),
     );
   }

@@ -6,6 +6,7 @@ import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
 import { userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
+import { declaredDatabase } from "../preflight/declared";
 import { verifyDatabase } from "../preflight/preflight";
 import { BranchInputs } from "./inputs";
 import { kindFailures } from "./kind-check";
@@ -33,9 +34,14 @@ export async function check(
   // Without credentials, or when PlanetScale is unreachable, create checks again.
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
-  // Valid inputs only: a wrong credential or database fails the preview, not only the update.
-  if (!isUnknown(inputs["organization"]) && !isUnknown(inputs["database"])) {
-    await verifyDatabase(ctx.client(), String(inputs["organization"]), String(inputs["database"]));
+  // Valid inputs only: a wrong credential or database fails the preview, not only the update. A
+  // database a Database resource of this run declares was checked by that resource.
+  const organization = inputs["organization"];
+  const database = inputs["database"];
+  if (!isUnknown(organization) && !isUnknown(database)) {
+    if (declaredDatabase(String(organization), String(database)) === undefined) {
+      await verifyDatabase(ctx.client(), String(organization), String(database));
+    }
   }
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }

@@ -22,7 +22,8 @@ export function checkFailures(
       failures.push({ property, reason });
   };
   for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
+    // A key inside an input (a namespace of `parameters`) is that input's problem, in its words.
+    if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
       for (const key of issue.keys) add(key, unrecognized(key, inputs));
     } else {
       add(issue.path.length > 0 ? String(issue.path[0]) : WHOLE_RESOURCE, issue.message);
