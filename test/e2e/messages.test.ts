@@ -120,7 +120,7 @@ new ps.Branch("lost", { database: "nope", name: "pr-7" });
   });
 
   test("a failure of delete is shown once too: a protected branch that destroy must keep", async () => {
-    // \`protect: false\` keeps Pulumi's own refusal out of the way: the subject is PlanetScale's.
+    // `protect: false` keeps Pulumi's own refusal out of the way: the subject is PlanetScale's.
     program(`const ps = require("pulumi-planetscale");
 new ps.Branch("kept", { database: "app", name: "pr-8", deletionProtected: true }, { protect: false });
 `);
