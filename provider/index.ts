@@ -34,6 +34,7 @@ export {
 export {
   AlreadyExistsError,
   BranchNotFoundError,
+  ClaimedByStackError,
   DeletionProtectedError,
   GrantNotAppliedError,
   HasChildBranchesError,

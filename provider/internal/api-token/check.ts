@@ -5,7 +5,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
 import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
 import { ApiTokenInputs, crossCheck } from "./inputs";
@@ -40,7 +40,7 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, ...hiddenInputs(news) } };
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
   if (!isUnknown(inputs["organization"])) {
     const organization = String(inputs["organization"]);
@@ -55,5 +55,5 @@ export async function check(
         .map((d) => verifyDatabase(client, organization, d, TOKEN_DATABASE_USE)),
     );
   }
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }

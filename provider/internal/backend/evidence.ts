@@ -71,6 +71,15 @@ export class BackendEvidence {
     return new BackendEvidence([...checkpoints].map(([stack, d]) => holdingsOf(stack, d)));
   }
 
+  /**
+   * The fully qualified name of stack `stack` (short name) of project `project` among those read,
+   * if it is there (a project is needed: two projects may each have a stack of that name).
+   */
+  find(project: string | undefined, stack: string): string | undefined {
+    if (project === undefined) return undefined;
+    return this.stacks.map((s) => s.stack).find((name) => name.endsWith(`/${project}/${stack}`));
+  }
+
   /** The stacks whose state holds the object `id`. */
   holders(id: string): string[] {
     return this.stacks.filter((s) => s.ids.has(id)).map((s) => s.stack);

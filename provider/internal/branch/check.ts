@@ -5,7 +5,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
 import { verifyDatabase } from "../preflight/preflight";
 import { BranchInputs } from "./inputs";
@@ -30,7 +30,7 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, "branch");
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, ...hiddenInputs(news) } };
   // Without credentials, or when PlanetScale is unreachable, create checks again.
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
@@ -38,5 +38,5 @@ export async function check(
   if (!isUnknown(inputs["organization"]) && !isUnknown(inputs["database"])) {
     await verifyDatabase(ctx.client(), String(inputs["organization"]), String(inputs["database"]));
   }
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }

@@ -5,7 +5,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
 import type { CredentialFlavor } from "./flavor";
 import { crossCheck } from "./inputs";
@@ -31,7 +31,7 @@ export async function check(
   const missingOrganization = fillOrganization(ctx, inputs);
   if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
   fillName(inputs, olds, flavor.noun);
-  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, ...hiddenInputs(news) } };
 
   // Only now, with valid inputs, one API call (cached per database): is it the right kind?
   const organization = inputs["organization"];
@@ -46,5 +46,5 @@ export async function check(
     // Without credentials, or when PlanetScale is unreachable, create checks again.
     if (reason !== undefined) return { inputs: news, failures: [{ property: "database", reason }] };
   }
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }
