@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BRANCH_PROPERTIES } from "../internal/branch/properties";
+import { withDeletionProtection } from "../internal/dynamic/deletion-protection";
 import { suspendPromiseStackTraces } from "../internal/dynamic/promise-stack-traces";
 import { dynamicResource } from "../internal/dynamic/serialized-provider";
 import { declaredOutputs } from "../internal/inputs/property-table";
@@ -55,7 +56,9 @@ export interface BranchArgs {
    */
   clusterSize?: pulumi.Input<string>;
   /**
-   * Refuse deletion while true (also blocks `pulumi destroy`). Default: `false`. On change: in place.
+   * Refuse deletion while true; a plain `true` also sets Pulumi's `protect`, so `pulumi destroy` (or a
+   * replacement) fails at its preview, before anything of the stack is deleted. Default: `false`. On
+   * change: in place.
    */
   deletionProtected?: pulumi.Input<boolean>;
   /**
@@ -154,7 +157,12 @@ export class Branch extends pulumi.CustomResource {
     const resource = dynamicResource(branchProvider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
-      super(resource.type, name, resource.props, opts);
+      super(
+        resource.type,
+        name,
+        resource.props,
+        withDeletionProtection(args.deletionProtected, opts, `Branch "${name}"`),
+      );
     } finally {
       restoreStackTraces();
     }

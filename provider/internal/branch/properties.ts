@@ -96,7 +96,7 @@ export const BRANCH_PROPERTIES = {
     output: "reported",
     from: "deletion_protected",
     absent: false,
-    doc: "Refuse deletion while true (also blocks `pulumi destroy`).",
+    doc: "Refuse deletion while true; a plain `true` also sets Pulumi's `protect`, so `pulumi destroy` (or a replacement) fails at its preview, before anything of the stack is deleted.",
     defaultDoc: "`false`",
   },
   safeMigrations: {
