@@ -20,6 +20,7 @@ export const ORGANIZATION_ACCESSES = {
   write_service_tokens: "Create and edit service tokens",
   delete_service_tokens: "Delete service tokens",
   write_teams: "Create and edit teams",
+  write_organization: "Manage organization members",
   read_metrics_endpoints: "Read metrics endpoints",
 } as const satisfies Record<string, string>;
 
@@ -47,6 +48,7 @@ export const DATABASE_ACCESSES = {
   create_deploy_request: "Create deploy requests",
   read_deploy_request: "Read deploy requests",
   approve_deploy_request: "Approve deploy requests",
+  review_deploy_request: "Review deploy requests",
   create_comment: "Create deploy request comments",
   read_comment: "Read deploy request comments",
   read_backups: "Read backups",
@@ -88,9 +90,12 @@ const CREATE_PASSWORD: readonly DatabaseAccess[] = [
   "create_branch_password",
 ];
 
-/** What the spec lists for `list_databases` / `get_database`: every database access but role creation. */
+/**
+ * What the spec lists for `list_databases` / `get_database`: every database access but role
+ * creation and `review_deploy_request` (which the spec names on `review_deploy_request` only).
+ */
 const ANY_DATABASE_ACCESS = (Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]).filter(
-  (a) => !CREATE_PASSWORD.includes(a),
+  (a) => !CREATE_PASSWORD.includes(a) && a !== "review_deploy_request",
 );
 
 const READ_BRANCH: readonly AccessName[] = [

@@ -23,8 +23,8 @@ import type {
   CreateBranchBody,
   UpdateBranchBody,
 } from "../../provider/internal/api/branches";
-import type { CreatePasswordBody } from "../../provider/internal/api/passwords";
-import type { CreateRoleBody } from "../../provider/internal/api/roles";
+import type { CreatePasswordBody, UpdatePasswordBody } from "../../provider/internal/api/passwords";
+import type { CreateRoleBody, UpdateRoleBody } from "../../provider/internal/api/roles";
 import type { CreateServiceTokenBody } from "../../provider/internal/api/service-tokens";
 import { ApiTokenInputs } from "../../provider/internal/api-token/inputs";
 import type { ResolvedApiTokenInputs } from "../../provider/internal/api-token/outputs";
@@ -91,6 +91,8 @@ const argsMatch: [
 type PasswordInputs = typeof BranchPasswordInputs._output & { name: string };
 type RoleInputs = typeof BranchRoleInputs._output & { name: string };
 type BranchCall<C extends string> = keyof CallBody<typeof BRANCH_PROPERTIES, C, ResolvedBranchInputs>;
+type PasswordCall<C extends string> = keyof CallBody<typeof BRANCH_PASSWORD_PROPERTIES, C, PasswordInputs>;
+type RoleCall<C extends string> = keyof CallBody<typeof BRANCH_ROLE_PROPERTIES, C, RoleInputs>;
 const bodiesMatch: [
   SameKeys<keyof CreateBody<typeof BRANCH_PROPERTIES, ResolvedBranchInputs>, keyof CreateBranchBody>,
   SameKeys<
@@ -101,14 +103,16 @@ const bodiesMatch: [
   SameKeys<keyof CreateBody<typeof BRANCH_ROLE_PROPERTIES, RoleInputs>, keyof CreateRoleBody>,
   SameKeys<BranchCall<"rename"> | BranchCall<"branch PATCH">, keyof UpdateBranchBody>,
   SameKeys<BranchCall<"cluster resize">, keyof ChangeClusterSizeBody>,
-] = [true, true, true, true, true, true];
+  SameKeys<PasswordCall<"update">, keyof UpdatePasswordBody>,
+  SameKeys<RoleCall<"update">, keyof UpdateRoleBody>,
+] = [true, true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
 // settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
-// a credential's makes none: a row naming another call fails here until its update makes it.
+// a credential's its one PATCH (`update`): a row naming another call fails here until its update makes it.
 const callsMatch: [
   SameKeys<CallsOf<typeof API_TOKEN_PROPERTIES>, "access grants">,
-  SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, never>,
+  SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, "update">,
 ] = [true, true];
 
 // Compile-time: what getBranch reports is exactly the Branch outputs read from PlanetScale's branch.
@@ -129,7 +133,7 @@ describe("property tables", () => {
   test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
       [argsMatch, bodiesMatch, callsMatch, branchInfoMatch],
-      [[true, true, true, true], Array(6).fill(true), [true, true], true],
+      [[true, true, true, true], Array(8).fill(true), [true, true], true],
     );
   });
 
@@ -176,11 +180,11 @@ describe("property tables", () => {
     }
   });
 
-  test("secrets: the token's value and header, the credentials' password and URL", () => {
+  test("secrets: the token's value and header, the credentials' password and URLs", () => {
     assert.deepEqual(secretKeys(BRANCH_PROPERTIES), []);
     assert.deepEqual(secretKeys(API_TOKEN_PROPERTIES), ["token", "authorizationHeader"]);
     assert.deepEqual(secretKeys(BRANCH_PASSWORD_PROPERTIES), ["password", "databaseUrl"]);
-    assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl"]);
+    assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl", "pooledDatabaseUrl"]);
   });
 
   test("a resource is constructed with every exposed output the program left out", () => {
