@@ -133,4 +133,23 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
     assert.deepEqual(await heldIds(b), [theirs]);
     await b.preview({ expectNoChanges: true, color: "never" });
   });
+
+  test("a stack deployed before resources named their stack previews and ups with no change and no API call", async () => {
+    // b's state as an older version wrote it: no `__stack` among the branch's inputs.
+    const exported = await b.exportStack();
+    const branchInputs = () =>
+      exported.deployment.resources.find((r: { type: string }) => r.type.endsWith(":Branch")).inputs;
+    assert.equal(branchInputs().__stack, "other", "this version records the stack");
+    delete branchInputs().__stack;
+    await b.importStack(exported);
+    emulator.clearRequests();
+    const preview = await b.preview({ color: "never", diff: true });
+    assert.deepEqual(preview.changeSummary, { same: 2 }, "no change to show");
+    assert.doesNotMatch(preview.stdout, /__stack/);
+    await b.up({ color: "never" });
+    assert.deepEqual(emulator.requests(), [], "nothing asked of PlanetScale");
+    const after = await b.exportStack();
+    const branch = after.deployment.resources.find((r: { type: string }) => r.type.endsWith(":Branch"));
+    assert.equal(branch.inputs.__stack, "other", "the next up records it");
+  });
 });
