@@ -63,14 +63,29 @@ async function sameNameTokens(s) {
   await s.audit("after destroy", []);
 }
 
-/** 4. Creates answered with a failure and applied by the backend 1.5 s later. */
+/**
+ * 4. Creates answered with a failure and applied by the backend later: a token and a branch 1.5 s
+ * later, a password 1.5 s and a Postgres role 4 s later (issue 21: passwords and roles left a second
+ * one behind).
+ */
 async function lateCreates(s) {
-  const program = [token("late", { name: "late-ci" }), branch("late-branch")];
+  const program = [
+    token("late", { name: "late-ci" }),
+    branch("late-branch"),
+    { kind: "BranchPassword", name: "late-pw", args: { database: "app", branch: "main", name: "late-pw" } },
+    {
+      kind: "BranchRole",
+      name: "late-role",
+      args: { database: "pg-app", branch: "main", name: "late-role" },
+    },
+  ];
   s.project.setProgram(program);
   const faults = {
     rules: [
       { method: "POST", path: TOKENS, action: "apply-late", status: 504, delayMs: 1500 },
       { method: "POST", path: BRANCHES, action: "apply-late", mode: "drop", delayMs: 1500 },
+      { method: "POST", path: `${BRANCHES}/*/passwords`, action: "apply-late", status: 504, delayMs: 1500 },
+      { method: "POST", path: `${BRANCHES}/*/roles`, action: "apply-late", status: 504, delayMs: 4000 },
     ],
   };
   const attempts = await s.upUntilDone(faults);
