@@ -217,6 +217,36 @@ async function expiredTokens(s, { quick }) {
   await s.audit("after destroy", []);
 }
 
+/**
+ * 8. `pulumi destroy` of a stack whose branch is deletion-protected: it must fail before anything of
+ * the stack is deleted (issue 21: the password and the token went first). Counted as lost if any
+ * object of the program is gone after the refused destroy.
+ */
+async function protectedDestroy(s) {
+  const program = [
+    branch("guarded", { deletionProtected: true }),
+    {
+      kind: "BranchPassword",
+      name: "guarded-app",
+      args: { database: "app", branch: "main", name: "guarded-app" },
+    },
+    token("guarded-ci", { name: "guarded-ci" }),
+  ];
+  s.project.setProgram(program);
+  s.log(`  up: converged ${await s.upUntilDone({})}`);
+  const deletes = () => s.emulator.requests().filter((r) => r.method === "DELETE").length;
+  const before = deletes();
+  const r = await s.run(["destroy", "--yes"]);
+  s.log(`  destroy: exit ${r.code}, ${deletes() - before} DELETE request(s): ${lastError(r.output)}`);
+  await s.audit("after the refused destroy", program);
+  program[0] = branch("guarded", { deletionProtected: false });
+  s.project.setProgram(program);
+  s.log(`  protection switched off: ${await s.upUntilDone({})}`);
+  s.project.setProgram([]);
+  await s.destroyUntilDone({});
+  await s.audit("after destroy", []);
+}
+
 /** A program of `size` resources: branches on two databases, tokens (two named as the colleague's). */
 function randomProgram(rng, size) {
   const tokens = Math.max(2, Math.round(size * (0.2 + rng() * 0.15)));
@@ -338,6 +368,7 @@ export function scenarios({ quick, runs }) {
         { readyDelayMs: 1000 },
       ]);
   list.push(["7. expired tokens", expiredTokens]);
+  list.push(["8. a deletion-protected branch and destroy", protectedDestroy]);
   for (let i = 1; i <= runs; i++) list.push([`random faults, run ${i}/${runs}`, randomRun]);
   list.push(["bad inputs at preview", badInputs]);
   // A team: stacks sharing one token and one backend (issue 21), on a file and a PostgreSQL backend.
