@@ -1,7 +1,10 @@
 import type { Handler, Route } from "./http/context";
 import { badRequest } from "./http/errors";
+import { backupRoutes } from "./routes/backups";
 import { branchRoutes } from "./routes/branches";
 import { catalogueRoutes } from "./routes/catalogue";
+import { changeRoutes } from "./routes/changes";
+import { databaseSettingsRoutes } from "./routes/database-settings";
 import { databaseRoutes } from "./routes/databases";
 import { organizationRoutes } from "./routes/organizations";
 import { passwordRoutes } from "./routes/passwords";
@@ -13,9 +16,12 @@ import { serviceTokenRoutes } from "./routes/service-tokens";
 export const ROUTES: readonly Route[] = [
   ...organizationRoutes,
   ...databaseRoutes,
+  ...databaseSettingsRoutes,
   ...branchRoutes,
   ...resizeRoutes,
+  ...changeRoutes,
   ...catalogueRoutes,
+  ...backupRoutes,
   ...passwordRoutes,
   ...roleRoutes,
   ...serviceTokenRoutes,

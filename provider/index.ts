@@ -1,5 +1,6 @@
 /**
- * Pulumi resources for PlanetScale: database {@link Branch}es, their connection credentials
+ * Pulumi resources for PlanetScale: {@link Database}s with their settings, their {@link Branch}es,
+ * the branches' connection credentials
  * ({@link BranchPassword} on MySQL, {@link BranchRole} on Postgres), scoped, expiring
  * {@link ApiToken}s, plus {@link getBranches} / {@link getBranch} for programs.
  *
@@ -60,6 +61,7 @@ export {
   type BranchRoleQuerySafety,
 } from "./resources/branch-role";
 export type { BranchInput } from "./resources/credential-args";
+export { Database, type DatabaseArgs } from "./resources/database";
 export {
   type BranchInfo,
   type GetBranchArgs,

@@ -25,6 +25,12 @@ export interface NewBranch {
   actor: ActorRef | null;
   /** Replicas asked for; absent: the kind's default. */
   replicas?: number;
+  /** A Postgres point-in-time restore's instant. */
+  restorePoint?: number;
+  /** The Postgres major version. */
+  majorVersion?: string;
+  /** Storage bounds asked for. */
+  storage?: BranchRecord["storage"];
 }
 
 /** Adds a branch of `database` to `data`; it has the database's kind. */
@@ -47,6 +53,9 @@ export function addBranch(data: StoreData, database: DatabaseRecord, branch: New
     restoredFrom: branch.restoredFrom,
     kind: kindOf(database),
     ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
+    ...(branch.restorePoint === undefined ? {} : { restorePoint: branch.restorePoint }),
+    ...(branch.majorVersion === undefined ? {} : { majorVersion: branch.majorVersion }),
+    ...(branch.storage === undefined ? {} : { storage: branch.storage }),
   };
   data.branches.push(record);
   return record;

@@ -4,7 +4,7 @@
  */
 import { addBranch } from "./branches";
 import { EmulatorConfigError } from "./config-error";
-import { addDatabase, DATABASE_NAME_RULE, isValidDatabaseName } from "./databases";
+import { addDatabase, DATABASE_NAME_RULE, isValidDatabaseName, NEW_DATABASE_SETTINGS } from "./databases";
 import { hashSecret, publicId } from "./ids";
 import { BRANCH_NAME_RULE, isValidBranchName } from "./names";
 import { isAccessName, isDatabaseAccess } from "./permissions";
@@ -51,6 +51,7 @@ function emptyData(): StoreData {
     backups: [],
     serviceTokens: [],
     resizes: [],
+    changes: [],
     passwords: [],
     roles: [],
     requests: [],
@@ -111,6 +112,13 @@ function addSeededDatabase(build: Build, organization: string, seed: SeedDatabas
       defaultBranch: seed.defaultBranch ?? "main",
       ready: seed.ready ?? true,
       createdAt: now,
+      settings: {
+        ...NEW_DATABASE_SETTINGS,
+        requireApprovalForDeploy: seed.requireApprovalForDeploy ?? false,
+        restrictBranchRegion: seed.restrictBranchRegion ?? false,
+        allowDataBranching: seed.allowDataBranching ?? true,
+        deletionProtected: seed.deletionProtected ?? false,
+      },
     },
     null,
   );
@@ -178,6 +186,12 @@ function addBackup(build: Build, database: DatabaseRecord, seed: SeedBackup): vo
     branchName: source.name,
     name: seed.name ?? `${source.name}-backup`,
     createdAt: build.now,
+    expiresAt: null,
+    protected: false,
+    emergency: false,
+    production: source.production,
+    actor: null,
+    deletedAt: null,
   });
 }
 

@@ -50,6 +50,23 @@ export interface BranchArgs {
    */
   seedData?: pulumi.Input<"last_successful_backup">;
   /**
+   * Restore the new branch to this point in time (Postgres only): an ISO 8601 time in the past, e.g.
+   * `2026-01-01T00:00:00Z`; not with `backupId`. On change: replace.
+   */
+  restorePoint?: pulumi.Input<string>;
+  /**
+   * Postgres major version of the new branch, e.g. `"17"` (Postgres only). Default: the parent
+   * branch's. On change: replace.
+   */
+  majorVersion?: pulumi.Input<string>;
+  /**
+   * Postgres cluster parameters by namespace (`pgconf`, `pgbouncer`, `patroni`), e.g. `{ pgconf: {
+   * max_connections: "200" } }` (Postgres only). A parameter removed from here keeps its value: set it
+   * to its default to reset it. Default: PlanetScale's defaults. On change: in place (a change request,
+   * once the branch is ready; waits until it completes, up to `readyTimeout`).
+   */
+  parameters?: pulumi.Input<Record<string, Record<string, string | number | boolean>>>;
+  /**
    * Cluster size (PlanetScale's `cluster_name`), e.g. `PS_10`; needed with `backupId` on most plans.
    * Default: PlanetScale's default. On change: in place: PlanetScale resizes the same branch (`PATCH
    * …/cluster`), its data stays; waits for the new size, up to `readyTimeout`.
@@ -131,6 +148,14 @@ export class Branch extends pulumi.CustomResource {
   declare readonly backupId: pulumi.Output<string | undefined>;
   /** Seed option, as given. */
   declare readonly seedData: pulumi.Output<string | undefined>;
+  /** Point-in-time restore (Postgres), as given. */
+  declare readonly restorePoint: pulumi.Output<string | undefined>;
+  /** Postgres major version, as given. */
+  declare readonly majorVersion: pulumi.Output<string | undefined>;
+  /** Postgres cluster parameters by namespace, as last applied. */
+  declare readonly parameters: pulumi.Output<
+    Record<string, Record<string, string | number | boolean>> | undefined
+  >;
   /** Whether delete also removes child branches, as given. */
   declare readonly deleteDescendants: pulumi.Output<boolean | undefined>;
   /** Creation time (ISO 8601). */

@@ -3,6 +3,7 @@ import type * as Branches from "../internal/api/branches";
 import { type BranchInfo, branchInfo } from "../internal/branch/report";
 import type * as Registry from "../internal/client/registry";
 import { type ConfigSource, resolveSettings } from "../internal/client/settings";
+import { checkStackConfig } from "../internal/dynamic/stack-config";
 import { NO_ORGANIZATION } from "../internal/inputs/organization";
 import { InvalidInputError } from "../internal/resource-errors";
 
@@ -64,6 +65,7 @@ export async function getBranch(args: GetBranchArgs): Promise<BranchInfo> {
 
 /** Program-side settings: the stack's config (secrets included) with the usual env fallbacks. */
 function programClient(organization: string | undefined) {
+  checkStackConfig();
   const config: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
   const settings = resolveSettings(config, process.env);
   const org = organization ?? settings.organization;

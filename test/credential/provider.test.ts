@@ -89,6 +89,11 @@ function connects(outs: Props): boolean {
   return emu.checkConnection(String(outs["username"]), String(outs["password"])).valid;
 }
 
+/** The requests the emulator received since the last clear, as "METHOD path" without `/v1`. */
+function requestLines(): string[] {
+  return emu.requests().map((r) => `${r.method} ${r.path.replace(/^\/v1/, "")}`);
+}
+
 async function newBranch(name: string, database = "app"): Promise<string> {
   const res = await call(emu, "POST", `/organizations/acme/databases/${database}/branches`, {
     body: { name },
@@ -287,11 +292,19 @@ describe("BranchPassword lifecycle", () => {
     const diff = await password.diff(ctx, id, outs, news);
     assert.deepEqual(diff.replaces, []);
     assert.equal(diff.changes, true);
+    // One read each: the password's own answer names its branch, renamed or not.
+    const onePasswordRead = [`GET ${BRANCHES}/${branchId}/passwords/${id}`];
+    emu.clearRequests();
     const updated = (await password.update(ctx, id, outs, news)).outs as Props;
+    assert.deepEqual(requestLines(), onePasswordRead);
     assert.equal(updated["branchName"], "renamed");
     assert.equal(updated["password"], outs["password"]);
     assert.ok(connects(updated), "still works after the rename");
-    assert.equal((await password.read(ctx, id, updated)).id, id);
+    emu.clearRequests();
+    const refreshed = await password.read(ctx, id, outs);
+    assert.deepEqual(requestLines(), onePasswordRead);
+    assert.equal(refreshed.id, id);
+    assert.equal((refreshed.props as Props)["branchName"], "renamed", "a refresh sees the new name");
     await password.delete(ctx, id, updated);
     assert.equal(connects(updated), false);
     assert.equal(
@@ -364,8 +377,13 @@ describe("BranchRole lifecycle", () => {
     assert.equal(url.searchParams.get("sslmode"), "verify-full");
     assert.equal(decodeURIComponent(url.username), outs["username"]);
     assert.ok(connects(outs));
+    emu.clearRequests();
     const read = await role.read(ctx, id, outs);
+    assert.deepEqual(requestLines(), [
+      `GET /organizations/acme/databases/pg-app/branches/${outs["branchId"]}/roles/${id}`,
+    ]);
     assert.equal((read.props as Props)["password"], outs["password"]);
+    assert.equal((read.props as Props)["branchName"], "main");
     const news = await checked(
       role,
       {

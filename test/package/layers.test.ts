@@ -47,6 +47,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/database",
     "provider/internal/ownership",
     "provider/internal/api",
     "provider/internal/client",
@@ -55,6 +56,7 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/commands/recover": [
     "provider/internal/backend",
     "provider/internal/dynamic",
+    "provider/internal/database",
     "provider/internal/api",
     "provider/internal/client",
     "provider/internal/credential",
@@ -76,6 +78,8 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/internal/branch": RESOURCE_LOGIC(),
   "provider/internal/api-token": RESOURCE_LOGIC(),
   "provider/internal/credential": RESOURCE_LOGIC(),
+  // A database waits for readiness on the branches' poll schedule (`branch/readiness.ts`).
+  "provider/internal/database": [...RESOURCE_LOGIC(), "provider/internal/branch"],
   "provider/internal/preflight": [
     "provider/internal/api",
     "provider/internal/client",
@@ -101,6 +105,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/database",
     "provider/internal/inputs",
     "provider/internal/client",
     "provider/internal/resource-errors",

@@ -17,12 +17,16 @@ import type {
   BranchPasswordArgs,
   BranchRole,
   BranchRoleArgs,
+  Database,
+  DatabaseArgs,
 } from "../../provider";
+import type { BranchChangeBody } from "../../provider/internal/api/branch-changes";
 import type {
   ChangeClusterSizeBody,
   CreateBranchBody,
   UpdateBranchBody,
 } from "../../provider/internal/api/branches";
+import type { CreateDatabaseBody, UpdateDatabaseSettingsBody } from "../../provider/internal/api/databases";
 import type { CreatePasswordBody, UpdatePasswordBody } from "../../provider/internal/api/passwords";
 import type { CreateRoleBody, UpdateRoleBody } from "../../provider/internal/api/roles";
 import type { CreateServiceTokenBody } from "../../provider/internal/api/service-tokens";
@@ -37,6 +41,9 @@ import {
   BRANCH_PASSWORD_PROPERTIES,
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
+import { DatabaseInputFields } from "../../provider/internal/database/inputs";
+import type { ResolvedDatabaseInputs } from "../../provider/internal/database/outputs";
+import { DATABASE_PROPERTIES } from "../../provider/internal/database/properties";
 import {
   type CallBody,
   type CallsOf,
@@ -65,7 +72,8 @@ const declaredMatch: [
   Same<Declared<ApiToken>, ExposedKeys<typeof API_TOKEN_PROPERTIES>>,
   Same<Declared<BranchPassword>, ExposedKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   Same<Declared<BranchRole>, ExposedKeys<typeof BRANCH_ROLE_PROPERTIES>>,
-] = [true, true, true, true];
+  Same<Declared<Database>, ExposedKeys<typeof DATABASE_PROPERTIES>>,
+] = [true, true, true, true, true];
 
 /**
  * `true` when the two key sets are the same; otherwise the keys only one of them has, which the
@@ -84,13 +92,15 @@ const argsMatch: [
   SameKeys<keyof ApiTokenArgs, InputKeys<typeof API_TOKEN_PROPERTIES>>,
   SameKeys<keyof BranchPasswordArgs, InputKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   SameKeys<keyof BranchRoleArgs, InputKeys<typeof BRANCH_ROLE_PROPERTIES>>,
-] = [true, true, true, true];
+  SameKeys<keyof DatabaseArgs, InputKeys<typeof DATABASE_PROPERTIES>>,
+] = [true, true, true, true, true];
 
 // Compile-time: the bodies the tables make are exactly the API's, both ways: no row sends a field
 // the API body type lacks (the rows are typed by it), and every field of it is sent by a row.
 type PasswordInputs = typeof BranchPasswordInputs._output & { name: string };
 type RoleInputs = typeof BranchRoleInputs._output & { name: string };
 type BranchCall<C extends string> = keyof CallBody<typeof BRANCH_PROPERTIES, C, ResolvedBranchInputs>;
+type DatabaseCall<C extends string> = keyof CallBody<typeof DATABASE_PROPERTIES, C, ResolvedDatabaseInputs>;
 type PasswordCall<C extends string> = keyof CallBody<typeof BRANCH_PASSWORD_PROPERTIES, C, PasswordInputs>;
 type RoleCall<C extends string> = keyof CallBody<typeof BRANCH_ROLE_PROPERTIES, C, RoleInputs>;
 const bodiesMatch: [
@@ -105,7 +115,11 @@ const bodiesMatch: [
   SameKeys<BranchCall<"cluster resize">, keyof ChangeClusterSizeBody>,
   SameKeys<PasswordCall<"update">, keyof UpdatePasswordBody>,
   SameKeys<RoleCall<"update">, keyof UpdateRoleBody>,
-] = [true, true, true, true, true, true, true, true];
+  SameKeys<keyof CreateBody<typeof DATABASE_PROPERTIES, ResolvedDatabaseInputs>, keyof CreateDatabaseBody>,
+  SameKeys<DatabaseCall<"rename"> | DatabaseCall<"settings PATCH">, keyof UpdateDatabaseSettingsBody>,
+  // A database resizes its default branch; a branch's own change requests carry its parameters.
+  SameKeys<DatabaseCall<"default branch resize"> | BranchCall<"parameters change">, keyof BranchChangeBody>,
+] = [true, true, true, true, true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
 // settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
@@ -127,13 +141,13 @@ const REWRITE =
 
 describe("property tables", () => {
   test("each resource class declares exactly the outputs its table exposes", () => {
-    assert.deepEqual(declaredMatch, [true, true, true, true]);
+    assert.deepEqual(declaredMatch, [true, true, true, true, true]);
   });
 
   test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
       [argsMatch, bodiesMatch, callsMatch, branchInfoMatch],
-      [[true, true, true, true], Array(8).fill(true), [true, true], true],
+      [[true, true, true, true, true], Array(11).fill(true), [true, true], true],
     );
   });
 
@@ -174,6 +188,7 @@ describe("property tables", () => {
       [ApiTokenInputs, API_TOKEN_PROPERTIES],
       [BranchPasswordInputs, BRANCH_PASSWORD_PROPERTIES],
       [BranchRoleInputs, BRANCH_ROLE_PROPERTIES],
+      [DatabaseInputFields, DATABASE_PROPERTIES],
     ] as const;
     for (const [schema, table] of cases) {
       assert.deepEqual(Object.keys(schema.shape).sort(), [...inputKeys(table)].sort());
@@ -185,6 +200,7 @@ describe("property tables", () => {
     assert.deepEqual(secretKeys(API_TOKEN_PROPERTIES), ["token", "authorizationHeader"]);
     assert.deepEqual(secretKeys(BRANCH_PASSWORD_PROPERTIES), ["password", "databaseUrl"]);
     assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl", "pooledDatabaseUrl"]);
+    assert.deepEqual(secretKeys(DATABASE_PROPERTIES), []);
   });
 
   test("a resource is constructed with every exposed output the program left out", () => {

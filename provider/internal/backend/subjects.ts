@@ -3,7 +3,7 @@ import type { ResourceKind } from "../dynamic/runtime-contract";
 import type { StateResource } from "./stacks";
 
 /** The kind of a PlanetScale object, as the journal and the ownership checks name it. */
-export type SubjectKind = "branch" | "serviceToken" | "password" | "role";
+export type SubjectKind = "branch" | "serviceToken" | "password" | "role" | "database";
 
 /** The subject kind of each resource kind. */
 export const SUBJECT_KINDS: Readonly<Record<ResourceKind, SubjectKind>> = {
@@ -11,6 +11,7 @@ export const SUBJECT_KINDS: Readonly<Record<ResourceKind, SubjectKind>> = {
   apiToken: "serviceToken",
   branchPassword: "password",
   branchRole: "role",
+  database: "database",
 };
 
 /** The subject kind of a resource of this package by its type token; undefined for any other. */
@@ -54,7 +55,8 @@ export function subjectOf(resource: StateResource): Subject | undefined {
   return {
     kind,
     organization: str(fields["organization"]),
-    database: kind === "serviceToken" ? undefined : str(fields["database"]),
+    // A database is known by its name alone (it is its own `name`, not one of a database).
+    database: kind === "serviceToken" || kind === "database" ? undefined : str(fields["database"]),
     branch: kind === "password" || kind === "role" ? str(fields["branch"]) : undefined,
     name: str(fields["name"]),
   };

@@ -3,6 +3,7 @@ import type { Branch as ApiBranch } from "../api/schemas";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { stackOf } from "../inputs/props";
+import { readyTimeoutMs } from "../inputs/ready-timeout";
 import { recordIntent } from "../ownership/journal";
 import { claim } from "../ownership/run-registry";
 import {
@@ -12,7 +13,6 @@ import {
   OwnershipUnprovenError,
 } from "../resource-errors";
 import { createOnce } from "./create-once";
-import { readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
 import { otherStackClaim } from "./other-stacks";
 import { type ResolvedBranchInputs, toOutputs } from "./outputs";
@@ -100,7 +100,8 @@ async function finishCreate(
 ): Promise<pulumi.dynamic.CreateResult> {
   let current = branch;
   try {
-    current = await settle(ctx, inputs, branch, deadline);
+    // Nothing PlanetScale does not report has been applied to a new or adopted branch yet.
+    current = await settle(ctx, inputs, branch, deadline, { parameters: {} });
     return { id: current.id, outs: toOutputs(current, inputs) };
   } catch (error) {
     const last = error instanceof NotReadyError ? (error.last as ApiBranch) : current;

@@ -4,6 +4,7 @@ import { STACK_INPUT } from "../inputs/props";
 import { RESOURCE_KINDS, typeToken } from "./kinds";
 import type { ProviderShell } from "./provider-shell";
 import type { ResourceKind } from "./runtime-contract";
+import { checkStackConfig } from "./stack-config";
 
 /** The input in which Pulumi's dynamic-provider host finds a dynamic resource's provider. */
 export const PROVIDER_KEY = "__provider";
@@ -20,11 +21,15 @@ export const PROVIDER_KEY = "__provider";
  * here *is* a module's exports (`providers/<kind>.ts`), so when the package is installed under
  * `node_modules` the serializer only writes a `require` of that module; {@link serializedProvider}
  * writes that same text itself.
+ *
+ * The first resource of a program run also checks the stack's configuration (see
+ * {@link checkStackConfig}), which fails the program before anything is registered.
  */
 export function dynamicResource(
   provider: ProviderShell,
   props: pulumi.Inputs,
 ): { type: string; props: pulumi.Inputs } {
+  checkStackConfig();
   return {
     type: typeToken(provider.kind),
     props: { ...props, [STACK_INPUT]: pulumi.getStack(), [PROVIDER_KEY]: serializedProvider(provider) },
