@@ -35,6 +35,7 @@ export {
 export {
   AlreadyExistsError,
   BranchNotFoundError,
+  ClaimedByStackError,
   DeletionProtectedError,
   GrantNotAppliedError,
   HasChildBranchesError,

@@ -89,6 +89,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/api",
     "provider/internal/backend",
     "provider/internal/client",
+    "provider/internal/dynamic",
     "@pulumi/pulumi",
     "node:*",
   ],

@@ -4,7 +4,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
 import { declaredDatabase } from "../preflight/declared";
 import { type DatabaseUse, verifyDatabase, verifyOrganization } from "../preflight/preflight";
@@ -39,7 +39,7 @@ export async function check(
   if (failures.length > 0) return { inputs: news, failures };
   fillName(inputs, olds, DEFAULT_NAME_PREFIX);
   if (unchangedSinceDeployed(olds, inputs, API_TOKEN_PROPERTIES))
-    return { inputs: { ...inputs, __provider: news["__provider"] } };
+    return { inputs: { ...inputs, ...hiddenInputs(news) } };
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
   if (!isUnknown(inputs["organization"])) {
     const organization = String(inputs["organization"]);
@@ -56,5 +56,5 @@ export async function check(
         .map((d) => verifyDatabase(client, organization, d, TOKEN_DATABASE_USE)),
     );
   }
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }

@@ -4,7 +4,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
 import { declaredDatabase } from "../preflight/declared";
 import { verifyDatabase } from "../preflight/preflight";
@@ -30,7 +30,7 @@ export async function check(
   if (failures.length > 0) return { inputs: news, failures };
   fillName(inputs, olds, "branch");
   if (unchangedSinceDeployed(olds, inputs, BRANCH_PROPERTIES))
-    return { inputs: { ...inputs, __provider: news["__provider"] } };
+    return { inputs: { ...inputs, ...hiddenInputs(news) } };
   // Without credentials, or when PlanetScale is unreachable, create checks again.
   const wrongKind = await kindFailures(ctx, inputs).catch(() => []);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
@@ -43,5 +43,5 @@ export async function check(
       await verifyDatabase(ctx.client(), String(organization), String(database));
     }
   }
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }

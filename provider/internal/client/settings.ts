@@ -33,7 +33,7 @@ export interface Settings {
    */
   requestsPerMinute: number;
   /**
-   * After a token create whose outcome is unknown, how long to keep looking for a token that
+   * After a token, password or role create whose outcome is unknown, how long to keep looking for one that
    * PlanetScale applies late before concluding that none was made (default 10 000 ms).
    */
   lateCreateWaitMs?: number;

@@ -4,7 +4,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import type { CredentialFlavor } from "./flavor";
 import { crossCheck } from "./inputs";
 import { preflight } from "./preflight";
@@ -29,10 +29,10 @@ export async function check(
   if (failures.length > 0) return { inputs: news, failures };
   fillName(inputs, olds, flavor.noun);
   if (unchangedSinceDeployed(olds, inputs, flavor.properties))
-    return { inputs: { ...inputs, __provider: news["__provider"] } };
+    return { inputs: { ...inputs, ...hiddenInputs(news) } };
 
   // Only now, with valid inputs: the database and the branch, asked of PlanetScale.
   const wrong = await preflight(flavor, ctx, olds, inputs);
   if (wrong.length > 0) return { inputs: news, failures: wrong };
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }

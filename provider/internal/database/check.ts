@@ -4,7 +4,7 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { isUnknown } from "../inputs/unknown";
 import { declareDatabase } from "../preflight/declared";
 import { verifyOrganization } from "../preflight/preflight";
@@ -44,12 +44,12 @@ export async function check(
     declareDatabase(organization, name, kind);
   }
   if (unchangedSinceDeployed(olds, inputs, DATABASE_PROPERTIES))
-    return { inputs: { ...inputs, __provider: news["__provider"] } };
+    return { inputs: { ...inputs, ...hiddenInputs(news) } };
   // Valid inputs only: a wrong credential or organization fails the preview, not only the update.
   if (typeof organization === "string" && !isUnknown(organization)) {
     await verifyOrganization(ctx.client(), organization);
   }
-  return { inputs: { ...inputs, __provider: news["__provider"] } };
+  return { inputs: { ...inputs, ...hiddenInputs(news) } };
 }
 
 /** The kind a deployed database reported; a new one without `kind` is MySQL. */

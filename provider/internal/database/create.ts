@@ -3,6 +3,7 @@ import * as branches from "../api/branches";
 import type { Database as ApiDatabase } from "../api/schemas";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { stackOf } from "../inputs/props";
 import { readyTimeoutMs } from "../inputs/ready-timeout";
 import { recordIntent } from "../ownership/journal";
 import { claim } from "../ownership/run-registry";
@@ -41,7 +42,7 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   // Until the create returns or throws, a killed host leaves this record for `recover`.
   const settled = recordIntent(
     client,
-    { kind: KIND, organization: inputs.organization, name: inputs.name },
+    { kind: KIND, organization: inputs.organization, name: inputs.name, stack: stackOf(props) },
     (m) => ctx.log(m),
   );
   try {

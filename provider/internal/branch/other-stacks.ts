@@ -1,0 +1,36 @@
+import type { Branch as ApiBranch } from "../api/schemas";
+import type { ProviderContext } from "../dynamic/resource-implementation";
+import {
+  checkByHand,
+  claimText,
+  OtherStacksUnreadable,
+  readOtherStacks,
+  type SubjectQuery,
+} from "../ownership/other-stacks";
+import type { ResolvedBranchInputs } from "./outputs";
+
+/** How the state backend's stacks name a branch's create (`subjects.ts`). */
+export function branchQuery(inputs: ResolvedBranchInputs): SubjectQuery {
+  return { kind: "branch", organization: inputs.organization, database: inputs.database, name: inputs.name };
+}
+
+/**
+ * Whether another stack of the state backend holds `found` or is creating a branch of its name
+ * (`by`, in words; undefined when none does), read after `found` was: or, when the backend cannot
+ * be read, why not and how to check by hand.
+ */
+export async function otherStackClaim(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  found: ApiBranch,
+  stack: string | undefined,
+): Promise<{ by: string | undefined } | { unreadable: string; check: string }> {
+  const query = branchQuery(inputs);
+  try {
+    const others = await readOtherStacks(ctx, stack, Date.now());
+    return { by: claimText(others, query, found.id) };
+  } catch (error) {
+    if (!(error instanceof OtherStacksUnreadable)) throw error;
+    return { unreadable: error.message, check: checkByHand(query, [found.id]) };
+  }
+}
