@@ -12,6 +12,7 @@ import {
   branchPasswordResource as password,
   branchRoleResource as role,
 } from "../../provider/internal/credential";
+import { databaseResource as database } from "../../provider/internal/database/resource";
 import type {
   ProviderContext,
   ResourceImplementation,
@@ -156,6 +157,43 @@ describe("adopt: true", () => {
     const error = await rejection(create(branch, { database: "app", name: "adopt-race", adopt: true }));
     assert.ok(error instanceof ClaimedByStackError, String(error));
     assert.match(error.message, /has a create of branch 'adopt-race'/);
+  });
+});
+
+describe("a database found after an unknown outcome, with stacks sharing the credential", () => {
+  test("that another stack is creating is never taken; with no other stack's claim it is", async () => {
+    const DATABASES = "/organizations/acme/databases";
+    theirs = creating("Database", { organization: "acme", name: "race-db" });
+    emu.setFaults({ rules: [{ method: "POST", path: DATABASES, action: "fail-after-acting", status: 503 }] });
+    const error = await rejection(create(database, { name: "race-db" }));
+    assert.ok(error instanceof ClaimedByStackError, String(error));
+    assert.match(error.message, /stack organization\/e2e\/pr-8 has a create of database 'race-db'/);
+    assert.match(error.message, /Nothing was deleted or taken over/);
+    assert.equal(named(emu.snapshot().databases, "race-db").length, 1, "the database is left where it is");
+    theirs = { version: 3, deployment: {} };
+    const created = await create(database, { name: "race-db-2" });
+    assert.equal(created.id, named(emu.snapshot().databases, "race-db-2")[0]?.id);
+  });
+});
+
+describe("adopt: true on a Database", () => {
+  test("never takes over a database another stack holds or is creating, and takes one no stack does", async () => {
+    const made = await call(emu, "POST", "/organizations/acme/databases", { body: { name: "shared-db" } });
+    theirs = holding("Database", made.body.id);
+    let error = await rejection(create(database, { name: "shared-db", adopt: true }));
+    assert.ok(error instanceof ClaimedByStackError, String(error));
+    assert.match(
+      error.message,
+      /cannot adopt database 'shared-db' of acme.*stack organization\/e2e\/pr-8 holds it/,
+    );
+    assert.match(error.message, /pulumi state delete/);
+    theirs = creating("Database", { organization: "acme", name: "shared-db" });
+    error = await rejection(create(database, { name: "shared-db", adopt: true }));
+    assert.ok(error instanceof ClaimedByStackError, String(error));
+    assert.match(error.message, /has a create of database 'shared-db'/);
+    theirs = { version: 3, deployment: {} };
+    const adopted = await create(database, { name: "shared-db", adopt: true });
+    assert.equal(adopted.id, made.body.id);
   });
 });
 

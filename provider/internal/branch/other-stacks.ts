@@ -1,10 +1,8 @@
 import type { Branch as ApiBranch } from "../api/schemas";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import {
-  checkByHand,
-  claimText,
-  OtherStacksUnreadable,
-  readOtherStacks,
+  otherStackClaim as claimOf,
+  type OtherStackClaim,
   type SubjectQuery,
 } from "../ownership/other-stacks";
 import type { ResolvedBranchInputs } from "./outputs";
@@ -19,18 +17,11 @@ export function branchQuery(inputs: ResolvedBranchInputs): SubjectQuery {
  * (`by`, in words; undefined when none does), read after `found` was: or, when the backend cannot
  * be read, why not and how to check by hand.
  */
-export async function otherStackClaim(
+export function otherStackClaim(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
   found: ApiBranch,
   stack: string | undefined,
-): Promise<{ by: string | undefined } | { unreadable: string; check: string }> {
-  const query = branchQuery(inputs);
-  try {
-    const others = await readOtherStacks(ctx, stack, Date.now());
-    return { by: claimText(others, query, found.id) };
-  } catch (error) {
-    if (!(error instanceof OtherStacksUnreadable)) throw error;
-    return { unreadable: error.message, check: checkByHand(query, [found.id]) };
-  }
+): Promise<OtherStackClaim> {
+  return claimOf(ctx, branchQuery(inputs), found.id, stack);
 }

@@ -5,8 +5,9 @@ import { OutcomeUnknownError, PlanetScaleError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { createBody } from "../inputs/property-api";
 import { judge } from "../ownership/judge";
+import { otherStackClaim } from "../ownership/other-stacks";
 import { claim } from "../ownership/run-registry";
-import { AlreadyExistsError, OwnershipUnprovenError } from "../resource-errors";
+import { AlreadyExistsError, ClaimedByStackError, OwnershipUnprovenError } from "../resource-errors";
 import type { ResolvedDatabaseInputs } from "./outputs";
 import { DATABASE_PROPERTIES } from "./properties";
 import { findDatabase, KIND, ownerOf, where } from "./shared";
@@ -21,7 +22,11 @@ import { findDatabase, KIND, ownerOf, where } from "./shared";
  * stops with the ids and what resolves it. A lookup that finds nothing proves nothing was made
  * (names are unique), so the POST is tried again.
  */
-export async function createOnce(ctx: ProviderContext, inputs: ResolvedDatabaseInputs): Promise<ApiDatabase> {
+export async function createOnce(
+  ctx: ProviderContext,
+  inputs: ResolvedDatabaseInputs,
+  stack: string | undefined,
+): Promise<ApiDatabase> {
   const client = ctx.client();
   const body: databases.CreateDatabaseBody = createBody(DATABASE_PROPERTIES, inputs, Date.now());
   const attempts = 3;
@@ -43,7 +48,7 @@ export async function createOnce(ctx: ProviderContext, inputs: ResolvedDatabaseI
       // After an unknown outcome, "already taken" may be our own earlier request, applied late.
       if (unknownSince !== undefined && (unknown || isTaken(error))) {
         const found = await findDatabase(client, inputs.organization, inputs.name);
-        if (found) return takeIfOurs(ctx, inputs, found, unknownSince, error);
+        if (found) return takeIfOurs(ctx, inputs, found, unknownSince, error, stack);
         if (attempt < attempts) continue;
       }
       if (isTaken(error)) {
@@ -68,6 +73,7 @@ async function takeIfOurs(
   found: ApiDatabase,
   startedAt: number,
   original: unknown,
+  stack: string | undefined,
 ): Promise<ApiDatabase> {
   const client = ctx.client();
   const main = await branches
@@ -79,7 +85,24 @@ async function takeIfOurs(
     { id: found.id, createdAt: found.created_at ?? "", actorId: main?.actor?.id },
     startedAt,
   );
+  const lost = `creating database '${inputs.name}' of ${inputs.organization} (id ${found.id}): PlanetScale's answer was lost`;
   if (verdict.ours) {
+    // This credential made it after our request; another stack sharing the credential may have.
+    const query = { kind: "database", organization: inputs.organization, name: inputs.name } as const;
+    const claimed = await otherStackClaim(ctx, query, found.id, stack);
+    if ("unreadable" in claimed) {
+      throw new OwnershipUnprovenError(
+        `${lost}: it was created after this request by this credential, but whether another stack of this state backend holds it or is creating it could not be read (${claimed.unreadable}). ` +
+          `Nothing was deleted or taken over. Check with ${claimed.check}; if none does, set \`adopt: true\` and run \`pulumi up\` again, otherwise choose another \`name\`.`,
+        { cause: original },
+      );
+    }
+    if (claimed.by !== undefined) {
+      throw new ClaimedByStackError(
+        `${lost}: ${claimed.by}, so it may be that stack's. Nothing was deleted or taken over. Give this stack's database another \`name\`.`,
+        { cause: original },
+      );
+    }
     claim(KIND, found.id, ownerOf(inputs));
     ctx.log(`database ${where(inputs)} (id ${found.id}) was created by this request`);
     return found;
@@ -89,7 +112,7 @@ async function takeIfOurs(
       ? "Two resources of one stack cannot manage one database: give one of them another `name`."
       : "Choose another `name`; or, if this stack is meant to manage that existing database, set `adopt: true` (destroying the stack then deletes it).";
   throw new OwnershipUnprovenError(
-    `creating database '${inputs.name}' of ${inputs.organization} (id ${found.id}): PlanetScale's answer was lost, and the database that exists now is not provably the one this request created: ${verdict.detail}. ` +
+    `${lost}, and the database that exists now is not provably the one this request created: ${verdict.detail}. ` +
       `Nothing was deleted or taken over. ${fix}`,
     { cause: original },
   );

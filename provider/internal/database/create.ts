@@ -6,8 +6,9 @@ import type { ProviderContext } from "../dynamic/resource-implementation";
 import { stackOf } from "../inputs/props";
 import { readyTimeoutMs } from "../inputs/ready-timeout";
 import { recordIntent } from "../ownership/journal";
+import { otherStackClaim } from "../ownership/other-stacks";
 import { claim } from "../ownership/run-registry";
-import { NotReadyError, OwnershipUnprovenError } from "../resource-errors";
+import { ClaimedByStackError, NotReadyError, OwnershipUnprovenError } from "../resource-errors";
 import { createOnce } from "./create-once";
 import { type ResolvedDatabaseInputs, toOutputs } from "./outputs";
 import { settle } from "./settle";
@@ -28,6 +29,7 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   if (inputs.adopt) {
     const existing = await findDatabase(client, inputs.organization, inputs.name);
     if (existing) {
+      await refuseAdoptingAnotherStacks(ctx, inputs, existing, stackOf(props));
       const owner = claim(KIND, existing.id, ownerOf(inputs));
       if (owner !== undefined) {
         throw new OwnershipUnprovenError(
@@ -46,11 +48,39 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
     (m) => ctx.log(m),
   );
   try {
-    const created = await createOnce(ctx, inputs);
+    const created = await createOnce(ctx, inputs, stackOf(props));
     // The create request carried the size and replicas: nothing to resize.
     return await finishCreate(ctx, inputs, created, inputs, deadline, props);
   } finally {
     settled();
+  }
+}
+
+/**
+ * `adopt: true` takes over a database only if no other stack of the state backend holds it or is
+ * creating one of its name: two stacks must never manage one database. Without that evidence it
+ * refuses, saying how to check by hand.
+ */
+async function refuseAdoptingAnotherStacks(
+  ctx: ProviderContext,
+  inputs: ResolvedDatabaseInputs,
+  existing: ApiDatabase,
+  stack: string | undefined,
+): Promise<void> {
+  const query = { kind: "database", organization: inputs.organization, name: inputs.name } as const;
+  const claimed = await otherStackClaim(ctx, query, existing.id, stack);
+  const subject = `database '${inputs.name}' of ${inputs.organization} (id ${existing.id})`;
+  if ("unreadable" in claimed) {
+    throw new OwnershipUnprovenError(
+      `cannot adopt ${subject}: whether another stack of this state backend holds it or is creating it could not be read (${claimed.unreadable}); nothing was taken over. ` +
+        `Check with ${claimed.check}, and run \`pulumi up\` again once the backend can be read.`,
+    );
+  }
+  if (claimed.by !== undefined) {
+    throw new ClaimedByStackError(
+      `cannot adopt ${subject}: ${claimed.by}; two stacks must never manage one database, so nothing was taken over. ` +
+        "Give this stack's database another `name`; or, to move the database to this stack, first remove it from that stack's state there (`pulumi state delete <urn>`, which leaves it in PlanetScale).",
+    );
   }
 }
 

@@ -91,6 +91,29 @@ export function checkByHand(query: SubjectQuery, ids: string[]): string {
   );
 }
 
+/** Another stack's claim on an object found by name: `by` in words (undefined: none), or why unknown. */
+export type OtherStackClaim = { by: string | undefined } | { unreadable: string; check: string };
+
+/**
+ * Whether another stack of the state backend holds `id` or is creating the object `query`
+ * describes, read after `id` was found: or, when the backend cannot be read, why not and how to
+ * check by hand.
+ */
+export async function otherStackClaim(
+  ctx: ProviderContext,
+  query: SubjectQuery,
+  id: string,
+  stack: string | undefined,
+): Promise<OtherStackClaim> {
+  try {
+    const others = await readOtherStacks(ctx, stack, Date.now());
+    return { by: claimText(others, query, id) };
+  } catch (error) {
+    if (!(error instanceof OtherStacksUnreadable)) throw error;
+    return { unreadable: error.message, check: checkByHand(query, [id]) };
+  }
+}
+
 let shared: ReadStacks | undefined;
 
 /**
