@@ -12,7 +12,7 @@ import {
 } from "../../provider/internal/resource-errors";
 import { branchesPath, call, makeToken } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
-import { contextForEmulator, UNKNOWN } from "../support/provider-context";
+import { contextForEmulator, TEST_STACK, UNKNOWN } from "../support/provider-context";
 
 const PROVIDER = "serialized-provider-text";
 const DB = "/organizations/acme/databases";
@@ -33,7 +33,7 @@ type Props = Record<string, unknown>;
 
 /** check, then create, as the engine does. */
 async function createDatabase(inputs: Props) {
-  const checked = await database.check(ctx, {}, { ...inputs, __provider: PROVIDER });
+  const checked = await database.check(ctx, {}, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], []);
   const created = await database.create(ctx, checked.inputs as Props);
   return { checked: checked.inputs as Props, id: created.id, outs: created.outs as Props };
@@ -41,7 +41,7 @@ async function createDatabase(inputs: Props) {
 
 /** check, diff, then update, as the engine does. */
 async function updateDatabase(id: string, olds: Props, inputs: Props) {
-  const checked = await database.check(ctx, olds, { ...inputs, __provider: PROVIDER });
+  const checked = await database.check(ctx, olds, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], []);
   const news = checked.inputs as Props;
   const diff = await database.diff(ctx, id, olds, news);
