@@ -85,17 +85,23 @@ export class ChaosProject {
     };
   }
 
+  /** `pulumi stack init`, once (the first command does it when the scenario has not). */
+  async init() {
+    if (this.initialized) return;
+    this.initialized = true;
+    const init = await this.pulumi(["stack", "init"], { record: false });
+    // Pulumi prints a backend URL whole in some errors: never its password.
+    const output = init.output.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi, "$1****:****@");
+    if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${output}`);
+  }
+
   /**
    * Runs `pulumi <args> --stack chaos --non-interactive` in its own process. With `kill`
    * (`{ target: "cli" | "host", when: () => boolean }`), SIGKILLs that process of the run once
    * `when()` holds (polled), and reports the pids of provider hosts the run left behind.
    */
   async pulumi(args, { kill, record = true } = {}) {
-    if (!this.initialized) {
-      this.initialized = true;
-      const init = await this.pulumi(["stack", "init"]);
-      if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.output}`);
-    }
+    await this.init();
     return this.#run(
       [process.execPath, ["--input-type=module", "-e", RUNNER]],
       [...args, "--stack", this.stack, "--non-interactive"],

@@ -162,6 +162,10 @@ export async function teamScenario(s, { backend, size }) {
       { target: "cli", when: () => exists(s.emulator, "team-1-ci") },
       { target: "host", when: () => exists(s.emulator, "team-2") },
     ];
+    // Stacks are made one at a time: on a fresh PostgreSQL backend the first `stack init` creates
+    // Pulumi's table, and concurrent ones race in that CREATE TABLE ("duplicate key value violates
+    // unique constraint pg_type_typname_nsp_index"), a failure of the CLI a team meets only once.
+    for (const m of members) await m.init();
     const first = await Promise.all(members.map((m, k) => m.pulumi(["up", "--yes"], { kill: kills[k] })));
     s.emulator.setFaults({});
     for (const [k, r] of first.entries())

@@ -257,16 +257,23 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
           path: "/organizations/acme/service-tokens/*/access",
           action: "status",
           status: 500,
-          times: 10,
+          times: 1000,
         },
       ],
     });
+    // A grant is retried while 5xx answers last (planetscale:retryTimeoutMs, a minute by default):
+    // an outage longer than the window is what fails the update.
+    await env.stack.setConfig("planetscale:retryTimeoutMs", { value: "2000" });
     args = { ...args, name: "doomed" };
-    await assert.rejects(env.stack.up(), (e: Error) => {
-      assert.match(e.message, /500|server error|outcome/i);
-      assert.doesNotMatch(e.message, /pscale_tkn_/, "the error never shows a token value");
-      return true;
-    });
+    try {
+      await assert.rejects(env.stack.up(), (e: Error) => {
+        assert.match(e.message, /500|server error|outcome/i);
+        assert.doesNotMatch(e.message, /pscale_tkn_/, "the error never shows a token value");
+        return true;
+      });
+    } finally {
+      await env.stack.removeConfig("planetscale:retryTimeoutMs");
+    }
     assert.doesNotMatch(env.output(), /pscale_tkn_/);
     env.emulator.setFaults({});
     const after = (await call(env.emulator, "GET", "/organizations/acme/service-tokens?per_page=100")).body
