@@ -463,9 +463,14 @@ export const tokenId = token.id;
       const stack = `cold-${mode}-${round}`;
       const base = { ...env(mode, 0, 0), BENCH_PROJECT: projects[mode] };
       await cli(["stack", "init", stack], base);
-      // A cold process: nothing cached in PULUMI_HOME (plugins, workspace settings).
-      const home = mkdtempSync(join(dir, "home-"));
-      const cold = { ...base, PULUMI_HOME: home };
+      // A cold process, as on a fresh CI runner: nothing cached in PULUMI_HOME (plugins, workspace
+      // settings) nor in the temporary directory (Pulumi's TypeScript loader caches compiled
+      // programs there).
+      const cold = {
+        ...base,
+        PULUMI_HOME: mkdtempSync(join(dir, "home-")),
+        TMPDIR: mkdtempSync(join(dir, "tmp-")),
+      };
       const started = performance.now();
       await cli(
         ["up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive", "-c", `pr=${round + 1}`],
