@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench` (`-- --quick` for CI): the performance table of issue 13, measured through the
+// `npm run bench` (`-- --quick` for CI): the performance table of issues 13 and 26, measured through the
 // real Pulumi CLI against the emulator, side by side with a floor: the same engine running the same
 // number of do-nothing dynamic resources. Rounds interleave the two (real, floor, floor, real, …)
 // and each ratio is the median of the per-round ratios, so the noise of a shared machine hits both
@@ -29,7 +29,7 @@ import { cliDirectory } from "../scripts/pulumi.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
-const HELP = `npm run bench -- [flags]: issue 13's performance table (see bench/README.md)
+const HELP = `npm run bench -- [flags]: issues 13 and 26's performance table (see bench/README.md)
   --quick              one round, no multi-stack runs, readiness up to R = 3 s (for CI)
   --no-change          only the 20 + 20 scenario: its up, no-change preview and up, requests, state
   --stacks-only        only the multi-stack rows (N stacks sharing one credential's limit, each
