@@ -3,8 +3,10 @@ import * as fs from "node:fs";
 
 /**
  * Records up to this size are rewritten in place: a `write(2)` of one page at offset 0 of a
- * regular file is never cut short by a signal (the kernel checks for a fatal one between pages),
- * so a killed process leaves the old record or the new one, never half of either.
+ * regular file is not cut short by a kill on Linux (it checks for a fatal signal only between
+ * pages), so a killed process leaves the old record or the new one. Should a kernel ever tear
+ * one, the record fails to parse and `readJournal` passes over it as if removed. (Nothing is
+ * fsync'ed, before or now: the records are for a killed process, not a lost machine.)
  */
 const IN_PLACE_MAX = 4096;
 
