@@ -29,13 +29,16 @@ export interface ResourceImplementation {
 /** Builds the context for one provider call from the engine's stack configuration. */
 export function contextFor(config: ConfigSource | undefined): ProviderContext {
   let settings: Settings | undefined;
+  // One client lookup per call: each hashes the credential (see `registry.ts`).
+  let client: PlanetScaleClient | undefined;
   return {
     settings() {
       settings ??= resolveSettings(config, process.env);
       return settings;
     },
     client() {
-      return getClient(this.settings());
+      client ??= getClient(this.settings());
+      return client;
     },
     defaultOrganization() {
       return defaultOrganization(config, process.env);

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { type AttemptState, type CreateAttempt, observeCreates } from "../api/create-attempts";
 import { redactBackendUrl } from "../backend/backend-url";
 import type { PlanetScaleClient } from "../client/client";
+import { RecordFile } from "./record-file";
 
 /** Environment variable naming the journal directory (default: under the Pulumi home). */
 export const JOURNAL_DIR_ENV = "PULUMI_PLANETSCALE_JOURNAL_DIR";
@@ -89,8 +90,16 @@ export function notPrivate(stat: fs.Stats, what: "directory" | "file"): string |
   return undefined;
 }
 
-/** Creates the journal directory (0700), or checks that an existing one is this user's own and private. */
+/** Directories {@link privateDir} has made or checked in this process. */
+const checkedDirs = new Set<string>();
+
+/**
+ * Creates the journal directory (0700), or checks that an existing one is this user's own and
+ * private: once per directory per process (it was 4 system calls of every create; a process that
+ * could replace this user's directory meanwhile could as well write its records).
+ */
 function privateDir(dir: string): void {
+  if (checkedDirs.has(dir)) return;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = fs.lstatSync(dir);
   const uid = process.getuid?.();
@@ -99,18 +108,7 @@ function privateDir(dir: string): void {
     fs.chmodSync(dir, 0o700);
   const problem = notPrivate(fs.lstatSync(dir), "directory");
   if (problem) throw new Error(`${dir} ${problem}`);
-}
-
-/** Writes `content` to `file` atomically, as a new 0600 file that no existing link can redirect. */
-function writePrivate(file: string, content: string): void {
-  const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-  try {
-    fs.writeSync(fd, content);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  checkedDirs.add(dir);
 }
 
 /** Whether an attempt event is about this intent's subject. */
@@ -127,8 +125,8 @@ function concerns(attempt: CreateAttempt, intent: Intent): boolean {
 /**
  * Writes the intent record for a create that is about to start and returns the function that
  * removes it (call it when the create returns or throws). Each create request the client sends for
- * this subject meanwhile is added to the record, before it is sent and when it ends. Atomic
- * (written aside, then renamed), so a kill never leaves half a record. A journal that cannot be
+ * this subject meanwhile is added to the record, before it is sent and when it ends. Each write
+ * replaces the whole record at once (see `RecordFile`), so a kill never leaves half a record. A journal that cannot be
  * written does not stop the create: the CLI's own pending operation still covers a killed CLI; the
  * failure is logged.
  */
@@ -156,9 +154,10 @@ export function recordIntent(
   };
   const dir = journalDir(env);
   const file = path.join(dir, `${now}-${process.pid}-${randomBytes(4).toString("hex")}.json`);
+  let record: RecordFile;
   try {
     privateDir(dir);
-    writePrivate(file, JSON.stringify(intent));
+    record = new RecordFile(file, JSON.stringify(intent));
   } catch (error) {
     log(`could not write the recovery journal in ${dir} (${(error as Error).message})`);
     return () => {};
@@ -177,7 +176,7 @@ export function recordIntent(
       intent.attempts[intent.attempts.length - 1] = entry;
     else intent.attempts.push(entry);
     try {
-      writePrivate(file, JSON.stringify(intent));
+      record.rewrite(JSON.stringify(intent));
     } catch (error) {
       log(`could not update the recovery journal in ${dir} (${(error as Error).message})`);
     }
@@ -185,7 +184,7 @@ export function recordIntent(
   return () => {
     open = false;
     stop();
-    fs.rmSync(file, { force: true });
+    record.remove();
   };
 }
 
