@@ -3,10 +3,13 @@ import { badRequest } from "./http/errors";
 import { branchRoutes } from "./routes/branches";
 import { catalogueRoutes } from "./routes/catalogue";
 import { databaseRoutes } from "./routes/databases";
+import { deployActionRoutes } from "./routes/deploy-actions";
+import { deployRequestRoutes } from "./routes/deploy-requests";
 import { organizationRoutes } from "./routes/organizations";
 import { passwordRoutes } from "./routes/passwords";
 import { resizeRoutes } from "./routes/resizes";
 import { roleRoutes } from "./routes/roles";
+import { schemaRoutes } from "./routes/schema";
 import { serviceTokenRoutes } from "./routes/service-tokens";
 
 /** Every /v1 route the emulator answers. */
@@ -15,6 +18,9 @@ export const ROUTES: readonly Route[] = [
   ...databaseRoutes,
   ...branchRoutes,
   ...resizeRoutes,
+  ...schemaRoutes,
+  ...deployRequestRoutes,
+  ...deployActionRoutes,
   ...catalogueRoutes,
   ...passwordRoutes,
   ...roleRoutes,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { holds } from "../http/auth";
+import { actorOf, holds } from "../http/auth";
 import {
   blankAsAbsent,
   boolParam,
@@ -14,6 +14,7 @@ import {
 import { badRequest, notFound, unprocessable } from "../http/errors";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
 import { kindOf } from "../state/databases";
+import { branchDeleted } from "../state/deploy-requests";
 import { BRANCH_NAME_RULE, isValidBranchName } from "../state/names";
 import { type AccessName, accessesFor } from "../state/permissions";
 import type { BranchRecord, DatabaseRecord } from "../state/records";
@@ -174,6 +175,10 @@ function createBranch(ctx: RequestContext) {
     safeMigrations: body.safe_migrations ?? false,
     restoredFrom,
     replicas: body.replicas,
+    // A new branch has its parent's schema (a restored one, its backup's branch's).
+    tables: restoredFrom
+      ? (ctx.store.data.branches.find((b) => b.id === restoredFrom?.branchId)?.tables ?? [])
+      : parent.tables,
   });
   return ok(ctx, branch, 201);
 }
@@ -290,6 +295,10 @@ function updateBranch(ctx: RequestContext) {
       if (backup.branchId === branch.id) backup.branchName = body.new_name;
     }
     if (db.defaultBranch === old) db.defaultBranch = body.new_name;
+    for (const request of ctx.store.data.deployRequests) {
+      if (request.branchId === branch.id) request.branchName = body.new_name;
+      if (request.intoBranchId === branch.id) request.intoBranchName = body.new_name;
+    }
     branch.name = body.new_name;
     branch.updatedAt = ctx.now;
     ctx.changed();
@@ -347,6 +356,8 @@ function deleteBranch(ctx: RequestContext) {
   const gone = new Set([branch, ...children]);
   ctx.store.data.branches = ctx.store.data.branches.filter((x) => !gone.has(x));
   ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
+  // Their open deploy requests close with them (marked `branch_deleted`).
+  for (const x of gone) branchDeleted(ctx.store.data, x.id, ctx.now, actorOf(ctx.cred));
   ctx.changed();
   return { status: 204 };
 }

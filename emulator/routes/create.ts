@@ -9,6 +9,7 @@ import { addBranch } from "../state/branches";
 import { addDatabase } from "../state/databases";
 import { publicId } from "../state/ids";
 import type { BranchRecord, DatabaseKind, DatabaseRecord } from "../state/records";
+import type { TableDef } from "../state/tables";
 
 /**
  * Adds a ready database of `kind` whose default branch is `main` (added by the caller). A service
@@ -55,6 +56,8 @@ export interface BranchSpec {
   restoredFrom?: BranchRecord["restoredFrom"];
   /** Replicas asked for (pscale's Postgres `replicas`); default: the kind's. */
   replicas?: number | undefined;
+  /** Its schema at creation: its parent's (or its backup's branch's); default none. */
+  tables?: readonly TableDef[];
 }
 
 /** Adds a branch to `database`, `pending` for the ready delay. */
@@ -73,6 +76,7 @@ export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch:
     readyAt: ctx.now + ctx.readyDelayMs,
     actor: actorOf(ctx.cred),
     ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
+    ...(branch.tables === undefined ? {} : { tables: branch.tables }),
   });
   ctx.changed();
   return record;

@@ -19,6 +19,8 @@ export const SeedBranch = z.strictObject({
   deletionProtected: z.boolean().optional(),
   safeMigrations: z.boolean().optional(),
   region: z.string().optional(),
+  /** DDL applied to the branch after it copies its parent's schema (Vitess only). */
+  schema: z.array(z.string()).optional(),
 });
 
 /** A backup of a seeded branch. */
@@ -40,6 +42,10 @@ export const SeedDatabase = z.strictObject({
   ready: z.boolean().optional(),
   /** `mysql` (Vitess, default) or `postgresql`: decides whether branches take passwords or roles. */
   kind: z.enum(["mysql", "postgresql"]).optional(),
+  /** Deploy requests need an approving review (the `require_approval_for_deploy` setting). Default false. */
+  requireApprovalForDeploy: z.boolean().optional(),
+  /** DDL of its default branch's schema, e.g. `["CREATE TABLE users (id bigint PRIMARY KEY)"]` (Vitess only). */
+  schema: z.array(z.string()).optional(),
   branches: z.array(SeedBranch).optional(),
   backups: z.array(SeedBackup).optional(),
 });
