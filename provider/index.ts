@@ -1,7 +1,9 @@
 /**
  * Pulumi resources for PlanetScale: database {@link Branch}es, their connection credentials
  * ({@link BranchPassword} on MySQL, {@link BranchRole} on Postgres), scoped, expiring
- * {@link ApiToken}s, plus {@link getBranches} / {@link getBranch} for programs.
+ * {@link ApiToken}s, {@link DeployRequest}s (a branch's schema changes on their way to production),
+ * plus {@link getBranches} / {@link getBranch}, {@link getBranchSchema} / {@link lintBranchSchema}
+ * and {@link getDeployRequest} for programs.
  *
  * Credentials come from Pulumi config (`planetscale:serviceTokenId` + secret
  * `planetscale:serviceToken`, or secret `planetscale:accessToken`) or `PLANETSCALE_*` env vars.
@@ -34,11 +36,15 @@ export {
 export {
   AlreadyExistsError,
   BranchNotFoundError,
+  DataLossRefusedError,
   DeletionProtectedError,
+  DeployFailedError,
+  DeployNotFinishedError,
   GrantNotAppliedError,
   HasChildBranchesError,
   InvalidInputError,
   NoLongerExistsError,
+  NotDeployableError,
   NotReadyError,
   OwnershipUnprovenError,
   UnknownResourceKindError,
@@ -54,9 +60,22 @@ export {
 export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./resources/branch-role";
 export type { BranchInput } from "./resources/credential-args";
 export {
+  type DeployOperationInfo,
+  DeployRequest,
+  type DeployRequestArgs,
+} from "./resources/deploy-request";
+export {
   type BranchInfo,
+  type BranchSchemaArgs,
+  type BranchSchemaTable,
+  type DeployRequestInfo,
   type GetBranchArgs,
   type GetBranchesArgs,
+  type GetDeployRequestArgs,
   getBranch,
   getBranches,
+  getBranchSchema,
+  getDeployRequest,
+  lintBranchSchema,
+  type SchemaLintError,
 } from "./resources/functions";

@@ -34,6 +34,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/inputs",
     "provider/commands/recover",
     "provider/commands/sweep",
+    "provider/commands/deploy-request",
     "node:*",
   ],
   // The public resource classes and functions: thin, loaded in every Pulumi program.
@@ -46,6 +47,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/deploy-request",
     "provider/internal/ownership",
     "provider/internal/api",
     "provider/internal/client",
@@ -61,6 +63,12 @@ const ROOMS: Record<string, readonly string[]> = {
     "node:*",
   ],
   "provider/commands/sweep": ["provider/internal/api", "provider/internal/client"],
+  "provider/commands/deploy-request": [
+    "provider/internal/api",
+    "provider/internal/client",
+    "provider/internal/error-message",
+    "node:*",
+  ],
   // HTTP only: knows no PlanetScale path and no resource. The only room that speaks undici.
   "provider/internal/client": ["undici", "undici/*", "zod", "node:*"],
   // Everything PlanetScale-specific about HTTP.
@@ -69,6 +77,8 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/internal/branch": RESOURCE_LOGIC(),
   "provider/internal/api-token": RESOURCE_LOGIC(),
   "provider/internal/credential": RESOURCE_LOGIC(),
+  // A deploy is waited for on the branch readiness schedule (`branch/readiness.ts`).
+  "provider/internal/deploy-request": [...RESOURCE_LOGIC(), "provider/internal/branch"],
   "provider/internal/preflight": [
     "provider/internal/api",
     "provider/internal/client",
@@ -85,6 +95,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/deploy-request",
     "provider/internal/inputs",
     "provider/internal/client",
     "provider/internal/resource-errors",

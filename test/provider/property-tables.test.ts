@@ -17,12 +17,16 @@ import type {
   BranchPasswordArgs,
   BranchRole,
   BranchRoleArgs,
+  DeployRequest,
+  DeployRequestArgs,
+  DeployRequestInfo,
 } from "../../provider";
 import type {
   ChangeClusterSizeBody,
   CreateBranchBody,
   UpdateBranchBody,
 } from "../../provider/internal/api/branches";
+import type { CreateDeployRequestBody } from "../../provider/internal/api/deploy-requests";
 import type { CreatePasswordBody } from "../../provider/internal/api/passwords";
 import type { CreateRoleBody } from "../../provider/internal/api/roles";
 import type { CreateServiceTokenBody } from "../../provider/internal/api/service-tokens";
@@ -37,6 +41,9 @@ import {
   BRANCH_PASSWORD_PROPERTIES,
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
+import { DeployRequestInputFields } from "../../provider/internal/deploy-request/inputs";
+import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
+import type { ResolvedDeployRequestInputs } from "../../provider/internal/deploy-request/shared";
 import {
   type CallBody,
   type CallsOf,
@@ -65,7 +72,8 @@ const declaredMatch: [
   Same<Declared<ApiToken>, ExposedKeys<typeof API_TOKEN_PROPERTIES>>,
   Same<Declared<BranchPassword>, ExposedKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   Same<Declared<BranchRole>, ExposedKeys<typeof BRANCH_ROLE_PROPERTIES>>,
-] = [true, true, true, true];
+  Same<Declared<DeployRequest>, ExposedKeys<typeof DEPLOY_REQUEST_PROPERTIES>>,
+] = [true, true, true, true, true];
 
 /**
  * `true` when the two key sets are the same; otherwise the keys only one of them has, which the
@@ -84,7 +92,8 @@ const argsMatch: [
   SameKeys<keyof ApiTokenArgs, InputKeys<typeof API_TOKEN_PROPERTIES>>,
   SameKeys<keyof BranchPasswordArgs, InputKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   SameKeys<keyof BranchRoleArgs, InputKeys<typeof BRANCH_ROLE_PROPERTIES>>,
-] = [true, true, true, true];
+  SameKeys<keyof DeployRequestArgs, InputKeys<typeof DEPLOY_REQUEST_PROPERTIES>>,
+] = [true, true, true, true, true];
 
 // Compile-time: the bodies the tables make are exactly the API's, both ways: no row sends a field
 // the API body type lacks (the rows are typed by it), and every field of it is sent by a row.
@@ -101,18 +110,29 @@ const bodiesMatch: [
   SameKeys<keyof CreateBody<typeof BRANCH_ROLE_PROPERTIES, RoleInputs>, keyof CreateRoleBody>,
   SameKeys<BranchCall<"rename"> | BranchCall<"branch PATCH">, keyof UpdateBranchBody>,
   SameKeys<BranchCall<"cluster resize">, keyof ChangeClusterSizeBody>,
-] = [true, true, true, true, true, true];
+  SameKeys<
+    keyof CreateBody<typeof DEPLOY_REQUEST_PROPERTIES, ResolvedDeployRequestInputs>,
+    keyof CreateDeployRequestBody
+  >,
+] = [true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
 // settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
-// a credential's makes none: a row naming another call fails here until its update makes it.
+// a credential's makes none: a row naming another call fails here until its update makes it. A deploy
+// request's update is keyed by its settings' calls and makes the deploy.
 const callsMatch: [
   SameKeys<CallsOf<typeof API_TOKEN_PROPERTIES>, "access grants">,
   SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, never>,
-] = [true, true];
+  SameKeys<CallsOf<typeof DEPLOY_REQUEST_PROPERTIES>, "deploy" | "auto-apply" | "auto-delete-branch">,
+] = [true, true, true];
 
-// Compile-time: what getBranch reports is exactly the Branch outputs read from PlanetScale's branch.
+// Compile-time: what getBranch reports is exactly the Branch outputs read from PlanetScale's branch,
+// and what getDeployRequest reports the DeployRequest outputs read from its deploy request.
 const branchInfoMatch: SameKeys<keyof BranchInfo, FieldKeys<typeof BRANCH_PROPERTIES>> = true;
+const deployRequestInfoMatch: SameKeys<
+  keyof DeployRequestInfo,
+  FieldKeys<typeof DEPLOY_REQUEST_PROPERTIES>
+> = true;
 
 const repoRoot = join(__dirname, "..", "..");
 const readmePath = join(repoRoot, "README.md");
@@ -123,13 +143,13 @@ const REWRITE =
 
 describe("property tables", () => {
   test("each resource class declares exactly the outputs its table exposes", () => {
-    assert.deepEqual(declaredMatch, [true, true, true, true]);
+    assert.deepEqual(declaredMatch, [true, true, true, true, true]);
   });
 
   test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
-      [argsMatch, bodiesMatch, callsMatch, branchInfoMatch],
-      [[true, true, true, true], Array(6).fill(true), [true, true], true],
+      [argsMatch, bodiesMatch, callsMatch, branchInfoMatch, deployRequestInfoMatch],
+      [Array(5).fill(true), Array(7).fill(true), [true, true, true], true, true],
     );
   });
 
@@ -170,6 +190,7 @@ describe("property tables", () => {
       [ApiTokenInputs, API_TOKEN_PROPERTIES],
       [BranchPasswordInputs, BRANCH_PASSWORD_PROPERTIES],
       [BranchRoleInputs, BRANCH_ROLE_PROPERTIES],
+      [DeployRequestInputFields, DEPLOY_REQUEST_PROPERTIES],
     ] as const;
     for (const [schema, table] of cases) {
       assert.deepEqual(Object.keys(schema.shape).sort(), [...inputKeys(table)].sort());
@@ -181,6 +202,7 @@ describe("property tables", () => {
     assert.deepEqual(secretKeys(API_TOKEN_PROPERTIES), ["token", "authorizationHeader"]);
     assert.deepEqual(secretKeys(BRANCH_PASSWORD_PROPERTIES), ["password", "databaseUrl"]);
     assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl"]);
+    assert.deepEqual(secretKeys(DEPLOY_REQUEST_PROPERTIES), []);
   });
 
   test("a resource is constructed with every exposed output the program left out", () => {

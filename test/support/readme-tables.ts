@@ -8,6 +8,7 @@ import {
   BRANCH_PASSWORD_PROPERTIES,
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
+import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
 import type { PropertySpec, PropertyTable } from "../../provider/internal/inputs/property-table";
 
 /** A property with the resources it belongs to (for the credentials' shared table). */
@@ -101,6 +102,8 @@ export const SECTIONS: Readonly<Record<string, () => string>> = {
   "api-token-outputs": () => outputsTable(rows(API_TOKEN_PROPERTIES)),
   "credential-inputs": () => inputsTable(credentialRows()),
   "credential-outputs": () => outputsTable(credentialRows()),
+  "deploy-request-inputs": () => inputsTable(rows(DEPLOY_REQUEST_PROPERTIES)),
+  "deploy-request-outputs": () => outputsTable(rows(DEPLOY_REQUEST_PROPERTIES)),
 };
 
 function markers(name: string): { start: string; end: string } {

@@ -11,6 +11,7 @@ export const JOURNAL_KINDS: Readonly<Record<ResourceKind, string>> = {
   apiToken: "serviceToken",
   branchPassword: "password",
   branchRole: "role",
+  deployRequest: "deployRequest",
 };
 
 /** The journal kind of a resource of this package by its type token; undefined for any other resource. */
@@ -112,7 +113,8 @@ export function gatherEvidence(
     if (kind === undefined) continue;
     const inputs = op.resource.inputs ?? {};
     const organization = str(inputs["organization"]) ?? options.defaultOrganization;
-    const name = str(inputs["name"]);
+    // A deploy request has no name: the branch it deploys identifies it (one open per branch).
+    const name = str(inputs["name"]) ?? (kind === "deployRequest" ? str(inputs["branch"]) : undefined);
     if (!organization || !name) {
       unbounded.push(`${op.resource.urn}: its recorded inputs lack the organization or name`);
       continue;

@@ -1,4 +1,5 @@
 import * as branches from "../../internal/api/branches";
+import * as deployRequests from "../../internal/api/deploy-requests";
 import * as serviceTokens from "../../internal/api/service-tokens";
 import type { PlanetScaleClient } from "../../internal/client/client";
 import { NotFoundError } from "../../internal/client/errors";
@@ -43,7 +44,12 @@ function creatorUnknown(found: Found, item: Interrupted): boolean {
 
 function label(item: Interrupted): string {
   const where = [item.organization, item.database, item.branch].filter(Boolean).join("/");
-  const noun = item.kind === "serviceToken" ? "service token" : item.kind;
+  const noun =
+    item.kind === "serviceToken"
+      ? "service token"
+      : item.kind === "deployRequest"
+        ? "deploy request of"
+        : item.kind;
   return `${noun} '${item.name}' of ${where}`;
 }
 
@@ -66,6 +72,8 @@ export async function resolveInterrupted(
     case "password":
     case "role":
       return resolveCredential(client, item, stateIds);
+    case "deployRequest":
+      return resolveDeployRequest(client, item, stateIds);
     default:
       return { outcome: "ambiguous", detail: `${label(item)}: unknown kind '${item.kind}'` };
   }
@@ -197,5 +205,53 @@ async function resolveCredential(
     outcome: "deleted",
     id,
     detail: `${label(item)} (id ${id}): created by the interrupted run, its value lost; deleted`,
+  };
+}
+
+/**
+ * An interrupted deploy request's create: the branch's open deploy request, when it is provably
+ * the run's (created after its start, by this credential, held by no resource), is closed; the next
+ * `pulumi up` opens it again. One whose deployment started is never touched (cancelling a deploy is
+ * an operator's call).
+ */
+async function resolveDeployRequest(
+  client: PlanetScaleClient,
+  item: Interrupted,
+  stateIds: ReadonlySet<string>,
+): Promise<Resolution> {
+  const database = item.database ?? "";
+  const branch = item.branch ?? item.name;
+  const open: Array<Awaited<ReturnType<typeof deployRequests.getDeployRequest>>> = [];
+  for await (const request of deployRequests.listDeployRequests(client, item.organization, database, {
+    state: "open",
+    branch,
+  })) {
+    open.push(request);
+  }
+  const [request] = open;
+  if (request === undefined) return { outcome: "nothing", detail: `${label(item)}: never opened` };
+  const found = { id: request.id, createdAt: request.created_at, actorId: request.actor?.id ?? null };
+  const why = notOurs(found, item, stateIds);
+  const what = `${label(item)} (#${request.number}, id ${request.id})`;
+  if (why !== undefined) return { outcome: "untouched", id: request.id, detail: `${what}: ${why}` };
+  const close = `pscale deploy-request close ${database} ${request.number} --org ${item.organization}`;
+  if (creatorUnknown(found, item)) {
+    return {
+      outcome: "ambiguous",
+      detail: `${what} may be what the interrupted run opened, but its creator cannot be compared with this stack's credential. If nothing uses it, close it (${close}) and run recover again.`,
+    };
+  }
+  if (!["pending", "ready", "no_changes"].includes(request.deployment_state)) {
+    return {
+      outcome: "untouched",
+      id: request.id,
+      detail: `${what}: its deployment started (${request.deployment_state}); it is left alone (${close} once it is over, if nothing needs it)`,
+    };
+  }
+  await deployRequests.closeDeployRequest(client, item.organization, database, request.number);
+  return {
+    outcome: "deleted",
+    id: request.id,
+    detail: `${what}: opened by the interrupted run and recorded nowhere; closed (the next \`pulumi up\` opens it again)`,
   };
 }

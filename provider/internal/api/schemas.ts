@@ -81,6 +81,8 @@ export const Database = z.looseObject({
   development_branches_count: z.number().nullish(),
   production_branches_count: z.number().nullish(),
   at_development_branch_usage_limit: z.boolean().nullish(),
+  /** The database setting: deploy requests need an approving review before they deploy. */
+  require_approval_for_deploy: z.boolean().nullish(),
 });
 export type Database = z.infer<typeof Database>;
 

@@ -18,6 +18,7 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, KindInfo>> = {
   apiToken: { className: "ApiToken", providerModule: "api-token" },
   branchPassword: { className: "BranchPassword", providerModule: "branch-password" },
   branchRole: { className: "BranchRole", providerModule: "branch-role" },
+  deployRequest: { className: "DeployRequest", providerModule: "deploy-request" },
 };
 
 /** The Pulumi type token of a kind's resources: `pulumi-nodejs:dynamic/planetscale:<class>`. */

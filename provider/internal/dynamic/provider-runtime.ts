@@ -12,6 +12,7 @@
 import type * as ApiToken from "../api-token/resource";
 import type * as Branch from "../branch/resource";
 import type * as Credential from "../credential";
+import type * as DeployRequest from "../deploy-request/resource";
 import { showCausesInMessage } from "../error-message";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
@@ -35,6 +36,7 @@ const IMPLEMENTATIONS: Readonly<Record<ResourceKind, () => ResourceImplementatio
   apiToken: () => (require("../api-token/resource") as typeof ApiToken).apiTokenResource,
   branchPassword: () => (require("../credential") as typeof Credential).branchPasswordResource,
   branchRole: () => (require("../credential") as typeof Credential).branchRoleResource,
+  deployRequest: () => (require("../deploy-request/resource") as typeof DeployRequest).deployRequestResource,
 };
 
 /** The implementation of `kind`; a kind this version does not know (newer state) is refused. */

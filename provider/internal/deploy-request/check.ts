@@ -1,0 +1,46 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { checkFailures } from "../dynamic/check-failures";
+import type { ProviderContext } from "../dynamic/resource-implementation";
+import { unchangedSinceDeployed } from "../dynamic/unchanged";
+import { parseKnown } from "../inputs/known-inputs";
+import { fillOrganization } from "../inputs/organization";
+import { userInputs } from "../inputs/props";
+import { containsUnknown } from "../inputs/unknown";
+import { DeployRequestInputs } from "./inputs";
+import { intoFailures } from "./into-check";
+import { kindFailures } from "./kind-check";
+import { previewDeploy } from "./preview";
+import { DEPLOY_REQUEST_PROPERTIES } from "./properties";
+import { resolved } from "./shared";
+
+type Props = Record<string, unknown>;
+
+/**
+ * Validates the inputs (the known ones, at preview) and fills in the organization; then, against
+ * PlanetScale, refuses a Postgres database (naming its kind) and a target branch without safe
+ * migrations, and for `deploy: true` shows the DDL the deploy runs and refuses what would stop it
+ * (see {@link previewDeploy}). Inputs exactly as last deployed ask PlanetScale nothing.
+ */
+export async function check(
+  ctx: ProviderContext,
+  olds: Props,
+  news: Props,
+): Promise<pulumi.dynamic.CheckResult> {
+  const inputs = { ...userInputs(news) };
+  const { parsed } = parseKnown(DeployRequestInputs, DEPLOY_REQUEST_PROPERTIES, inputs);
+  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
+  const missingOrganization = fillOrganization(ctx, inputs);
+  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
+  const checked = { inputs: { ...inputs, __provider: news["__provider"] } };
+  if (unchangedSinceDeployed(olds, inputs)) return checked;
+  const wrongKind = await kindFailures(ctx, inputs);
+  if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
+  // An existing request was opened already: its target is settled.
+  const into = olds["number"] === undefined ? await intoFailures(ctx, inputs) : [];
+  if (into.length > 0) return { inputs: news, failures: into };
+  if (inputs["deploy"] === true && !containsUnknown(inputs)) {
+    const failures = await previewDeploy(ctx, resolved(inputs), olds);
+    if (failures.length > 0) return { inputs: news, failures };
+  }
+  return checked;
+}
