@@ -79,9 +79,9 @@ async function open(inputs: Props) {
   return { checked: checked.inputs as Props, id: created.id, outs: created.outs as Props };
 }
 
-/** check, diff and update from `olds` to `news`, as the engine does. */
-async function change(id: string, olds: Props, news: Props) {
-  const checked = await dr.check(ctx, olds, { ...news, __provider: PROVIDER });
+/** check (old inputs), diff and update (old outputs) to `news`, as the engine does. */
+async function change(id: string, oldInputs: Props, olds: Props, news: Props) {
+  const checked = await dr.check(ctx, oldInputs, { ...news, __provider: PROVIDER });
   assert.deepEqual(checked.failures ?? [], [], JSON.stringify(checked.failures));
   const diff = await dr.diff(ctx, id, olds, checked.inputs as Props);
   const updated = await dr.update(ctx, id, olds, checked.inputs as Props);
@@ -183,6 +183,7 @@ describe("open, refresh, deploy, destroy", () => {
     assert.match(String((outs["ddl"] as string[])[0]), /CREATE TABLE `invoices`/);
     const { diff, outs: deployed } = await change(
       first.id,
+      first.checked,
       { ...outs, __provider: PROVIDER },
       { ...first.checked, deploy: true },
     );
@@ -220,8 +221,7 @@ describe("open, refresh, deploy, destroy", () => {
     const opened = await open({ database: "app", branch });
     assert.equal(opened.outs["canDropData"], true);
     emu.clearRequests();
-    const olds = { ...opened.outs, __provider: PROVIDER };
-    const refused = await dr.check(ctx, olds, { ...opened.checked, deploy: true });
+    const refused = await dr.check(ctx, opened.checked, { ...opened.checked, deploy: true });
     assert.equal(refused.failures?.[0]?.property, "allowDataLoss");
     assert.match(refused.failures?.[0]?.reason ?? "", /DROP COLUMN `email`.*allowDataLoss: true/);
     assert.ok(
@@ -229,7 +229,11 @@ describe("open, refresh, deploy, destroy", () => {
       ctx.logs.join("\n"),
     );
     assert.equal(emu.requests().filter((r) => r.method !== "GET").length, 0, "preview changes nothing");
-    const allowed = await dr.check(ctx, olds, { ...opened.checked, deploy: true, allowDataLoss: true });
+    const allowed = await dr.check(ctx, opened.checked, {
+      ...opened.checked,
+      deploy: true,
+      allowDataLoss: true,
+    });
     assert.deepEqual(allowed.failures ?? [], []);
     // Closed by destroy: it was never deployed.
     await dr.delete(ctx, opened.id, opened.outs);
@@ -279,7 +283,7 @@ describe("open, refresh, deploy, destroy", () => {
     const branch = await branchWith(["CREATE TABLE approvals (id int PRIMARY KEY)"], "gated");
     const opened = await open({ database: "gated", branch });
     const olds = { ...opened.outs, __provider: PROVIDER };
-    const refused = await dr.check(ctx, olds, { ...opened.checked, deploy: true });
+    const refused = await dr.check(ctx, opened.checked, { ...opened.checked, deploy: true });
     assert.match(refused.failures?.[0]?.reason ?? "", /requires an approving review.*--approve/);
     const reviewer = await makeToken(emu, [{ access: ["approve_deploy_request"], database: "gated" }]);
     const G = "/organizations/acme/databases/gated/deploy-requests";
@@ -292,6 +296,7 @@ describe("open, refresh, deploy, destroy", () => {
     assert.equal(refreshed["approved"], true, "refresh notices the approval");
     const { outs } = await change(
       opened.id,
+      opened.checked,
       { ...refreshed, __provider: PROVIDER },
       { ...opened.checked, deploy: true },
     );

@@ -35,11 +35,11 @@ export async function check(
   if (unchangedSinceDeployed(olds, inputs)) return checked;
   const wrongKind = await kindFailures(ctx, inputs);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
-  // An existing request was opened already: its target is settled.
-  const into = olds["number"] === undefined ? await intoFailures(ctx, inputs) : [];
+  // A request opened already (its old inputs are known) has a settled target.
+  const into = Object.keys(userInputs(olds)).length === 0 ? await intoFailures(ctx, inputs) : [];
   if (into.length > 0) return { inputs: news, failures: into };
   if (inputs["deploy"] === true && !containsUnknown(inputs)) {
-    const failures = await previewDeploy(ctx, resolved(inputs), olds);
+    const failures = await previewDeploy(ctx, resolved(inputs));
     if (failures.length > 0) return { inputs: news, failures };
   }
   return checked;
