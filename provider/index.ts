@@ -47,6 +47,7 @@ export {
   NotDeployableError,
   NotReadyError,
   OwnershipUnprovenError,
+  RoleDropRefusedError,
   UnknownResourceKindError,
 } from "./internal/resource-errors";
 export { ApiToken, type ApiTokenArgs, type ApiTokenGrant, type ApiTokenScope } from "./resources/api-token";
@@ -57,7 +58,12 @@ export {
   type BranchPasswordArgs,
   type BranchPasswordRole,
 } from "./resources/branch-password";
-export { BranchRole, type BranchRoleArgs, type BranchRoleInheritedRole } from "./resources/branch-role";
+export {
+  BranchRole,
+  type BranchRoleArgs,
+  type BranchRoleInheritedRole,
+  type BranchRoleQuerySafety,
+} from "./resources/branch-role";
 export type { BranchInput } from "./resources/credential-args";
 export {
   type DeployOperationInfo,

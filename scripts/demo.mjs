@@ -5,14 +5,15 @@
 //   npm run demo                      pulumi up: creates branch pr-123, its password, a read-only token
 //                                     and its deploy request; runs the pull request's migration on the
 //                                     branch and shows the schema change it will deploy
-//   npm run demo -- preview           what would change
+//   npm run demo -- preview           what would change: the program against the stack's state
+//   npm run demo -- refresh           reads every resource from PlanetScale into the state
 //   npm run demo -- merge             the pull request is merged: its schema change is deployed to main
 //                                     (pulumi up waits until it is live), then its environment is destroyed
 //   npm run demo -- destroy           removes them again, and the stack
 //   npm run demo -- --pr 42           another pull request: its own stack pr-42, next to pr-123
 //   npm run demo -- destroy --pr 42   removes only pull request 42's environment
 //
-// One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/github-actions/).
+// One stack per pull request (`pr-<n>`), as a CI workflow would do it (examples/preview-environment/).
 // State lives in .demo/ (the emulator's data and Pulumi's state), so a later run sees what an
 // earlier one created. Delete .demo/ to start over. PULUMI_PLANETSCALE_DEMO_DIR=<dir> keeps it in
 // <dir> instead (the tests use it to run the demo without touching a developer's .demo/; the stack
@@ -123,7 +124,17 @@ try {
       action === "preview"
         ? ["preview"]
         : [action, "--yes", "--skip-preview", ...(action === "up" ? [] : ["--run-program"])];
+    const before = emulator.requests().length;
     exitCode = await pulumi([...args, "--non-interactive"], { allowFail: true });
+    // What the command asked PlanetScale: a preview compares the program with the state, and with
+    // nothing to change it asks nothing; refresh reads every resource.
+    const asked = emulator.requests().slice(before);
+    console.log(
+      `\npulumi ${action} sent ${asked.length} request${asked.length === 1 ? "" : "s"} to the PlanetScale API` +
+        (asked.length === 0
+          ? ": it compared the program with the stack's state only"
+          : ` (${summarize(asked)})`),
+    );
   }
   if (exitCode === 0 && action === "up") exitCode = await migrate();
 
@@ -147,7 +158,14 @@ try {
     const other = pr === "42" ? "43" : "42";
     const destroy = `npm run demo -- destroy${pr === "123" ? "" : ` --pr ${pr}`}`;
     const hints = [
-      ["npm run demo -- preview", "no changes: the stack matches PlanetScale"],
+      [
+        "npm run demo -- preview",
+        "no changes: the program matches the stack's state (a no-change preview asks PlanetScale nothing)",
+      ],
+      [
+        "npm run demo -- refresh",
+        "reads each resource from PlanetScale and records what changed there outside Pulumi",
+      ],
       [
         `npm run demo -- merge${pr === "123" ? "" : ` --pr ${pr}`}`,
         "merge the pull request: deploy its schema change to main, then remove its environment",
@@ -226,6 +244,13 @@ async function printTables(branch) {
     `/organizations/${emulator.organization}/databases/app/branches/${branch}/schema`,
   );
   printTable([["TABLE"], ...schema.data.map((t) => [t.name])]);
+}
+
+/** `2 GET, 1 POST`: the requests' methods, counted. */
+function summarize(requests) {
+  const counts = new Map();
+  for (const r of requests) counts.set(r.method, (counts.get(r.method) ?? 0) + 1);
+  return [...counts].map(([method, n]) => `${n} ${method}`).join(", ");
 }
 
 /** The emulator's branch readiness delay: PULUMI_PLANETSCALE_DEMO_READY_DELAY_MS, else 2000. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provides the Pulumi CLI (`pulumi`) at the version of the pinned @pulumi/pulumi, and prints the
 # directory that holds it (last line of stdout). Order of preference:
-#   1. a `pulumi` on PATH whose version matches exactly (major.minor.patch);
+#   1. a `pulumi` on PATH whose version matches exactly (major.minor.patch), shims of this
+#      repository excepted (see below);
 #   2. a cached build under ${PULUMI_PLANETSCALE_CACHE:-~/.cache/pulumi-planetscale}/cli/v<version>/bin;
 #   3. a fresh build from the Go module proxy (several minutes on 2 cores), then cached.
 # The engine also needs `pulumi-resource-pulumi-nodejs` (shipped in node_modules/@pulumi/pulumi)
@@ -29,14 +30,29 @@ install_companions() {
   install -m 0755 "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$target/"
 }
 
-if command -v pulumi >/dev/null 2>&1 && [[ ${PULUMI_PLANETSCALE_FORCE_BUILD:-} != 1 ]]; then
-  have=$(pulumi version 2>/dev/null || true)
-  if [[ $have == "v$version" ]]; then
-    log "using pulumi $have from PATH ($(command -v pulumi))"
-    dirname "$(command -v pulumi)"
-    exit 0
-  fi
-  log "pulumi on PATH is ${have:-unknown}, not v$version: using a build of v$version instead"
+# Every `pulumi` on PATH is asked its version. One may be a shim that comes back here (this
+# repository's launcher scripts/bin/pulumi, or a script running `npm run pulumi`): a probe that
+# arrives here fails at once, so such a shim is never taken for the CLI and nothing recurses.
+if [[ -n ${PULUMI_PLANETSCALE_PROBING:-} ]]; then
+  log "this pulumi is a shim of this repository's scripts, not the Pulumi CLI"
+  exit 3
+fi
+if [[ ${PULUMI_PLANETSCALE_FORCE_BUILD:-} != 1 ]]; then
+  launcher=$(readlink -f "$root/scripts/bin/pulumi")
+  # A probe that hangs (a shim waiting for something) is given up after a minute, where possible.
+  limit=()
+  command -v timeout >/dev/null 2>&1 && limit=(timeout 60)
+  while IFS= read -r candidate; do
+    [[ -n $candidate ]] || continue
+    [[ $(readlink -f "$candidate") == "$launcher" ]] && continue
+    have=$(PULUMI_PLANETSCALE_PROBING=1 "${limit[@]}" "$candidate" version 2>/dev/null </dev/null || true)
+    if [[ $have == "v$version" ]]; then
+      log "using pulumi $have from PATH ($candidate)"
+      dirname "$candidate"
+      exit 0
+    fi
+    log "pulumi at $candidate is ${have:-a shim or not a working Pulumi CLI}, not v$version"
+  done < <(type -ap pulumi)
 fi
 
 if [[ -x $dir/pulumi ]] && [[ $("$dir/pulumi" version 2>/dev/null) == "v$version" ]]; then

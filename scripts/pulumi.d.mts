@@ -5,7 +5,7 @@ export function cliDirectory(): string;
 export function pulumiEnv(
   cliDir: string,
   projectDir?: string,
-  options?: { localBackend?: boolean },
+  options?: { localBackend?: boolean; localDefaults?: boolean },
 ): NodeJS.ProcessEnv;
 export function parseCliArgs(args: string[]): { command: string | undefined; cwd: string | undefined };
 export function projectRoot(dir: string): string;
@@ -17,5 +17,6 @@ export function runPulumi(
     cliDir?: string | undefined;
     stdio?: StdioOptions;
     env?: NodeJS.ProcessEnv;
+    localDefaults?: boolean;
   },
 ): Promise<number>;

@@ -11,6 +11,8 @@
 // Commands that run the program (up, preview, refresh, destroy) get a language runtime from
 // scripts/lib/program-host.cjs when no `pulumi-language-nodejs` is installed: it runs the program
 // in a child `node` on the SDK's own entry point, as the real language host does.
+// Run as `pulumi` through scripts/bin/pulumi (first argument `--as-pulumi`), it sets none of the
+// local settings above but the last line's: the Pulumi CLI's own defaults apply.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -47,11 +49,15 @@ function loggedIn(home) {
  * The environment the CLI runs with: the project's local defaults under the caller's settings.
  * `localBackend: false` leaves the backend alone, as `login` and `logout` need: creating the
  * default `.pulumi-state` for them would hide that a real `pulumi login file://<dir>` needs `<dir>`
- * to exist.
+ * to exist. `localDefaults: false` adds none of the project's defaults (backend, PULUMI_HOME,
+ * passphrase), as for the `pulumi` launcher (scripts/bin/pulumi), which behaves as the Pulumi CLI.
  */
-export function pulumiEnv(cliDir, projectDir = root, { localBackend = true } = {}) {
+export function pulumiEnv(cliDir, projectDir = root, { localBackend = true, localDefaults = true } = {}) {
   const env = { ...process.env };
   env.PATH = [cliDir, join(root, "node_modules/.bin"), env.PATH].join(delimiter);
+  env.PULUMI_SKIP_UPDATE_CHECK ??= "true";
+  env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ??= "true";
+  if (!localDefaults) return env;
   env.PULUMI_HOME ||= join(projectDir, ".pulumi-home");
   // After `pulumi login <backend>`, the backend chosen there applies, as with a plain `pulumi`.
   if (localBackend && !env.PULUMI_BACKEND_URL && !loggedIn(env.PULUMI_HOME)) {
@@ -61,8 +67,6 @@ export function pulumiEnv(cliDir, projectDir = root, { localBackend = true } = {
   if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
     env.PULUMI_CONFIG_PASSPHRASE = "local-demo";
   }
-  env.PULUMI_SKIP_UPDATE_CHECK ??= "true";
-  env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ??= "true";
   return env;
 }
 
@@ -124,11 +128,18 @@ export function projectRoot(dir) {
  */
 export async function runPulumi(
   args,
-  { projectDir = root, cwd = projectDir, cliDir = cliDirectory(), stdio = "inherit", env } = {},
+  {
+    projectDir = root,
+    cwd = projectDir,
+    cliDir = cliDirectory(),
+    stdio = "inherit",
+    env,
+    localDefaults = true,
+  } = {},
 ) {
   const { command } = parseCliArgs(args);
   const localBackend = command !== "login" && command !== "logout";
-  const fullEnv = { ...pulumiEnv(cliDir, projectDir, { localBackend }), ...env };
+  const fullEnv = { ...pulumiEnv(cliDir, projectDir, { localBackend, localDefaults }), ...env };
   const { startProgramHost, PROGRAM_COMMANDS } = require("./lib/program-host.cjs");
   const needsHost =
     PROGRAM_COMMANDS.has(command) &&
@@ -152,11 +163,14 @@ export async function runPulumi(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
+  let args = process.argv.slice(2);
+  // `--as-pulumi` (first, from scripts/bin/pulumi): behave as the Pulumi CLI, no local defaults.
+  const asPulumi = args[0] === "--as-pulumi";
+  if (asPulumi) args = args.slice(1);
   // `npm run` starts scripts in the package's directory; INIT_CWD is where the user typed it.
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const flagged = parseCliArgs(args).cwd;
   const projectDir = projectRoot(flagged === undefined ? cwd : resolve(cwd, flagged));
-  const code = await runPulumi(args, { projectDir, cwd });
+  const code = await runPulumi(args, { projectDir, cwd, localDefaults: !asPulumi });
   process.exit(code);
 }

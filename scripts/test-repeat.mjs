@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTests, needsCli, TEST_CONCURRENCY } from "./lib/test-files.mjs";
+import { findTests, needsCli, reporterArgs, TEST_CONCURRENCY } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -66,7 +66,7 @@ function runOnce(log) {
   const out = createWriteStream(log);
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${TEST_CONCURRENCY}`, ...files],
+    ["--import", "tsx", "--test", ...reporterArgs(root), `--test-concurrency=${TEST_CONCURRENCY}`, ...files],
     {
       cwd: root,
       env,

@@ -5,14 +5,17 @@
 //   test/e2e/**/*.test.ts    the real Pulumi CLI against the emulator (and test/examples/)
 //   (test/acceptance runs against real PlanetScale only with `npm run test:acceptance`)
 // Without the CLI and outside CI the e2e tier is skipped loudly; with CI=true it must run.
-// Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=rename`).
+// `npm run test:fast` (`--fast`) runs the tiers that need no CLI, for the edit loop.
+// Other arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=rename`).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findTests, needsCli, TEST_CONCURRENCY } from "./lib/test-files.mjs";
+import { findTests, needsCli, reporterArgs, TEST_CONCURRENCY } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const inCI = process.env.CI === "true" || process.env.CI === "1";
+const fast = process.argv.includes("--fast");
+const args = process.argv.slice(2).filter((a) => a !== "--fast");
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
@@ -23,8 +26,8 @@ function run(cmd, args, opts = {}) {
 run("npm", ["run", "--silent", "build"]);
 
 // The CLI: built (or found) by scripts/pulumi-cli.sh; its directory is the last stdout line.
-let cliDir = process.env.PULUMI_PLANETSCALE_CLI_DIR;
-if (!cliDir) {
+let cliDir = fast ? undefined : process.env.PULUMI_PLANETSCALE_CLI_DIR;
+if (!cliDir && !fast) {
   const cached = spawnSync("bash", ["scripts/pulumi-cli.sh"], {
     cwd: root,
     encoding: "utf8",
@@ -42,7 +45,8 @@ if (!cliDir) {
 
 const all = findTests(root);
 let files = all;
-if (!cliDir) {
+if (fast) files = all.filter((f) => !needsCli(f));
+else if (!cliDir) {
   files = all.filter((f) => !needsCli(f));
   const skipped = all.length - files.length;
   console.error(
@@ -61,17 +65,22 @@ if (!cliDir) {
 
 const env = { ...process.env };
 if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
-const args = process.argv.slice(2);
 const concurrency = args.some((a) => a.startsWith("--test-concurrency"))
   ? []
   : [`--test-concurrency=${TEST_CONCURRENCY}`];
-run(
-  process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", ...concurrency, ...args, ...files],
-  {
-    env,
-  },
-);
+run(process.execPath, ["--import", "tsx", "--test", ...reporters(args), ...concurrency, ...args, ...files], {
+  env,
+});
+
+/**
+ * The spec reporter, and the file durations (which order the next run) unless the arguments pick
+ * a reporter of their own or run only some tests.
+ */
+function reporters(args) {
+  if (args.some((a) => a.startsWith("--test-reporter"))) return [];
+  const partial = args.some((a) => /^--test-(name-pattern|skip-pattern|only)/.test(a));
+  return reporterArgs(root, { durations: !partial });
+}
 
 function pulumiVersion() {
   return JSON.parse(readFileSync(join(root, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;

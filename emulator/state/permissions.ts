@@ -20,6 +20,7 @@ export const ORGANIZATION_ACCESSES = {
   write_service_tokens: "Create and edit service tokens",
   delete_service_tokens: "Delete service tokens",
   write_teams: "Create and edit teams",
+  write_organization: "Manage organization members",
   read_metrics_endpoints: "Read metrics endpoints",
 } as const satisfies Record<string, string>;
 
@@ -91,7 +92,7 @@ const CREATE_PASSWORD: readonly DatabaseAccess[] = [
 
 /**
  * What the spec lists for `list_databases` / `get_database`: every database access but role
- * creation and `review_deploy_request` (which it names on `review_deploy_request` only).
+ * creation and `review_deploy_request` (which the spec names on `review_deploy_request` only).
  */
 const ANY_DATABASE_ACCESS = (Object.keys(DATABASE_ACCESSES) as DatabaseAccess[]).filter(
   (a) => !CREATE_PASSWORD.includes(a) && a !== "review_deploy_request",

@@ -9,28 +9,37 @@
  * last line of stdout is the summary.
  */
 import { parseArgs } from "node:util";
+import { redactBackendUrl } from "../internal/backend/backend-url";
+import { BackendEvidence } from "../internal/backend/evidence";
+import { PulumiCli } from "../internal/backend/pulumi-cli";
 import { closeAllClients, getClient } from "../internal/client/registry";
 import { resolveSettings } from "../internal/client/settings";
 import { messageWithCauses } from "../internal/error-message";
 import { parseDuration } from "../internal/inputs/duration";
 import { DEPLOY_REQUEST_USAGE, runDeployRequest } from "./deploy-request/command";
 import { RECOVER_USAGE, runRecover } from "./recover/command";
-import { SWEEP_KINDS } from "./sweep/kinds";
-import { type SweepResult, sweep } from "./sweep/sweep";
+import { KEEP_REASONS, SWEEP_KINDS } from "./sweep/kinds";
+import { MIN_SWEEP_AGE_MS, type SweepResult, sweep } from "./sweep/sweep";
 
 const USAGE = `Usage: pulumi-planetscale sweep --prefix PREFIX --older-than AGE [--database DB] [flags]
 
 Lists PlanetScale objects left behind by preview environments whose stacks were lost: branches of
-DB (with their passwords or roles) and service tokens of the organization whose name starts with PREFIX and that are older than AGE.
-Production branches, deletion-protected branches and the token the sweep runs with are never
-deleted. Nothing is deleted without --yes.
+DB (with their passwords or roles) and service tokens whose name starts with PREFIX, and deletes
+(with --yes) only those that are provably left-overs: created by the credential the sweep runs with
+(PlanetScale's actor), held by no stack of the state backend and being created by none (every stack
+is read through the pulumi CLI), and older than AGE. Production branches, deletion-protected
+branches and the token the sweep runs with are never deleted. With --database, only tokens whose
+grants confine them to DB are considered. Nothing is deleted without --yes.
 
 Flags:
   --prefix PREFIX        name prefix, e.g. pr- (required, never empty)
-  --older-than AGE       minimum age: 7d, 36h, 90m, 0s (required)
+  --older-than AGE       minimum age: 7d, 36h, 90m (required; at least 1h unless --force)
   --database DB          database whose branches to sweep (without it, only tokens are swept)
   --organization ORG     organization (default: PLANETSCALE_ORG)
+  --backend-url URL      the state backend whose stacks are read (default: the one \`pulumi\` is logged in to)
+  --pulumi PATH          the pulumi CLI to run (default: pulumi on PATH)
   --yes                  delete what is listed (default: dry run)
+  --force                allow --older-than under 1h
   --detailed-exitcode    exit 3 when a dry run finds something to delete
   --help                 show this help
 
@@ -38,7 +47,9 @@ Credentials and API URL come from the environment: PLANETSCALE_SERVICE_TOKEN_ID 
 PLANETSCALE_SERVICE_TOKEN (or PLANETSCALE_ACCESS_TOKEN), PLANETSCALE_API_URL.
 Exit codes: 0 done, 1 a deletion or API call failed, 2 bad usage, 3 see --detailed-exitcode.
 The last line of stdout is a summary: sweep: mode=… stale=N deleted=N kept=N failed=N credentials=N
-(credentials: passwords and roles of stale branches, deleted with their branch).
+kept_production=N kept_protected=N kept_own_token=N kept_other_database=N kept_other_creator=N
+kept_held=N kept_creating=N kept_too_recent=N (credentials: passwords and roles of stale branches,
+deleted with their branch).
 `;
 
 const OPTIONS = {
@@ -46,7 +57,10 @@ const OPTIONS = {
   "older-than": { type: "string" },
   database: { type: "string" },
   organization: { type: "string" },
+  "backend-url": { type: "string" },
+  pulumi: { type: "string" },
   yes: { type: "boolean" },
+  force: { type: "boolean" },
   "detailed-exitcode": { type: "boolean" },
   help: { type: "boolean" },
 } as const;
@@ -60,6 +74,8 @@ export interface SweepCommand {
   olderThanMs: number;
   database: string | undefined;
   organization: string;
+  backendUrl: string | undefined;
+  pulumi: string | undefined;
   yes: boolean;
   detailedExitcode: boolean;
 }
@@ -79,7 +95,11 @@ export function parseSweepArgs(argv: string[], env: NodeJS.ProcessEnv): SweepCom
   if (age === undefined) throw new UsageError("--older-than is required (e.g. --older-than 7d)");
   const olderThanMs = parseDuration(age);
   if (olderThanMs === undefined || /^\d+(\.\d+)?$/.test(age.trim()))
-    throw new UsageError(`--older-than expects an age with a unit such as 7d, 36h, 90m or 0s, got "${age}"`);
+    throw new UsageError(`--older-than expects an age with a unit such as 7d, 36h or 90m, got "${age}"`);
+  if (olderThanMs < MIN_SWEEP_AGE_MS && values.force !== true)
+    throw new UsageError(
+      `--older-than ${age} is under 1h: a younger object may belong to a run that is still creating it and that no stack shows yet; use --older-than 1h or more, or add --force`,
+    );
   const organization = (values.organization as string | undefined) ?? env["PLANETSCALE_ORG"];
   if (!organization) throw new UsageError("no organization: pass --organization or set PLANETSCALE_ORG");
   return {
@@ -87,6 +107,8 @@ export function parseSweepArgs(argv: string[], env: NodeJS.ProcessEnv): SweepCom
     olderThanMs,
     database: values.database as string | undefined,
     organization,
+    backendUrl: values["backend-url"] as string | undefined,
+    pulumi: values.pulumi as string | undefined,
     yes: values.yes === true,
     detailedExitcode: values["detailed-exitcode"] === true,
   };
@@ -94,7 +116,8 @@ export function parseSweepArgs(argv: string[], env: NodeJS.ProcessEnv): SweepCom
 
 /** The one summary line a pipeline can parse. */
 export function summaryLine(result: SweepResult, yes: boolean): string {
-  return `sweep: mode=${yes ? "delete" : "dry-run"} stale=${result.stale} deleted=${result.deleted} kept=${result.kept} failed=${result.failed} credentials=${result.dependents}`;
+  const reasons = KEEP_REASONS.map((r) => `kept_${r}=${result.keptBy[r]}`).join(" ");
+  return `sweep: mode=${yes ? "delete" : "dry-run"} stale=${result.stale} deleted=${result.deleted} kept=${result.kept} failed=${result.failed} credentials=${result.dependents} ${reasons}`;
 }
 
 /** Runs the CLI; resolves with the exit code. */
@@ -128,8 +151,17 @@ export async function main(
     return 0;
   }
   try {
+    // Every stack first: no API call is made before the evidence is in hand.
+    const cli = new PulumiCli({
+      command: parsed.pulumi,
+      cwd: process.cwd(),
+      env,
+      backendUrl: parsed.backendUrl,
+    });
+    const evidence = await BackendEvidence.read(cli);
+    out(`read     ${evidence.stacks.length} stack(s) of ${redactBackendUrl(await cli.resolveBackendUrl())}`);
     const client = getClient(resolveSettings(undefined, env));
-    const result = await sweep(client, { ...parsed, kinds: SWEEP_KINDS, report: out });
+    const result = await sweep(client, { ...parsed, evidence, kinds: SWEEP_KINDS, report: out });
     if (!parsed.yes && result.stale > 0)
       out("dry run: nothing was deleted; run again with --yes to delete the above");
     out(summaryLine(result, parsed.yes));

@@ -50,6 +50,16 @@ export class HasChildBranchesError extends PlanetScaleError {
 }
 
 /**
+ * PlanetScale refused to delete a Postgres role (a `BranchRole`), typically because it still owns
+ * objects (tables its connections created) that its `successor` could not take over. Pulumi keeps
+ * the role in its state; the message names the role, the successor and the `pscale` commands that
+ * reassign its objects and delete it, after which `pulumi destroy` goes on.
+ */
+export class RoleDropRefusedError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_ROLE_DROP_REFUSED";
+}
+
+/**
  * A branch the resource depends on (a Branch's `parentBranch`, a credential's `branch`) does not
  * exist, or the credential cannot see it. Create it first or fix the input.
  */

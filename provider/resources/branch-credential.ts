@@ -28,7 +28,8 @@ export interface BranchCredentialArgs {
   branch: BranchInput;
   /**
    * The credential's name (not unique in PlanetScale). Default: the resource name (or `namePrefix`)
-   * plus a random suffix, kept across updates. On change: replace.
+   * plus a random suffix, kept across updates. On change: renamed in place: same id, user name and
+   * password.
    */
   name?: pulumi.Input<string>;
   /**
@@ -51,8 +52,9 @@ export interface BranchCredentialArgs {
  * What a {@link BranchPassword} (MySQL) and a {@link BranchRole} (Postgres) have in common: a user
  * and password for one database branch, with a ready-to-use `databaseUrl`.
  *
- * `pulumi up` creates it; a change of anything but `rotateBefore` or `namePrefix` replaces it (new
- * one first); an expired credential, or one within `rotateBefore` of expiry, is replaced too.
+ * `pulumi up` creates it; a new `name` (and a password's `cidrs`, a role's query safety) is applied
+ * in place, keeping the password; the inputs the README marks "replace" replace it (new one first);
+ * an expired credential, or one within `rotateBefore` of expiry, is replaced too.
  * `pulumi refresh` notices deletion and expiry; `pulumi destroy` deletes it. PlanetScale shows the
  * plaintext only once, so state is the only place that keeps it ({@link BranchCredential.password}
  * and {@link BranchCredential.databaseUrl} are Pulumi secrets).

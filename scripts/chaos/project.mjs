@@ -1,7 +1,7 @@
 // One throwaway Pulumi project per chaos scenario, run by the real CLI through the repository's own
 // `runPulumi` (scripts/pulumi.mjs), each command in its own process as a user would run it, with a
 // local file backend and a private PULUMI_HOME. The program declares whatever the scenario writes to
-// its program file (chaos-program.json), so one project can run several programs in turn.
+// its program file (chaos-program-<stack>.json), so one project can run several programs in turn.
 import { spawn } from "node:child_process";
 import {
   mkdirSync,
@@ -31,35 +31,48 @@ for (const r of spec) new planetscale[r.kind](r.name, r.args);
 /** Waits for `ms` (between polls of a condition, never in place of one). */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A scenario's project: its directory, its stack and the emulator it talks to. */
+/**
+ * A scenario's project: its directory, its stack and the emulator it talks to. A team's stacks
+ * share one (`options.dir`, made by {@link ChaosProject.layout}) and one backend
+ * (`options.backendUrl`), each with its own stack name and Pulumi home, as separate CI runners.
+ */
 export class ChaosProject {
-  constructor(cliDir, emulator) {
+  constructor(cliDir, emulator, options = {}) {
     this.cliDir = cliDir;
     this.emulator = emulator;
-    this.dir = mkdtempSync(join(tmpdir(), "pps-chaos-"));
-    this.stack = STACK;
+    this.dir = options.dir ?? ChaosProject.layout();
+    this.stack = options.stack ?? STACK;
+    this.backendUrl = options.backendUrl ?? `file://${join(this.dir, "state")}`;
+    this.home = options.home ?? join(this.dir, "home");
+    this.programFile = join(this.dir, `chaos-program-${this.stack}.json`);
     /** Everything every command printed (stdout and stderr), for the leak scan. */
     this.output = "";
-    mkdirSync(join(this.dir, "state"));
-    writeFileSync(join(this.dir, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.js\n");
-    writeFileSync(join(this.dir, "package.json"), JSON.stringify({ name: "chaos", private: true }));
-    writeFileSync(join(this.dir, "index.js"), PROGRAM);
-    symlinkSync(join(root, "node_modules"), join(this.dir, "node_modules"), "dir");
     this.setProgram([]);
+  }
+
+  /** A new project directory (program, package link, a `state/` for a file backend). */
+  static layout() {
+    const dir = mkdtempSync(join(tmpdir(), "pps-chaos-"));
+    mkdirSync(join(dir, "state"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.js\n");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "chaos", private: true }));
+    writeFileSync(join(dir, "index.js"), PROGRAM);
+    symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+    return dir;
   }
 
   /** Declares `resources` ([{ kind: "Branch" | "ApiToken", name, args }]) for the next commands. */
   setProgram(resources) {
     this.program = resources;
-    writeFileSync(join(this.dir, "chaos-program.json"), JSON.stringify(resources));
+    writeFileSync(this.programFile, JSON.stringify(resources));
   }
 
   /** The environment every command runs with (the credential comes from PLANETSCALE_*). */
   env() {
     const emu = this.emulator;
     return {
-      PULUMI_BACKEND_URL: `file://${join(this.dir, "state")}`,
-      PULUMI_HOME: join(this.dir, "home"),
+      PULUMI_BACKEND_URL: this.backendUrl,
+      PULUMI_HOME: this.home,
       PULUMI_CONFIG_PASSPHRASE: "chaos",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       // Pulumi's closure serializer requires every builtin module (sys, wasi) and Node warns each time.
@@ -68,7 +81,7 @@ export class ChaosProject {
       PLANETSCALE_SERVICE_TOKEN: emu.adminCredential.token,
       PLANETSCALE_API_URL: emu.apiUrl,
       PLANETSCALE_ORG: emu.organization,
-      CHAOS_PROGRAM_FILE: join(this.dir, "chaos-program.json"),
+      CHAOS_PROGRAM_FILE: this.programFile,
     };
   }
 
@@ -155,8 +168,9 @@ export class ChaosProject {
     return JSON.parse(r.output);
   }
 
-  /** Every file of the file backend (checkpoints, their backups and history), as text. */
+  /** Every file of the file backend (checkpoints, their backups and history), as text; none for other backends. */
   stateFiles() {
+    if (!this.backendUrl.startsWith("file://")) return [];
     const files = [];
     const walk = (dir) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -165,7 +179,7 @@ export class ChaosProject {
         else files.push({ path, text: readFileSync(path, "utf8") });
       }
     };
-    walk(join(this.dir, "state"));
+    walk(this.backendUrl.slice("file://".length));
     return files;
   }
 

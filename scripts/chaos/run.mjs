@@ -3,6 +3,7 @@
 // each through the real Pulumi CLI against a fresh emulator injecting faults; prints what each run
 // did and, last, one line of figures measured by comparing PlanetScale (the emulator) with the state:
 //   chaos: ops=N faults=N lost=0 duplicates=0 orphans=0 foreign_touched=0 leaks=0 recovered=K/K bad_inputs=N/N
+//          stacks=N foreign_deleted=0 double_held=0
 // Exits 1 when a figure is bad. Flags: --quick (CI-sized), --seed N, --runs N (random-fault runs),
 // --skip WORD / --only WORD (leave out / keep only scenarios whose title contains WORD; repeatable),
 // --keep (keep the projects).
@@ -80,7 +81,7 @@ for (const [title, run, emulatorOptions] of scenarios({ quick, runs })) {
 const t = totals;
 const bad =
   crashed > 0 ||
-  t.lost + t.duplicates + t.orphans + t.foreignTouched + t.leaks > 0 ||
+  t.lost + t.duplicates + t.orphans + t.foreignTouched + t.leaks + t.foreignDeleted + t.doubleHeld > 0 ||
   t.recovered !== t.interrupted ||
   t.badRefused !== t.badTried;
 if (crashed > 0) log(`\n${crashed} scenario(s) could not finish: their figures are incomplete`);
@@ -90,6 +91,6 @@ log(
 log(
   `chaos: ops=${t.ops} faults=${t.faults} lost=${t.lost} duplicates=${t.duplicates} orphans=${t.orphans} ` +
     `foreign_touched=${t.foreignTouched} leaks=${t.leaks} recovered=${t.recovered}/${t.interrupted} ` +
-    `bad_inputs=${t.badRefused}/${t.badTried}`,
+    `bad_inputs=${t.badRefused}/${t.badTried} stacks=${t.stacks} foreign_deleted=${t.foreignDeleted} double_held=${t.doubleHeld}`,
 );
 process.exit(bad ? 1 : 0);

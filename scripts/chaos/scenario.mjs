@@ -26,6 +26,9 @@ export function emptyTotals() {
     interrupted: 0,
     badRefused: 0,
     badTried: 0,
+    stacks: 0,
+    foreignDeleted: 0,
+    doubleHeld: 0,
   };
 }
 
@@ -38,6 +41,9 @@ export class Scenario {
     this.log = log;
     this.keep = keep;
     this.secrets = [];
+    /** A team scenario's other stacks, and texts to scan for secrets besides the project's. */
+    this.extraProjects = [];
+    this.extraTexts = [];
   }
 
   /** Starts the emulator, creates the colleague's objects and the project. */
@@ -179,6 +185,9 @@ export class Scenario {
     const found = leaks(
       [
         { where: "CLI output", text: this.project.output },
+        ...this.extraProjects.map((p) => ({ where: `CLI output of ${p.stack}`, text: p.output })),
+        ...this.extraProjects.flatMap((p) => p.stateFiles().map((f) => ({ where: f.path, text: f.text }))),
+        ...this.extraTexts,
         { where: "stack export", text: exported },
         { where: "emulator request log", text: JSON.stringify(this.emulator.requests()) },
         ...this.project

@@ -5,6 +5,7 @@ import { alive } from "./processes.mjs";
 import { waitFor } from "./project.mjs";
 import { recoverInterruptedRun } from "./recover.mjs";
 import { FOREIGN, lastError } from "./scenario.mjs";
+import { teamScenario } from "./team.mjs";
 
 const BRANCHES = "/organizations/acme/databases/*/branches";
 const TOKENS = "/organizations/acme/service-tokens";
@@ -301,6 +302,9 @@ async function badInputs(s, { quick }) {
   }
 }
 
+/** How many stacks share the token and the backend in the team scenarios (`--quick`, full). */
+const TEAM_SIZE = { quick: 4, full: 6 };
+
 /** Every scenario, in order: [title, run, options for its emulator]. */
 export function scenarios({ quick, runs }) {
   const list = [
@@ -321,6 +325,13 @@ export function scenarios({ quick, runs }) {
   list.push(["7. expired tokens", expiredTokens]);
   for (let i = 1; i <= runs; i++) list.push([`random faults, run ${i}/${runs}`, randomRun]);
   list.push(["bad inputs at preview", badInputs]);
+  // A team: stacks sharing one token and one backend (issue 21), on a file and a PostgreSQL backend.
+  const size = quick ? TEAM_SIZE.quick : TEAM_SIZE.full;
+  for (const backend of ["file", "postgres"])
+    list.push([
+      `team of ${size} stacks, one token, one ${backend} backend`,
+      (s, o) => teamScenario(s, { ...o, backend, size }),
+    ]);
   return list;
 }
 

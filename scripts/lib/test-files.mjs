@@ -1,6 +1,8 @@
-// The test files of each tier, found in one place for `npm test` and `npm run test:repeat`.
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+// The test files of each tier, found in one place for `npm test`, `npm run test:fast` and
+// `npm run test:repeat`, in the order the runner should start them.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, relative } from "node:path";
 
 /** Folders (relative to the repository) whose tests drive the real Pulumi CLI. */
 export const CLI_TIER_DIRS = [join("test", "e2e"), join("test", "examples")];
@@ -18,17 +20,29 @@ export const TEST_CONCURRENCY = 3;
 const ON_REQUEST_DIRS = [join("test", "acceptance")];
 
 /**
- * Every `*.test.ts` under `test/` but the on-request tier, relative to `root`: the CLI tiers
- * first, then the rest, each sorted. The runner starts files in this order, so the long
- * end-to-end files start early and the short ones fill the cores at the end, instead of one
- * long file starting last and running alone.
+ * Where the last measured duration of each test file is kept: next to the Pulumi CLI build that
+ * scripts/pulumi-cli.sh caches, so it outlives `npm ci` and a CI cache of that folder keeps both.
  */
-export function findTests(root) {
-  const all = findTestFiles(root, join(root, "test"));
-  return [...all.filter((f) => needsCli(f)), ...all.filter((f) => !needsCli(f))];
+export const DURATIONS_FILE = join(
+  process.env.PULUMI_PLANETSCALE_CACHE || join(homedir(), ".cache", "pulumi-planetscale"),
+  "test-durations.json",
+);
+
+/**
+ * Every `*.test.ts` under `test/` but the on-request tier, relative to `root`, longest first: the
+ * runner starts files in this order, so the long files start at once and the short ones fill the
+ * cores at the end, instead of one long file starting last and running alone. The order comes
+ * from the durations the last runs measured (`durations-reporter.mjs`); a file never measured
+ * counts as long when it drives the CLI, as short otherwise.
+ */
+export function findTests(root, durations = readDurations()) {
+  const expected = (file) => durations[file] ?? (needsCli(file) ? Number.POSITIVE_INFINITY : 0);
+  return findTestFiles(root, join(root, "test")).sort(
+    (a, b) => expected(b) - expected(a) || Number(needsCli(b)) - Number(needsCli(a)) || a.localeCompare(b),
+  );
 }
 
-/** Every `*.test.ts` under `dir` but the on-request tier, relative to `root`, sorted. */
+/** Every `*.test.ts` under `dir` but the on-request tier, relative to `root`. */
 function findTestFiles(root, dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -37,10 +51,38 @@ function findTestFiles(root, dir) {
       if (!ON_REQUEST_DIRS.includes(relative(root, p))) out.push(...findTestFiles(root, p));
     } else if (name.endsWith(".test.ts")) out.push(relative(root, p));
   }
-  return out.sort();
+  return out;
 }
 
 /** Whether a test file (relative to the repository) needs the Pulumi CLI. */
 export function needsCli(file) {
   return CLI_TIER_DIRS.some((d) => file.startsWith(d + "/"));
+}
+
+/** The recorded durations in milliseconds, by test file; none when nothing was recorded yet. */
+export function readDurations() {
+  try {
+    return JSON.parse(readFileSync(DURATIONS_FILE, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+/** Records durations (milliseconds by test file), replacing the file whole (runs may overlap). */
+export function writeDurations(durations) {
+  mkdirSync(dirname(DURATIONS_FILE), { recursive: true });
+  const partial = `${DURATIONS_FILE}.${process.pid}`;
+  writeFileSync(partial, `${JSON.stringify(durations, null, 2)}\n`);
+  renameSync(partial, DURATIONS_FILE);
+}
+
+/**
+ * `node --test` arguments for the spec reporter and, with `durations`, the reporter that records
+ * each file's duration (the order of the next run) and prints the slowest files.
+ */
+export function reporterArgs(root, { durations = true } = {}) {
+  const spec = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
+  if (!durations) return spec;
+  const reporter = join(root, "scripts", "lib", "durations-reporter.mjs");
+  return [...spec, `--test-reporter=${reporter}`, "--test-reporter-destination=stdout"];
 }

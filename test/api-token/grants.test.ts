@@ -1,6 +1,10 @@
 // The pure parts of ApiToken: scope presets, grant planning, input rules.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
+import { DATABASE_ACCESSES, ORGANIZATION_ACCESSES } from "../../emulator/index";
+import { diff } from "../../provider/internal/api-token/diff";
 import {
   desiredGrants,
   parseGrants,
@@ -17,6 +21,49 @@ import {
 } from "../../provider/internal/api-token/permissions";
 import { API_TOKEN_PROPERTIES } from "../../provider/internal/api-token/properties";
 import { createBody } from "../../provider/internal/inputs/property-api";
+import { specAllServiceTokenAccesses, specAvailable } from "../support/openapi";
+
+describe("access names", () => {
+  test("every access the spec's Authorization texts name is accepted", { skip: !specAvailable }, () => {
+    const known = new Set<string>([...ORGANIZATION_PERMISSIONS, ...DATABASE_PERMISSIONS]);
+    const named = specAllServiceTokenAccesses();
+    assert.ok(named.size >= 20, `only ${named.size} accesses found in the spec`);
+    assert.deepEqual(
+      [...named].filter((name) => !known.has(name)),
+      [],
+    );
+  });
+
+  test("the ones a Postgres team and a reviewer bot need (issue 23) are among them", () => {
+    for (const name of [
+      "create_branch_password",
+      "create_production_branch_password",
+      "create_production_read_only_branch_password",
+      "connect_production_read_only_branch",
+      "delete_production_read_only_branch_password",
+      "review_deploy_request",
+    ]) {
+      assert.ok((DATABASE_PERMISSIONS as readonly string[]).includes(name), name);
+    }
+    assert.ok((ORGANIZATION_PERMISSIONS as readonly string[]).includes("write_organization"));
+  });
+
+  test("the emulator knows exactly the same names, at the same level", () => {
+    assert.deepEqual(Object.keys(ORGANIZATION_ACCESSES).sort(), [...ORGANIZATION_PERMISSIONS].sort());
+    assert.deepEqual(Object.keys(DATABASE_ACCESSES).sort(), [...DATABASE_PERMISSIONS].sort());
+  });
+
+  test("the README lists every accepted name, at its level", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.split("#### Access names accepted in `permissions`")[1]?.split("\n#### ")[0] ?? "";
+    const listed = (level: string) =>
+      [...(new RegExp(`- ${level}: ([^]*?)\\.\\n`).exec(section)?.[1] ?? "").matchAll(/`([a-z_]+)`/g)].map(
+        (m) => m[1],
+      );
+    assert.deepEqual(listed("Organization").sort(), [...ORGANIZATION_PERMISSIONS].sort());
+    assert.deepEqual(listed("Database").sort(), [...DATABASE_PERMISSIONS].sort());
+  });
+});
 
 describe("scope presets", () => {
   test("each preset contains the narrower one", () => {
@@ -35,6 +82,41 @@ describe("scope presets", () => {
       database.filter((p) => p.startsWith("delete_") || p.includes("production")),
       [],
     );
+  });
+
+  test("schema_changes can create a development branch's credential of either kind", () => {
+    const { database } = SCOPE_PRESETS.schema_changes;
+    // The spec: create_password takes connect_branch, create_role takes create_branch_password.
+    assert.ok(database.includes("connect_branch") && database.includes("create_branch_password"));
+  });
+
+  test("database_access can delete every credential it can create, production ones included", () => {
+    const { database } = SCOPE_PRESETS.database_access;
+    for (const [creates, deletes] of [
+      ["connect_branch", "delete_branch_password"],
+      ["create_branch_password", "delete_branch_password"],
+      ["connect_production_branch", "delete_production_branch_password"],
+      ["create_production_branch_password", "delete_production_branch_password"],
+    ] as const) {
+      assert.ok(database.includes(creates), creates);
+      assert.ok(database.includes(deletes), `${creates} without ${deletes}`);
+    }
+  });
+
+  test("a token made before a preset gained an access is given it in place, not replaced", async () => {
+    const before = SCOPE_PRESETS.schema_changes.database.filter((a) => a !== "create_branch_password");
+    const olds = {
+      organization: "acme",
+      scopes: ["schema_changes"],
+      databases: ["app"],
+      grants: [
+        { resource: "database", name: "app", accesses: [...before].sort() },
+        { resource: "organization", name: "acme", accesses: ["read_databases", "read_organization"] },
+      ],
+    };
+    const news = { organization: "acme", scopes: ["schema_changes"], databases: ["app"] };
+    const result = await diff(undefined as never, "tok", olds, news);
+    assert.deepEqual([result.changes, result.replaces], [true, []]);
   });
 
   test("admin is every known access", () => {

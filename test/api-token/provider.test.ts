@@ -48,6 +48,9 @@ before(async () => {
       "planetscale:maxRetries": "0",
       // The client-side limiter (500/min) would only slow the tests down; the test emulator allows more.
       "planetscale:requestsPerMinute": "0",
+      // How long a create whose outcome is unknown waits for the object to show up: the emulator
+      // shows it at once or never, so the default 10 s would only be waited out.
+      "planetscale:lateCreateWaitMs": "300",
     }),
   );
   ctx = {
@@ -248,6 +251,24 @@ describe("check", () => {
       { scopes: ["read_only"], namePrefix: "ci\u0007" },
       "namePrefix",
       /control character/,
+    ],
+    [
+      "a name with a right-to-left override, which would display in another order",
+      { scopes: ["read_only"], name: "ci\u202Egnp.exe" },
+      "name",
+      /right-to-left override \(U\+202E\) at position 3/,
+    ],
+    [
+      "a name of a zero-width space only",
+      { scopes: ["read_only"], name: "\u200b" },
+      "name",
+      /invisible character \(U\+200B\)/,
+    ],
+    [
+      "a 100,000-character namePrefix",
+      { scopes: ["read_only"], namePrefix: "p".repeat(100_000) },
+      "namePrefix",
+      /namePrefix must be at most 255 characters; it has 100000/,
     ],
     [
       "a non-string namePrefix",
@@ -735,6 +756,7 @@ describe("update", () => {
       ...[
         "create_branch",
         "connect_branch",
+        "create_branch_password",
         "create_deploy_request",
         "create_comment",
         "write_branch_vschema",
@@ -745,6 +767,7 @@ describe("update", () => {
       ...[
         "create_branch",
         "connect_branch",
+        "create_branch_password",
         "create_deploy_request",
         "create_comment",
         "write_branch_vschema",

@@ -198,27 +198,17 @@ describe("BranchPassword lifecycle", () => {
     assert.equal(read.id, id);
     assert.equal((read.props as Props)["password"], outs["password"]);
     assert.equal((read.props as Props)["databaseUrl"], outs["databaseUrl"]);
-    assert.deepEqual(
-      read.inputs,
-      {
-        organization: "acme",
-        database: "app",
-        branch: "main",
-        name: "app-db",
-        namePrefix: undefined,
-        role: "admin",
-        replica: false,
-      }.namePrefix === undefined
-        ? {
-            organization: "acme",
-            database: "app",
-            branch: "main",
-            name: "app-db",
-            role: "admin",
-            replica: false,
-          }
-        : {},
-    );
+    // What a refresh records as the inputs: PlanetScale's values, defaults included.
+    assert.deepEqual(read.inputs, {
+      organization: "acme",
+      database: "app",
+      branch: "main",
+      name: "app-db",
+      role: "admin",
+      replica: false,
+      cidrs: [],
+      directVtgate: false,
+    });
     await password.delete(ctx, id, outs);
     assert.equal(connects(outs), false);
     assert.deepEqual(await password.read(ctx, id, outs), {});
@@ -238,7 +228,8 @@ describe("BranchPassword lifecycle", () => {
     const news = { ...outs };
     const table: Array<[Props, string[], boolean]> = [
       [{}, [], false],
-      [{ name: "e" }, ["name"], true],
+      // Renamed in place: same id, user name and password.
+      [{ name: "e" }, [], true],
       [{ role: "writer" }, ["role"], true],
       [{ role: undefined }, [], false],
       [{ ttl: 7200 }, [], false],
@@ -246,7 +237,13 @@ describe("BranchPassword lifecycle", () => {
       [{ database: "other" }, ["database"], true],
       [{ branch: outs["branchId"] }, [], true],
       [{ rotateBefore: "30m" }, [], true],
-      [{ name: UNKNOWN }, ["name"], true],
+      [{ name: UNKNOWN }, [], true],
+      // IP restrictions change in place; the same ones in another order are no change.
+      [{ cidrs: ["10.0.0.0/8"] }, [], true],
+      [{ cidrs: [] }, [], false],
+      [{ cidrs: undefined }, [], false],
+      [{ directVtgate: true }, ["directVtgate"], true],
+      [{ directVtgate: false }, [], false],
     ];
     for (const [change, replaces, changes] of table) {
       const result = await password.diff(ctx, id, outs, { ...news, ...change });

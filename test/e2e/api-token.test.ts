@@ -22,8 +22,14 @@ function allText(dir: string): string {
   return text;
 }
 
+// One stack and emulator for the file: its suites run in order, each leaving nothing deployed.
+let env: TestStack;
+before(async () => {
+  if (!skipWithoutCli) env = await createTestStack({ program: async () => ({}) });
+});
+after(async () => env?.cleanup());
+
 describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
-  let env: TestStack;
   let args: planetscale.ApiTokenArgs = {
     name: "pr-7-ci",
     scopes: ["read_only"],
@@ -34,20 +40,17 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
   let secret = "";
   const seen: string[] = [];
 
-  before(async () => {
-    env = await createTestStack({
-      program: async () => {
-        const token = new ps.ApiToken("ci", args);
-        return {
-          tokenId: token.tokenId,
-          token: token.token,
-          header: token.authorizationHeader,
-          grants: token.grants,
-        };
-      },
-    });
-  });
-  after(async () => env?.cleanup());
+  before(() =>
+    env.setProgram(async () => {
+      const token = new ps.ApiToken("ci", args);
+      return {
+        tokenId: token.tokenId,
+        token: token.token,
+        header: token.authorizationHeader,
+        grants: token.grants,
+      };
+    }),
+  );
 
   const as = (method: string, path: string, body?: unknown) =>
     call(env.emulator, method, path, { body, cred: { id: tokenId, token: secret } });
@@ -171,22 +174,18 @@ describe("ApiToken end to end", { skip: skipWithoutCli }, () => {
 });
 
 describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, () => {
-  let env: TestStack;
   let args: planetscale.ApiTokenArgs = {
     name: "short-lived",
     scopes: ["read_only"],
     databases: ["app"],
     ttl: 2,
   };
-  before(async () => {
-    env = await createTestStack({
-      program: async () => {
-        const token = new ps.ApiToken("short", args);
-        return { tokenId: token.tokenId, token: token.token };
-      },
-    });
-  });
-  after(async () => env?.cleanup());
+  before(() =>
+    env.setProgram(async () => {
+      const token = new ps.ApiToken("short", args);
+      return { tokenId: token.tokenId, token: token.token };
+    }),
+  );
 
   /** The current token's credential, from the stack outputs (as a user reads it). */
   async function currentCredential(): Promise<{ id: string; token: string }> {
@@ -279,12 +278,6 @@ describe("ApiToken expiry and failures end to end", { skip: skipWithoutCli }, ()
 });
 
 describe("bad input is refused by `pulumi preview`, before any API call", { skip: skipWithoutCli }, () => {
-  let env: TestStack;
-  before(async () => {
-    env = await createTestStack({ program: async () => ({}) });
-  });
-  after(async () => env?.cleanup());
-
   const cases: Array<[string, () => void, RegExp]> = [
     [
       "ttl: 1e308 (Infinity once in milliseconds)",

@@ -13,20 +13,26 @@ const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
 // The built package, resolved by name as a program resolves it.
 const ps: typeof planetscale = require("pulumi-planetscale");
 
+// One stack and emulator for the file: its suites run in order, each leaving nothing deployed.
+let env: TestStack;
+before(async () => {
+  if (!skipWithoutCli) env = await createTestStack({ program: async () => ({}) });
+});
+after(async () => env?.cleanup());
+
 describe("Branch end to end", { skip: skipWithoutCli }, () => {
-  let env: TestStack;
   let args: planetscale.BranchArgs = { database: "app", name: "pr-12", parentBranch: "main" };
   let firstId = "";
 
-  before(async () => {
-    env = await createTestStack({
-      program: async () => {
-        const branch = new ps.Branch("preview", args);
-        return { branchId: branch.branchId, name: branch.name, state: branch.state, url: branch.htmlUrl };
-      },
+  before(() => {
+    env.setProgram(async () => {
+      const branch = new ps.Branch("preview", args);
+      return { branchId: branch.branchId, name: branch.name, state: branch.state, url: branch.htmlUrl };
     });
+    // The first up waits for its branch to become ready, as with PlanetScale.
+    env.emulator.setReadyDelay(300);
   });
-  after(async () => env?.cleanup());
+  after(() => env?.emulator.setReadyDelay(0));
 
   async function stateOf() {
     const [branch] = await env.resourcesOfType(BRANCH);
@@ -171,12 +177,8 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
 });
 
 describe("Branch at preview time", { skip: skipWithoutCli }, () => {
-  let env: TestStack;
   let program: pulumi.automation.PulumiFn;
-  before(async () => {
-    env = await createTestStack({ program: async () => program() });
-  });
-  after(async () => env?.cleanup());
+  before(() => env.setProgram(async () => program()));
 
   test("a branch whose inputs depend on another resource previews with unknowns", async () => {
     program = async () => {

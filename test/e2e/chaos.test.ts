@@ -6,26 +6,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { figures } from "../support/chaos";
 import { cliDir, skipWithoutCli } from "../support/engine";
 import { runProcess } from "../support/process";
 
 const repoRoot = join(__dirname, "..", "..");
-
-/** The figures of chaos's last line, by name. */
-function figures(stdout: string): Record<string, string> {
-  const last = stdout.trim().split("\n").at(-1) ?? "";
-  assert.match(
-    last,
-    /^chaos: ops=\d+ faults=\d+ lost=\d+ duplicates=\d+ orphans=\d+ foreign_touched=\d+ leaks=\d+ recovered=\d+\/\d+ bad_inputs=\d+\/\d+$/,
-    `the last line is chaos's summary:\n${stdout}`,
-  );
-  return Object.fromEntries(
-    last
-      .slice("chaos: ".length)
-      .split(" ")
-      .map((pair) => pair.split("=") as [string, string]),
-  );
-}
 
 describe("npm run chaos", { skip: skipWithoutCli }, () => {
   test("--quick, a foreign branch and bad inputs: nothing touched, lost or leaked, every bad input refused", async () => {

@@ -72,10 +72,20 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
     return r;
   };
 
-  test("--pr 42 adds a second environment; destroy --pr 42 removes only it", async () => {
+  test("a no-change preview asks PlanetScale nothing; --pr 42 adds a second environment; destroy --pr 42 removes only it", async () => {
     const first = await demo();
     assert.deepEqual(table(first.stdout, "Live preview environments"), ["pr-123"]);
     assert.ok(table(first.stdout, "Branches of acme/app").includes("pr-123"));
+    assert.match(first.stdout, /pulumi up sent \d+ requests to the PlanetScale API \(\d+ GET, \d+ POST/);
+    // The follow-up the demo suggests, and what it really checks: the program against the state.
+    assert.match(first.stdout, /npm run demo -- preview\s+no changes: the program matches the stack's state/);
+    const preview = await demo("preview");
+    // The stack, the branch, its password, the token and the deploy request.
+    assert.match(preview.stdout, /5 unchanged/);
+    assert.match(
+      preview.stdout,
+      /pulumi preview sent 0 requests to the PlanetScale API: it compared the program with the stack's state only/,
+    );
 
     const second = await demo("--pr", "42");
     assert.deepEqual(table(second.stdout, "Live preview environments"), ["pr-123", "pr-42"]);

@@ -1,6 +1,7 @@
-// examples/gitops/: environments.yaml declares long-lived branches and tokens; gitops.yml previews
-// a pull request, applies on merge and checks drift nightly. The workflow's shell steps run in
-// order with the real Pulumi CLI against the emulator, on the example project as written.
+// examples/gitops/, run as a user copies it: environments.yaml declares long-lived branches and
+// tokens; gitops.yml previews a pull request, applies on merge and checks drift nightly. The
+// workflow's jobs run step by step (test/support/runner.ts): `npm ci` installs this package from a
+// registry on loopback, with the real Pulumi CLI against the emulator.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,41 +9,42 @@ import { after, before, describe, test } from "node:test";
 import { branchNames, call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
+import { type LocalRegistry, registryWithTree } from "../support/registry";
 import { createRunner, type Runner } from "../support/runner";
-import { type Contexts, type JobResult, loadWorkflow, runJob } from "../support/workflow";
+import { type Contexts, explain, type JobResult, loadWorkflow } from "../support/workflow";
 
 const repoRoot = join(__dirname, "..", "..");
-const workflow = loadWorkflow(join(repoRoot, "examples/gitops/gitops.yml"));
-
-function explain(result: JobResult): string {
-  return result.steps.map((s) => `--- ${s.name} (exit ${s.code})\n${s.output}`).join("\n");
-}
+const EXAMPLE = "examples/gitops";
+const workflow = loadWorkflow(join(repoRoot, EXAMPLE, "gitops.yml"));
 
 describe("GitOps of long-lived environments, by the workflow", { skip: skipWithoutCli }, () => {
   let emu: Emulator;
+  let registry: LocalRegistry;
   let runner: Runner;
 
-  const event = (event_name: string): Contexts => ({
-    github: { event_name },
-    secrets: {
-      PULUMI_BACKEND_URL: runner.backendUrl,
-      PULUMI_CONFIG_PASSPHRASE: "gitops-passphrase",
-      PLANETSCALE_SERVICE_TOKEN_ID: emu.adminCredential.id,
-      PLANETSCALE_SERVICE_TOKEN: emu.adminCredential.token,
+  const event = (event_name: string, options: { fork?: boolean } = {}): Contexts => ({
+    github: {
+      event_name,
+      repository: "acme/infra",
+      event: {
+        pull_request: { head: { repo: { full_name: options.fork ? "someone/infra" : "acme/infra" } } },
+      },
     },
+    secrets: options.fork
+      ? {}
+      : {
+          PULUMI_BACKEND_URL: runner.backendUrl,
+          PULUMI_CONFIG_PASSPHRASE: "gitops-passphrase",
+          PLANETSCALE_SERVICE_TOKEN_ID: emu.adminCredential.id,
+          PLANETSCALE_SERVICE_TOKEN: emu.adminCredential.token,
+        },
     vars: { PLANETSCALE_ORG: emu.organization },
   });
   /** Runs the workflow for one event; returns the one job that ran. */
-  async function trigger(eventName: string): Promise<[string, JobResult]> {
-    const ran: Array<[string, JobResult]> = [];
-    for (const job of Object.keys(workflow.jobs)) {
-      const result = await runJob(workflow, job, {
-        contexts: event(eventName),
-        checkout: runner.checkout,
-        baseEnv: runner.baseEnv({ PLANETSCALE_API_URL: emu.apiUrl }),
-      });
-      if (result.ran) ran.push([job, result]);
-    }
+  async function trigger(eventName: string, options: { fork?: boolean } = {}): Promise<[string, JobResult]> {
+    const ran = Object.entries(
+      await runner.trigger(workflow, event(eventName, options), { PLANETSCALE_API_URL: emu.apiUrl }),
+    );
     assert.equal(ran.length, 1, `one job per event, got ${ran.map(([j]) => j).join(", ")}`);
     return ran[0] as [string, JobResult];
   }
@@ -52,22 +54,22 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const res = await call(emu, "GET", "/organizations/acme/service-tokens?per_page=100");
     return (res.body.data as Array<{ name: string }>).map((t) => t.name).sort();
   }
+  const writes = () => emu.requests().filter((r) => r.method !== "GET");
 
   before(async () => {
     emu = await emulator();
-    runner = createRunner(
-      Object.fromEntries(
-        ["Pulumi.yaml", "package.json", "index.ts", "environments.yaml", "tsconfig.json"].map((f) => [
-          f,
-          { from: `examples/gitops/${f}` },
-        ]),
-      ),
-      cliDir ?? "",
-    );
+    registry = await registryWithTree();
+    runner = createRunner(EXAMPLE, cliDir ?? "", registry);
   });
   after(async () => {
     await emu?.stop();
+    await registry?.stop();
     runner?.cleanup();
+  });
+
+  test("the example's package.json and lockfile are what npm locks for this tree", async () => {
+    // Only this package's integrity may differ: it changes with every source change.
+    assert.deepEqual(await runner.relock(), []);
   });
 
   test("pull request: the preview job shows the change and creates nothing", async () => {
@@ -77,6 +79,15 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     assert.match(result.steps.at(-1)?.output ?? "", /\+ 5 to create/);
     assert.deepEqual(await branchNames(emu), ["main"]);
     assert.deepEqual(await tokenNames(), []);
+  });
+
+  test("a pull request from a fork gets a notice instead of a preview, and a green check", async () => {
+    emu.clearRequests();
+    const [job, result] = await trigger("pull_request", { fork: true });
+    assert.equal(job, "fork");
+    assert.equal(result.failed, undefined, explain(result));
+    assert.match(result.steps[0]?.output ?? "", /^::notice title=No preview::.*someone\/infra.*no secrets/m);
+    assert.deepEqual(emu.requests(), []);
   });
 
   test("merge: the apply job creates what environments.yaml declares", async () => {
@@ -91,26 +102,37 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     assert.deepEqual(await tokenNames(), ["analytics-reader", "staging-deployer"]);
   });
 
-  test("nightly: the drift check passes while PlanetScale matches the file", async () => {
+  test("nightly: the drift check passes while PlanetScale matches the file, and writes nothing", async () => {
+    emu.clearRequests();
     const [job, result] = await trigger("schedule");
     assert.equal(job, "drift");
     assert.equal(result.failed, undefined, explain(result));
+    assert.deepEqual(writes(), []);
   });
 
-  test("nightly: a change made by hand fails the drift check", async () => {
+  test("a change made by hand fails the drift check every night until someone acts", async () => {
     await call(emu, "PATCH", "/organizations/acme/databases/app/branches/analytics", {
-      body: {
-        deletion_protected: true,
-      },
+      body: { deletion_protected: true },
     });
-    const [, result] = await trigger("schedule");
-    assert.ok(result.failed, "the drift check must fail");
-    assert.match(result.failed.name, /^Drift check/);
-    assert.match(result.failed.output, /analytics/);
+    for (const night of [1, 2]) {
+      emu.clearRequests();
+      const [, result] = await trigger("schedule");
+      assert.ok(result.failed, `night ${night}: the drift check must fail`);
+      assert.match(result.failed.name, /^Drift check/);
+      assert.match(result.failed.output, /analytics/);
+      assert.deepEqual(writes(), [], `night ${night}: the drift check changed PlanetScale`);
+    }
+    // Someone acts: "Run workflow" on main applies the file again, putting back what was changed.
+    const [job, apply] = await trigger("workflow_dispatch");
+    assert.equal(job, "apply");
+    assert.equal(apply.failed, undefined, explain(apply));
+    assert.equal((await branch("analytics")).deletion_protected, false);
+    const [, night3] = await trigger("schedule");
+    assert.equal(night3.failed, undefined, explain(night3));
   });
 
   test("a reviewed edit of environments.yaml is previewed, then applied on merge", async () => {
-    const file = join(runner.checkout, "infra", "environments.yaml");
+    const file = join(runner.repository, "infra", "environments.yaml");
     writeFileSync(
       file,
       readFileSync(file, "utf8").replace(
@@ -121,10 +143,12 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [, preview] = await trigger("pull_request");
     assert.equal(preview.failed, undefined, explain(preview));
     assert.match(preview.steps.at(-1)?.output ?? "", /\+ 1 to create/);
+    assert.match(preview.steps.at(-1)?.output ?? "", /~ 1 to update/);
     assert.ok(!(await branchNames(emu)).includes("qa"));
     const [, apply] = await trigger("push");
     assert.equal(apply.failed, undefined, explain(apply));
     assert.deepEqual(await branchNames(emu), ["analytics", "main", "qa", "staging"]);
+    assert.equal((await branch("analytics")).deletion_protected, true);
     const [, drift] = await trigger("schedule");
     assert.equal(drift.failed, undefined, explain(drift));
   });

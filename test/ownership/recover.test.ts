@@ -1,5 +1,6 @@
 // Level 1: how `pulumi-planetscale recover` gathers the evidence of interrupted creates and proves
-// what they made, against the emulator. The end-to-end kills are in test/e2e/recovery.test.ts.
+// what they made, against the emulator. The end-to-end kills are in test/e2e/recovery.test.ts, the
+// journal's privacy in journal.test.ts, and reading every stack through the CLI in backend.test.ts.
 import assert from "node:assert/strict";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -9,17 +10,21 @@ import {
   gatherEvidence,
   type Interrupted,
   LOCK_CLOCK_SKEW_MS,
+  type StackIdentity,
 } from "../../provider/commands/recover/interrupted";
-import { resolveInterrupted } from "../../provider/commands/recover/resolve";
+import { type Ownership, resolveInterrupted } from "../../provider/commands/recover/resolve";
 import type { Deployment } from "../../provider/commands/recover/stack";
+import { BackendEvidence } from "../../provider/internal/backend/evidence";
 import { getClient } from "../../provider/internal/client/registry";
 import { resolveSettings } from "../../provider/internal/client/settings";
-import { type Intent, readJournal, recordIntent } from "../../provider/internal/ownership/journal";
+import type { Intent, IntentAttempt, JournalEntry } from "../../provider/internal/ownership/journal";
 import { call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 
 const TOKENS = "/organizations/acme/service-tokens";
+const BRANCHES = "/organizations/acme/databases/app/branches";
 const TOKEN_TYPE = "pulumi-nodejs:dynamic/planetscale:ApiToken";
+const BRANCH_TYPE = "pulumi-nodejs:dynamic/planetscale:Branch";
 
 let emu: Emulator;
 let dir: string;
@@ -43,7 +48,7 @@ function client() {
   );
 }
 
-function pendingToken(name: string): Deployment {
+function pending(type: string, name: string, inputs: Record<string, unknown> = {}): Deployment {
   return {
     version: 3,
     deployment: {
@@ -52,9 +57,9 @@ function pendingToken(name: string): Deployment {
         {
           type: "creating",
           resource: {
-            urn: `urn:pulumi:test::e2e::${TOKEN_TYPE}::${name}`,
-            type: TOKEN_TYPE,
-            inputs: { organization: "acme", name },
+            urn: `urn:pulumi:test::e2e::${type}::${name}`,
+            type,
+            inputs: { organization: "acme", name, ...inputs },
           },
         },
       ],
@@ -62,101 +67,135 @@ function pendingToken(name: string): Deployment {
   };
 }
 
-describe("the recovery journal", () => {
-  test("a record is written before a create and removed when it settles", () => {
-    const journal = join(dir, "roundtrip");
-    const settled = recordIntent(
-      client(),
-      { kind: "serviceToken", organization: "acme", name: "ci" },
-      () => {},
-      {
-        PULUMI_PLANETSCALE_JOURNAL_DIR: journal,
-      },
-    );
-    const [entry] = readJournal(journal);
-    assert.equal(entry?.intent.name, "ci");
-    assert.equal(entry?.intent.pid, process.pid);
-    assert.equal(entry?.intent.actorId, emu.adminCredential.id);
-    settled();
-    assert.deepEqual(readJournal(journal), []);
-  });
+/** A stack's checkpoint holding one object. */
+function holding(type: string, id: string, outputs: Record<string, unknown>): Deployment {
+  return {
+    version: 3,
+    deployment: {
+      resources: [
+        { urn: `urn:pulumi:x::p::${type}::r`, type, id, outputs: { organization: "acme", ...outputs } },
+      ],
+    },
+  };
+}
+
+const self = (): StackIdentity => ({
+  stack: "a",
+  project: "e2e",
+  cwd: realpathSync(dir),
+  backend: "file:///state",
 });
 
-describe("gathering the evidence of interrupted creates", () => {
-  const cwd = () => realpathSync(dir);
-  const intent = (over: Partial<Intent>): Intent => ({
-    version: 1,
-    kind: "serviceToken",
-    organization: "acme",
-    name: "ci",
-    earliest: "2026-01-01T00:00:10.000Z",
-    pid: 2 ** 22 + 1, // above Linux's pid_max: never a live process
-    hostname: hostname(),
-    cwd: cwd(),
+const intent = (over: Partial<Intent>): Intent => ({
+  version: 2,
+  kind: "serviceToken",
+  organization: "acme",
+  name: "ci",
+  earliest: "2026-01-01T00:00:10.000Z",
+  actorId: emu.adminCredential.id,
+  pid: 2 ** 22 + 1, // above Linux's pid_max: never a live process
+  hostname: hostname(),
+  cwd: realpathSync(dir),
+  project: "e2e",
+  stack: "a",
+  backend: "file:///state",
+  attempts: [],
+  ...over,
+});
+
+function own(over: Partial<Ownership> = {}): Ownership {
+  return {
+    stateIds: new Set(),
+    evidence: BackendEvidence.of(new Map()),
+    self: "organization/e2e/a",
+    claims: [],
+    actorId: emu.adminCredential.id,
     ...over,
-  });
-  const lock = {
-    file: "l.json",
-    pid: 1,
-    hostname: "h",
-    username: "u",
-    timestamp: Date.parse("2026-01-01T00:00:00Z"),
   };
+}
+
+const unknownAttempt: IntentAttempt = { at: "2026-01-01T00:00:10.000Z", state: "unknown", status: 503 };
+
+describe("gathering the evidence of interrupted creates", () => {
+  const lockTime = Date.parse("2026-01-01T00:00:00Z");
 
   test("a pending create is bounded by the interrupted run's lock, less the clock allowance", () => {
-    const evidence = gatherEvidence(pendingToken("ci"), [], { cwd: cwd(), backendUrl: "", locks: [lock] });
+    const evidence = gatherEvidence(pending(TOKEN_TYPE, "ci"), [], { self: self(), lockTime });
     assert.equal(evidence.interrupted.length, 1);
-    assert.equal(evidence.interrupted[0]?.earliest, lock.timestamp - LOCK_CLOCK_SKEW_MS);
+    assert.equal(evidence.interrupted[0]?.earliest, lockTime - LOCK_CLOCK_SKEW_MS);
+    assert.equal(evidence.interrupted[0]?.attempts, undefined, "no record: what was sent is unknown");
   });
 
-  test("without a lock or a journal record, a pending create cannot be bounded and is refused", () => {
-    const evidence = gatherEvidence(pendingToken("ci"), [], { cwd: cwd(), backendUrl: "", locks: [] });
+  test("without a lock or a journal record, a pending create cannot be bounded, and the missing evidence is named", () => {
+    const evidence = gatherEvidence(pending(TOKEN_TYPE, "ci"), [], { self: self() });
     assert.equal(evidence.interrupted.length, 0);
     assert.match(evidence.unbounded[0] ?? "", /neither a lock .* nor a journal record/);
+    assert.match(evidence.unbounded[0] ?? "", /pulumi cancel/);
   });
 
-  test("a journal record and the pending create of one object are one case, bounded by the record", () => {
-    const evidence = gatherEvidence(pendingToken("ci"), [{ file: "a.json", intent: intent({}) }], {
-      cwd: cwd(),
-      backendUrl: "",
-      locks: [lock],
-    });
+  test("a journal record and the pending create of one object are one case, bounded by the record, with its attempts", () => {
+    const entry: JournalEntry = { file: "a.json", intent: intent({ attempts: [unknownAttempt] }) };
+    const evidence = gatherEvidence(pending(TOKEN_TYPE, "ci"), [entry], { self: self(), lockTime });
     assert.equal(evidence.interrupted.length, 1);
     assert.equal(evidence.interrupted[0]?.earliest, Date.parse("2026-01-01T00:00:10.000Z"));
     assert.equal(evidence.interrupted[0]?.sources.length, 2);
+    assert.deepEqual(evidence.interrupted[0]?.attempts, [unknownAttempt]);
   });
 
-  test("records of a running process, another machine or another project are left alone", () => {
+  test("one project directory, several stacks: another stack's record is a claim, never this stack's case", () => {
     const evidence = gatherEvidence(
-      { version: 3, deployment: { resources: [] } },
-      [
-        { file: "live.json", intent: intent({ pid: process.pid }) },
-        { file: "far.json", intent: intent({ hostname: "another-runner" }) },
-        { file: "other.json", intent: intent({ cwd: tmpdir() }) },
-      ],
-      { cwd: cwd(), backendUrl: "", locks: [] },
+      { version: 3, deployment: {} },
+      [{ file: "y.json", intent: intent({ stack: "y" }) }],
+      {
+        self: self(),
+      },
     );
     assert.deepEqual(evidence.interrupted, []);
-    assert.equal(evidence.skipped.length, 2);
-    assert.match(
-      evidence.skipped.join("\n"),
-      /still running[\s\S]*cannot be checked|cannot be checked[\s\S]*still running/,
+    assert.equal(evidence.claims.length, 1);
+    assert.match(evidence.claims[0]?.detail ?? "", /stack y/);
+  });
+
+  test("records of a running process are claims, and make this stack's recovery refuse when they are its own", () => {
+    const evidence = gatherEvidence(
+      { version: 3, deployment: {} },
+      [
+        { file: "live.json", intent: intent({ pid: process.pid }) },
+        { file: "other-live.json", intent: intent({ pid: process.pid, stack: "y", name: "y-ci" }) },
+        { file: "far.json", intent: intent({ hostname: "another-runner", name: "far" }) },
+      ],
+      { self: self() },
     );
+    assert.deepEqual(evidence.interrupted, []);
+    assert.equal(evidence.live.length, 1);
+    assert.match(evidence.live[0] ?? "", /still running/);
+    assert.equal(evidence.claims.length, 3, "the live creates and the far one's are all claims");
+    assert.match(evidence.skipped.join("\n"), /cannot be checked from here/);
+  });
+
+  test("a record of another backend is not this stack's", () => {
+    const evidence = gatherEvidence(
+      { version: 3, deployment: {} },
+      [{ file: "b.json", intent: intent({ backend: "postgres://****:****@db/state" }) }],
+      {
+        self: self(),
+      },
+    );
+    assert.deepEqual(evidence.interrupted, []);
   });
 });
 
 describe("proving what an interrupted create made", () => {
-  const item = (name: string, earliest: number): Interrupted => ({
+  const item = (name: string, earliest: number, over: Partial<Interrupted> = {}): Interrupted => ({
     kind: "serviceToken",
     organization: "acme",
     name,
     earliest,
-    actorId: emu.adminCredential.id,
     sources: ["test"],
     journalFiles: [],
+    ...over,
   });
 
-  test("our token, created after the run started, is deleted; a colleague's same-name token is not", async () => {
+  test("our token, created after the run started, is planned for deletion; a colleague's same-name token is not", async () => {
     const colleague = (await call(emu, "POST", TOKENS, { body: { name: "colleague-r" } })).body;
     await call(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
       body: { access: ["write_service_tokens"] },
@@ -164,74 +203,148 @@ describe("proving what an interrupted create made", () => {
     const start = Date.now() - 2_000;
     const ours = (await call(emu, "POST", TOKENS, { body: { name: "r-1" } })).body;
     const theirs = (await call(emu, "POST", TOKENS, { body: { name: "r-1" }, cred: colleague })).body;
-    const resolution = await resolveInterrupted(client(), item("r-1", start), new Set());
+    const resolution = await resolveInterrupted(client(), item("r-1", start), own());
     assert.equal(resolution.outcome, "deleted");
+    assert.ok(
+      emu.snapshot().serviceTokens.some((t) => t.id === ours.id),
+      "deciding deletes nothing",
+    );
+    if (resolution.outcome === "deleted") await resolution.remove();
     const left = emu
       .snapshot()
       .serviceTokens.filter((t) => t.name === "r-1")
       .map((t) => t.id);
     assert.deepEqual(left, [theirs.id]);
-    assert.notEqual(ours.id, theirs.id);
   });
 
   test("a token that existed before the run, or that the stack holds, is untouched", async () => {
     const old = (await call(emu, "POST", TOKENS, { body: { name: "r-2" } })).body;
     const later = Date.now() + 60_000;
-    assert.equal((await resolveInterrupted(client(), item("r-2", later), new Set())).outcome, "untouched");
+    assert.equal((await resolveInterrupted(client(), item("r-2", later), own())).outcome, "untouched");
     assert.equal(
-      (await resolveInterrupted(client(), item("r-2", 0), new Set([old.id]))).outcome,
+      (await resolveInterrupted(client(), item("r-2", 0), own({ stateIds: new Set([old.id]) }))).outcome,
       "untouched",
     );
-    assert.ok(emu.snapshot().serviceTokens.some((t) => t.id === old.id));
   });
 
-  test("two new tokens of ours with one name stop recovery, naming both, and nothing is deleted", async () => {
+  test("a colleague's stack with the same token holds the branch: untouched (recover of a 503'd stack)", async () => {
+    const start = Date.now() - 2_000;
+    // Stack a's create got a 503 (nothing made); stack b, same token, then created the name.
+    const theirs = (await call(emu, "POST", BRANCHES, { body: { name: "shared-7" } })).body;
+    const b = holding(BRANCH_TYPE, theirs.id, { database: "app", name: "shared-7" });
+    const resolution = await resolveInterrupted(
+      client(),
+      item("shared-7", start, { kind: "branch", database: "app", attempts: [unknownAttempt] }),
+      own({ evidence: BackendEvidence.of(new Map([["organization/e2e/b", b]])) }),
+    );
+    assert.equal(resolution.outcome, "untouched");
+    assert.match(resolution.detail, /stack organization\/e2e\/b holds it/);
+    assert.ok(emu.snapshot().branches.some((x) => x.id === theirs.id));
+  });
+
+  test("another stack's pending create of the same name protects what it may have made", async () => {
+    const start = Date.now() - 2_000;
+    const made = (await call(emu, "POST", BRANCHES, { body: { name: "race-3" } })).body;
+    const other = pending(BRANCH_TYPE, "race-3", { database: "app" });
+    const resolution = await resolveInterrupted(
+      client(),
+      item("race-3", start, { kind: "branch", database: "app" }),
+      own({ evidence: BackendEvidence.of(new Map([["organization/e2e/c", other]])) }),
+    );
+    assert.equal(resolution.outcome, "untouched");
+    assert.match(resolution.detail, /organization\/e2e\/c has a create of this name/);
+    assert.ok(emu.snapshot().branches.some((x) => x.id === made.id));
+  });
+
+  test("a create whose requests never reached PlanetScale deletes nothing, even a new same-name object of our credential", async () => {
+    const start = Date.now() - 2_000;
+    const someone = (await call(emu, "POST", BRANCHES, { body: { name: "never-1" } })).body;
+    for (const attempts of [
+      [],
+      [{ at: "x", state: "not-sent" }],
+      [{ at: "x", state: "refused", status: 422 }],
+    ] as IntentAttempt[][]) {
+      const resolution = await resolveInterrupted(
+        client(),
+        item("never-1", start, { kind: "branch", database: "app", attempts }),
+        own(),
+      );
+      assert.equal(resolution.outcome, "nothing");
+      assert.match(resolution.detail, /never reached PlanetScale/);
+    }
+    assert.ok(emu.snapshot().branches.some((x) => x.id === someone.id));
+  });
+
+  test("a create answered with an id takes only that object", async () => {
+    const start = Date.now() - 2_000;
+    const a = (await call(emu, "POST", TOKENS, { body: { name: "r-5" } })).body;
+    const b = (await call(emu, "POST", TOKENS, { body: { name: "r-5" } })).body;
+    const resolution = await resolveInterrupted(
+      client(),
+      item("r-5", start, { attempts: [{ at: "x", state: "created", id: b.id }] }),
+      own(),
+    );
+    assert.equal(resolution.outcome, "deleted");
+    assert.equal(resolution.outcome === "deleted" ? resolution.id : "", b.id);
+    assert.notEqual(a.id, b.id);
+  });
+
+  test("a live process's create, or another stack's interrupted one, protects its name", async () => {
+    const start = Date.now() - 2_000;
+    await call(emu, "POST", TOKENS, { body: { name: "r-6" } });
+    const resolution = await resolveInterrupted(
+      client(),
+      item("r-6", start),
+      own({
+        claims: [
+          {
+            subject: { kind: "serviceToken", organization: "acme", name: "r-6" },
+            detail: "a running process (pid 7) is creating it",
+          },
+        ],
+      }),
+    );
+    assert.equal(resolution.outcome, "untouched");
+    assert.match(resolution.detail, /running process/);
+  });
+
+  test("two new tokens of ours with one name stop recovery, naming both", async () => {
     const start = Date.now() - 2_000;
     const a = (await call(emu, "POST", TOKENS, { body: { name: "r-3" } })).body;
     const b = (await call(emu, "POST", TOKENS, { body: { name: "r-3" } })).body;
-    const resolution = await resolveInterrupted(client(), item("r-3", start), new Set());
+    const resolution = await resolveInterrupted(client(), item("r-3", start), own());
     assert.equal(resolution.outcome, "ambiguous");
     assert.match(resolution.detail, new RegExp(`${a.id}.*${b.id}|${b.id}.*${a.id}`));
     assert.match(resolution.detail, /pscale service-token delete/);
-    assert.equal(emu.snapshot().serviceTokens.filter((t) => t.name === "r-3").length, 2);
   });
 
-  test("a branch made in the window: ours is deleted, one a colleague created is untouched", async () => {
-    const BRANCHES = "/organizations/acme/databases/app/branches";
+  test("a branch made in the window: ours is planned for deletion, one a colleague created is untouched", async () => {
     const colleague = (await call(emu, "POST", TOKENS, { body: { name: "colleague-b" } })).body;
     await call(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
       body: { database: "app", access: ["create_branch", "read_branch"] },
     });
     const start = Date.now() - 2_000;
-    const branch = (name: string): Interrupted => ({ ...item(name, start), kind: "branch", database: "app" });
-    const ours = (await call(emu, "POST", BRANCHES, { body: { name: "r-ours" } })).body;
-    const theirs = (await call(emu, "POST", BRANCHES, { body: { name: "r-theirs" }, cred: colleague })).body;
-    const deleted = await resolveInterrupted(client(), branch("r-ours"), new Set());
-    const untouched = await resolveInterrupted(client(), branch("r-theirs"), new Set());
+    const branch = (name: string): Interrupted => item(name, start, { kind: "branch", database: "app" });
+    await call(emu, "POST", BRANCHES, { body: { name: "r-ours" } });
+    await call(emu, "POST", BRANCHES, { body: { name: "r-theirs" }, cred: colleague });
+    const deleted = await resolveInterrupted(client(), branch("r-ours"), own());
+    const untouched = await resolveInterrupted(client(), branch("r-theirs"), own());
     assert.equal(deleted.outcome, "deleted");
     assert.equal(untouched.outcome, "untouched");
     assert.match(untouched.detail, /not by the credential of this stack/);
-    const names = emu.snapshot().branches.map((b) => b.id);
-    assert.ok(!names.includes(ours.id) && names.includes(theirs.id));
   });
 
   test("a password made in the window with our create's name by a colleague is untouched", async () => {
-    const BRANCHES = "/organizations/acme/databases/app/branches";
     const colleague = (await call(emu, "POST", TOKENS, { body: { name: "colleague-p" } })).body;
     await call(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
       body: { database: "app", access: ["connect_production_branch", "read_branch"] },
     });
     const start = Date.now() - 2_000;
-    const password: Interrupted = {
-      ...item("r-pw", start),
-      kind: "password",
-      database: "app",
-      branch: "main",
-    };
+    const password = item("r-pw", start, { kind: "password", database: "app", branch: "main" });
     const theirs = (
       await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "r-pw" }, cred: colleague })
     ).body;
-    const resolution = await resolveInterrupted(client(), password, new Set());
+    const resolution = await resolveInterrupted(client(), password, own());
     assert.notEqual(resolution.outcome, "deleted");
     assert.ok(emu.snapshot().passwords.some((p) => p.id === theirs.id));
   });

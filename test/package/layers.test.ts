@@ -35,6 +35,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/commands/recover",
     "provider/commands/sweep",
     "provider/commands/deploy-request",
+    "provider/internal/backend",
     "node:*",
   ],
   // The public resource classes and functions: thin, loaded in every Pulumi program.
@@ -54,6 +55,7 @@ const ROOMS: Record<string, readonly string[]> = {
   ],
   // The operator commands (`pulumi-planetscale …`): they use the API like a resource does.
   "provider/commands/recover": [
+    "provider/internal/backend",
     "provider/internal/dynamic",
     "provider/internal/api",
     "provider/internal/client",
@@ -62,7 +64,12 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/error-message",
     "node:*",
   ],
-  "provider/commands/sweep": ["provider/internal/api", "provider/internal/client"],
+  "provider/commands/sweep": [
+    "provider/internal/api",
+    "provider/internal/api-token",
+    "provider/internal/backend",
+    "provider/internal/client",
+  ],
   "provider/commands/deploy-request": [
     "provider/internal/api",
     "provider/internal/client",
@@ -84,7 +91,15 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/client",
     "provider/internal/dynamic",
   ],
-  "provider/internal/ownership": ["provider/internal/client", "@pulumi/pulumi", "node:*"],
+  "provider/internal/ownership": [
+    "provider/internal/api",
+    "provider/internal/backend",
+    "provider/internal/client",
+    "@pulumi/pulumi",
+    "node:*",
+  ],
+  // A Pulumi state backend read through the Pulumi CLI: every stack's holdings, locks.
+  "provider/internal/backend": ["provider/internal/client", "provider/internal/dynamic", "node:*"],
   // The kit every resource shares. It imports nothing of the provider glue (`dynamic/`), which
   // imports it: the two folders imported each other until issue 27.
   "provider/internal/inputs": ["provider/internal/resource-errors", "@pulumi/pulumi", "zod"],

@@ -27,8 +27,8 @@ import type {
   UpdateBranchBody,
 } from "../../provider/internal/api/branches";
 import type { CreateDeployRequestBody } from "../../provider/internal/api/deploy-requests";
-import type { CreatePasswordBody } from "../../provider/internal/api/passwords";
-import type { CreateRoleBody } from "../../provider/internal/api/roles";
+import type { CreatePasswordBody, UpdatePasswordBody } from "../../provider/internal/api/passwords";
+import type { CreateRoleBody, UpdateRoleBody } from "../../provider/internal/api/roles";
 import type { CreateServiceTokenBody } from "../../provider/internal/api/service-tokens";
 import { ApiTokenInputs } from "../../provider/internal/api-token/inputs";
 import type { ResolvedApiTokenInputs } from "../../provider/internal/api-token/outputs";
@@ -100,6 +100,8 @@ const argsMatch: [
 type PasswordInputs = typeof BranchPasswordInputs._output & { name: string };
 type RoleInputs = typeof BranchRoleInputs._output & { name: string };
 type BranchCall<C extends string> = keyof CallBody<typeof BRANCH_PROPERTIES, C, ResolvedBranchInputs>;
+type PasswordCall<C extends string> = keyof CallBody<typeof BRANCH_PASSWORD_PROPERTIES, C, PasswordInputs>;
+type RoleCall<C extends string> = keyof CallBody<typeof BRANCH_ROLE_PROPERTIES, C, RoleInputs>;
 const bodiesMatch: [
   SameKeys<keyof CreateBody<typeof BRANCH_PROPERTIES, ResolvedBranchInputs>, keyof CreateBranchBody>,
   SameKeys<
@@ -110,19 +112,21 @@ const bodiesMatch: [
   SameKeys<keyof CreateBody<typeof BRANCH_ROLE_PROPERTIES, RoleInputs>, keyof CreateRoleBody>,
   SameKeys<BranchCall<"rename"> | BranchCall<"branch PATCH">, keyof UpdateBranchBody>,
   SameKeys<BranchCall<"cluster resize">, keyof ChangeClusterSizeBody>,
+  SameKeys<PasswordCall<"update">, keyof UpdatePasswordBody>,
+  SameKeys<RoleCall<"update">, keyof UpdateRoleBody>,
   SameKeys<
     keyof CreateBody<typeof DEPLOY_REQUEST_PROPERTIES, ResolvedDeployRequestInputs>,
     keyof CreateDeployRequestBody
   >,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
 // settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
-// a credential's makes none: a row naming another call fails here until its update makes it. A deploy
-// request's update is keyed by its settings' calls and makes the deploy.
+// a credential's its one PATCH (`update`): a row naming another call fails here until its update makes
+// it. A deploy request's update is keyed by its settings' calls and makes the deploy.
 const callsMatch: [
   SameKeys<CallsOf<typeof API_TOKEN_PROPERTIES>, "access grants">,
-  SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, never>,
+  SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, "update">,
   SameKeys<CallsOf<typeof DEPLOY_REQUEST_PROPERTIES>, "deploy" | "auto-apply" | "auto-delete-branch">,
 ] = [true, true, true];
 
@@ -149,7 +153,7 @@ describe("property tables", () => {
   test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
       [argsMatch, bodiesMatch, callsMatch, branchInfoMatch, deployRequestInfoMatch],
-      [Array(5).fill(true), Array(7).fill(true), [true, true, true], true, true],
+      [Array(5).fill(true), Array(9).fill(true), [true, true, true], true, true],
     );
   });
 
@@ -197,11 +201,11 @@ describe("property tables", () => {
     }
   });
 
-  test("secrets: the token's value and header, the credentials' password and URL", () => {
+  test("secrets: the token's value and header, the credentials' password and URLs", () => {
     assert.deepEqual(secretKeys(BRANCH_PROPERTIES), []);
     assert.deepEqual(secretKeys(API_TOKEN_PROPERTIES), ["token", "authorizationHeader"]);
     assert.deepEqual(secretKeys(BRANCH_PASSWORD_PROPERTIES), ["password", "databaseUrl"]);
-    assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl"]);
+    assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl", "pooledDatabaseUrl"]);
     assert.deepEqual(secretKeys(DEPLOY_REQUEST_PROPERTIES), []);
   });
 

@@ -4,13 +4,19 @@
  * PULUMI_HOME. Programs are inline functions (Automation API), run in this process; the engine
  * starts the real dynamic-provider host from the stack's directory, which resolves
  * `pulumi-planetscale` through a `node_modules` link to this repository, like an installed copy.
+ *
+ * Every `up`, `preview`, `refresh` and `destroy` is the real CLI command. What Automation API reads
+ * back afterwards (the stack's outputs, the last update's summary) comes from the backend's files
+ * (`stack-files.ts`), as the CLI itself would read them, instead of from three more CLI commands
+ * per `up` that each derive the passphrase key again.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { Emulator, EmulatorOptions } from "../../emulator";
 import { emulator as startTestEmulator } from "./emulator";
+import { type Deployment, StackFiles } from "./stack-files";
 
 const repoRoot = join(__dirname, "..", "..");
 
@@ -32,15 +38,7 @@ export interface TestStack {
   output(): string;
   setProgram(program: PulumiFn): void;
   /** The stack's state as the backend stores it (secrets stay encrypted). */
-  exportState(): Promise<{
-    resources: Array<{
-      urn: string;
-      type: string;
-      id?: string;
-      inputs?: Record<string, unknown>;
-      outputs?: Record<string, unknown>;
-    }>;
-  }>;
+  exportState(): Promise<Deployment>;
   /** Resources of one type token, e.g. `pulumi-nodejs:dynamic/planetscale:Branch`. */
   resourcesOfType(
     type: string,
@@ -51,6 +49,10 @@ export interface TestStack {
 
 export interface TestStackOptions {
   program: PulumiFn;
+  /**
+   * Options of the stack's own emulator. Its branches are ready at once (`readyDelayMs: 0`) unless
+   * a test about readiness sets a delay.
+   */
   emulator?: EmulatorOptions;
   /** Extra stack config; the credential, API URL and organization are set already. */
   config?: Record<string, { value: string; secret?: boolean }>;
@@ -58,30 +60,46 @@ export interface TestStackOptions {
   useEmulator?: Emulator;
 }
 
+/** The CLI, found once per test file: `PulumiCommand.get` runs `pulumi version` each time. */
+let pulumiCommand: Promise<PulumiCommand> | undefined;
+
+const PASSPHRASE = "e2e-test-passphrase";
+
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
   if (!cliDir) throw new Error(String(skipWithoutCli));
   const workDir = mkdtempSync(join(tmpdir(), "pps-e2e-"));
-  const emulator =
-    options.useEmulator ?? (await startTestEmulator({ readyDelayMs: 300, ...options.emulator }));
+  const emulator = options.useEmulator ?? (await startTestEmulator({ readyDelayMs: 0, ...options.emulator }));
   mkdirSync(join(workDir, "state"));
   writeFileSync(join(workDir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\n");
   writeFileSync(join(workDir, "package.json"), JSON.stringify({ name: "e2e-program", private: true }));
   symlinkSync(join(repoRoot, "node_modules"), join(workDir, "node_modules"), "dir");
 
   let log = "";
-  const pulumiCommand = await PulumiCommand.get({ root: dirname(cliDir) });
+  pulumiCommand ??= PulumiCommand.get({ root: dirname(cliDir) });
   const envVars = {
     PULUMI_BACKEND_URL: `file://${join(workDir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "e2e-test-passphrase",
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_HOME: join(workDir, "home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PATH: `${cliDir}:${process.env["PATH"] ?? ""}`,
   };
-  const stack = await LocalWorkspace.createOrSelectStack(
+  // A new directory: `stack init` alone (createOrSelectStack would first try `stack select`).
+  const stack = await LocalWorkspace.createStack(
     { stackName: "test", projectName: "e2e", program: options.program },
-    { workDir, pulumiCommand, envVars },
+    { workDir, pulumiCommand: await pulumiCommand, envVars },
   );
+  const files = new StackFiles({
+    projectDir: workDir,
+    stateDir: join(workDir, "state"),
+    project: "e2e",
+    stack: "test",
+    passphrase: PASSPHRASE,
+  });
+  // Automation API calls these after its commands (outputs and info after `up`, info after
+  // `refresh` and `destroy`); tests call `outputs()` as a user runs `pulumi stack output`.
+  stack.outputs = () => files.outputs();
+  stack.info = () => files.lastUpdate();
   await stack.setAllConfig({
     "planetscale:serviceTokenId": { value: emulator.adminCredential.id },
     "planetscale:serviceToken": { value: emulator.adminCredential.token, secret: true },
@@ -112,11 +130,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     async exportState() {
       // The checkpoint as stored by the file backend (secrets encrypted); Automation API's
       // exportStack would decrypt them (it passes --show-secrets).
-      const file = join(workDir, "state", ".pulumi", "stacks", "e2e", "test.json");
-      const checkpoint = JSON.parse(readFileSync(file, "utf8"));
-      return (checkpoint.checkpoint?.latest ?? { resources: [] }) as Awaited<
-        ReturnType<TestStack["exportState"]>
-      >;
+      return files.deployment();
     },
     async resourcesOfType(type) {
       const state = await testStack.exportState();
@@ -126,7 +140,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     },
     async cleanup() {
       try {
-        await stack.destroy();
+        // Only what PlanetScale holds needs a destroy; the stack and its providers go with workDir.
+        if (deployed(files)) await stack.destroy();
       } catch {
         // Best effort: the test has already failed or destroyed everything.
       }
@@ -135,4 +150,15 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     },
   };
   return testStack;
+}
+
+/** Whether the stack's state holds a resource besides the stack itself and its providers. */
+function deployed(files: StackFiles): boolean {
+  try {
+    return files
+      .deployment()
+      .resources.some((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+  } catch {
+    return true; // No readable state: let destroy find out.
+  }
 }

@@ -186,3 +186,15 @@ export function specServiceTokenAccesses(operationId: string): string[] | null {
   if (!m?.[1]) return null;
   return [...m[1].matchAll(/`([a-z_]+)`/g)].map((x) => x[1]!);
 }
+
+/** Every service-token access any operation's "Authorization" block names, across the whole spec. */
+export function specAllServiceTokenAccesses(): Set<string> {
+  const names = new Set<string>();
+  for (const item of Object.values(spec()["paths"] as JsonObject)) {
+    for (const m of METHODS) {
+      const id = ((item as JsonObject)[m] as JsonObject | undefined)?.["operationId"];
+      if (typeof id === "string") for (const name of specServiceTokenAccesses(id) ?? []) names.add(name);
+    }
+  }
+  return names;
+}

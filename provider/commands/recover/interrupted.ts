@@ -1,24 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { kindOfType } from "../../internal/dynamic/kinds";
-import type { ResourceKind } from "../../internal/dynamic/runtime-contract";
-import type { JournalEntry } from "../../internal/ownership/journal";
-import { type Deployment, processAlive, type StackLock } from "./stack";
-
-/** The journal's name for the objects of each resource kind (see `internal/ownership/journal`). */
-export const JOURNAL_KINDS: Readonly<Record<ResourceKind, string>> = {
-  branch: "branch",
-  apiToken: "serviceToken",
-  branchPassword: "password",
-  branchRole: "role",
-  deployRequest: "deployRequest",
-};
-
-/** The journal kind of a resource of this package by its type token; undefined for any other resource. */
-export function journalKindOfType(type: string): string | undefined {
-  const kind = kindOfType(type);
-  return kind === undefined ? undefined : JOURNAL_KINDS[kind];
-}
+import type { Deployment } from "../../internal/backend/stacks";
+import { describeSubject, type Subject, subjectOf } from "../../internal/backend/subjects";
+import type { IntentAttempt, JournalEntry } from "../../internal/ownership/journal";
+import { processAlive } from "./stack";
 
 /**
  * Allowance for the difference between the clock of the machine that took the lock and
@@ -35,12 +20,21 @@ export interface Interrupted {
   name: string;
   /** PlanetScale time (ms) before which nothing it made can have been created. */
   earliest: number;
-  /** Our credential's id when known: what PlanetScale names as the creator of what it made. */
-  actorId?: string;
   /** Where the evidence comes from: the pending operation's URN and/or the journal file. */
   sources: string[];
   /** Journal files to remove once resolved. */
   journalFiles: string[];
+  /**
+   * The create requests its journal records saw, in order; undefined when no record tells (a
+   * killed CLI whose host wrote its records on another machine, or none).
+   */
+  attempts?: IntentAttempt[];
+}
+
+/** A create another process or stack has under way (or left interrupted): what it may make is not ours to delete. */
+export interface Claim {
+  subject: Subject;
+  detail: string;
 }
 
 /** The evidence gathered, and what cannot be used (reported, never acted on). */
@@ -48,8 +42,23 @@ export interface Evidence {
   interrupted: Interrupted[];
   /** Pending creates without a lower time bound (no lock, no journal record): cannot be proven. */
   unbounded: string[];
-  /** Journal records whose writer still runs, or ran on another machine: left alone. */
+  /** Records of this stack whose writer still runs: the stack belongs to a live process. */
+  live: string[];
+  /** Creates of other runs (live, or other stacks') whose objects must be left alone. */
+  claims: Claim[];
+  /** Journal records not used, with why. */
   skipped: string[];
+}
+
+/** Which stack, project and backend the recovery is for. */
+export interface StackIdentity {
+  /** The stack's short name (`pr-7`). */
+  stack: string;
+  project: string;
+  /** The project directory (real path). */
+  cwd: string;
+  /** The backend URL with credentials removed. */
+  backend: string;
 }
 
 function str(value: unknown): string | undefined {
@@ -60,97 +69,133 @@ function identity(i: Pick<Interrupted, "kind" | "organization" | "database" | "b
   return [i.kind, i.organization, i.database ?? "", i.branch ?? "", i.name].join("/");
 }
 
-/**
- * Joins the checkpoint's pending creates (a killed CLI) and the journal's records of this project
- * directory whose writer is gone (a killed host, or the host of a killed CLI) into the list of
- * interrupted creates, one per remote identity. The lower time bound is the journal's (taken just
- * before the first request) or else the lock's (taken before the run started).
- */
-export function gatherEvidence(
-  deployment: Deployment,
-  journal: JournalEntry[],
-  options: { cwd: string; backendUrl: string; defaultOrganization?: string; locks: StackLock[] },
-): Evidence {
-  const byIdentity = new Map<string, Interrupted>();
-  const skipped: string[] = [];
-  const cwd = fs.realpathSync(options.cwd);
-  for (const { file, intent } of journal) {
-    if (realpath(intent.cwd) !== cwd) continue;
-    if (intent.backendUrl && options.backendUrl && intent.backendUrl !== options.backendUrl) continue;
-    if (intent.hostname !== os.hostname()) {
-      skipped.push(`${file}: written on ${intent.hostname}, whose process cannot be checked from here`);
-      continue;
-    }
-    if (processAlive(intent.pid)) {
-      skipped.push(`${file}: its provider host (pid ${intent.pid}) is still running`);
-      continue;
-    }
-    const entry: Interrupted = {
-      kind: intent.kind,
-      organization: intent.organization,
-      ...(intent.database ? { database: intent.database } : {}),
-      ...(intent.branch ? { branch: intent.branch } : {}),
-      name: intent.name,
-      earliest: Date.parse(intent.earliest),
-      ...(intent.actorId ? { actorId: intent.actorId } : {}),
-      sources: [`journal ${file}`],
-      journalFiles: [file],
-    };
-    const key = identity(entry);
-    const known = byIdentity.get(key);
-    if (known) {
-      known.earliest = Math.min(known.earliest, entry.earliest);
-      known.sources.push(...entry.sources);
-      known.journalFiles.push(file);
-    } else byIdentity.set(key, entry);
-  }
-
-  const unbounded: string[] = [];
-  const lockTime = Math.min(...options.locks.map((l) => l.timestamp).filter((t) => !Number.isNaN(t)));
-  for (const op of deployment.deployment.pending_operations ?? []) {
-    if (op.type !== "creating") continue;
-    const kind = journalKindOfType(op.resource.type);
-    if (kind === undefined) continue;
-    const inputs = op.resource.inputs ?? {};
-    const organization = str(inputs["organization"]) ?? options.defaultOrganization;
-    // A deploy request has no name: the branch it deploys identifies it (one open per branch).
-    const name = str(inputs["name"]) ?? (kind === "deployRequest" ? str(inputs["branch"]) : undefined);
-    if (!organization || !name) {
-      unbounded.push(`${op.resource.urn}: its recorded inputs lack the organization or name`);
-      continue;
-    }
-    const subject = {
-      kind,
-      organization,
-      ...(str(inputs["database"]) ? { database: str(inputs["database"]) as string } : {}),
-      ...(str(inputs["branch"]) && kind !== "branch" ? { branch: str(inputs["branch"]) as string } : {}),
-      name,
-    };
-    const known = byIdentity.get(identity(subject));
-    if (known) {
-      known.sources.unshift(op.resource.urn);
-      continue;
-    }
-    if (!Number.isFinite(lockTime)) {
-      unbounded.push(
-        `${op.resource.urn}: neither a lock of the interrupted run nor a journal record tells when it started`,
-      );
-      continue;
-    }
-    byIdentity.set(identity(subject), {
-      ...subject,
-      earliest: lockTime - LOCK_CLOCK_SKEW_MS,
-      sources: [op.resource.urn],
-      journalFiles: [],
-    });
-  }
-  return { interrupted: [...byIdentity.values()], unbounded, skipped };
-}
-
 function realpath(p: string): string {
   try {
     return fs.realpathSync(p);
   } catch {
     return p;
   }
+}
+
+/**
+ * Whether a record was written for this stack: by its stack name when the record names one, else
+ * (records of hosts that did not know their stack) by its project and project directory; and, when
+ * both are known, on the same backend.
+ */
+export function recordOfStack(entry: JournalEntry, self: StackIdentity): boolean {
+  const { intent } = entry;
+  if (intent.backend && self.backend && intent.backend !== self.backend) return false;
+  if (intent.project && intent.project !== self.project) return false;
+  if (intent.stack) return intent.stack === self.stack;
+  return realpath(intent.cwd) === self.cwd;
+}
+
+/**
+ * Joins the checkpoint's pending creates (a killed CLI) and this stack's journal records whose
+ * writer is gone (a killed host, or the host of a killed CLI) into the list of interrupted creates,
+ * one per remote identity. The lower time bound is the journal's (taken just before the first
+ * request) or else the lock's (taken before the run started). Records of other stacks, and of
+ * processes that still run, become claims: what they may make is never deleted here.
+ */
+export function gatherEvidence(
+  deployment: Deployment,
+  journal: JournalEntry[],
+  options: { self: StackIdentity; defaultOrganization?: string; lockTime?: number },
+): Evidence {
+  const byIdentity = new Map<string, Interrupted>();
+  const skipped: string[] = [];
+  const live: string[] = [];
+  const claims: Claim[] = [];
+  for (const entry of journal) {
+    const { file, intent } = entry;
+    const subject: Subject = {
+      kind: intent.kind,
+      organization: intent.organization,
+      database: intent.database,
+      branch: intent.branch,
+      name: intent.name,
+    };
+    const ours = recordOfStack(entry, options.self);
+    const here = intent.hostname === os.hostname();
+    if (here && processAlive(intent.pid)) {
+      const detail = `${file}: its provider host (pid ${intent.pid}) is still running a create of ${describeSubject(subject)}`;
+      if (ours) live.push(detail);
+      claims.push({ subject, detail: `a running process (pid ${intent.pid}) is creating it` });
+      continue;
+    }
+    if (!ours) {
+      const whose = intent.stack ? `stack ${intent.stack}` : `project directory ${intent.cwd}`;
+      claims.push({
+        subject,
+        detail: `an interrupted create of ${whose} may have made it (recover that stack)`,
+      });
+      skipped.push(`${file}: written for ${whose}, not this stack`);
+      continue;
+    }
+    if (!here) {
+      skipped.push(`${file}: written on ${intent.hostname}, whose process cannot be checked from here`);
+      claims.push({ subject, detail: `a create on ${intent.hostname} (pid ${intent.pid}) may have made it` });
+      continue;
+    }
+    const item: Interrupted = {
+      kind: intent.kind,
+      organization: intent.organization,
+      ...(intent.database ? { database: intent.database } : {}),
+      ...(intent.branch ? { branch: intent.branch } : {}),
+      name: intent.name,
+      earliest: Date.parse(intent.earliest),
+      sources: [`journal ${file}`],
+      journalFiles: [file],
+      attempts: [...intent.attempts],
+    };
+    const key = identity(item);
+    const known = byIdentity.get(key);
+    if (known) {
+      known.earliest = Math.min(known.earliest, item.earliest);
+      known.sources.push(...item.sources);
+      known.journalFiles.push(file);
+      known.attempts = [...(known.attempts ?? []), ...(item.attempts ?? [])];
+    } else byIdentity.set(key, item);
+  }
+
+  const unbounded: string[] = [];
+  for (const op of deployment.deployment.pending_operations ?? []) {
+    if (op.type !== "creating") continue;
+    const subject = subjectOf(op.resource);
+    if (subject === undefined) continue;
+    const inputs = op.resource.inputs ?? {};
+    const organization = subject.organization ?? options.defaultOrganization;
+    // A deploy request has no name: the branch it deploys names it (one open per branch).
+    const name = str(inputs["name"]) ?? (subject.kind === "deployRequest" ? subject.name : undefined);
+    if (!organization || !name) {
+      unbounded.push(`${op.resource.urn}: its recorded inputs lack the organization or name`);
+      continue;
+    }
+    const item = {
+      kind: subject.kind,
+      organization,
+      ...(subject.database ? { database: subject.database } : {}),
+      ...(subject.branch ? { branch: subject.branch } : {}),
+      name,
+    };
+    const known = byIdentity.get(identity(item));
+    if (known) {
+      known.sources.unshift(op.resource.urn);
+      continue;
+    }
+    const lockTime = options.lockTime;
+    if (lockTime === undefined || !Number.isFinite(lockTime)) {
+      unbounded.push(
+        `${op.resource.urn}: neither a lock of the interrupted run nor a journal record of this machine tells when it started (missing evidence: the run's lock, e.g. removed by \`pulumi cancel\`, or the provider host's journal, kept on the machine that ran it)`,
+      );
+      continue;
+    }
+    byIdentity.set(identity(item), {
+      ...item,
+      earliest: lockTime - LOCK_CLOCK_SKEW_MS,
+      sources: [op.resource.urn],
+      journalFiles: [],
+    });
+  }
+  return { interrupted: [...byIdentity.values()], unbounded, live, claims, skipped };
 }

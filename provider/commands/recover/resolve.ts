@@ -1,16 +1,21 @@
 import * as branches from "../../internal/api/branches";
 import * as deployRequests from "../../internal/api/deploy-requests";
 import * as serviceTokens from "../../internal/api/service-tokens";
+import type { BackendEvidence } from "../../internal/backend/evidence";
+import { mayBe, type SubjectQuery } from "../../internal/backend/subjects";
 import type { PlanetScaleClient } from "../../internal/client/client";
 import { NotFoundError } from "../../internal/client/errors";
 import { passwordFlavor } from "../../internal/credential/password";
 import { roleFlavor } from "../../internal/credential/role";
-import type { Interrupted } from "./interrupted";
+import type { Claim, Interrupted } from "./interrupted";
 
-/** What recovery did about one interrupted create. */
+/**
+ * What recovery decided about one interrupted create. A deletion is only planned (`remove`): the
+ * caller runs it once every create has been decided and nothing needs a person.
+ */
 export type Resolution =
   | { outcome: "nothing"; detail: string }
-  | { outcome: "deleted"; id: string; detail: string }
+  | { outcome: "deleted"; id: string; detail: string; remove: () => Promise<void> }
   | { outcome: "untouched"; id: string; detail: string }
   | { outcome: "ambiguous"; detail: string };
 
@@ -22,24 +27,18 @@ interface Found {
   actorId: string | null;
 }
 
-/**
- * Why `found` is not what the interrupted create made, or undefined when it provably is: it was
- * created at or after the create's lower time bound, by our credential, and no resource of the
- * stack holds it. Our credential's id must be known and PlanetScale must name the creator.
- */
-function notOurs(found: Found, item: Interrupted, stateIds: ReadonlySet<string>): string | undefined {
-  if (stateIds.has(found.id)) return "a resource of this stack holds it";
-  const created = Date.parse(found.createdAt);
-  if (Number.isNaN(created) || created < item.earliest)
-    return `it was created at ${found.createdAt}, before the interrupted run could have created it (${new Date(item.earliest).toISOString()})`;
-  if (found.actorId !== null && item.actorId !== undefined && found.actorId !== item.actorId)
-    return `it was created by ${found.actorId}, not by the credential of this stack (${item.actorId})`;
-  return undefined;
-}
-
-/** Whether the creator can be compared at all (else nothing can be proven ours). */
-function creatorUnknown(found: Found, item: Interrupted): boolean {
-  return found.actorId === null || item.actorId === undefined;
+/** What proves an object is not this stack's to delete. */
+export interface Ownership {
+  /** Ids this stack's own resources hold. */
+  stateIds: ReadonlySet<string>;
+  /** Every stack of the backend (this one excluded through `self`). */
+  evidence: BackendEvidence;
+  /** This stack's fully qualified name in `evidence`. */
+  self: string | undefined;
+  /** Creates of live processes and of other stacks' interrupted runs. */
+  claims: readonly Claim[];
+  /** The id of the credential this stack uses (what PlanetScale names as the creator), if known. */
+  actorId: string | undefined;
 }
 
 function label(item: Interrupted): string {
@@ -53,27 +52,91 @@ function label(item: Interrupted): string {
   return `${noun} '${item.name}' of ${where}`;
 }
 
+function query(item: Interrupted, branchAliases?: string[]): SubjectQuery {
+  return {
+    kind: item.kind,
+    organization: item.organization,
+    database: item.database,
+    branch: branchAliases,
+    name: item.name,
+  };
+}
+
 /**
- * Looks for what one interrupted create left behind and deletes it when it provably is ours: a
- * branch nobody recorded (the next `pulumi up` creates it again, empty as it was), a token or a
- * password whose value was lost. Anything else is left untouched; several candidates, or a creator
- * that cannot be compared, stop with the ids and the command that resolves them.
+ * Why `found` is not what the interrupted create made, or undefined when it may be: a resource of
+ * any stack holds it, another stack or a live process is creating an object of its name, it was
+ * created before the create's lower time bound, by another creator, or the create's answer named
+ * another object.
+ */
+function notOurs(
+  found: Found,
+  item: Interrupted,
+  own: Ownership,
+  branchAliases?: string[],
+): string | undefined {
+  if (own.stateIds.has(found.id)) return "a resource of this stack holds it";
+  const claimed = own.evidence.claimedBy(found.id, query(item, branchAliases), own.self);
+  if (claimed) return claimed;
+  const claim = own.claims.find((c) => mayBe(c.subject, query(item, branchAliases)));
+  if (claim) return claim.detail;
+  const created = Date.parse(found.createdAt);
+  if (Number.isNaN(created) || created < item.earliest)
+    return `it was created at ${found.createdAt}, before the interrupted run could have created it (${new Date(item.earliest).toISOString()})`;
+  if (found.actorId !== null && own.actorId !== undefined && found.actorId !== own.actorId)
+    return `it was created by ${found.actorId}, not by the credential of this stack (${own.actorId})`;
+  const answered = createdIds(item);
+  if (answered.length > 0 && !answered.includes(found.id))
+    return `the interrupted create was answered with ${answered.join(", ")}, not this one`;
+  return undefined;
+}
+
+/** Ids PlanetScale answered the interrupted create's requests with. */
+function createdIds(item: Interrupted): string[] {
+  return (item.attempts ?? []).flatMap((a) => (a.state === "created" && a.id ? [a.id] : []));
+}
+
+/**
+ * Whether the journal proves the create made nothing: every request it sent provably never left,
+ * or was refused (none sent at all counts: the record is written before the first one).
+ */
+function provablyNothing(item: Interrupted): boolean {
+  return item.attempts?.every((a) => a.state === "not-sent" || a.state === "refused") === true;
+}
+
+/** Whether the creator can be compared at all (else nothing can be proven ours). */
+function creatorUnknown(found: Found, own: Ownership): boolean {
+  return found.actorId === null || own.actorId === undefined;
+}
+
+/**
+ * Looks for what one interrupted create left behind and decides, without changing anything,
+ * whether it provably is ours: then its deletion is planned (a branch nobody recorded: the next
+ * `pulumi up` creates it again, empty as it was; a token or a password whose value was lost).
+ * Anything else is left untouched; several candidates, or a creator that cannot be compared, stop
+ * with the ids and the command that resolves them.
  */
 export async function resolveInterrupted(
   client: PlanetScaleClient,
   item: Interrupted,
-  stateIds: ReadonlySet<string>,
+  own: Ownership,
 ): Promise<Resolution> {
+  if (provablyNothing(item)) {
+    const sent = item.attempts?.length ?? 0;
+    return {
+      outcome: "nothing",
+      detail: `${label(item)}: never reached PlanetScale as far as the journal shows (${sent === 0 ? "no request was sent" : `${sent} request(s), each refused or never sent`}); nothing is deleted`,
+    };
+  }
   switch (item.kind) {
     case "branch":
-      return resolveBranch(client, item, stateIds);
+      return resolveBranch(client, item, own);
     case "serviceToken":
-      return resolveToken(client, item, stateIds);
+      return resolveToken(client, item, own);
     case "password":
     case "role":
-      return resolveCredential(client, item, stateIds);
+      return resolveCredential(client, item, own);
     case "deployRequest":
-      return resolveDeployRequest(client, item, stateIds);
+      return resolveDeployRequest(client, item, own);
     default:
       return { outcome: "ambiguous", detail: `${label(item)}: unknown kind '${item.kind}'` };
   }
@@ -82,7 +145,7 @@ export async function resolveInterrupted(
 async function resolveBranch(
   client: PlanetScaleClient,
   item: Interrupted,
-  stateIds: ReadonlySet<string>,
+  own: Ownership,
 ): Promise<Resolution> {
   const database = item.database ?? "";
   let branch: Awaited<ReturnType<typeof branches.getBranch>>;
@@ -94,10 +157,10 @@ async function resolveBranch(
     throw error;
   }
   const found = { id: branch.id, createdAt: branch.created_at, actorId: branch.actor?.id ?? null };
-  const why = notOurs(found, item, stateIds);
+  const why = notOurs(found, item, own);
   if (why !== undefined)
     return { outcome: "untouched", id: branch.id, detail: `${label(item)} (id ${branch.id}): ${why}` };
-  if (creatorUnknown(found, item) || branch.production) {
+  if (creatorUnknown(found, own) || branch.production) {
     return {
       outcome: "ambiguous",
       detail:
@@ -105,18 +168,19 @@ async function resolveBranch(
         `If nothing uses it, delete it (pscale branch delete ${database} ${item.name} --org ${item.organization}) and run recover again.`,
     };
   }
-  await branches.deleteBranch(client, item.organization, database, branch.id, { deleteDescendants: false });
   return {
     outcome: "deleted",
     id: branch.id,
-    detail: `${label(item)} (id ${branch.id}): created by the interrupted run and recorded nowhere; deleted (the next \`pulumi up\` creates it again)`,
+    detail: `${label(item)} (id ${branch.id}): created by the interrupted run and held by no stack; deleted (the next \`pulumi up\` creates it again)`,
+    remove: () =>
+      branches.deleteBranch(client, item.organization, database, branch.id, { deleteDescendants: false }),
   };
 }
 
 async function resolveToken(
   client: PlanetScaleClient,
   item: Interrupted,
-  stateIds: ReadonlySet<string>,
+  own: Ownership,
 ): Promise<Resolution> {
   const ours: string[] = [];
   const others: string[] = [];
@@ -124,9 +188,9 @@ async function resolveToken(
   for await (const token of serviceTokens.listServiceTokens(client, item.organization)) {
     if (token.name !== item.name) continue;
     const found = { id: token.id, createdAt: token.created_at, actorId: token.actor_id ?? null };
-    const why = notOurs(found, item, stateIds);
+    const why = notOurs(found, item, own);
     if (why !== undefined) others.push(`${token.id} (${why})`);
-    else if (creatorUnknown(found, item)) unknownCreator.push(token.id);
+    else if (creatorUnknown(found, own)) unknownCreator.push(token.id);
     else ours.push(token.id);
   }
   const deleteCommand = (id: string) => `pscale service-token delete ${id} --org ${item.organization}`;
@@ -149,29 +213,31 @@ async function resolveToken(
         }
       : { outcome: "nothing", detail: `${label(item)}: never created` };
   }
-  try {
-    await serviceTokens.deleteServiceToken(client, item.organization, id);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
   return {
     outcome: "deleted",
     id,
     detail: `${label(item)} (id ${id}): created by the interrupted run, its value lost; deleted with whatever accesses it held`,
+    remove: async () => {
+      try {
+        await serviceTokens.deleteServiceToken(client, item.organization, id);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    },
   };
 }
 
 async function resolveCredential(
   client: PlanetScaleClient,
   item: Interrupted,
-  stateIds: ReadonlySet<string>,
+  own: Ownership,
 ): Promise<Resolution> {
   const flavor = item.kind === "role" ? roleFlavor : passwordFlavor;
   const database = item.database ?? "";
   const branchName = item.branch ?? "";
-  let branchId: string;
+  let branch: { id: string; name: string };
   try {
-    branchId = (await branches.getBranch(client, item.organization, database, branchName)).id;
+    branch = await branches.getBranch(client, item.organization, database, branchName);
   } catch (error) {
     if (error instanceof NotFoundError)
       return {
@@ -180,12 +246,15 @@ async function resolveCredential(
       };
     throw error;
   }
+  const aliases = [branch.id, branch.name, branchName];
   const ours: string[] = [];
-  for await (const c of flavor.list(client, item.organization, database, branchId)) {
+  const others: string[] = [];
+  for await (const c of flavor.list(client, item.organization, database, branch.id)) {
     if (c.name !== item.name) continue;
     // Name, time and, when PlanetScale names it (`actor`), the creator: as for branches and tokens.
-    const why = notOurs({ id: c.id, createdAt: c.createdAt, actorId: c.actorId }, item, stateIds);
+    const why = notOurs({ id: c.id, createdAt: c.createdAt, actorId: c.actorId }, item, own, aliases);
     if (why === undefined) ours.push(c.id);
+    else others.push(`${c.id} (${why})`);
   }
   const deleteCommand = (id: string) => flavor.deleteCommand(item.organization, database, branchName, id);
   if (ours.length > 1) {
@@ -195,16 +264,26 @@ async function resolveCredential(
     };
   }
   const [id] = ours;
-  if (id === undefined) return { outcome: "nothing", detail: `${label(item)}: never created` };
-  try {
-    await flavor.remove(client, item.organization, database, branchId, id);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
+  if (id === undefined) {
+    return others.length > 0
+      ? {
+          outcome: "untouched",
+          id: others.join(", "),
+          detail: `${label(item)}: only others' ${flavor.noun}s: ${others.join("; ")}`,
+        }
+      : { outcome: "nothing", detail: `${label(item)}: never created` };
   }
   return {
     outcome: "deleted",
     id,
     detail: `${label(item)} (id ${id}): created by the interrupted run, its value lost; deleted`,
+    remove: async () => {
+      try {
+        await flavor.remove(client, item.organization, database, branch.id, id);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    },
   };
 }
 
@@ -217,7 +296,7 @@ async function resolveCredential(
 async function resolveDeployRequest(
   client: PlanetScaleClient,
   item: Interrupted,
-  stateIds: ReadonlySet<string>,
+  own: Ownership,
 ): Promise<Resolution> {
   const database = item.database ?? "";
   const branch = item.branch ?? item.name;
@@ -231,11 +310,11 @@ async function resolveDeployRequest(
   const [request] = open;
   if (request === undefined) return { outcome: "nothing", detail: `${label(item)}: never opened` };
   const found = { id: request.id, createdAt: request.created_at, actorId: request.actor?.id ?? null };
-  const why = notOurs(found, item, stateIds);
+  const why = notOurs(found, item, own, [branch]);
   const what = `${label(item)} (#${request.number}, id ${request.id})`;
   if (why !== undefined) return { outcome: "untouched", id: request.id, detail: `${what}: ${why}` };
   const close = `pscale deploy-request close ${database} ${request.number} --org ${item.organization}`;
-  if (creatorUnknown(found, item)) {
+  if (creatorUnknown(found, own)) {
     return {
       outcome: "ambiguous",
       detail: `${what} may be what the interrupted run opened, but its creator cannot be compared with this stack's credential. If nothing uses it, close it (${close}) and run recover again.`,
@@ -248,10 +327,12 @@ async function resolveDeployRequest(
       detail: `${what}: its deployment started (${request.deployment_state}); it is left alone (${close} once it is over, if nothing needs it)`,
     };
   }
-  await deployRequests.closeDeployRequest(client, item.organization, database, request.number);
   return {
     outcome: "deleted",
     id: request.id,
     detail: `${what}: opened by the interrupted run and recorded nowhere; closed (the next \`pulumi up\` opens it again)`,
+    remove: async () => {
+      await deployRequests.closeDeployRequest(client, item.organization, database, request.number);
+    },
   };
 }

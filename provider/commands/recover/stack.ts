@@ -1,94 +1,71 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { PlanetScaleError } from "../../internal/client/errors";
+import { cancelLocks, type LockState, probeLocks } from "../../internal/backend/locks";
+import type { PulumiCli } from "../../internal/backend/pulumi-cli";
+import type { Deployment } from "../../internal/backend/stacks";
+import { isTruncatedAttrsFailure, moveEmptyAttrsAside } from "../../internal/backend/truncated-attrs";
 import type { ConfigSource } from "../../internal/client/settings";
 
-/** A resource or a pending operation's resource, as `pulumi stack export` writes it. */
-export interface StateResource {
-  urn: string;
-  type: string;
-  id?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-
-/** The part of `pulumi stack export` that recovery reads and edits. */
-export interface Deployment {
-  version: number;
-  deployment: {
-    resources?: StateResource[];
-    pending_operations?: Array<{ resource: StateResource; type: string }>;
-    [key: string]: unknown;
-  };
-}
-
-/** A lock file of a `file://` backend: who holds the stack (see Pulumi's diy backend). */
-export interface StackLock {
-  file: string;
-  pid: number;
-  hostname: string;
-  username: string;
-  /** When the locking run started (the locking machine's clock). */
-  timestamp: number;
-}
+export type { Deployment, StateResource } from "../../internal/backend/stacks";
 
 /**
- * One Pulumi stack, reached through the `pulumi` CLI on `PATH`, run in the project directory with
- * the caller's environment (backend URL, passphrase, Pulumi home). Only non-interactive commands.
+ * The stack being recovered, reached through the Pulumi CLI in the project directory with the
+ * caller's environment (backend, passphrase, Pulumi home): its checkpoint, config, locks. Only
+ * non-interactive commands; no backend file is read, on any backend.
  */
 export class PulumiStack {
   constructor(
     readonly stack: string,
     readonly cwd: string,
-    private readonly env: NodeJS.ProcessEnv,
+    readonly cli: PulumiCli,
   ) {}
 
-  private run(args: string[], options: { input?: string; global?: boolean } = {}): string {
-    const { input, global } = options;
-    const scope = global ? [] : ["--stack", this.stack];
-    try {
-      return execFileSync("pulumi", [...args, ...scope, "--non-interactive"], {
-        cwd: this.cwd,
-        env: { ...this.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-        encoding: "utf8",
-        maxBuffer: 256 * 1024 * 1024,
-        stdio: ["pipe", "pipe", "pipe"],
-        ...(input === undefined ? {} : { input }),
-      });
-    } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
-      throw new PlanetScaleError(`\`pulumi ${[...args, ...scope].join(" ")}\` failed: ${stderr}`, {
-        cause: error,
-      });
+  /**
+   * The checkpoint (`pulumi stack export`; secrets stay encrypted). On a `file://` backend, an empty
+   * attribute file left by a killed CLI makes every read fail with "EOF": it is moved aside (each
+   * move reported) and the export tried once more.
+   */
+  async exportDeployment(report: (line: string) => void): Promise<Deployment> {
+    return JSON.parse(
+      await this.withAttrsRepair(["stack", "export", "--stack", this.stack], report),
+    ) as Deployment;
+  }
+
+  /** Runs a read, moving empty attribute files aside once if it fails on one (see {@link exportDeployment}). */
+  async withAttrsRepair(args: string[], report: (line: string) => void): Promise<string> {
+    const first = await this.cli.exec(args);
+    if (first.code === 0) return first.stdout;
+    const said = `${first.stderr}\n${first.stdout}`;
+    const backendUrl = await this.cli.resolveBackendUrl();
+    if (isTruncatedAttrsFailure(said)) {
+      const moved = moveEmptyAttrsAside(backendUrl);
+      for (const m of moved)
+        report(
+          `repaired ${m}: an empty checkpoint attribute file (left by a killed pulumi) made every read fail with "EOF"; it holds only a checksum, and was moved aside, not deleted`,
+        );
+      if (moved.length > 0) return this.cli.run(args);
     }
+    throw this.cli.failure(args, first);
   }
 
-  /** The checkpoint (`pulumi stack export`; secrets stay encrypted). */
-  exportDeployment(): Deployment {
-    return JSON.parse(this.run(["stack", "export"])) as Deployment;
-  }
-
-  /** Replaces the checkpoint (`pulumi stack import`). */
-  importDeployment(deployment: Deployment): void {
+  /** Replaces the checkpoint (`pulumi stack import`, which itself refuses a stack another run holds). */
+  async importDeployment(deployment: Deployment): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-planetscale-recover-"));
     try {
       const file = path.join(dir, "deployment.json");
       fs.writeFileSync(file, JSON.stringify(deployment), { mode: 0o600 });
-      this.run(["stack", "import", "--file", file]);
+      await this.cli.run(["stack", "import", "--file", file, "--stack", this.stack]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  /** The stack's config with secrets decrypted, for the PlanetScale credential. */
-  config(): ConfigSource {
-    const values = JSON.parse(this.run(["config", "--json", "--show-secrets"])) as Record<
-      string,
-      { value?: unknown }
-    >;
+  /** The stack's config with secrets decrypted, for the PlanetScale credential (the first read: repairs as {@link exportDeployment}). */
+  async config(report: (line: string) => void): Promise<ConfigSource> {
+    const values = JSON.parse(
+      await this.withAttrsRepair(["config", "--json", "--show-secrets", "--stack", this.stack], report),
+    ) as Record<string, { value?: unknown }>;
     return {
       get: (key) => {
         const value = values[key]?.value;
@@ -97,47 +74,14 @@ export class PulumiStack {
     };
   }
 
-  /** The backend URL (`PULUMI_BACKEND_URL`, else `pulumi whoami`). */
-  backendUrl(): string {
-    if (this.env["PULUMI_BACKEND_URL"]) return this.env["PULUMI_BACKEND_URL"];
-    const who = JSON.parse(this.run(["whoami", "--json"], { global: true })) as { url?: string };
-    return who.url ?? "";
+  /** Who holds the stack (see {@link probeLocks}). */
+  async locks(): Promise<LockState> {
+    return probeLocks(this.cli, this.stack, await this.cli.resolveBackendUrl());
   }
 
-  /**
-   * The stack's lock files, for a `file://` backend (Pulumi keeps them under
-   * `.pulumi/locks/<organization>/<project>/<stack>/`); undefined for other backends.
-   */
-  locks(backendUrl: string, project: string): StackLock[] | undefined {
-    if (!backendUrl.startsWith("file://")) return undefined;
-    const root = path.join(fileURLToPath(backendUrl.replace(/\?.*$/, "")), ".pulumi", "locks");
-    const candidates = [path.join(root, "organization", project, this.stack), path.join(root, this.stack)];
-    const locks: StackLock[] = [];
-    for (const dir of candidates) {
-      let names: string[];
-      try {
-        names = fs.readdirSync(dir).filter((n) => n.endsWith(".json"));
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const file = path.join(dir, name);
-        const content = JSON.parse(fs.readFileSync(file, "utf8")) as {
-          pid?: number;
-          hostname?: string;
-          username?: string;
-          timestamp?: string;
-        };
-        locks.push({
-          file,
-          pid: Number(content.pid),
-          hostname: String(content.hostname ?? ""),
-          username: String(content.username ?? ""),
-          timestamp: Date.parse(String(content.timestamp ?? "")),
-        });
-      }
-    }
-    return locks;
+  /** Removes the stack's locks (`pulumi cancel`). */
+  async cancel(): Promise<void> {
+    await cancelLocks(this.cli, this.stack);
   }
 }
 
@@ -151,7 +95,7 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The project name of a stack's resources (`urn:pulumi:<stack>::<project>::…`). */
+/** The project name of a stack's resources (`urn:pulumi:<stack>::<project>::…`), else Pulumi.yaml's. */
 export function projectOf(deployment: Deployment, cwd: string): string {
   for (const r of [
     ...(deployment.deployment.resources ?? []),
@@ -160,6 +104,10 @@ export function projectOf(deployment: Deployment, cwd: string): string {
     const match = /^urn:pulumi:[^:]+::([^:]+)::/.exec(r.urn);
     if (match?.[1]) return match[1];
   }
-  const yaml = fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8");
-  return /^name:\s*(\S+)/m.exec(yaml)?.[1] ?? "";
+  try {
+    const yaml = fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8");
+    return /^name:\s*(\S+)/m.exec(yaml)?.[1] ?? "";
+  } catch {
+    return "";
+  }
 }

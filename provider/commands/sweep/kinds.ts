@@ -2,7 +2,9 @@ import * as branches from "../../internal/api/branches";
 import * as passwords from "../../internal/api/passwords";
 import * as roles from "../../internal/api/roles";
 import * as serviceTokens from "../../internal/api/service-tokens";
+import type { SubjectQuery } from "../../internal/backend/subjects";
 import type { PlanetScaleClient } from "../../internal/client/client";
+import { tokenDatabaseScope } from "./token-scope";
 
 /** What the sweeper was asked to look for. */
 export interface SweepScope {
@@ -25,9 +27,36 @@ export interface Candidate {
   createdAt: number;
   /** For a branch: its engine, which decides whether its credentials are passwords or roles. */
   credentials?: "postgresql";
-  /** Why it must never be swept (production, deletion protection, the sweeper's own credential). */
-  keep?: string;
+  /** Who created it (`actor` of a branch, `actor_id` of a token); null when PlanetScale does not say. */
+  actorId: string | null;
+  /** How a stack's pending create would name it (see `BackendEvidence.creators`). */
+  subject: SubjectQuery;
+  /** Why it must never be swept: production, deletion protection, the sweeper's own credential, another database. */
+  keep?: { reason: KeepReason; detail: string };
 }
+
+/** Why an object matching the prefix is kept; each is counted on the summary line (`kept_<reason>`). */
+export type KeepReason =
+  | "production"
+  | "protected"
+  | "own_token"
+  | "other_database"
+  | "other_creator"
+  | "held"
+  | "creating"
+  | "too_recent";
+
+/** Every {@link KeepReason}, in the order the summary line prints them. */
+export const KEEP_REASONS: readonly KeepReason[] = [
+  "production",
+  "protected",
+  "own_token",
+  "other_database",
+  "other_creator",
+  "held",
+  "creating",
+  "too_recent",
+];
 
 /**
  * One kind of PlanetScale object the sweeper knows. A new kind (e.g. branch passwords) plugs in by
@@ -45,6 +74,15 @@ export interface SweepKind {
    * so a dry run shows everything that will go, never deleted one by one.
    */
   dependents?(client: PlanetScaleClient, scope: SweepScope, candidate: Candidate): Promise<Candidate[]>;
+  /**
+   * Why a candidate lies outside the scope after all, or undefined (a token not confined to the
+   * database by its grants); asked only of candidates that are otherwise left-overs.
+   */
+  outOfScope?(
+    client: PlanetScaleClient,
+    scope: SweepScope,
+    candidate: Candidate,
+  ): Promise<string | undefined>;
   remove(client: PlanetScaleClient, scope: SweepScope, candidate: Candidate): Promise<void>;
 }
 
@@ -71,10 +109,12 @@ const branchKind: SweepKind = {
           name: b.name,
           where: `${organization}/${database}`,
           createdAt: Date.parse(b.created_at),
+          actorId: b.actor?.id ?? null,
+          subject: { kind: "branch", organization, database, name: b.name },
         };
         if (b.kind === "postgresql") candidate.credentials = "postgresql";
-        if (b.production) candidate.keep = "production branch";
-        else if (b.deletion_protected) candidate.keep = "deletion-protected";
+        if (b.production) candidate.keep = { reason: "production", detail: "production branch" };
+        else if (b.deletion_protected) candidate.keep = { reason: "protected", detail: "deletion-protected" };
         return candidate;
       });
   },
@@ -94,6 +134,14 @@ const branchKind: SweepKind = {
       name: c.name ?? c.username ?? "",
       where,
       createdAt: Date.parse(c.created_at),
+      actorId: c.actor?.id ?? null,
+      subject: {
+        kind: candidate.credentials === "postgresql" ? "role" : "password",
+        organization,
+        database,
+        branch: [candidate.id, candidate.name],
+        name: c.name ?? "",
+      },
     }));
   },
   async remove(client, { organization, database }, candidate) {
@@ -103,7 +151,10 @@ const branchKind: SweepKind = {
   },
 };
 
-/** Service tokens of the organization; the credential the sweeper runs with is kept. */
+/**
+ * Service tokens of the organization; the credential the sweeper runs with is kept. With a
+ * database, only tokens whose grants confine them to it (see {@link tokenDatabaseScope}).
+ */
 const serviceTokenKind: SweepKind = {
   kind: "service token",
   plural: "service tokens",
@@ -111,19 +162,29 @@ const serviceTokenKind: SweepKind = {
     const own =
       client.settings.credential.kind === "serviceToken" ? client.settings.credential.id : undefined;
     const all = await collect(serviceTokens.listServiceTokens(client, organization));
-    return all
-      .filter((t) => (t.name ?? "").startsWith(prefix))
-      .map((t) => {
-        const candidate: Candidate = {
-          kind: "service token",
-          id: t.id,
-          name: t.name ?? "",
-          where: organization,
-          createdAt: Date.parse(t.created_at),
-        };
-        if (t.id === own) candidate.keep = "the credential this sweep runs with";
-        return candidate;
-      });
+    const out: Candidate[] = [];
+    for (const t of all.filter((t) => (t.name ?? "").startsWith(prefix))) {
+      const candidate: Candidate = {
+        kind: "service token",
+        id: t.id,
+        name: t.name ?? "",
+        where: organization,
+        createdAt: Date.parse(t.created_at),
+        actorId: t.actor_id ?? null,
+        subject: { kind: "serviceToken", organization, name: t.name ?? "" },
+      };
+      if (t.id === own)
+        candidate.keep = { reason: "own_token", detail: "the credential this sweep runs with" };
+      out.push(candidate);
+    }
+    return out;
+  },
+  async outOfScope(client, { organization, database }, candidate) {
+    if (database === undefined) return undefined;
+    return tokenDatabaseScope(
+      await serviceTokens.listServiceTokenAccesses(client, organization, candidate.id),
+      database,
+    );
   },
   async remove(client, { organization }, candidate) {
     await serviceTokens.deleteServiceToken(client, organization, candidate.id);

@@ -1,10 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
+import { displayName } from "../inputs/display-name";
 import { parseDuration } from "../inputs/duration";
 import { lifetime, MAX_LIFETIME_MS, MAX_LIFETIME_TEXT } from "../inputs/lifetime";
 import { SLUG_PATTERN, slug } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
-import { quoted, textReason } from "../inputs/text";
+import { quoted } from "../inputs/text";
 import { parseTimestamp } from "../inputs/timestamp";
 import {
   closestName,
@@ -17,8 +18,6 @@ import {
 } from "./permissions";
 import type { API_TOKEN_PROPERTIES } from "./properties";
 
-/** PlanetScale documents no limit; this keeps names readable in the dashboard. */
-export const TOKEN_NAME_MAX = 255;
 const ALL_PERMISSIONS: readonly string[] = [...ORGANIZATION_PERMISSIONS, ...DATABASE_PERMISSIONS];
 
 /** A list of distinct strings, each checked by `validate` (which returns a reason or undefined). */
@@ -83,14 +82,6 @@ function hint(value: string, candidates: readonly string[]): string {
   return close === undefined ? "" : ` (did you mean '${close}'?)`;
 }
 
-/** A name shown to people: printable, not blank (see {@link textReason}). */
-function printable(what: string) {
-  return z.string({ error: `${what} must be a string` }).superRefine((value, ctx) => {
-    const reason = textReason(what, value);
-    if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
-  });
-}
-
 /**
  * The inputs of an ApiToken as the provider receives them (the program's `Input`s resolved).
  * Validates each property alone; {@link crossCheck} adds the rules that combine properties or
@@ -100,13 +91,8 @@ function printable(what: string) {
  */
 export const ApiTokenInputs = z.strictObject({
   organization: slug("organization", "acme").optional(),
-  name: z
-    .string({ error: "name must be a string" })
-    .min(1, "name must not be empty: omit it to generate one")
-    .max(TOKEN_NAME_MAX, `name must be at most ${TOKEN_NAME_MAX} characters`)
-    .pipe(printable("name"))
-    .optional(),
-  namePrefix: printable("namePrefix").optional(),
+  name: displayName("name").optional(),
+  namePrefix: displayName("namePrefix").optional(),
   scopes: nameList("scopes", "read_only", scopeReason).optional(),
   permissions: nameList("permissions", "read_branch", permissionReason).optional(),
   databases: nameList("databases", "app", databaseReason, { nonEmpty: true }).optional(),

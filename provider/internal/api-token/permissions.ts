@@ -1,7 +1,7 @@
 /**
  * PlanetScale service-token access names and the scope presets built from them.
- * Names: PlanetScale's service-token docs, plus `promote_branches` and `demote_branches`, which the
- * OpenAPI spec's per-operation authorization blocks name (DESIGN.md §2).
+ * Names: every access the OpenAPI spec's per-operation "Authorization" blocks name (its "Service
+ * Token Accesses" lines), plus `read_metrics_endpoints` from PlanetScale's service-token docs.
  */
 
 /** Accesses that exist only at organization level. */
@@ -20,6 +20,8 @@ export const ORGANIZATION_PERMISSIONS = [
   "write_service_tokens",
   "delete_service_tokens",
   "write_teams",
+  // Members' roles and removal (`update_organization_membership`, `remove_organization_member`).
+  "write_organization",
   "read_metrics_endpoints",
 ] as const;
 
@@ -34,11 +36,20 @@ export const DATABASE_PERMISSIONS = [
   "delete_production_branch",
   "connect_branch",
   "connect_production_branch",
+  // Passwords of a production branch's read-only regions (`create_password`, `list_passwords`…).
+  "connect_production_read_only_branch",
+  // Postgres roles: `create_role`, `update_role` and `renew_role` take these, not `connect_*`.
+  "create_branch_password",
+  "create_production_branch_password",
+  "create_production_read_only_branch_password",
   "delete_branch_password",
   "delete_production_branch_password",
+  "delete_production_read_only_branch_password",
   "create_deploy_request",
   "read_deploy_request",
   "approve_deploy_request",
+  // Reviewing a deploy request by commenting (`review_deploy_request` with `state: "commented"`).
+  "review_deploy_request",
   "create_comment",
   "read_comment",
   "read_backups",
@@ -77,25 +88,32 @@ const READ_ONLY: PermissionSet = {
 };
 
 // Creates and alters schemas on development branches; no delete_* and no production access.
+// A credential of a development branch: a MySQL password (`connect_branch`) or, since the spec
+// gives Postgres roles their own access, a role (`create_branch_password`).
 const SCHEMA_CHANGES: PermissionSet = {
   organization: READ_ONLY.organization,
   database: [
     ...READ_ONLY.database,
     "create_branch",
     "connect_branch",
+    "create_branch_password",
     "create_deploy_request",
     "create_comment",
     "write_branch_vschema",
   ],
 };
 
+// Production credentials of either kind, and deleting what it can create (a production password
+// or role it made would otherwise outlive `pulumi destroy`).
 const DATABASE_ACCESS: PermissionSet = {
   organization: SCHEMA_CHANGES.organization,
   database: unique([
     ...SCHEMA_CHANGES.database,
     "connect_production_branch",
+    "create_production_branch_password",
     "delete_branch",
     "delete_branch_password",
+    "delete_production_branch_password",
     "approve_deploy_request",
     "read_backups",
     "write_backups",

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { branchesPath, branchPath } from "./paths";
 import { Branch } from "./schemas";
@@ -73,7 +74,9 @@ export function createBranch(
   database: string,
   body: CreateBranchBody,
 ): Promise<Branch> {
-  return client.request({ method: "POST", path: branchesPath(organization, database), body, schema: Branch });
+  return observedCreate(client, { kind: "branch", organization, database, name: body.name }, () =>
+    client.request({ method: "POST", path: branchesPath(organization, database), body, schema: Branch }),
+  );
 }
 
 /** Renames a branch (`new_name`) and/or toggles deletion protection. */

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { Deployment, DeployOperation, DeployRequest } from "./deploy-request-schemas";
 import { paginate } from "./pagination";
 import { deployRequestPath, deployRequestsPath } from "./paths";
@@ -65,12 +66,22 @@ export function createDeployRequest(
   database: string,
   body: CreateDeployRequestBody,
 ): Promise<DeployRequest> {
-  return client.request({
-    method: "POST",
-    path: deployRequestsPath(organization, database),
-    body,
-    schema: DeployRequest,
-  });
+  // A deploy request has no name: its branch names it (one open request per branch).
+  const subject = {
+    kind: "deployRequest",
+    organization,
+    database,
+    branch: body.branch,
+    name: body.branch,
+  } as const;
+  return observedCreate(client, subject, () =>
+    client.request({
+      method: "POST",
+      path: deployRequestsPath(organization, database),
+      body,
+      schema: DeployRequest,
+    }),
+  );
 }
 
 /** Closes a deploy request (`PATCH {state: "closed"}`, as pscale's `CloseDeploy` sends it). Safe to repeat. */

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { passwordPath, passwordsPath } from "./paths";
 import { BranchPassword } from "./schemas";
@@ -9,8 +10,10 @@ export const PASSWORD_ROLES = ["reader", "writer", "admin", "readwriter"] as con
 export type PasswordRole = (typeof PASSWORD_ROLES)[number];
 
 /**
- * Body of `POST …/branches/{branch}/passwords`, as the spec and planetscale-go's
- * `DatabaseBranchPasswordRequest` (planetscale/passwords.go) send it.
+ * Body of `POST …/branches/{branch}/passwords`, as the spec's `create_password` has it:
+ * planetscale-go's `DatabaseBranchPasswordRequest` (planetscale/passwords.go) sends `name`, `role`,
+ * `ttl`, `replica`; the Terraform provider's `CreatePasswordRequestBody` also `cidrs` and
+ * `direct_vtgate`.
  */
 export interface CreatePasswordBody {
   name?: string | undefined;
@@ -19,6 +22,20 @@ export interface CreatePasswordBody {
   ttl?: number | undefined;
   /** A password for the branch's read replicas. */
   replica?: boolean | undefined;
+  /** IP addresses or CIDR ranges that may use it (the spec: "List of IP addresses or CIDR ranges"). */
+  cidrs?: string[] | undefined;
+  /** Connect directly to a VTGate, bypassing the load balancers. */
+  direct_vtgate?: boolean | undefined;
+}
+
+/**
+ * Body of `PATCH …/passwords/{id}` (spec `update_password`; pscale `password update --new-name
+ * --cidrs`, where `--cidrs ""` sends `[]`): a rename, new IP restrictions, or both. The password,
+ * its id and its username stay.
+ */
+export interface UpdatePasswordBody {
+  name?: string | undefined;
+  cidrs?: string[] | undefined;
 }
 
 /** Every password of a branch (all pages; `plain_text` is null in lists). */
@@ -57,11 +74,32 @@ export function createPassword(
   branch: string,
   body: CreatePasswordBody,
 ): Promise<BranchPassword> {
+  return observedCreate(client, { kind: "password", organization, database, branch, name: body.name }, () =>
+    client.request({
+      method: "POST",
+      path: passwordsPath(organization, database, branch),
+      body,
+      schema: BranchPassword,
+    }),
+  );
+}
+
+/** Renames a password or changes its `cidrs` in place (200, the password without `plain_text`). */
+export function updatePassword(
+  client: PlanetScaleClient,
+  organization: string,
+  database: string,
+  branch: string,
+  id: string,
+  body: UpdatePasswordBody,
+): Promise<BranchPassword> {
   return client.request({
-    method: "POST",
-    path: passwordsPath(organization, database, branch),
+    method: "PATCH",
+    path: passwordPath(organization, database, branch, id),
     body,
     schema: BranchPassword,
+    // Setting the same name and restrictions again changes nothing.
+    idempotent: true,
   });
 }
 

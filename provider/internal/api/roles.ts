@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { paginate } from "./pagination";
 import { rolePath, rolesPath } from "./paths";
 import { BranchRole } from "./schemas";
@@ -21,15 +22,37 @@ export const INHERITABLE_ROLES = [
 /** One of {@link INHERITABLE_ROLES}. */
 export type InheritableRole = (typeof INHERITABLE_ROLES)[number];
 
+/** A query-safety setting of a role (pg_strict): the spec's enum on the role's `query_safety_settings`. */
+export const QUERY_SAFETY = ["off", "warn", "on"] as const;
+/** One of {@link QUERY_SAFETY}. */
+export type QuerySafety = (typeof QUERY_SAFETY)[number];
+
 /**
  * Body of `POST …/branches/{branch}/roles` (spec `create_role`; the Terraform provider's
- * `planetscale_postgres_branch_role` sends `name`, `ttl`, `inherited_roles`).
+ * `planetscale_postgres_branch_role` sends `name`, `ttl`, `inherited_roles`, pscale's
+ * `CreatePostgresRoleRequest` also `with_replication`).
  */
 export interface CreateRoleBody {
   name?: string | undefined;
   /** Lifetime in seconds. */
   ttl?: number | undefined;
   inherited_roles?: InheritableRole[] | undefined;
+  /** The role's REPLICATION attribute. */
+  with_replication?: boolean | undefined;
+  /** Require a WHERE clause on DELETE statements (pg_strict). */
+  require_where_on_delete?: QuerySafety | undefined;
+  /** Require a WHERE clause on UPDATE statements (pg_strict). */
+  require_where_on_update?: QuerySafety | undefined;
+}
+
+/**
+ * Body of `PATCH …/roles/{id}` (spec `update_role`; pscale `role update --name`): a rename, new
+ * query-safety settings, or both. The role, its username and its password stay.
+ */
+export interface UpdateRoleBody {
+  name?: string | undefined;
+  require_where_on_delete?: QuerySafety | undefined;
+  require_where_on_update?: QuerySafety | undefined;
 }
 
 /** Every role of a branch (all pages; `password` is absent in lists). */
@@ -65,23 +88,75 @@ export function createRole(
   branch: string,
   body: CreateRoleBody,
 ): Promise<BranchRole> {
+  return observedCreate(client, { kind: "role", organization, database, branch, name: body.name }, () =>
+    client.request({
+      method: "POST",
+      path: rolesPath(organization, database, branch),
+      body,
+      schema: BranchRole,
+    }),
+  );
+}
+
+/** Renames a role or changes its query safety in place (200, the role without its password). */
+export function updateRole(
+  client: PlanetScaleClient,
+  organization: string,
+  database: string,
+  branch: string,
+  id: string,
+  body: UpdateRoleBody,
+): Promise<BranchRole> {
   return client.request({
-    method: "POST",
-    path: rolesPath(organization, database, branch),
+    method: "PATCH",
+    path: rolePath(organization, database, branch, id),
     body,
     schema: BranchRole,
+    // Setting the same name and settings again changes nothing.
+    idempotent: true,
   });
 }
 
-/** Deletes (drops) a role (204); it stops authenticating at once. */
+/**
+ * Deletes (drops) a role (204); it stops authenticating at once. PlanetScale refuses (422 "Role is
+ * still referenced and cannot be dropped.") while the role owns objects, unless `successor` names
+ * the role that takes them over first (the spec's `?successor=`: a role's id, or its username with
+ * or without the branch id suffix; `postgres` is the branch's default role).
+ */
 export async function deleteRole(
   client: PlanetScaleClient,
   organization: string,
   database: string,
   branch: string,
   id: string,
+  successor?: string,
 ): Promise<void> {
-  await client.request({ method: "DELETE", path: rolePath(organization, database, branch, id) });
+  await client.request({
+    method: "DELETE",
+    path: rolePath(organization, database, branch, id),
+    query: { successor },
+  });
+}
+
+/**
+ * Gives every object the role owns to `successor` (`POST …/roles/{id}/reassign`, spec
+ * `reassign_role_objects`, as pscale `role reassign --successor` sends it); 204. Reassigning again
+ * finds nothing left to move, so it is retried like a read.
+ */
+export async function reassignRoleObjects(
+  client: PlanetScaleClient,
+  organization: string,
+  database: string,
+  branch: string,
+  id: string,
+  successor: string,
+): Promise<void> {
+  await client.request({
+    method: "POST",
+    path: `${rolePath(organization, database, branch, id)}/reassign`,
+    body: { successor },
+    idempotent: true,
+  });
 }
 
 /** Extends a role's expiry (`POST …/renew`, no body). */

@@ -173,6 +173,10 @@ export const BranchPassword = z.looseObject({
   ttl_seconds: z.number().nullish(),
   replica: z.boolean().nullish(),
   renewable: z.boolean().nullish(),
+  /** IP restrictions; null (never set) and `[]` (cleared) both mean none. */
+  cidrs: z.array(z.string()).nullish(),
+  direct_vtgate: z.boolean().nullish(),
+  direct_vtgate_addresses: z.array(z.string()).nullish(),
   actor: Actor.nullish(),
   database_branch: PasswordBranch.nullish(),
 });
@@ -196,6 +200,14 @@ export const BranchRole = z.looseObject({
   expired: z.boolean().nullish(),
   ttl: z.number().nullish(),
   inherited_roles: z.array(z.string()).nullish(),
+  with_replication: z.boolean().nullish(),
+  /** pg_strict settings: `off`, `warn` or `on` each. */
+  query_safety_settings: z
+    .looseObject({
+      require_where_on_delete: z.string().nullish(),
+      require_where_on_update: z.string().nullish(),
+    })
+    .nullish(),
   actor: Actor.nullish(),
   branch: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
 });

@@ -1,4 +1,5 @@
 import type { PlanetScaleClient } from "../client/client";
+import { observedCreate } from "./create-attempts";
 import { listEnvelope, paginate } from "./pagination";
 import { serviceTokenPath, serviceTokensPath } from "./paths";
 import { ServiceToken, ServiceTokenAccess } from "./schemas";
@@ -46,12 +47,9 @@ export function createServiceToken(
   organization: string,
   body: CreateServiceTokenBody = {},
 ): Promise<ServiceToken> {
-  return client.request({
-    method: "POST",
-    path: serviceTokensPath(organization),
-    body,
-    schema: ServiceToken,
-  });
+  return observedCreate(client, { kind: "serviceToken", organization, name: body.name }, () =>
+    client.request({ method: "POST", path: serviceTokensPath(organization), body, schema: ServiceToken }),
+  );
 }
 
 /** Deletes a service token (204). */

@@ -6,16 +6,15 @@ import { unchangedSinceDeployed } from "../dynamic/unchanged";
 import { parseKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
 import { userInputs } from "../inputs/props";
-import { isUnknown } from "../inputs/unknown";
 import type { CredentialFlavor } from "./flavor";
 import { crossCheck } from "./inputs";
-import { wrongKind } from "./kind-check";
+import { preflight } from "./preflight";
 
 type Props = Record<string, unknown>;
 
 /**
  * Validates the inputs (the known ones, at preview), fills in the organization and the name, then
- * checks that the database is of the flavor's kind.
+ * checks the database and the branch against PlanetScale ({@link preflight}).
  */
 export async function check(
   flavor: CredentialFlavor,
@@ -33,18 +32,8 @@ export async function check(
   fillName(inputs, olds, flavor.noun);
   if (unchangedSinceDeployed(olds, inputs)) return { inputs: { ...inputs, __provider: news["__provider"] } };
 
-  // Only now, with valid inputs, one API call (cached per database): is it the right kind?
-  const organization = inputs["organization"];
-  const database = inputs["database"];
-  if (
-    typeof organization === "string" &&
-    typeof database === "string" &&
-    !isUnknown(organization) &&
-    !isUnknown(database)
-  ) {
-    const reason = await wrongKind(flavor, ctx, organization, database).catch(() => undefined);
-    // Without credentials, or when PlanetScale is unreachable, create checks again.
-    if (reason !== undefined) return { inputs: news, failures: [{ property: "database", reason }] };
-  }
+  // Only now, with valid inputs: the database and the branch, asked of PlanetScale.
+  const wrong = await preflight(flavor, ctx, olds, inputs);
+  if (wrong.length > 0) return { inputs: news, failures: wrong };
   return { inputs: { ...inputs, __provider: news["__provider"] } };
 }

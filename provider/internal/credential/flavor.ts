@@ -38,6 +38,11 @@ export interface CredentialFlavor {
   kind: DatabaseKind;
   /** The resource to use on the other kind of database, for the error that says so. */
   otherResource: string;
+  /**
+   * The accesses the credential Pulumi uses needs on the database, for the message when it cannot
+   * see it, e.g. `for passwords: connect_branch, delete_branch_password`.
+   */
+  accesses: string;
   /** The credential's properties (`./properties`). */
   properties: PropertyTable;
   /** Validates the inputs (`./inputs`): exactly the inputs of {@link CredentialFlavor.properties}. */
@@ -68,8 +73,40 @@ export interface CredentialFlavor {
     branchId: string,
     id: string,
   ): Promise<void>;
+  /**
+   * Renames it or changes its other in-place properties (`PATCH …/{id}`), the body made by
+   * {@link CredentialFlavor.properties}' `update` rows; answers the credential as it is now.
+   */
+  update(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<RemoteCredential>;
+  /**
+   * Deletes it for `pulumi destroy` (or once its replacement exists), as the program asked:
+   * `recorded` is its state (a role's `successor` and `reassignTo`).
+   */
+  destroy(
+    client: PlanetScaleClient,
+    organization: string,
+    database: string,
+    branchId: string,
+    id: string,
+    recorded: Record<string, unknown>,
+  ): Promise<void>;
   /** The connection URL with the TLS settings PlanetScale documents for this kind. */
   databaseUrl(parts: { username: string; password: string; host: string; database: string }): string;
+  /** The same connection through a pooler, made from {@link CredentialFlavor.databaseUrl}'s URL (Postgres). */
+  pooledDatabaseUrl?(databaseUrl: string): string;
   /** The `pscale` command that deletes one by hand, for error messages. */
-  deleteCommand(organization: string, database: string, branch: string, id: string): string;
+  deleteCommand(
+    organization: string,
+    database: string,
+    branch: string,
+    id: string,
+    successor?: string,
+  ): string;
 }

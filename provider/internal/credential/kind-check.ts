@@ -13,7 +13,10 @@ export async function wrongKind(
   organization: string,
   database: string,
 ): Promise<string | undefined> {
-  const kind = await databaseKind(ctx, organization, database);
+  const kind = await databaseKind(ctx, organization, database, {
+    property: "database",
+    accesses: flavor.accesses,
+  });
   if (kind === flavor.kind) return undefined;
   return (
     `database '${database}' of ${organization} is a ${kindName(kind)} database, and ${flavor.resource} only exists on ` +

@@ -8,6 +8,8 @@ import type { BRANCH_PASSWORD_PROPERTIES, BRANCH_ROLE_PROPERTIES } from "./prope
 export interface CredentialSecret {
   password: string | undefined;
   databaseUrl: string | undefined;
+  /** Postgres: the same connection through PgBouncer; undefined for MySQL passwords. */
+  pooledDatabaseUrl: string | undefined;
 }
 
 /** Where the branch is: its id (stable across renames) and its name when last seen. */
@@ -32,14 +34,24 @@ export function secretOf(
           database: created.databaseName ?? database,
         })
       : undefined;
-  return { password: plaintext, databaseUrl };
+  return {
+    password: plaintext,
+    databaseUrl,
+    pooledDatabaseUrl: databaseUrl === undefined ? undefined : flavor.pooledDatabaseUrl?.(databaseUrl),
+  };
 }
 
-/** The secret outputs carried forward from earlier outputs (the API never returns them again). */
-export function carriedSecret(props: Record<string, unknown>): CredentialSecret {
-  const password = typeof props["password"] === "string" ? props["password"] : undefined;
-  const databaseUrl = typeof props["databaseUrl"] === "string" ? props["databaseUrl"] : undefined;
-  return { password, databaseUrl };
+/**
+ * The secret outputs carried forward from earlier outputs (the API never returns them again). A
+ * role recorded before the pooled URL existed gets it from its `databaseUrl`.
+ */
+export function carriedSecret(flavor: CredentialFlavor, props: Record<string, unknown>): CredentialSecret {
+  const text = (key: string) => (typeof props[key] === "string" ? (props[key] as string) : undefined);
+  const databaseUrl = text("databaseUrl");
+  const pooled =
+    text("pooledDatabaseUrl") ??
+    (databaseUrl === undefined ? undefined : flavor.pooledDatabaseUrl?.(databaseUrl));
+  return { password: text("password"), databaseUrl, pooledDatabaseUrl: pooled };
 }
 
 /**
@@ -59,6 +71,7 @@ export function toOutputs(
     branchName: branch.name,
     password: secret.password,
     databaseUrl: secret.databaseUrl,
+    pooledDatabaseUrl: secret.pooledDatabaseUrl,
   } satisfies Record<
     SourcedKeys<typeof BRANCH_PASSWORD_PROPERTIES> | SourcedKeys<typeof BRANCH_ROLE_PROPERTIES>,
     unknown

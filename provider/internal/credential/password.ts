@@ -1,3 +1,4 @@
+import type { UpdatePasswordBody } from "../api/passwords";
 import * as passwords from "../api/passwords";
 import type { BranchPassword } from "../api/schemas";
 import { createBody, readFields } from "../inputs/property-api";
@@ -23,14 +24,17 @@ function remote(p: BranchPassword): RemoteCredential {
 
 /**
  * MySQL (Vitess) branch passwords: `…/branches/{branch}/passwords`. The create body (made by
- * {@link BRANCH_PASSWORD_PROPERTIES}) is what planetscale-go's `DatabaseBranchPasswordRequest` sends
- * (planetscale/passwords.go: `name`, `role`, `ttl`, `replica`).
+ * {@link BRANCH_PASSWORD_PROPERTIES}) is the spec's `create_password`: what planetscale-go's
+ * `DatabaseBranchPasswordRequest` sends (planetscale/passwords.go: `name`, `role`, `ttl`,
+ * `replica`), and the Terraform provider's `cidrs` and `direct_vtgate`.
  */
 export const passwordFlavor: CredentialFlavor = {
   resource: "BranchPassword",
   noun: "password",
   kind: "mysql",
   otherResource: "BranchRole",
+  accesses:
+    "for passwords: read_branch and connect_branch (connect_production_branch on a production branch), delete_branch_password",
   properties: BRANCH_PASSWORD_PROPERTIES,
   schema: BranchPasswordInputs,
   async create(client, inputs, branchId) {
@@ -50,7 +54,22 @@ export const passwordFlavor: CredentialFlavor = {
   async *list(client, organization, database, branchId) {
     for await (const p of passwords.listPasswords(client, organization, database, branchId)) yield remote(p);
   },
+  async update(client, organization, database, branchId, id, body) {
+    // The table's `update` rows made it: the fields of `UpdatePasswordBody`.
+    return remote(
+      await passwords.updatePassword(
+        client,
+        organization,
+        database,
+        branchId,
+        id,
+        body as UpdatePasswordBody,
+      ),
+    );
+  },
   remove: passwords.deletePassword,
+  destroy: (client, organization, database, branchId, id) =>
+    passwords.deletePassword(client, organization, database, branchId, id),
   /**
    * `ssl={"rejectUnauthorized":true}` is the form of PlanetScale's MySQL connection strings for
    * Node.js drivers (mysql2 reads the `ssl` query parameter as JSON; the PlanetScale dashboard's

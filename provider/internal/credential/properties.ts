@@ -1,5 +1,5 @@
-import type { CreatePasswordBody } from "../api/passwords";
-import type { CreateRoleBody } from "../api/roles";
+import type { CreatePasswordBody, UpdatePasswordBody } from "../api/passwords";
+import type { CreateRoleBody, UpdateRoleBody } from "../api/roles";
 import type * as schemas from "../api/schemas";
 import { CREATED_AT, NAME_PREFIX, ORGANIZATION } from "../inputs/common-properties";
 import type { PropertyTable, ResourceApi } from "../inputs/property-table";
@@ -8,8 +8,10 @@ import { normalizeTimestamp } from "../inputs/timestamp";
 /** The PlanetScale API the BranchPassword table names (`api/passwords.ts`). */
 export interface BranchPasswordApi extends ResourceApi {
   readonly createBody: keyof CreatePasswordBody;
-  /** None: nothing of a password changes in place. */
-  readonly calls: Record<never, never>;
+  readonly calls: {
+    /** `PATCH …/passwords/{id}` (`update_password`): a rename, new `cidrs`; same id, same secret. */
+    readonly update: keyof UpdatePasswordBody;
+  };
   readonly object: schemas.BranchPassword;
   readonly fields: keyof (typeof schemas.BranchPassword)["shape"];
 }
@@ -17,8 +19,10 @@ export interface BranchPasswordApi extends ResourceApi {
 /** The PlanetScale API the BranchRole table names (`api/roles.ts`). */
 export interface BranchRoleApi extends ResourceApi {
   readonly createBody: keyof CreateRoleBody;
-  /** None: nothing of a role changes in place. */
-  readonly calls: Record<never, never>;
+  readonly calls: {
+    /** `PATCH …/roles/{id}` (`update_role`): a rename, new query safety; same id, same secret. */
+    readonly update: keyof UpdateRoleBody;
+  };
   readonly object: schemas.BranchRole;
   readonly fields: keyof (typeof schemas.BranchRole)["shape"];
 }
@@ -26,7 +30,9 @@ export interface BranchRoleApi extends ResourceApi {
 /** What both credential APIs have, for the rows both tables share. */
 interface CredentialApi extends ResourceApi {
   readonly createBody: BranchPasswordApi["createBody"] & BranchRoleApi["createBody"];
-  readonly calls: Record<never, never>;
+  readonly calls: {
+    readonly update: BranchPasswordApi["calls"]["update"] & BranchRoleApi["calls"]["update"];
+  };
   readonly object: schemas.BranchPassword | schemas.BranchRole;
   readonly fields: BranchPasswordApi["fields"] & BranchRoleApi["fields"];
 }
@@ -47,17 +53,18 @@ const PLACE = {
     changeDoc: "replace if it names another branch; in place for the same branch under a new name or its id",
   },
   name: {
-    input: { change: "replace", sent: { body: "name" } },
+    input: { change: "update", sent: { body: "name" }, applied: { call: "update", body: "name" } },
     output: "reported",
     from: "name",
     doc: "The credential's name (not unique in PlanetScale).",
     defaultDoc: "the resource name (or `namePrefix`) plus a random suffix, kept across updates",
+    changeDoc: "renamed in place: same id, user name and password",
   },
   namePrefix: NAME_PREFIX,
 } as const satisfies PropertyTable<CredentialApi>;
 
-/** The lifetime of every connection credential, and what PlanetScale reports of it. */
-const LIFETIME_AND_OUTPUTS = {
+/** The lifetime of every connection credential. */
+const LIFETIME = {
   ttl: {
     input: { change: "replace", compare: "duration", sent: { body: "ttl", as: "seconds" } },
     output: "echo",
@@ -69,6 +76,10 @@ const LIFETIME_AND_OUTPUTS = {
     output: "echo",
     doc: "Replace the credential (new one first) once it is within this long of expiry; needs `ttl`, shorter than it.",
   },
+} as const satisfies PropertyTable<CredentialApi>;
+
+/** How every connection credential is reached: its id, its branch, its user, its secret. */
+const CONNECTION = {
   credentialId: {
     output: "reported",
     from: "id",
@@ -98,6 +109,10 @@ const LIFETIME_AND_OUTPUTS = {
     secret: true,
     doc: "A connection URL with the TLS settings PlanetScale documents (below).",
   },
+} as const satisfies PropertyTable<CredentialApi>;
+
+/** When every connection credential expires and was made. */
+const TIMES = {
   expiresAt: {
     output: "reported",
     from: "expires_at",
@@ -132,8 +147,58 @@ export const BRANCH_PASSWORD_PROPERTIES = {
     doc: "A password for the branch's read replicas (production branches).",
     defaultDoc: "`false`",
   },
-  ...LIFETIME_AND_OUTPUTS,
+  cidrs: {
+    input: {
+      change: "update",
+      compare: "set",
+      default: [],
+      sent: { body: "cidrs" },
+      applied: { call: "update", body: "cidrs" },
+    },
+    output: "reported",
+    from: "cidrs",
+    // PlanetScale answers null until they are set, `[]` once cleared: both mean any address.
+    read: (password) => password.cidrs ?? [],
+    doc: 'The IP addresses or CIDR ranges (IPv4 or IPv6) that may connect with it, e.g. `["203.0.113.0/24"]`; `[]` lets any address connect.',
+    defaultDoc: "any address (removing it lifts the restriction)",
+    changeDoc: "in place: same id, user name and password",
+  },
+  directVtgate: {
+    input: { change: "replace", default: false, sent: { body: "direct_vtgate" } },
+    output: "reported",
+    from: "direct_vtgate",
+    absent: false,
+    doc: "Connect straight to a VTGate in each availability zone, bypassing PlanetScale's load balancers (the hosts are in `directVtgateAddresses`).",
+    defaultDoc: "`false`",
+  },
+  ...LIFETIME,
+  ...CONNECTION,
+  directVtgateAddresses: {
+    output: "reported",
+    from: "direct_vtgate_addresses",
+    read: (password) => password.direct_vtgate_addresses ?? [],
+    doc: "With `directVtgate`, the hosts to connect to, one per availability zone (else empty).",
+  },
+  ...TIMES,
 } as const satisfies PropertyTable<BranchPasswordApi>;
+
+/** How a role's query-safety setting (pg_strict) is an input, sent at create and changed in place. */
+function querySafety(field: "require_where_on_delete" | "require_where_on_update", statement: string) {
+  const article = statement === "UPDATE" ? "an" : "a";
+  return {
+    input: {
+      change: "update",
+      serverDefaulted: true,
+      sent: { body: field },
+      applied: { call: "update", body: field },
+    },
+    output: "reported",
+    from: "query_safety_settings",
+    read: (role: schemas.BranchRole) => role.query_safety_settings?.[field],
+    doc: `What pg_strict does with ${article} ${statement} statement without a WHERE clause on this role's connections: \`off\`, \`warn\` or \`on\` (refuse it); it applies where the database has pg_strict enabled.`,
+    defaultDoc: "PlanetScale's (`off`)",
+  } as const;
+}
 
 /** Every property of a BranchRole (Postgres), declared once: see {@link BRANCH_PASSWORD_PROPERTIES}. */
 export const BRANCH_ROLE_PROPERTIES = {
@@ -150,5 +215,35 @@ export const BRANCH_ROLE_PROPERTIES = {
     doc: "Postgres roles to inherit: `pg_read_all_data`, `pg_write_all_data`, `pg_monitor`, … (PlanetScale's list); the output is what PlanetScale reports.",
     defaultDoc: "PlanetScale's (`postgres`)",
   },
-  ...LIFETIME_AND_OUTPUTS,
+  withReplication: {
+    input: { change: "replace", default: false, sent: { body: "with_replication" } },
+    output: "reported",
+    from: "with_replication",
+    absent: false,
+    doc: "Give the role Postgres's REPLICATION attribute (to stream changes, e.g. to a change-data-capture tool).",
+    defaultDoc: "`false`",
+  },
+  requireWhereOnDelete: querySafety("require_where_on_delete", "DELETE"),
+  requireWhereOnUpdate: querySafety("require_where_on_update", "UPDATE"),
+  successor: {
+    input: { change: "update", sent: "used at delete", applied: "used at delete" },
+    output: "echo",
+    doc: "The role of the same branch that takes over what this one owns (tables its connections created) when it is deleted: a role's id, or its user name with or without the branch id suffix. PlanetScale refuses to delete a role that owns objects without one.",
+    defaultDoc: "`postgres`, the branch's default role",
+  },
+  reassignTo: {
+    input: { change: "update", sent: "used at delete", applied: "used at delete" },
+    output: "echo",
+    doc: "Before the delete, give what the role owns to this role in a call of its own (`POST …/roles/{id}/reassign`, as `pscale role reassign`): a role's id or user name, as `successor`.",
+    defaultDoc: "no separate reassign: `successor` takes the objects",
+  },
+  ...LIFETIME,
+  ...CONNECTION,
+  pooledDatabaseUrl: {
+    output: "reported",
+    from: { source: "the create answer" },
+    secret: true,
+    doc: "The same connection through PlanetScale's PgBouncer (port 6432), for the app's many short transactions; `databaseUrl` (port 5432) for migrations and long sessions.",
+  },
+  ...TIMES,
 } as const satisfies PropertyTable<BranchRoleApi>;

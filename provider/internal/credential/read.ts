@@ -45,6 +45,6 @@ export async function read(
     id: branchId,
     name: await currentBranchName(ctx, organization, database, branchId, previous),
   };
-  const outputs = toOutputs(flavor.properties, found, inputs, branch, carriedSecret(previous));
+  const outputs = toOutputs(flavor.properties, found, inputs, branch, carriedSecret(flavor, previous));
   return { id: found.id, props: outputs, inputs: inputsFromOutputs(flavor.properties, outputs) };
 }

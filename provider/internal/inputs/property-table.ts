@@ -98,8 +98,11 @@ interface InputBase<A extends ResourceApi> {
   readonly required?: true;
   /** PlanetScale fills it in when the program leaves it out: only compared when the program sets it. */
   readonly serverDefaulted?: true;
-  /** The value that leaving it out means; the provider enforces it (removing it restores it). */
-  readonly default?: boolean;
+  /**
+   * The value that leaving it out means; the provider enforces it (removing it restores it): a flag
+   * (`false`), or a list (`[]`, e.g. no IP restrictions).
+   */
+  readonly default?: boolean | readonly string[];
   /** How `diff` compares it. Default: `value`. */
   readonly compare?: Comparison;
   /** The output key that records the input as given, when that is not its own key. */

@@ -1,5 +1,5 @@
 import type { ProviderContext } from "../dynamic/resource-implementation";
-import { verifyDatabase } from "./preflight";
+import { type DatabaseUse, verifyDatabase } from "./preflight";
 
 /** PlanetScale's two kinds of database (the spec's `kind` enum): Vitess/MySQL or Postgres. */
 export type DatabaseKind = "mysql" | "postgresql";
@@ -7,14 +7,16 @@ export type DatabaseKind = "mysql" | "postgresql";
 /**
  * The kind of a database. It comes from the same cached `GET /organizations/{org}/databases/{db}`
  * that the preview check ({@link verifyDatabase}) makes, so a run asks once per database for both.
- * Databases that report no kind predate Postgres support, so they are MySQL.
+ * Databases that report no kind predate Postgres support, so they are MySQL. `use` names the input
+ * and the accesses in the message when the database cannot be seen.
  */
 export async function databaseKind(
   ctx: ProviderContext,
   organization: string,
   database: string,
+  use?: DatabaseUse,
 ): Promise<DatabaseKind> {
-  const found = await verifyDatabase(ctx.client(), organization, database);
+  const found = await verifyDatabase(ctx.client(), organization, database, use);
   return found.kind === "postgresql" ? "postgresql" : "mysql";
 }
 

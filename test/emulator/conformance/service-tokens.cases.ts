@@ -104,6 +104,39 @@ export const cases: ConformanceCase[] = [
     },
   },
   {
+    title:
+      "pscale service-token add-access <id> create_branch_password review_deploy_request --database app (a per-PR token that creates its own Postgres role; a reviewer bot that comments)",
+    source: `${GO} AddServiceTokenAccessRequest; the accesses as the spec's create_role and review_deploy_request Authorization blocks name them`,
+    given: token,
+    method: "POST",
+    path: `${T}/{id}/access`,
+    headers: GO_SDK_JSON,
+    body: '{"database":"app","access":["create_branch_password","review_deploy_request"]}\n',
+    expect: {
+      status: 200,
+      check: (b) =>
+        assert.deepEqual(b.data.map((a: { access: string }) => a.access).sort(), [
+          "create_branch_password",
+          "review_deploy_request",
+        ]),
+    },
+  },
+  {
+    title:
+      'pscale service-token add-access <id> write_organization (organization level: database sent as "")',
+    source: `${GO} AddServiceTokenAccessRequest; write_organization as the spec's update_organization_membership names it`,
+    given: token,
+    method: "POST",
+    path: `${T}/{id}/access`,
+    headers: GO_SDK_JSON,
+    body: '{"database":"","access":["write_organization"]}\n',
+    expect: {
+      status: 200,
+      check: (b) =>
+        assert.deepEqual([b.data[0].access, b.data[0].type], ["write_organization", "OrganizationAccess"]),
+    },
+  },
+  {
     title: 'pscale service-token add-access <id> read_databases (organization level: database sent as "")',
     source: `${GO} AddServiceTokenAccessRequest: \`json:"database"\` without omitempty`,
     given: token,

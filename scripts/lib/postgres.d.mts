@@ -1,0 +1,13 @@
+/** Types of scripts/lib/postgres.mjs. */
+import type { Client } from "pg";
+
+export interface Postgres {
+  /** `postgres://…` backend URL; holds the password: never print it. */
+  url: string;
+  password: string;
+  port: number;
+  client(): Client;
+  stop(): Promise<void>;
+}
+
+export function startPostgres(options?: { log?: (line: string) => void }): Promise<Postgres>;

@@ -1,0 +1,97 @@
+// The order `npm test` starts its files in, and the reporter that records how long each took.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runProcess } from "../support/process";
+
+const repoRoot = join(__dirname, "..", "..");
+let files: typeof import("../../scripts/lib/test-files.mjs");
+let dir: string;
+before(async () => {
+  files = await import("../../scripts/lib/test-files.mjs");
+  dir = mkdtempSync(join(tmpdir(), "pps-test-files-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A repository with these (empty) test files. */
+function repository(name: string, paths: string[]): string {
+  const root = join(dir, name);
+  for (const path of paths) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), "");
+  }
+  return root;
+}
+
+describe("findTests", () => {
+  const paths = [
+    "test/client/x.test.ts",
+    "test/client/y.test.ts",
+    "test/e2e/a.test.ts",
+    "test/e2e/b.test.ts",
+    "test/examples/w.test.ts",
+    "test/acceptance/z.test.ts",
+    "test/support/helper.ts",
+  ];
+
+  test("without durations: the CLI tiers first, each tier by name; never the on-request tier", () => {
+    const root = repository("unmeasured", paths);
+    assert.deepEqual(files.findTests(root, {}), [
+      "test/e2e/a.test.ts",
+      "test/e2e/b.test.ts",
+      "test/examples/w.test.ts",
+      "test/client/x.test.ts",
+      "test/client/y.test.ts",
+    ]);
+  });
+
+  test("longest recorded first; a CLI file never measured before them, any other after them", () => {
+    const root = repository("measured", paths);
+    const durations = {
+      "test/client/x.test.ts": 90_000,
+      "test/e2e/a.test.ts": 20_000,
+      "test/examples/w.test.ts": 60_000,
+      "test/gone.test.ts": 500_000,
+    };
+    assert.deepEqual(files.findTests(root, durations), [
+      "test/e2e/b.test.ts",
+      "test/client/x.test.ts",
+      "test/examples/w.test.ts",
+      "test/e2e/a.test.ts",
+      "test/client/y.test.ts",
+    ]);
+  });
+});
+
+test("the durations reporter records each file's duration and prints the slowest", async () => {
+  const root = repository("reported", ["test/one.test.mjs", "test/two.test.mjs"]);
+  const body = 'import { test } from "node:test";\ntest("passes", () => {});\n';
+  writeFileSync(join(root, "test/one.test.mjs"), body);
+  writeFileSync(join(root, "test/two.test.mjs"), body);
+  const cache = join(dir, "cache");
+  mkdirSync(cache);
+  writeFileSync(join(cache, "test-durations.json"), JSON.stringify({ "test/kept.test.ts": 7 }));
+  // A runner of its own, not a child of this one (which NODE_TEST_CONTEXT would make it).
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const run = await runProcess(
+    process.execPath,
+    ["--test", ...files.reporterArgs(repoRoot), "test/one.test.mjs", "test/two.test.mjs"],
+    { cwd: root, env: { ...env, PULUMI_PLANETSCALE_CACHE: cache } },
+  );
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const recorded = JSON.parse(readFileSync(join(cache, "test-durations.json"), "utf8"));
+  assert.deepEqual(Object.keys(recorded).sort(), [
+    "test/kept.test.ts",
+    "test/one.test.mjs",
+    "test/two.test.mjs",
+  ]);
+  for (const file of ["test/one.test.mjs", "test/two.test.mjs"]) {
+    assert.ok(Number.isInteger(recorded[file]) && recorded[file] > 0, `${file}: ${recorded[file]}`);
+  }
+  assert.match(run.stdout, /slowest test files \(of 2, /);
+  assert.match(run.stdout, /^ +\d+\.\d s {2}test\/one\.test\.mjs$/m);
+  assert.match(run.stdout, /^ +\d+\.\d s {2}test\/two\.test\.mjs$/m);
+  assert.match(run.stdout, /✔ passes/, "the spec reporter still prints the tests");
+});
