@@ -1,5 +1,8 @@
-// GitOps: the PlanetScale branches and tokens declared in environments.yaml, nothing else. The
-// file is the reviewed source of truth; the workflow (gitops.yml) previews, applies and checks drift.
+// GitOps: the PlanetScale branches, tokens and schema changes declared in environments.yaml,
+// nothing else. The file is the reviewed source of truth; the workflow (gitops.yml) previews,
+// applies and checks drift. A schema change is a deploy request from a development branch (its
+// migrations already run on it) into production: the pull request that declares it shows its DDL
+// in the preview; merging deploys it (`deploy: true`), `pulumi up` waiting until it is live.
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
@@ -9,6 +12,7 @@ interface Environments {
   database: string;
   branches?: Array<Omit<planetscale.BranchArgs, "database"> & { name: string }>;
   tokens?: Array<planetscale.ApiTokenArgs & { name: string }>;
+  schemaChanges?: Array<Omit<planetscale.DeployRequestArgs, "database"> & { branch: string }>;
 }
 
 const file = new pulumi.Config().get("file") ?? "environments.yaml";
@@ -19,8 +23,18 @@ const branches = (declared.branches ?? []).map(
   (b) => new planetscale.Branch(b.name, { ...b, database: declared.database }),
 );
 const tokens = (declared.tokens ?? []).map((t) => new planetscale.ApiToken(t.name, t));
+const schemaChanges = (declared.schemaChanges ?? []).map(
+  (c) => new planetscale.DeployRequest(`schema-${c.branch}`, { ...c, database: declared.database }),
+);
 
 export const branchIds = Object.fromEntries(
   branches.map((b, i) => [declared.branches?.[i]?.name, b.branchId]),
 );
 export const tokenIds = Object.fromEntries(tokens.map((t, i) => [declared.tokens?.[i]?.name, t.tokenId]));
+/** Each schema change's deploy request: its number and deployment state, by branch. */
+export const deployRequests = Object.fromEntries(
+  schemaChanges.map((d, i) => [
+    declared.schemaChanges?.[i]?.branch,
+    pulumi.all([d.number, d.deploymentState]).apply(([number, state]) => ({ number, state })),
+  ]),
+);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { branchNames, call } from "../support/api";
+import { branchNames, call, waitReady } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
 import { type LocalRegistry, registryWithTree } from "../support/registry";
@@ -151,5 +151,54 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     assert.equal((await branch("analytics")).deletion_protected, true);
     const [, drift] = await trigger("schedule");
     assert.equal(drift.failed, undefined, explain(drift));
+  });
+
+  test("a reviewed schema change: the pull request's preview prints its DDL; merging deploys it to production", async () => {
+    // A developer's branch with its migration run on it; production takes deploy requests.
+    const created = await call(emu, "POST", "/organizations/acme/databases/app/branches", {
+      body: { name: "add-orders", parent_branch: "main" },
+    });
+    assert.equal(created.status, 201, created.text);
+    await waitReady(emu, "add-orders");
+    emu.applySchema({ organization: "acme", database: "app", branch: "add-orders" }, [
+      "CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL)",
+    ]);
+    const safe = await call(emu, "POST", "/organizations/acme/databases/app/branches/main/safe-migrations");
+    assert.equal(safe.status, 200, safe.text);
+    const file = join(runner.repository, "infra", "environments.yaml");
+    writeFileSync(
+      file,
+      `${readFileSync(file, "utf8")}schemaChanges:\n  - branch: add-orders\n    notes: orders table\n    deploy: true\n`,
+    );
+    const mainTables = async () =>
+      (await call(emu, "GET", "/organizations/acme/databases/app/branches/main/schema")).body.data.map(
+        (t: { name: string }) => t.name,
+      );
+    emu.clearRequests();
+    const [job, preview] = await trigger("pull_request");
+    assert.equal(job, "preview");
+    assert.equal(preview.failed, undefined, explain(preview));
+    const shown = preview.steps.at(-1)?.output ?? "";
+    assert.match(shown, /CREATE TABLE `orders`/);
+    assert.match(shown, /\+ 1 to create/);
+    assert.deepEqual(
+      writes().map((r) => `${r.method} ${r.path}`),
+      [],
+    );
+    assert.ok(!(await mainTables()).includes("orders"), "the preview deploys nothing");
+
+    const [, apply] = await trigger("push");
+    assert.equal(apply.failed, undefined, explain(apply));
+    assert.match(apply.steps.at(-1)?.output ?? "", /is live/);
+    assert.ok((await mainTables()).includes("orders"));
+    const requests = await call(
+      emu,
+      "GET",
+      "/organizations/acme/databases/app/deploy-requests?branch=add-orders",
+    );
+    assert.deepEqual(
+      requests.body.data.map((r: { deployment_state: string }) => r.deployment_state),
+      ["complete_pending_revert"],
+    );
   });
 });
