@@ -99,6 +99,7 @@ function writeGh(bin: string, log: string): void {
     [
       'const fs = require("node:fs");',
       "const [verb, sub, pr, ...rest] = process.argv.slice(2);",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated script
       'if (verb !== "pr" || sub !== "comment") { console.error(`gh ${verb} ${sub}: not available on this test runner`); process.exit(1); }',
       'const file = rest.includes("--body-file") ? rest[rest.indexOf("--body-file") + 1] : undefined;',
       'if (!file) { console.error("gh pr comment: --body-file is required here"); process.exit(1); }',
@@ -110,6 +111,7 @@ function writeGh(bin: string, log: string): void {
       "else list.push(body);",
       "log[pr] = list;",
       `fs.writeFileSync(${JSON.stringify(log)}, JSON.stringify(log));`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated script
       "console.log(`https://github.com/example/repo/pull/${pr}#issuecomment`);",
     ].join("\n"),
   );
