@@ -124,7 +124,7 @@ async function main() {
 
   console.log(`PlanetScale client benchmark (node ${process.version}, loopback server in a child process)`);
   console.log(
-    "rate limiting: the default (no client-side cap; PlanetScale's 429s close a per-credential gate shared with other processes)",
+    "rate limiting: the default (no client-side cap; a 429 holds back the credential's requests in this process until Retry-After)",
   );
 
   // 1. Connections for 1,000 sequential GETs (fresh pool).
@@ -227,7 +227,7 @@ async function main() {
   );
 
   // 4. Default rate limiting vs none at all, 200 concurrent GETs, interleaved rounds.
-  const unlimited = new lib.PlanetScaleClient(settings, { rateLimiter: null, backoffGate: null });
+  const unlimited = new lib.PlanetScaleClient(settings, { rateLimiter: null, rateLimitGate: null });
   const viaUnlimited = () =>
     unlimited.request({ method: "GET", path: "/organizations/acme/databases/app/branches/main" });
   await concurrent(viaUnlimited, 200);

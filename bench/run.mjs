@@ -8,6 +8,7 @@
 //
 // The project is laid out as a user's: pulumi-planetscale is a copy under node_modules (so state
 // holds what an installed package stores), its dependencies are linked from this repository.
+// `--help` lists the flags.
 import { spawn } from "node:child_process";
 import {
   cpSync,
@@ -20,21 +21,60 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { cliDirectory } from "../scripts/pulumi.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
-const quick = process.argv.includes("--quick");
-const keep = process.argv.includes("--keep");
+const HELP = `npm run bench -- [flags]: issue 13's performance table (see bench/README.md)
+  --quick              one round, no multi-stack runs, readiness up to R = 3 s (for CI)
+  --no-change          only the 20 + 20 scenario: its up, no-change preview and up, requests, state
+  --deploy-only        only the deploy-progress row (a DeployRequest's states seen against the emulator's)
+  --stacks-only        only the multi-stack rows (N stacks sharing one credential's limit, each
+                       with a temporary directory of its own, as on separate CI runners)
+  --stacks NxBxL,...   with --stacks-only: these rows (N stacks × B branches at L/min; default
+                       5x40x600,10x10x120)
+  --package DIR        measure the built package in DIR (its package.json and dist/) instead of this
+                       checkout's; the emulator stays this checkout's (before/after comparisons)
+  --out FILE           write the results to FILE instead of bench/results*.json
+  --keep               leave the temporary project for inspection
+  --help               this text`;
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    keep: { type: "boolean" },
+    "stacks-only": { type: "boolean" },
+    "no-change": { type: "boolean" },
+    "deploy-only": { type: "boolean" },
+    stacks: { type: "string" },
+    package: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean" },
+  },
+});
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const quick = flags.quick === true;
+const keep = flags.keep === true;
 // Only the multi-stack measures (they take most of a full run's time).
-const stacksOnly = process.argv.includes("--stacks-only");
+const stacksOnly = flags["stacks-only"] === true;
 // Only the 20 + 20 scenario: its up, its no-change preview and up, requests and state.
-const noChangeOnly = process.argv.includes("--no-change");
+const noChangeOnly = flags["no-change"] === true;
 // Only the deploy-progress measure (seconds).
-const deployOnly = process.argv.includes("--deploy-only");
+const deployOnly = flags["deploy-only"] === true;
+const STACK_ROWS = (flags.stacks ?? "5x40x600,10x10x120").split(",").map((row) => {
+  const numbers = row.split("x").map(Number);
+  if (numbers.length !== 3 || !numbers.every((n) => Number.isInteger(n) && n > 0))
+    throw new Error(`--stacks: "${row}" is not NxBxL (stacks x branches x limit per minute)`);
+  return numbers;
+});
+// The package measured: this checkout, or another build of it (--package).
+const packageRoot = flags.package ? resolve(flags.package) : root;
 const rounds = quick ? 1 : 3;
 const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 
@@ -75,8 +115,8 @@ function makeProject() {
   const modules = join(dir, "node_modules");
   const own = join(modules, "pulumi-planetscale");
   mkdirSync(own, { recursive: true });
-  cpSync(join(root, "package.json"), join(own, "package.json"));
-  cpSync(join(root, "dist"), join(own, "dist"), { recursive: true });
+  cpSync(join(packageRoot, "package.json"), join(own, "package.json"));
+  cpSync(join(packageRoot, "dist"), join(own, "dist"), { recursive: true });
   // @pulumi is copied too: its closure serializer resolves our package from its own location.
   cpSync(join(root, "node_modules/@pulumi"), join(modules, "@pulumi"), {
     recursive: true,
@@ -222,6 +262,9 @@ function requestCounts(entries, branches, tokens) {
   };
 }
 
+/** PlanetScale's documented rate limit, requests per minute per credential. */
+const PLANETSCALE_LIMIT = 600;
+
 /** `pulumi up --parallel`'s default: how many resource operations the engine runs at once. */
 const ENGINE_PARALLELISM = 8;
 
@@ -277,8 +320,10 @@ async function upScenario(name, { branches, tokens, readyMs, floorPlusR }) {
 
 /** Readiness at R: provider create in-process, latency from the emulator's clock. */
 async function readiness(readyMs) {
-  const { branchResource } = require(join(root, "dist/provider/internal/branch/resource.js"));
-  const { contextFor } = require(join(root, "dist/provider/internal/dynamic/resource-implementation.js"));
+  const { branchResource } = require(join(packageRoot, "dist/provider/internal/branch/resource.js"));
+  const { contextFor } = require(
+    join(packageRoot, "dist/provider/internal/dynamic/resource-implementation.js"),
+  );
   const config = {
     get: (k) =>
       ({
@@ -326,8 +371,12 @@ function schedulePolls(ms) {
  * the branch readiness schedule makes for waits of the same lengths.
  */
 async function deployProgress(readyMs) {
-  const { deployRequestResource } = require(join(root, "dist/provider/internal/deploy-request/resource.js"));
-  const { contextFor } = require(join(root, "dist/provider/internal/dynamic/resource-implementation.js"));
+  const { deployRequestResource } = require(
+    join(packageRoot, "dist/provider/internal/deploy-request/resource.js"),
+  );
+  const { contextFor } = require(
+    join(packageRoot, "dist/provider/internal/dynamic/resource-implementation.js"),
+  );
   const config = {
     get: (k) =>
       ({
@@ -399,13 +448,17 @@ async function deployProgress(readyMs) {
  * replayed in order, request i goes no earlier than it did without a limit, nor less than a minute
  * after request i - limit; the run then still needs the time it took after its last request. (The
  * looser bound (ceil(M / limit) - 1) minutes assumes the first `limit` requests all went at once.)
+ * With `firstRequestAt` (seconds), the free run's requests are replayed from that instant instead
+ * of their own first one: the limited run's own start-up (ten CLIs starting on two cores, before
+ * any request, so beyond any rate limiting) then counts on both sides.
  */
-function limitFloor(free, limit) {
+function limitFloor(free, limit, firstRequestAt) {
   const times = free.log.map((e) => (Date.parse(e.at) - free.startedAt) / 1000).sort((a, b) => a - b);
+  const shift = firstRequestAt === undefined || times.length === 0 ? 0 : firstRequestAt - times[0];
   const sent = [];
-  for (const [i, t] of times.entries()) sent.push(Math.max(t, i >= limit ? sent[i - limit] + 60 : 0));
+  for (const [i, t] of times.entries()) sent.push(Math.max(t + shift, i >= limit ? sent[i - limit] + 60 : 0));
   const tail = free.seconds - (times.at(-1) ?? 0);
-  return Math.max(free.seconds, (sent.at(-1) ?? 0) + tail);
+  return Math.max(free.seconds + shift, (sent.at(-1) ?? 0) + tail);
 }
 
 /** N stacks of B branches at once against one credential: free, then at `limit` per minute. */
@@ -413,7 +466,13 @@ async function sharedLimit(stacks, branches, limit) {
   emu.setReadyDelay(200);
   // PlanetScale allows 100 development branches per database: one database per stack.
   const names = Array.from({ length: stacks }, (_, i) => `s${stacks}x${branches}-${i}`);
-  const envOf = (i) => env("real", branches, 0, `db${i}`);
+  // Each stack has a temporary directory of its own, as on the separate CI runners of a team:
+  // nothing a process leaves in the machine's temp directory reaches the other stacks.
+  const envOf = (i) => {
+    const tmp = join(dir, "tmp", names[i]);
+    mkdirSync(tmp, { recursive: true });
+    return { ...env("real", branches, 0, `db${i}`), TMPDIR: tmp };
+  };
   for (const s of names) {
     if (!created.has(s)) {
       await cli(["stack", "init", s], envOf(0));
@@ -445,15 +504,28 @@ async function sharedLimit(stacks, branches, limit) {
   const limited = await run();
   const accepted = limited.log.filter((e) => e.status !== 429).length;
   const rejected = limited.log.length - accepted;
+  // When the 429s came: the first minute's come from the processes learning the limit (each on
+  // its own), the later ones from re-admission.
+  const rejectedByMinute = [];
+  for (const e of limited.log.filter((e) => e.status === 429)) {
+    const minute = Math.floor((Date.parse(e.at) - limited.startedAt) / 60_000);
+    while (rejectedByMinute.length <= minute) rejectedByMinute.push(0);
+    rejectedByMinute[minute]++;
+  }
   const floor = limitFloor(free, limit);
+  const firstRequestAt = Math.min(...limited.log.map((e) => (Date.parse(e.at) - limited.startedAt) / 1000));
+  const alignedFloor = limitFloor(free, limit, firstRequestAt);
   return {
     ratio: limited.seconds / floor,
+    alignedRatio: limited.seconds / alignedFloor,
     seconds: limited.seconds,
     floor,
+    alignedFloor,
     free: free.seconds,
     looseFloor: Math.max(free.seconds, (Math.ceil(accepted / limit) - 1) * 60),
     failures: limited.failures + free.failures,
     share429: rejected / limited.log.length,
+    rejectedByMinute,
     requests: limited.log.length,
   };
 }
@@ -486,6 +558,7 @@ async function deployRow() {
 }
 
 async function main() {
+  const loadAtStart = loadavg();
   dir = makeProject();
   const databases = ["app", ...Array.from({ length: 10 }, (_, i) => `db${i}`)];
   emu = await startEmulator({
@@ -495,7 +568,7 @@ async function main() {
     seed: { organizations: [{ name: "acme", databases: databases.map((name) => ({ name })) }] },
   });
   console.log(
-    `pulumi-planetscale benchmark${quick ? " (--quick)" : ""}: real CLI ${cliDir}, node ${process.version}, ${rounds} interleaved round(s), medians`,
+    `pulumi-planetscale benchmark${quick ? " (--quick)" : ""}: real CLI ${cliDir}, node ${process.version}, ${rounds} interleaved round(s), medians, package ${packageRoot}`,
   );
   try {
     if (deployOnly) await deployRow();
@@ -576,23 +649,29 @@ async function main() {
     } else if (quick) {
       console.log("SKIP  N stacks sharing one org limit (minutes long; run without --quick)");
     } else {
-      for (const [stacks, branches, limit] of [
-        [5, 40, 600],
-        [10, 10, 120],
-      ]) {
+      for (const [stacks, branches, limit] of STACK_ROWS) {
         const s = await sharedLimit(stacks, branches, limit);
+        // At PlanetScale's documented limit the stacks should not meet it at all. Under a lower
+        // one, each stack (a CI runner of its own) learns the limit from its own 429s: their
+        // share is printed, the goal is the time (see bench/README.md).
+        const documented = limit >= PLANETSCALE_LIMIT;
         report(
           `${stacks} stacks × ${branches} branches sharing ${limit}/min ÷ the limit's true floor`,
           fmt(s.ratio),
-          "≤ 1.10, 0 failures, ≤ 5% 429s",
-          s.ratio <= 1.1 && s.failures === 0 && s.share429 <= 0.05,
+          documented ? "≤ 1.10, 0 failures, ≤ 5% 429s" : "≤ 1.10, 0 failures",
+          s.ratio <= 1.1 && s.failures === 0 && (!documented || s.share429 <= 0.05),
           {
+            // The same floor replayed from the limited run's first request: free of the start-up
+            // noise of ten CLIs on two cores (what the client does starts with its first request).
+            alignedRatio: fmt(s.alignedRatio),
             seconds: fmt(s.seconds, 1),
             floorSeconds: fmt(s.floor, 1),
+            alignedFloorSeconds: fmt(s.alignedFloor, 1),
             looseFloorSeconds: fmt(s.looseFloor, 1),
             freeSeconds: fmt(s.free, 1),
             failures: s.failures,
             share429: fmt(s.share429, 3),
+            rejectedByMinute: s.rejectedByMinute,
             requests: s.requests,
           },
         );
@@ -604,6 +683,8 @@ async function main() {
   }
   const out = {
     date: new Date().toISOString(),
+    package: flags.package ? packageRoot : undefined,
+    loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
     quick,
     stacksOnly,
     noChangeOnly,
@@ -612,14 +693,16 @@ async function main() {
     node: process.version,
     results,
   };
-  const file = stacksOnly
-    ? "bench/results-stacks.json"
-    : deployOnly
-      ? "bench/results-deploy.json"
-      : noChangeOnly
-        ? "bench/results-no-change.json"
-        : "bench/results.json";
-  writeFileSync(join(root, file), `${JSON.stringify(out, null, 2)}\n`);
+  const file = flags.out
+    ? resolve(flags.out)
+    : stacksOnly
+      ? "bench/results-stacks.json"
+      : deployOnly
+        ? "bench/results-deploy.json"
+        : noChangeOnly
+          ? "bench/results-no-change.json"
+          : "bench/results.json";
+  writeFileSync(resolve(root, file), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }
 

@@ -30,6 +30,7 @@ import { DEFAULT_SEED, type Seed } from "./state/seed";
 import { type EmulatorSnapshot, Store } from "./state/store";
 
 export { EmulatorConfigError } from "./state/config-error";
+export type { DatabaseSettings } from "./state/databases";
 export {
   type AccessName,
   DATABASE_ACCESSES,

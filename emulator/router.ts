@@ -1,7 +1,10 @@
 import type { Handler, Route } from "./http/context";
 import { badRequest } from "./http/errors";
+import { backupRoutes } from "./routes/backups";
 import { branchRoutes } from "./routes/branches";
 import { catalogueRoutes } from "./routes/catalogue";
+import { changeRoutes } from "./routes/changes";
+import { databaseSettingsRoutes } from "./routes/database-settings";
 import { databaseRoutes } from "./routes/databases";
 import { deployActionRoutes } from "./routes/deploy-actions";
 import { deployRequestRoutes } from "./routes/deploy-requests";
@@ -16,12 +19,15 @@ import { serviceTokenRoutes } from "./routes/service-tokens";
 export const ROUTES: readonly Route[] = [
   ...organizationRoutes,
   ...databaseRoutes,
+  ...databaseSettingsRoutes,
   ...branchRoutes,
   ...resizeRoutes,
   ...schemaRoutes,
   ...deployRequestRoutes,
   ...deployActionRoutes,
+  ...changeRoutes,
   ...catalogueRoutes,
+  ...backupRoutes,
   ...passwordRoutes,
   ...roleRoutes,
   ...serviceTokenRoutes,

@@ -1,5 +1,6 @@
 /**
- * Pulumi resources for PlanetScale: database {@link Branch}es, their connection credentials
+ * Pulumi resources for PlanetScale: {@link Database}s with their settings, their {@link Branch}es,
+ * the branches' connection credentials
  * ({@link BranchPassword} on MySQL, {@link BranchRole} on Postgres), scoped, expiring
  * {@link ApiToken}s, {@link DeployRequest}s (a branch's schema changes on their way to production),
  * plus {@link getBranches} / {@link getBranch}, {@link getBranchSchema} / {@link lintBranchSchema}
@@ -36,6 +37,7 @@ export {
 export {
   AlreadyExistsError,
   BranchNotFoundError,
+  ClaimedByStackError,
   DataLossRefusedError,
   DeletionProtectedError,
   DeployFailedError,
@@ -65,6 +67,7 @@ export {
   type BranchRoleQuerySafety,
 } from "./resources/branch-role";
 export type { BranchInput } from "./resources/credential-args";
+export { Database, type DatabaseArgs } from "./resources/database";
 export {
   type DeployOperationInfo,
   DeployRequest,

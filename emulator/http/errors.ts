@@ -27,8 +27,8 @@ export class ApiError extends Error {
     this.headers = headers ?? {};
   }
 
-  /** The JSON body PlanetScale answers with. */
-  body(): { code: string; message: string } {
+  /** The JSON body PlanetScale answers with: `{code, message}`, but for a few endpoints' own shapes. */
+  body(): Record<string, unknown> {
     return { code: this.code, message: this.message };
   }
 }
@@ -51,4 +51,22 @@ export function unprocessable(message: string, reason?: string): ApiError {
 /** 401 `unauthorized`. */
 export function unauthorized(message: string): ApiError {
   return new ApiError(401, "unauthorized", message);
+}
+
+/**
+ * 422 with the body PlanetScale's branch-changes endpoint uses for refused parameters, instead of
+ * `{code, message}`: `{"errors":[{"namespace":"pgconf","name":"max_connections","errors":["…"]}]}`
+ * (planetscale-go `client.go` `parameterErrorsToError`, which reads exactly this shape).
+ */
+export class ParameterErrorsError extends ApiError {
+  readonly errors: ReadonlyArray<{ namespace: string; name: string; errors: string[] }>;
+
+  constructor(errors: ReadonlyArray<{ namespace: string; name: string; errors: string[] }>) {
+    super(422, "unprocessable", errors.map((e) => e.errors.join(", ")).join("; "));
+    this.errors = errors;
+  }
+
+  override body(): Record<string, unknown> {
+    return { errors: this.errors };
+  }
 }

@@ -12,15 +12,25 @@ import {
   requireOrganization,
 } from "../http/context";
 import { badRequest, notFound, unprocessable } from "../http/errors";
+import { backupState } from "../state/backups";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
-import { kindOf } from "../state/databases";
+import { postgresConfigAt } from "../state/changes";
+import { databaseState, kindOf, removeDatabase } from "../state/databases";
 import { branchDeleted } from "../state/deploy-requests";
 import { BRANCH_NAME_RULE, isValidBranchName } from "../state/names";
 import { type AccessName, accessesFor } from "../state/permissions";
 import type { BranchRecord, DatabaseRecord } from "../state/records";
 import { DEFAULT_REGION } from "../state/regions";
 import { branchState } from "../state/store";
-import { checkClusterSize, checkDatabaseName, checkRegion, requireBranch, requireReady } from "./checks";
+import {
+  checkClusterSize,
+  checkDatabaseName,
+  checkMajorVersion,
+  checkRegion,
+  refuseProtectedDatabase,
+  requireBranch,
+  requireReady,
+} from "./checks";
 import { newBranch, newDatabase } from "./create";
 import { renderBranch } from "./serialize";
 
@@ -28,8 +38,15 @@ function listUrl(ctx: RequestContext, db: DatabaseRecord): string {
   return `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches`;
 }
 
+/** The branch as the API shows it now (a Postgres branch with its completed change requests). */
+function render(ctx: RequestContext, branch: BranchRecord): Record<string, unknown> {
+  const postgres =
+    branch.kind === "postgresql" ? postgresConfigAt(ctx.store.data, branch, ctx.now) : undefined;
+  return renderBranch(branch, ctx.base, ctx.now, ctx.store.vtgateAt(branch, ctx.now), postgres);
+}
+
 function ok(ctx: RequestContext, branch: BranchRecord, status = 200) {
-  return { status, body: renderBranch(branch, ctx.base, ctx.now, ctx.store.vtgateAt(branch, ctx.now)) };
+  return { status, body: render(ctx, branch) };
 }
 
 function checkName(name: string): void {
@@ -60,7 +77,7 @@ function listBranches(ctx: RequestContext) {
     status: 200,
     body: paginate(
       ctx,
-      items.map((b) => renderBranch(b, ctx.base, ctx.now, ctx.store.vtgateAt(b, ctx.now))),
+      items.map((b) => render(ctx, b)),
       listUrl(ctx, db),
     ),
   };
@@ -127,11 +144,20 @@ function createBranch(ctx: RequestContext) {
   }
   if (restoring) requireAccess(ctx, RESTORE, db.name);
   else requireAccess(ctx, ["create_branch"], db.name);
-  if (!db.ready) throw badRequest("Database is still initializing and cannot create branches");
+  if (databaseState(db, ctx.now) !== "ready") {
+    throw badRequest("Database is still initializing and cannot create branches");
+  }
   if (kind === "mysql") rejectPostgresOnly(body);
   else rejectVitessOnly(body);
+  if (body.seed_data !== undefined && !db.allowDataBranching) {
+    throw unprocessable(
+      `Data Branching is not enabled for database ${db.name}: enable allow_data_branching in its settings to seed branches with data`,
+    );
+  }
   checkName(body.name);
   checkUnique(ctx, db, body.name);
+  const restorePoint = checkRestorePoint(ctx, db, body);
+  const majorVersion = checkMajorVersion(body.major_version);
 
   const parentKey = body.parent_branch ?? db.defaultBranch;
   const parent = ctx.store.branch(db.organization, db.name, parentKey);
@@ -140,11 +166,21 @@ function createBranch(ctx: RequestContext) {
     throw badRequest(`Parent branch ${parent.name} is still initializing and cannot be branched from yet`);
   }
   const region = checkRegion(body.region ?? db.region);
+  if (db.restrictBranchRegion && region !== db.region) {
+    throw unprocessable(
+      `Branches of database ${db.name} must be created in its region ${db.region}: restrict_branch_region is enabled`,
+    );
+  }
 
   let restoredFrom: BranchRecord["restoredFrom"] = null;
   if (body.backup_id !== undefined) {
     const backup = ctx.store.backup(db.organization, db.name, body.backup_id);
     if (!backup) throw notFound(`backup "${body.backup_id}" does not exist in database "${db.name}"`);
+    if (backupState(backup, ctx.now) !== "success") {
+      throw unprocessable(
+        `Backup ${backup.name} has not completed yet; restore it once its state is "success"`,
+      );
+    }
     if (clusterSizeOf(body) === undefined) {
       throw unprocessable("Cluster size is required when restoring a backup");
     }
@@ -179,8 +215,35 @@ function createBranch(ctx: RequestContext) {
     tables: restoredFrom
       ? (ctx.store.data.branches.find((b) => b.id === restoredFrom?.branchId)?.tables ?? [])
       : parent.tables,
+    restorePoint,
+    majorVersion: majorVersion ?? parent.majorVersion,
+    storage: body.storage,
   });
   return ok(ctx, branch, 201);
+}
+
+/**
+ * A Postgres point-in-time restore's instant (`restore_point`): an ISO 8601 time, not in the
+ * future, not before the database existed, and not with a backup; 422 otherwise.
+ */
+function checkRestorePoint(
+  ctx: RequestContext,
+  db: DatabaseRecord,
+  body: z.output<typeof createBody>,
+): number | undefined {
+  if (body.restore_point === undefined) return undefined;
+  const at = Date.parse(body.restore_point);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(body.restore_point) || Number.isNaN(at)) {
+    throw unprocessable(
+      `Restore point "${body.restore_point}" is not a timestamp (e.g. 2023-01-01T00:00:00Z)`,
+    );
+  }
+  if (body.backup_id !== undefined) throw unprocessable("restore_point cannot be combined with backup_id");
+  if (at > ctx.now) throw unprocessable(`Restore point ${body.restore_point} is in the future`);
+  if (at < db.createdAt) {
+    throw unprocessable(`Restore point ${body.restore_point} is before database ${db.name} was created`);
+  }
+  return at;
 }
 
 function rejectPostgresOnly(body: z.output<typeof createBody>): void {
@@ -240,6 +303,7 @@ function createBranchAndDatabase(
     throw notFound(`parent branch "${body.parent_branch}" does not exist in database "${dbName}"`);
   }
 
+  const majorVersion = checkMajorVersion(body.major_version);
   const db = newDatabase(ctx, org, dbName, region, kind);
   if (body.name === db.defaultBranch) {
     const main = newBranch(ctx, db, {
@@ -247,9 +311,11 @@ function createBranchAndDatabase(
       parent: null,
       region,
       production: true,
-      clusterName: "PS_10",
+      clusterName: size ?? "PS_10",
       deletionProtected: body.deletion_protected ?? false,
       safeMigrations: body.safe_migrations ?? false,
+      majorVersion,
+      storage: body.storage,
     });
     return ok(ctx, main, 201);
   }
@@ -259,8 +325,11 @@ function createBranchAndDatabase(
     region,
     production: true,
     clusterName: "PS_10",
+    majorVersion,
   });
+  // The branch asked for is made from `main` at once, so both are ready from now on.
   main.readyAt = ctx.now;
+  db.readyAt = ctx.now;
   const branch = newBranch(ctx, db, {
     name: body.name,
     parent: main.name,
@@ -270,6 +339,8 @@ function createBranchAndDatabase(
     deletionProtected: body.deletion_protected ?? false,
     safeMigrations: body.safe_migrations ?? false,
     replicas: body.replicas,
+    majorVersion,
+    storage: body.storage,
   });
   return ok(ctx, branch, 201);
 }
@@ -326,10 +397,14 @@ function descendants(ctx: RequestContext, db: DatabaseRecord, branch: BranchReco
   return out;
 }
 
-/** `DELETE …/branches/{branch}[?delete_descendants=true]`: 204. */
+/**
+ * `DELETE …/branches/{branch}[?delete_descendants=true]`: 204. Deleting a database's last branch
+ * deletes the database with it (see {@link deleteLastBranch}).
+ */
 function deleteBranch(ctx: RequestContext) {
   const db = requireDatabase(ctx, accessesFor("delete_branch"));
   const branch = requireBranch(ctx, db);
+  if (ctx.store.branches(db.organization, db.name).length === 1) return deleteLastBranch(ctx, db, branch);
   const withDescendants = boolParam(ctx.query, "delete_descendants") ?? false;
   const refuse = (x: BranchRecord): void => {
     if (x.name === db.defaultBranch) {
@@ -358,6 +433,25 @@ function deleteBranch(ctx: RequestContext) {
   ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
   // Their open deploy requests close with them (marked `branch_deleted`).
   for (const x of gone) branchDeleted(ctx.store.data, x.id, ctx.now, actorOf(ctx.cred));
+  ctx.changed();
+  return { status: 204 };
+}
+
+/**
+ * The database's only branch (its default, production branch): PlanetScale deletes the database
+ * with it, as the Terraform provider relies on since v1.1.0 (PR #265: its branch resources "delete
+ * [the database] when the last branch is destroyed", with only `DELETE …/branches/{branch}`; its
+ * acceptance test `TestAccVitessBranchResource_CreatesAndDeletesDatabase` destroys a database's
+ * only branch `main`). A deletion-protected branch or database is refused (422).
+ */
+function deleteLastBranch(ctx: RequestContext, db: DatabaseRecord, branch: BranchRecord) {
+  if (branch.deletionProtected) {
+    throw unprocessable(
+      `Branch ${branch.name} has deletion protection enabled; disable it before deleting the branch`,
+    );
+  }
+  refuseProtectedDatabase(db);
+  removeDatabase(ctx.store.data, db);
   ctx.changed();
   return { status: 204 };
 }

@@ -10,12 +10,10 @@ import { badRequest, notFound } from "../http/errors";
 import { renderClusterSizes } from "../state/cluster-sizes";
 import { accessesFor } from "../state/permissions";
 import { publicRegionObject, REGION_SLUGS, regionObject } from "../state/regions";
-import { requireBranch } from "./checks";
-import { renderBackup } from "./serialize";
 
 // The lists clients read around branches: pscale completes `--region` and `--cluster-size` from
 // them (planetscale/cli `cmdutil.RegionsCompletionFunc`, `ClusterSizesCompletionFunc`), and the
-// Terraform provider has regions and backups data sources.
+// Terraform provider has regions and read-only regions data sources.
 
 /** `GET /regions`: every region, for any valid credential. */
 function listPublicRegions(ctx: RequestContext) {
@@ -61,21 +59,18 @@ function listClusterSizes(ctx: RequestContext) {
   return { status: 200, body: renderClusterSizes(kind, boolParam(ctx.query, "rates") ?? false) };
 }
 
-/** `GET …/branches/{branch}/backups`: the branch's backups (seeded ones), newest first. */
-function listBackups(ctx: RequestContext) {
-  const db = requireDatabase(ctx, accessesFor("list_backups"));
-  const branch = requireBranch(ctx, db);
-  const items = ctx.store.data.backups
-    .filter(
-      (bk) => bk.organization === db.organization && bk.database === db.name && bk.branchId === branch.id,
-    )
-    .reverse()
-    .map((bk) => renderBackup(bk, ctx.store));
-  const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/branches/${encodeURIComponent(branch.name)}/backups`;
-  return { status: 200, body: paginate(ctx, items, url) };
+/**
+ * `GET /organizations/{org}/databases/{db}/read-only-regions`: the read-only regions of the
+ * database's default branch. The emulator models none (its databases report
+ * `default_branch_read_only_regions_count: 0`), so the list is empty.
+ */
+function listReadOnlyRegions(ctx: RequestContext) {
+  const db = requireDatabase(ctx, accessesFor("list_read_only_regions"));
+  const url = `${ctx.base.apiUrl}/organizations/${encodeURIComponent(db.organization)}/databases/${encodeURIComponent(db.name)}/read-only-regions`;
+  return { status: 200, body: paginate(ctx, [], url, { totals: false }) };
 }
 
-/** Catalogue routes: regions, cluster sizes, backups. */
+/** Catalogue routes: regions, read-only regions, cluster sizes. */
 export const catalogueRoutes: Route[] = [
   { method: "GET", pattern: "regions", handler: listPublicRegions },
   { method: "GET", pattern: "organizations/:organization/regions", handler: listOrganizationRegions },
@@ -87,7 +82,7 @@ export const catalogueRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: "organizations/:organization/databases/:database/branches/:branch/backups",
-    handler: listBackups,
+    pattern: "organizations/:organization/databases/:database/read-only-regions",
+    handler: listReadOnlyRegions,
   },
 ];

@@ -49,3 +49,20 @@ export function checkClusterSize(size: string | undefined, kind: DatabaseKind = 
 export function checkDatabaseName(name: string): void {
   if (!isValidDatabaseName(name)) throw unprocessable(`Database name ${DATABASE_NAME_RULE}`);
 }
+
+/** 422 while the database is deletion-protected (`update_database_settings` `deletion_protected`). */
+export function refuseProtectedDatabase(db: DatabaseRecord): void {
+  if (db.deletionProtected) {
+    throw unprocessable(
+      `Database ${db.name} has deletion protection enabled; disable it before deleting the database`,
+    );
+  }
+}
+
+/** A Postgres major version (`major_version`): digits, e.g. `17`; 422 otherwise. */
+export function checkMajorVersion(version: string | undefined): string | undefined {
+  if (version !== undefined && !/^\d{1,3}$/.test(version)) {
+    throw unprocessable(`Major version "${version}" is not a PostgreSQL major version such as "17"`);
+  }
+  return version;
+}

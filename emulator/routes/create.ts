@@ -6,14 +6,15 @@
 import { actorOf, tokenOf } from "../http/auth";
 import type { RequestContext } from "../http/context";
 import { addBranch } from "../state/branches";
-import { addDatabase } from "../state/databases";
+import { addDatabase, NEW_DATABASE_SETTINGS } from "../state/databases";
 import { publicId } from "../state/ids";
 import type { BranchRecord, DatabaseKind, DatabaseRecord } from "../state/records";
 import type { TableDef } from "../state/tables";
 
 /**
- * Adds a ready database of `kind` whose default branch is `main` (added by the caller). A service
- * token that creates it receives every database access on it.
+ * Adds a database of `kind` whose default branch is `main` (added by the caller), `pending` for the
+ * ready delay as a new branch is, with a new database's settings. A service token that creates it
+ * receives every database access on it.
  */
 export function newDatabase(
   ctx: RequestContext,
@@ -32,7 +33,9 @@ export function newDatabase(
       kind,
       defaultBranch: "main",
       ready: true,
+      readyAt: ctx.now + ctx.readyDelayMs,
       createdAt: ctx.now,
+      settings: NEW_DATABASE_SETTINGS,
     },
     tokenOf(ctx.cred),
   );
@@ -58,6 +61,14 @@ export interface BranchSpec {
   replicas?: number | undefined;
   /** Its schema at creation: its parent's (or its backup's branch's); default none. */
   tables?: readonly TableDef[];
+  /** The instant a Postgres branch is restored to (`restore_point`). */
+  restorePoint?: number | undefined;
+  /** The Postgres major version (`major_version`). */
+  majorVersion?: string | undefined;
+  /** The storage bounds asked for (`storage`). */
+  storage?:
+    | { minimum_storage_bytes?: number | undefined; maximum_storage_bytes?: number | undefined }
+    | undefined;
 }
 
 /** Adds a branch to `database`, `pending` for the ready delay. */
@@ -77,7 +88,18 @@ export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch:
     actor: actorOf(ctx.cred),
     ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
     ...(branch.tables === undefined ? {} : { tables: branch.tables }),
+    ...(branch.restorePoint === undefined ? {} : { restorePoint: branch.restorePoint }),
+    ...(branch.majorVersion === undefined ? {} : { majorVersion: branch.majorVersion }),
+    ...(branch.storage === undefined ? {} : { storage: storageOf(branch.storage) }),
   });
   ctx.changed();
   return record;
+}
+
+/** The storage bounds as kept: only those asked for. */
+function storageOf(storage: NonNullable<BranchSpec["storage"]>): NonNullable<BranchRecord["storage"]> {
+  return {
+    ...(storage.minimum_storage_bytes === undefined ? {} : { minimumBytes: storage.minimum_storage_bytes }),
+    ...(storage.maximum_storage_bytes === undefined ? {} : { maximumBytes: storage.maximum_storage_bytes }),
+  };
 }

@@ -11,9 +11,16 @@ import {
   requireOrganization,
 } from "../http/context";
 import { unprocessable } from "../http/errors";
+import { removeDatabase } from "../state/databases";
 import { accessesFor } from "../state/permissions";
 import { DEFAULT_REGION } from "../state/regions";
-import { checkClusterSize, checkDatabaseName, checkRegion } from "./checks";
+import {
+  checkClusterSize,
+  checkDatabaseName,
+  checkMajorVersion,
+  checkRegion,
+  refuseProtectedDatabase,
+} from "./checks";
 import { newBranch, newDatabase } from "./create";
 import { renderDatabase } from "./serialize";
 
@@ -33,7 +40,7 @@ function listDatabases(ctx: RequestContext) {
     status: 200,
     body: paginate(
       ctx,
-      visible.map((d) => renderDatabase(d, ctx.store, ctx.base)),
+      visible.map((d) => renderDatabase(d, ctx.store, ctx.base, ctx.now)),
       `${ctx.base.apiUrl}/organizations/${encodeURIComponent(org.name)}/databases`,
     ),
   };
@@ -45,7 +52,7 @@ function getDatabase(ctx: RequestContext) {
     ? (["read_databases"] as const)
     : accessesFor("get_database");
   const db = requireDatabase(ctx, needed);
-  return { status: 200, body: renderDatabase(db, ctx.store, ctx.base) };
+  return { status: 200, body: renderDatabase(db, ctx.store, ctx.base, ctx.now) };
 }
 
 /** `POST /organizations/{org}/databases` body (the spec's `create_database`). */
@@ -85,6 +92,7 @@ function createDatabase(ctx: RequestContext) {
     throw unprocessable("major_version and storage are only available for PostgreSQL databases");
   }
   checkDatabaseName(body.name);
+  const majorVersion = checkMajorVersion(body.major_version);
   if (ctx.store.database(org.name, body.name)) {
     throw unprocessable(`Name has already been taken: a database named "${body.name}" exists in ${org.name}`);
   }
@@ -98,35 +106,26 @@ function createDatabase(ctx: RequestContext) {
     production: true,
     clusterName: body.cluster_size ?? "PS_10",
     replicas: body.replicas,
+    majorVersion,
+    storage: body.storage,
   });
-  return { status: 201, body: renderDatabase(db, ctx.store, ctx.base) };
+  return { status: 201, body: renderDatabase(db, ctx.store, ctx.base, ctx.now) };
 }
 
 /**
  * `DELETE /organizations/{org}/databases/{db}` → 204: the database with its branches, their
- * passwords and roles, backups, resize requests and every token access granted on it.
+ * passwords and roles, backups, resize requests and every token access granted on it. A
+ * deletion-protected database gets 422.
  */
 function deleteDatabase(ctx: RequestContext) {
   const db = requireDatabase(ctx, accessesFor("delete_database"));
-  const data = ctx.store.data;
-  const gone = new Set(ctx.store.branches(db.organization, db.name).map((b) => b.id));
-  data.resizes = data.resizes.filter((r) => !gone.has(r.branchId));
-  data.branches = data.branches.filter((b) => !gone.has(b.id));
-  ctx.store.dropCredentialsOf(gone);
-  data.backups = data.backups.filter(
-    (bk) => !(bk.organization === db.organization && bk.database === db.name),
-  );
-  for (const t of ctx.store.tokens(db.organization))
-    t.accesses = t.accesses.filter((a) => a.database !== db.name);
-  data.databases = data.databases.filter((x) => x !== db);
+  refuseProtectedDatabase(db);
+  removeDatabase(ctx.store.data, db);
   ctx.changed();
   return { status: 204 };
 }
 
-/**
- * Database routes. Updating a database's settings (`PATCH`) is not served: the emulator models
- * none of those settings.
- */
+/** Database routes (the settings' `PATCH` is in `database-settings.ts`). */
 export const databaseRoutes: Route[] = [
   { method: "GET", pattern: "organizations/:organization/databases", handler: listDatabases },
   { method: "POST", pattern: "organizations/:organization/databases", handler: createDatabase },

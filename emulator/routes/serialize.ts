@@ -1,13 +1,18 @@
 import type { UrlBase } from "../http/context";
+import { backupState } from "../state/backups";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
+import { changeState } from "../state/changes";
+import { databaseState } from "../state/databases";
 import { iso } from "../state/ids";
 import { accessDescription } from "../state/permissions";
 import type {
   AccessRecord,
   BackupRecord,
   BranchRecord,
+  ChangeRecord,
   DatabaseRecord,
   OrganizationRecord,
+  PostgresConfig,
   ResizeRecord,
   TokenRecord,
   VtgateConfig,
@@ -49,12 +54,14 @@ export function renderOrganization(organization: OrganizationRecord, store: Stor
   };
 }
 
-/** The API's database object. */
+/** The API's database object; its state at `now` (pending until its ready delay has passed). */
 export function renderDatabase(
   database: DatabaseRecord,
   store: Store,
   base: UrlBase,
+  now: number,
 ): Record<string, unknown> {
+  const state = databaseState(database, now);
   const branches = store.branches(database.organization, database.name);
   const production = branches.filter((b) => b.production).length;
   const development = branches.length - production;
@@ -69,35 +76,35 @@ export function renderDatabase(
     production_branches_count: production,
     issues_count: 0,
     multiple_admins_required_for_deletion: false,
-    ready: database.ready,
+    ready: state === "ready",
     at_backup_restore_branches_limit: false,
     at_development_branch_usage_limit: development >= MAX_DEVELOPMENT_BRANCHES,
     data_import: null,
     region: regionObject(database.region),
     html_url: `${APP_URL}/${seg(database.organization)}/${seg(database.name)}`,
     name: database.name,
-    state: database.ready ? "ready" : "pending",
+    state,
     sharded: false,
     default_branch_shard_count: 1,
     default_branch_read_only_regions_count: 0,
     default_branch_table_count: 0,
     default_branch: database.defaultBranch,
-    require_approval_for_deploy: database.requireApprovalForDeploy ?? false,
-    deletion_protected: false,
+    require_approval_for_deploy: database.requireApprovalForDeploy,
+    deletion_protected: database.deletionProtected,
     resizing: false,
     resize_queued: false,
     config_changing: false,
     config_change_queued: false,
-    allow_data_branching: true,
-    foreign_keys_enabled: true,
-    automatic_migrations: null,
-    restrict_branch_region: false,
-    insights_raw_queries: false,
+    allow_data_branching: database.allowDataBranching,
+    foreign_keys_enabled: database.allowForeignKeyConstraints,
+    automatic_migrations: database.automaticMigrations,
+    restrict_branch_region: database.restrictBranchRegion,
+    insights_raw_queries: database.insightsRawQueries,
     plan: "scaler_pro",
     insights_enabled: true,
-    production_branch_web_console: false,
-    migration_table_name: null,
-    migration_framework: null,
+    production_branch_web_console: database.productionBranchWebConsole,
+    migration_table_name: database.migrationTableName,
+    migration_framework: database.migrationFramework,
     created_at: iso(database.createdAt),
     updated_at: iso(database.updatedAt),
     schema_last_updated_at: null,
@@ -114,6 +121,7 @@ export function renderBranch(
   base: UrlBase,
   now: number,
   vtgate: VtgateConfig = b.vtgate ?? DEFAULT_VTGATE,
+  postgres?: PostgresConfig,
 ): Record<string, unknown> {
   const state = branchState(b, now);
   const ready = state === "ready";
@@ -138,7 +146,7 @@ export function renderBranch(
     vtgate_autoscaling: vtgate.autoscaling,
     vtgate_max_count: vtgate.autoscaling ? vtgate.maxCount : null,
     vtgate_target_cpu_utilization: vtgate.autoscaling ? vtgate.targetCpuUtilization : null,
-    cluster_name: clusterNameAt(b, now),
+    cluster_name: postgres?.clusterName ?? clusterNameAt(b, now),
     cluster_iops: null,
     ready,
     schema_ready: ready,
@@ -161,7 +169,7 @@ export function renderBranch(
         }
       : null,
     private_edge_connectivity: false,
-    has_replicas: b.replicas === undefined ? b.production : b.replicas > 0,
+    has_replicas: postgres ? postgres.replicas > 0 : b.replicas === undefined ? b.production : b.replicas > 0,
     has_read_only_replicas: false,
     html_url: `${APP_URL}/${seg(b.organization)}/${seg(b.database)}/${seg(b.name)}`,
     url: `${base.apiUrl}/organizations/${seg(b.organization)}/databases/${seg(b.database)}/branches/${seg(b.name)}`,
@@ -210,9 +218,14 @@ function vtgateDisplayName(size: string): string {
   return size.replace(/_/g, "-");
 }
 
-/** The API's backup object (`list_backups` items); seeded backups are complete and never expire. */
-export function renderBackup(bk: BackupRecord, store: Store): Record<string, unknown> {
+/**
+ * The API's backup object (`list_backups` items, `get_backup`): `running` until it completes (a
+ * seeded backup is complete from the start), then `success`.
+ */
+export function renderBackup(bk: BackupRecord, store: Store, now: number): Record<string, unknown> {
   const at = iso(bk.createdAt);
+  const done = backupState(bk, now) === "success";
+  const completedAt = done ? iso(bk.completeAt ?? bk.createdAt) : null;
   const restored = store.data.branches
     .filter((b) => b.restoredFrom?.backupId === bk.id)
     .map((b) => ({
@@ -225,21 +238,23 @@ export function renderBackup(bk: BackupRecord, store: Store): Record<string, unk
   return {
     id: bk.id,
     name: bk.name,
-    state: "success",
+    state: done ? "success" : "running",
     size: 0,
     estimated_storage_cost: 0,
     created_at: at,
-    updated_at: at,
+    updated_at: completedAt ?? at,
     started_at: at,
-    expires_at: null,
-    completed_at: at,
-    deleted_at: null,
+    expires_at: bk.expiresAt === null ? null : iso(bk.expiresAt),
+    completed_at: completedAt,
+    deleted_at: bk.deletedAt === null ? null : iso(bk.deletedAt),
     pvc_size: 0,
     uncompressed_size: 0,
-    protected: false,
+    protected: bk.protected,
     required: false,
     restored_branches: restored,
-    actor: null,
+    actor: bk.actor
+      ? { id: bk.actor.id, display_name: bk.actor.displayName, avatar_url: TOKEN_AVATAR }
+      : null,
     backup_policy: null,
     schema_snapshot: null,
     database_branch: {
@@ -378,4 +393,51 @@ export function renderGrants(
     group.accesses.push({ access: a.access, description: accessDescription(a.access) });
   }
   return [...groups.values()];
+}
+
+/**
+ * The API's Postgres branch change request (`update_branch_change_request` and friends): sizes,
+ * replicas and parameters before and after; storage figures are plausible constants.
+ */
+export function renderChange(change: ChangeRecord, now: number): Record<string, unknown> {
+  const state = changeState(change, now);
+  const completed = state === "completed";
+  const endedAt = completed ? change.completeAt : change.canceledAt;
+  const metal = (size: string) => size.toUpperCase().startsWith("M");
+  const display = (size: string) => size.replace(/_/g, "-");
+  return {
+    id: change.id,
+    state,
+    started_at: iso(change.createdAt),
+    completed_at: endedAt === null ? null : iso(endedAt),
+    created_at: iso(change.createdAt),
+    updated_at: iso(Math.max(change.updatedAt, endedAt ?? 0)),
+    actor: change.actor
+      ? { id: change.actor.id, display_name: change.actor.displayName, avatar_url: TOKEN_AVATAR }
+      : { id: "", display_name: "PlanetScale", avatar_url: TOKEN_AVATAR },
+    cluster_name: change.target.clusterName,
+    cluster_display_name: display(change.target.clusterName),
+    cluster_metal: metal(change.target.clusterName),
+    replicas: change.target.replicas,
+    parameters: change.target.parameters,
+    previous_cluster_name: change.previous.clusterName,
+    previous_cluster_display_name: display(change.previous.clusterName),
+    previous_cluster_metal: metal(change.previous.clusterName),
+    previous_replicas: change.previous.replicas,
+    previous_parameters: change.previous.parameters,
+    minimum_storage_bytes: 10 * 1024 ** 3,
+    maximum_storage_bytes: 100 * 1024 ** 3,
+    storage_autoscaling: true,
+    storage_shrinking: false,
+    storage_type: "gp3",
+    storage_iops: 3000,
+    storage_throughput_mibs: 125,
+    previous_minimum_storage_bytes: 10 * 1024 ** 3,
+    previous_maximum_storage_bytes: 100 * 1024 ** 3,
+    previous_storage_autoscaling: true,
+    previous_storage_shrinking: false,
+    previous_storage_type: "gp3",
+    previous_storage_iops: 3000,
+    previous_storage_throughput_mibs: 125,
+  };
 }

@@ -28,6 +28,12 @@ export interface NewBranch {
   replicas?: number;
   /** Its schema: its parent's, copied (a branch starts as its parent is); default none. */
   tables?: readonly TableDef[];
+  /** A Postgres point-in-time restore's instant. */
+  restorePoint?: number;
+  /** The Postgres major version. */
+  majorVersion?: string;
+  /** Storage bounds asked for. */
+  storage?: BranchRecord["storage"];
 }
 
 /** Adds a branch of `database` to `data`; it has the database's kind. */
@@ -51,6 +57,9 @@ export function addBranch(data: StoreData, database: DatabaseRecord, branch: New
     kind: kindOf(database),
     ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
     tables: copyTables(branch.tables ?? []),
+    ...(branch.restorePoint === undefined ? {} : { restorePoint: branch.restorePoint }),
+    ...(branch.majorVersion === undefined ? {} : { majorVersion: branch.majorVersion }),
+    ...(branch.storage === undefined ? {} : { storage: branch.storage }),
   };
   data.branches.push(record);
   return record;

@@ -4,7 +4,7 @@
  */
 import { addBranch } from "./branches";
 import { EmulatorConfigError } from "./config-error";
-import { addDatabase, DATABASE_NAME_RULE, isValidDatabaseName } from "./databases";
+import { addDatabase, DATABASE_NAME_RULE, isValidDatabaseName, NEW_DATABASE_SETTINGS } from "./databases";
 import { applyDdl, DdlError } from "./ddl";
 import { hashSecret, publicId } from "./ids";
 import { BRANCH_NAME_RULE, isValidBranchName } from "./names";
@@ -52,6 +52,7 @@ function emptyData(): StoreData {
     backups: [],
     serviceTokens: [],
     resizes: [],
+    changes: [],
     passwords: [],
     roles: [],
     deployRequests: [],
@@ -113,10 +114,16 @@ function addSeededDatabase(build: Build, organization: string, seed: SeedDatabas
       defaultBranch: seed.defaultBranch ?? "main",
       ready: seed.ready ?? true,
       createdAt: now,
+      settings: {
+        ...NEW_DATABASE_SETTINGS,
+        requireApprovalForDeploy: seed.requireApprovalForDeploy ?? false,
+        restrictBranchRegion: seed.restrictBranchRegion ?? false,
+        allowDataBranching: seed.allowDataBranching ?? true,
+        deletionProtected: seed.deletionProtected ?? false,
+      },
     },
     null,
   );
-  if (seed.requireApprovalForDeploy) database.requireApprovalForDeploy = true;
   const listed = seed.branches ?? [];
   const branches = listed.some((branch) => branch.name === database.defaultBranch)
     ? listed
@@ -204,6 +211,12 @@ function addBackup(build: Build, database: DatabaseRecord, seed: SeedBackup): vo
     branchName: source.name,
     name: seed.name ?? `${source.name}-backup`,
     createdAt: build.now,
+    expiresAt: null,
+    protected: false,
+    emergency: false,
+    production: source.production,
+    actor: null,
+    deletedAt: null,
   });
 }
 

@@ -64,7 +64,12 @@ const SIZES: Readonly<Record<DatabaseKind, readonly ClusterSize[]>> = {
  * `internal/cmd/branch/create.go`).
  */
 export function knownClusterSize(size: string, kind: DatabaseKind = "mysql"): string | undefined {
-  const name = size.toUpperCase().replace(/-/g, "_");
+  let name = size.toUpperCase().replace(/-/g, "_");
+  // Postgres sizes also go by their fully qualified SKU, cloud and architecture included: the
+  // Terraform provider's acceptance tests create `PS_5_AWS_X86` databases and `PS_DEV_AWS_ARM`
+  // branches (internal/provider/testdata/TestAccDatabasePostgresResource_Lifecycle/main.tf,
+  // postgresbranch_resource_test.go).
+  if (kind === "postgresql") name = name.replace(/_(AWS|GCP)_(X86|ARM)$/, "");
   return SIZES[kind].some((s) => s.name === name) ? name : undefined;
 }
 

@@ -46,13 +46,35 @@ export const DatabaseRecord = z.object({
   ready: z.boolean(),
   /** `mysql` (Vitess) or `postgresql`; absent in state files written before Postgres existed. */
   kind: DatabaseKind.optional(),
-  /**
-   * The database setting "require approval for deploys" (`require_approval_for_deploy`): a deploy
-   * request needs an approving review before it can be deployed. Absent: off.
-   */
-  requireApprovalForDeploy: z.boolean().optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
+  /**
+   * When a database created through the API becomes ready (`pending` until then, like a new
+   * branch); absent for seeded databases and older state files, whose readiness is `ready` alone.
+   */
+  readyAt: epochMs.optional(),
+  // The settings of `update_database_settings`, one plain field each (defaults for older state
+  // files). Other routes read them where PlanetScale documents an effect.
+  /** Deploy requests need an approval by someone other than their creator. */
+  requireApprovalForDeploy: z.boolean().default(false),
+  /** New branches must be in the database's region. */
+  restrictBranchRegion: z.boolean().default(false),
+  /** Branches may be seeded with data (`seed_data`); Vitess only. */
+  allowDataBranching: z.boolean().default(true),
+  /** Foreign key constraints are allowed (reported as `foreign_keys_enabled`); Vitess only. */
+  allowForeignKeyConstraints: z.boolean().default(true),
+  /** Migration data is copied to new branches and deploy requests; Vitess only. Null: never set. */
+  automaticMigrations: z.boolean().nullable().default(null),
+  /** The migration framework (e.g. `rails`); Vitess only. */
+  migrationFramework: z.string().nullable().default(null),
+  /** The table holding migration data; Vitess only. */
+  migrationTableName: z.string().nullable().default(null),
+  /** Query Insights collects full queries. */
+  insightsRawQueries: z.boolean().default(false),
+  /** The database refuses deletion. */
+  deletionProtected: z.boolean().default(false),
+  /** The web console may be used on production branches. */
+  productionBranchWebConsole: z.boolean().default(false),
 });
 /** A database of an organization. */
 export type DatabaseRecord = z.infer<typeof DatabaseRecord>;
@@ -103,6 +125,12 @@ export const BranchRecord = z.object({
   tables: z.array(TableDef).default([]),
   /** When its schema last changed (absent: at creation). */
   schemaUpdatedAt: epochMs.optional(),
+  /** The point in time a Postgres branch was restored to (`restore_point`), if any. */
+  restorePoint: epochMs.optional(),
+  /** The Postgres major version (`major_version`), as asked for or inherited. */
+  majorVersion: z.string().optional(),
+  /** Storage bounds asked for at creation (Postgres `storage`), in bytes. */
+  storage: z.object({ minimumBytes: z.number().optional(), maximumBytes: z.number().optional() }).optional(),
 });
 /** A database branch. Its `state`/`ready` are computed from `readyAt`. */
 export type BranchRecord = z.infer<typeof BranchRecord>;
@@ -127,6 +155,42 @@ export const ResizeRecord = z.object({
 /** A branch resize request (`PUT …/resizes`); see the schema. */
 export type ResizeRecord = z.infer<typeof ResizeRecord>;
 
+/** Postgres parameters by namespace (`pgconf`, `pgbouncer`, `patroni`), each value as text. */
+export const ParameterValues = z.record(z.string(), z.record(z.string(), z.string()));
+/** Postgres parameters by namespace, each value as text. */
+export type ParameterValues = z.infer<typeof ParameterValues>;
+
+/** What a Postgres branch change request changes: the cluster size, replicas and parameters. */
+export const PostgresConfig = z.object({
+  clusterName: z.string(),
+  replicas: z.number().int(),
+  parameters: ParameterValues,
+});
+/** What a Postgres branch change request changes. */
+export type PostgresConfig = z.infer<typeof PostgresConfig>;
+
+/**
+ * A Postgres branch change request (`PATCH …/changes`). Like a resize, its state is computed from
+ * timestamps: `resizing` until `completeAt`, then `completed`, when the branch takes `target`,
+ * unless it was `canceled` first.
+ */
+export const ChangeRecord = z.object({
+  id: z.string(),
+  organization: z.string(),
+  database: z.string(),
+  branchId: z.string(),
+  previous: PostgresConfig,
+  target: PostgresConfig,
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  completeAt: epochMs,
+  /** When it was canceled before completing (pscale's `DELETE …/changes`); null otherwise. */
+  canceledAt: epochMs.nullable().default(null),
+  actor: ActorRef.nullable(),
+});
+/** A Postgres branch change request; see the schema. */
+export type ChangeRecord = z.infer<typeof ChangeRecord>;
+
 /** A backup a branch can be restored from (`backup_id` on create). */
 export const BackupRecord = z.object({
   id: z.string(),
@@ -136,6 +200,19 @@ export const BackupRecord = z.object({
   branchName: z.string(),
   name: z.string(),
   createdAt: epochMs,
+  /** When a backup made through the API completes (`running` until then); absent: complete. */
+  completeAt: epochMs.optional(),
+  /** When it expires (its retention); null: never. */
+  expiresAt: epochMs.nullable().default(null),
+  /** Protected from deletion. */
+  protected: z.boolean().default(false),
+  /** An immediate (Postgres) backup. */
+  emergency: z.boolean().default(false),
+  /** Whether its branch was a production branch when it was taken. */
+  production: z.boolean().default(true),
+  actor: ActorRef.nullable().default(null),
+  /** When it was deleted (listed only with `all=true`); null while it exists. */
+  deletedAt: epochMs.nullable().default(null),
 });
 /** A backup a branch can be restored from (`backup_id` on create). */
 export type BackupRecord = z.infer<typeof BackupRecord>;
@@ -345,6 +422,8 @@ export const StoreData = z.object({
   serviceTokens: z.array(TokenRecord),
   /** Branch resize requests, oldest first. */
   resizes: z.array(ResizeRecord).default([]),
+  /** Postgres branch change requests, oldest first. */
+  changes: z.array(ChangeRecord).default([]),
   passwords: z.array(PasswordRecord).default([]),
   roles: z.array(RoleRecord).default([]),
   /** Deploy requests of every database, in the order they were opened. */

@@ -42,8 +42,15 @@ export const SeedDatabase = z.strictObject({
   ready: z.boolean().optional(),
   /** `mysql` (Vitess, default) or `postgresql`: decides whether branches take passwords or roles. */
   kind: z.enum(["mysql", "postgresql"]).optional(),
-  /** Deploy requests need an approving review (the `require_approval_for_deploy` setting). Default false. */
+  // Settings (`update_database_settings`); the defaults are a new database's, but Data Branching.
+  /** Deploy requests need an approval by someone else. Default false. */
   requireApprovalForDeploy: z.boolean().optional(),
+  /** New branches must be in the database's region. Default false. */
+  restrictBranchRegion: z.boolean().optional(),
+  /** Branches may be seeded with data. Default true (a new database through the API: false). */
+  allowDataBranching: z.boolean().optional(),
+  /** The database refuses deletion. Default false. */
+  deletionProtected: z.boolean().optional(),
   /** DDL of its default branch's schema, e.g. `["CREATE TABLE users (id bigint PRIMARY KEY)"]` (Vitess only). */
   schema: z.array(z.string()).optional(),
   branches: z.array(SeedBranch).optional(),

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { buildFromSeed } from "./build-from-seed";
 import { EmulatorConfigError } from "./config-error";
-import { kindOf } from "./databases";
+import { type DatabaseSettings, databaseState, kindOf } from "./databases";
 import { settle } from "./deploy-requests";
 import { iso, publicId } from "./ids";
 import type {
@@ -32,6 +32,8 @@ export interface EmulatorSnapshot {
     ready: boolean;
     kind: DatabaseKind;
     createdAt: string;
+    /** The settings of `update_database_settings` (see `DatabaseRecord`). */
+    settings: DatabaseSettings;
   }>;
   branches: Array<{
     id: string;
@@ -50,6 +52,10 @@ export interface EmulatorSnapshot {
     tables: string[];
     createdAt: string;
     updatedAt: string;
+    /** A Postgres point-in-time restore's instant (ISO 8601), if it was one. */
+    restorePoint?: string;
+    /** The Postgres major version, when one was asked for or inherited. */
+    majorVersion?: string;
   }>;
   backups: Array<{ id: string; organization: string; database: string; branch: string; name: string }>;
   serviceTokens: Array<{
@@ -197,7 +203,9 @@ export class Store {
   }
 
   backup(org: string, db: string, id: string): BackupRecord | undefined {
-    return this.data.backups.find((b) => b.organization === org && b.database === db && b.id === id);
+    return this.data.backups.find(
+      (b) => b.organization === org && b.database === db && b.id === id && b.deletedAt === null,
+    );
   }
 
   /** The resize requests of a branch, newest first (as planetscale-go's `ResizeStatus` expects). */
@@ -235,9 +243,21 @@ export class Store {
         name: x.name,
         region: x.region,
         defaultBranch: x.defaultBranch,
-        ready: x.ready,
+        ready: databaseState(x, now) === "ready",
         kind: kindOf(x),
         createdAt: iso(x.createdAt),
+        settings: {
+          requireApprovalForDeploy: x.requireApprovalForDeploy,
+          restrictBranchRegion: x.restrictBranchRegion,
+          allowDataBranching: x.allowDataBranching,
+          allowForeignKeyConstraints: x.allowForeignKeyConstraints,
+          automaticMigrations: x.automaticMigrations,
+          migrationFramework: x.migrationFramework,
+          migrationTableName: x.migrationTableName,
+          insightsRawQueries: x.insightsRawQueries,
+          deletionProtected: x.deletionProtected,
+          productionBranchWebConsole: x.productionBranchWebConsole,
+        },
       })),
       branches: data.branches.map((b) => {
         const state = branchState(b, now);
@@ -257,15 +277,19 @@ export class Store {
           tables: b.tables.map((t) => t.name).sort(),
           createdAt: iso(b.createdAt),
           updatedAt: iso(Math.max(b.updatedAt, state === "ready" ? Math.min(b.readyAt, now) : 0)),
+          ...(b.restorePoint === undefined ? {} : { restorePoint: iso(b.restorePoint) }),
+          ...(b.majorVersion === undefined ? {} : { majorVersion: b.majorVersion }),
         };
       }),
-      backups: data.backups.map((b) => ({
-        id: b.id,
-        organization: b.organization,
-        database: b.database,
-        branch: b.branchName,
-        name: b.name,
-      })),
+      backups: data.backups
+        .filter((b) => b.deletedAt === null)
+        .map((b) => ({
+          id: b.id,
+          organization: b.organization,
+          database: b.database,
+          branch: b.branchName,
+          name: b.name,
+        })),
       serviceTokens: data.serviceTokens.map((t) => ({
         id: t.id,
         organization: t.organization,

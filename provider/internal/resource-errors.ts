@@ -34,6 +34,16 @@ export class AlreadyExistsError extends OwnershipUnprovenError {
 }
 
 /**
+ * Another stack of the same state backend holds the object, or has a create of its name under way
+ * or interrupted (two stacks that share a credential and create one name at once). Nothing was
+ * deleted or taken over; the message names the stack and the ids. Give this stack's object another
+ * name. Also an {@link OwnershipUnprovenError}.
+ */
+export class ClaimedByStackError extends OwnershipUnprovenError {
+  static override readonly code: string = "PLANETSCALE_CLAIMED_BY_STACK";
+}
+
+/**
  * PlanetScale refused to delete a deletion-protected branch. Set `deletionProtected: false`, run
  * `pulumi up`, then destroy again.
  */

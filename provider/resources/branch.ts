@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BRANCH_PROPERTIES } from "../internal/branch/properties";
+import { withDeletionProtection } from "../internal/dynamic/deletion-protection";
 import { suspendPromiseStackTraces } from "../internal/dynamic/promise-stack-traces";
 import { dynamicResource } from "../internal/dynamic/serialized-provider";
 import { declaredOutputs } from "../internal/inputs/property-table";
@@ -49,13 +50,32 @@ export interface BranchArgs {
    */
   seedData?: pulumi.Input<"last_successful_backup">;
   /**
+   * Restore the new branch to this point in time (Postgres only): an ISO 8601 time in the past, e.g.
+   * `2026-01-01T00:00:00Z`; not with `backupId`. On change: replace.
+   */
+  restorePoint?: pulumi.Input<string>;
+  /**
+   * Postgres major version of the new branch, e.g. `"17"` (Postgres only). Default: the parent
+   * branch's. On change: replace.
+   */
+  majorVersion?: pulumi.Input<string>;
+  /**
+   * Postgres cluster parameters by namespace (`pgconf`, `pgbouncer`, `patroni`), e.g. `{ pgconf: {
+   * max_connections: "200" } }` (Postgres only). A parameter removed from here keeps its value: set it
+   * to its default to reset it. Default: PlanetScale's defaults. On change: in place (a change request,
+   * once the branch is ready; waits until it completes, up to `readyTimeout`).
+   */
+  parameters?: pulumi.Input<Record<string, Record<string, string | number | boolean>>>;
+  /**
    * Cluster size (PlanetScale's `cluster_name`), e.g. `PS_10`; needed with `backupId` on most plans.
    * Default: PlanetScale's default. On change: in place: PlanetScale resizes the same branch (`PATCH
    * …/cluster`), its data stays; waits for the new size, up to `readyTimeout`.
    */
   clusterSize?: pulumi.Input<string>;
   /**
-   * Refuse deletion while true (also blocks `pulumi destroy`). Default: `false`. On change: in place.
+   * Refuse deletion while true; a plain `true` also sets Pulumi's `protect`, so `pulumi destroy` (or a
+   * replacement) fails at its preview, before anything of the stack is deleted. Default: `false`. On
+   * change: in place.
    */
   deletionProtected?: pulumi.Input<boolean>;
   /**
@@ -128,6 +148,14 @@ export class Branch extends pulumi.CustomResource {
   declare readonly backupId: pulumi.Output<string | undefined>;
   /** Seed option, as given. */
   declare readonly seedData: pulumi.Output<string | undefined>;
+  /** Point-in-time restore (Postgres), as given. */
+  declare readonly restorePoint: pulumi.Output<string | undefined>;
+  /** Postgres major version, as given. */
+  declare readonly majorVersion: pulumi.Output<string | undefined>;
+  /** Postgres cluster parameters by namespace, as last applied. */
+  declare readonly parameters: pulumi.Output<
+    Record<string, Record<string, string | number | boolean>> | undefined
+  >;
   /** Whether delete also removes child branches, as given. */
   declare readonly deleteDescendants: pulumi.Output<boolean | undefined>;
   /** Creation time (ISO 8601). */
@@ -154,7 +182,12 @@ export class Branch extends pulumi.CustomResource {
     const resource = dynamicResource(branchProvider, props);
     const restoreStackTraces = suspendPromiseStackTraces();
     try {
-      super(resource.type, name, resource.props, opts);
+      super(
+        resource.type,
+        name,
+        resource.props,
+        withDeletionProtection(args.deletionProtected, opts, `Branch "${name}"`),
+      );
     } finally {
       restoreStackTraces();
     }

@@ -7,6 +7,7 @@ import { NotFoundError } from "../internal/client/errors";
 import type * as Registry from "../internal/client/registry";
 import { type ConfigSource, resolveSettings } from "../internal/client/settings";
 import { type DeployRequestInfo, deployRequestInfo } from "../internal/deploy-request/info";
+import { checkStackConfig } from "../internal/dynamic/stack-config";
 import { NO_ORGANIZATION } from "../internal/inputs/organization";
 import { InvalidInputError } from "../internal/resource-errors";
 
@@ -177,6 +178,7 @@ export async function getDeployRequest(args: GetDeployRequestArgs): Promise<Depl
 
 /** Program-side settings: the stack's config (secrets included) with the usual env fallbacks. */
 function programClient(organization: string | undefined) {
+  checkStackConfig();
   const config: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
   const settings = resolveSettings(config, process.env);
   const org = organization ?? settings.organization;

@@ -4,6 +4,15 @@
 
 export const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
 export const TOKEN = "pulumi-nodejs:dynamic/planetscale:ApiToken";
+const PASSWORD = "pulumi-nodejs:dynamic/planetscale:BranchPassword";
+const ROLE = "pulumi-nodejs:dynamic/planetscale:BranchRole";
+/** The kinds audited, by their type token. */
+const KINDS = new Map([
+  [BRANCH, "Branch"],
+  [TOKEN, "ApiToken"],
+  [PASSWORD, "BranchPassword"],
+  [ROLE, "BranchRole"],
+]);
 
 /** Every object of the emulator by id, with what a change to it would show (never secrets). */
 export function objects(emulator) {
@@ -16,16 +25,22 @@ export function objects(emulator) {
     const { lastUsedAt: _used, ...data } = t;
     byId.set(t.id, { kind: "ApiToken", name: t.name, database: null, data });
   }
+  // Snapshots of passwords and roles carry no secret. A branch's default role (`postgres`) is
+  // PlanetScale's, made with the branch (the emulator makes it when first asked for): not audited.
+  for (const p of snap.passwords)
+    byId.set(p.id, { kind: "BranchPassword", name: p.name, database: p.database, data: p });
+  for (const r of snap.roles.filter((role) => !role.default))
+    byId.set(r.id, { kind: "BranchRole", name: r.name, database: r.database, data: r });
   return byId;
 }
 
 /** Resources of the stack's latest checkpoint (as the backend stores it) and its pending operations. */
 export function stateOf(checkpoint) {
   const latest = checkpoint?.checkpoint?.latest ?? checkpoint?.deployment ?? {};
-  const resources = (latest.resources ?? []).filter((r) => r.type === BRANCH || r.type === TOKEN);
+  const resources = (latest.resources ?? []).filter((r) => KINDS.has(r.type));
   return {
     resources: resources.map((r) => ({
-      kind: r.type === BRANCH ? "Branch" : "ApiToken",
+      kind: KINDS.get(r.type),
       name: r.urn.split("::").pop(),
       id: r.id,
       outputs: r.outputs ?? {},

@@ -3,7 +3,7 @@
 // each through the real Pulumi CLI against a fresh emulator injecting faults; prints what each run
 // did and, last, one line of figures measured by comparing PlanetScale (the emulator) with the state:
 //   chaos: ops=N faults=N lost=0 duplicates=0 orphans=0 foreign_touched=0 leaks=0 recovered=K/K bad_inputs=N/N
-//          stacks=N foreign_deleted=0 double_held=0
+//          stacks=N foreign_deleted=0 double_held=0 races=K/K
 // Exits 1 when a figure is bad. Flags: --quick (CI-sized), --seed N, --runs N (random-fault runs),
 // --skip WORD / --only WORD (leave out / keep only scenarios whose title contains WORD; repeatable),
 // --keep (keep the projects).
@@ -83,7 +83,8 @@ const bad =
   crashed > 0 ||
   t.lost + t.duplicates + t.orphans + t.foreignTouched + t.leaks + t.foreignDeleted + t.doubleHeld > 0 ||
   t.recovered !== t.interrupted ||
-  t.badRefused !== t.badTried;
+  t.badRefused !== t.badTried ||
+  t.racesClean !== t.racesTried;
 if (crashed > 0) log(`\n${crashed} scenario(s) could not finish: their figures are incomplete`);
 log(
   `\n${bad ? "FAIL" : "PASS"} after ${((Date.now() - started) / 1000).toFixed(0)} s, load ${loadavg()[0].toFixed(2)}`,
@@ -91,6 +92,6 @@ log(
 log(
   `chaos: ops=${t.ops} faults=${t.faults} lost=${t.lost} duplicates=${t.duplicates} orphans=${t.orphans} ` +
     `foreign_touched=${t.foreignTouched} leaks=${t.leaks} recovered=${t.recovered}/${t.interrupted} ` +
-    `bad_inputs=${t.badRefused}/${t.badTried} stacks=${t.stacks} foreign_deleted=${t.foreignDeleted} double_held=${t.doubleHeld}`,
+    `bad_inputs=${t.badRefused}/${t.badTried} stacks=${t.stacks} foreign_deleted=${t.foreignDeleted} double_held=${t.doubleHeld} races=${t.racesClean}/${t.racesTried}`,
 );
 process.exit(bad ? 1 : 0);

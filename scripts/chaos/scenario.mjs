@@ -29,6 +29,8 @@ export function emptyTotals() {
     stacks: 0,
     foreignDeleted: 0,
     doubleHeld: 0,
+    racesTried: 0,
+    racesClean: 0,
   };
 }
 

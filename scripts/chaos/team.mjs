@@ -205,6 +205,10 @@ export async function teamScenario(s, { backend, size }) {
     const ok = recovered.filter((r, k) => r.code === 0 && ups[k].code === 0).length;
     if (a.lost + a.duplicates + a.orphans + a.pending === 0) s.totals.recovered += ok;
 
+    // 2b. The same-name race: two stacks add one branch name at once, one token, one 503 on the
+    // first POST. Exactly one may hold it; the other must fail naming that stack (docs/RELIABILITY.md).
+    await sameNameRace(s, team, members.slice(0, 2));
+
     // 3. A stack is lost; the sweep must take exactly its objects.
     const lost = members[size - 1];
     const lostIds = await team.idsOf(lost);
@@ -255,6 +259,50 @@ export async function teamScenario(s, { backend, size }) {
       await postgres.stop();
     }
   }
+}
+
+/**
+ * Two converged members add branch `team-race` at once under one 503; counted clean when exactly
+ * one holds it, no object is held twice, and the other's run failed naming the holder's stack. The
+ * winner then removes it again (its own delete), so the later steps start from the programs they know.
+ */
+async function sameNameRace(s, team, racers) {
+  const name = "team-race";
+  const programs = racers.map((m) => m.program);
+  for (const m of racers) m.setProgram([...m.program, branch(name)]);
+  s.emulator.setFaults({
+    rules: [{ method: "POST", path: "/organizations/*/databases/*/branches", action: "status", status: 503 }],
+  });
+  const runs = await Promise.all(racers.map((m) => m.pulumi(["up", "--yes"])));
+  s.emulator.setFaults({});
+  const raceIds = new Set(
+    s.emulator
+      .snapshot()
+      .branches.filter((b) => b.name === name)
+      .map((b) => b.id),
+  );
+  const holding = [];
+  for (const m of racers) if ([...(await team.idsOf(m))].some((id) => raceIds.has(id))) holding.push(m);
+  const loser = racers.find((m) => !holding.includes(m));
+  const loserRun = loser && runs[racers.indexOf(loser)];
+  const named =
+    holding.length === 1 && loserRun?.code !== 0 && loserRun.output.includes(`/chaos/${holding[0].stack}`);
+  for (const [k, r] of runs.entries())
+    s.log(
+      `  race: ${racers[k].stack} up exit ${r.code}${r.code ? `: ${lastError(r.output).slice(0, 400)}` : ""}`,
+    );
+  s.log(
+    `  race: ${raceIds.size} branch ${name}, held by ${holding.map((m) => m.stack).join(", ") || "no stack"}${named ? `; ${loser.stack} refused naming ${holding[0].stack}` : ""}`,
+  );
+  s.totals.racesTried += 1;
+  if (raceIds.size === 1 && named) s.totals.racesClean += 1;
+  await team.audit("after the same-name race", {
+    converged: team.members.filter((m) => !racers.includes(m)),
+  });
+  for (const [k, m] of racers.entries()) m.setProgram(programs[k]);
+  const removed = await Promise.all(holding.map((m) => m.pulumi(["up", "--yes"])));
+  s.log(`  race: the holder's up without it exit ${removed.map((r) => r.code).join(", ")}`);
+  await team.audit("after the race branch's removal", { converged: racers, allowedGone: raceIds });
 }
 
 /** Every file under `dir` as text ({ where, text }), none when it does not exist. */

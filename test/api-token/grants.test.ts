@@ -13,13 +13,13 @@ import {
 } from "../../provider/internal/api-token/grants";
 import { accessEntry } from "../../provider/internal/api-token/outputs";
 import {
-  closestName,
   DATABASE_PERMISSIONS,
   expandPermissions,
   ORGANIZATION_PERMISSIONS,
   SCOPE_PRESETS,
 } from "../../provider/internal/api-token/permissions";
 import { API_TOKEN_PROPERTIES } from "../../provider/internal/api-token/properties";
+import { closestName } from "../../provider/internal/inputs/closest-name";
 import { createBody } from "../../provider/internal/inputs/property-api";
 import { specAllServiceTokenAccesses, specAvailable } from "../support/openapi";
 

@@ -11,7 +11,7 @@ import { contextFor, type ProviderContext } from "../../provider/internal/dynami
 import { UNKNOWN } from "../../provider/internal/inputs/unknown";
 import { waitFor } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
-import { configFor } from "../support/provider-context";
+import { configFor, TEST_STACK, withTestBackend } from "../support/provider-context";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";
@@ -53,13 +53,13 @@ before(async () => {
       "planetscale:lateCreateWaitMs": "300",
     }),
   );
-  ctx = {
+  ctx = withTestBackend({
     ...base,
     log: (m) => {
       logs.push(m);
       base.log(m);
     },
-  };
+  });
 });
 
 after(async () => {
@@ -75,7 +75,7 @@ beforeEach(() => {
 
 /** check, then create, as the engine does; remembers the secret. */
 async function createToken(inputs: Props, olds: Props = {}) {
-  const checked = await token.check(ctx, olds, { ...inputs, __provider: PROVIDER });
+  const checked = await token.check(ctx, olds, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], []);
   const news = checked.inputs as Props;
   const created = await token.create(ctx, news);
@@ -565,7 +565,11 @@ describe("create", () => {
     emu.setFaults({
       rules: [{ method: "POST", path: "/organizations/acme/service-tokens", action: "fail-after-acting" }],
     });
-    const checked = await token.check(ctx, {}, { name: "lost", scopes: ["read_only"], ttl: 60 });
+    const checked = await token.check(
+      ctx,
+      {},
+      { name: "lost", scopes: ["read_only"], ttl: 60, __stack: TEST_STACK },
+    );
     const created = await token.create(ctx, checked.inputs as Props);
     const outs = created.outs as Props;
     const lost = emu.snapshot().serviceTokens.filter((t) => t.name === "lost");
@@ -591,7 +595,11 @@ describe("create", () => {
         },
       ],
     });
-    const checked = await token.check(ctx, {}, { name: "cursed", scopes: ["read_only"], ttl: 60 });
+    const checked = await token.check(
+      ctx,
+      {},
+      { name: "cursed", scopes: ["read_only"], ttl: 60, __stack: TEST_STACK },
+    );
     const error = await rejection(token.create(ctx, checked.inputs as Props));
     assert.match(error.message, /secret was lost, so it was deleted/);
     assert.equal(emu.snapshot().serviceTokens.filter((t) => t.name === "cursed").length, 0);

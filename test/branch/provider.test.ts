@@ -13,7 +13,7 @@ import {
 } from "../../provider/internal/resource-errors";
 import { branchNames, call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
-import { contextForEmulator, UNKNOWN } from "../support/provider-context";
+import { contextForEmulator, TEST_STACK, UNKNOWN } from "../support/provider-context";
 
 const PROVIDER = "serialized-provider-text";
 
@@ -31,7 +31,7 @@ beforeEach(() => {
 
 /** check, then create, as the engine does. */
 async function createBranch(inputs: Record<string, unknown>) {
-  const checked = await branch.check(ctx, {}, { ...inputs, __provider: PROVIDER });
+  const checked = await branch.check(ctx, {}, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], []);
   const created = await branch.create(ctx, checked.inputs as Record<string, unknown>);
   return {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  BackoffGate,
   type ClientOptions,
   closeAllClients,
   getClient,
@@ -40,8 +39,6 @@ function virtualTime(): { sleeps: number[]; options: ClientOptions; now: () => n
     sleeps,
     now,
     options: {
-      // Its own gate: a virtual clock must not write its times into the machine-wide one.
-      backoffGate: new BackoffGate(undefined, 60_000),
       now,
       sleep: async (ms) => {
         sleeps.push(ms);
@@ -85,7 +82,6 @@ describe("client-side rate limiting", () => {
     // A frozen clock: all nine reserve at the same instant.
     const sleeps: number[] = [];
     const client = new PlanetScaleClient(settingsFor("tok-concurrent"), {
-      backoffGate: new BackoffGate(undefined, 60_000),
       now: () => 5_000,
       sleep: async (ms) => void sleeps.push(ms),
     });

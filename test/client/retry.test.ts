@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import {
-  BackoffGate,
   backoffDelay,
   type ClientOptions,
   ConnectionError,
@@ -25,33 +24,29 @@ function settingsFor(url: string, overrides: Partial<Settings> = {}): Settings {
     apiUrl: url,
     credential: { kind: "serviceToken", id: "retry-id", token: `pscale_tkn_retry${tokenCounter++}` },
     timeoutMs: 5_000,
-    maxRetries: 4,
     requestsPerMinute: 0,
     ...overrides,
   };
 }
 
 /**
- * A backoff gate of this client alone. The default gate is shared through a file with every process
- * on the machine, and a virtual clock must not write its times there: another test file, running at
- * the same time, whose server got the same port would wait for them.
+ * Sleep that returns at once, moving a virtual clock, and records what the client asked for.
+ * Jitter draws `draw` of each bound (default: all of it).
  */
-const privateGate = () => new BackoffGate(undefined, 60_000);
-
-/** Sleep that returns at once, moving a virtual clock, and records what the client asked for. */
-function recordingSleep(): { sleeps: number[]; options: ClientOptions } {
+function recordingSleep(draw = 1): { sleeps: number[]; options: ClientOptions; elapsed: () => number } {
   const sleeps: number[] = [];
-  let now = Date.now();
+  const start = Date.now();
+  let now = start;
   return {
     sleeps,
+    elapsed: () => now - start,
     options: {
-      backoffGate: privateGate(),
       sleep: async (ms) => {
         sleeps.push(ms);
         now += ms;
       },
       now: () => now,
-      random: () => 1,
+      random: () => draw,
     },
   };
 }
@@ -128,20 +123,89 @@ describe("retries against a scripted server", () => {
       assert.deepEqual(sleeps, [500, 1000, 2000, 4000]);
     }));
 
-  test("gives up after maxRetries with a ServerError that counts the retries", () =>
+  test("retries transient failures for a minute from the first one, then fails with a ServerError that counts the retries", () =>
     withServer(async (server) => {
       server.setFallback({ status: 503, json: { code: "unavailable", message: "try later" } });
-      const { sleeps, options } = recordingSleep();
+      const { sleeps, options, elapsed } = recordingSleep();
       const client = new PlanetScaleClient(settingsFor(server.url), options);
       await assert.rejects(client.request({ method: "GET", path: "/things" }), (err: unknown) => {
         assert.ok(err instanceof ServerError);
-        assert.equal(err.retries, 4);
+        assert.equal(err.retries, 11);
         assert.equal(err.status, 503);
-        assert.equal(err.message, "GET /things → 503 unavailable: try later (after 4 retries)");
+        assert.equal(err.message, "GET /things → 503 unavailable: try later (after 11 retries)");
         return true;
       });
-      assert.equal(server.requests.length, 5);
-      assert.deepEqual(sleeps, [500, 1000, 2000, 4000]);
+      // Backoff doubling from 0.5 s to the 8 s cap; the last wait ends exactly at the minute.
+      assert.deepEqual(sleeps, [500, 1000, 2000, 4000, 8000, 8000, 8000, 8000, 8000, 8000, 4500]);
+      assert.equal(elapsed(), 60_000);
+      assert.equal(server.requests.length, 12);
+    }));
+
+  test("rides out a 5-second outage: every request answered 503 for 5 s, then the GET succeeds", () =>
+    withServer(async (server) => {
+      // Half of each backoff bound, as jitter draws on average: 4 retries wait 3.75 s in all.
+      const { sleeps, options, elapsed } = recordingSleep(0.5);
+      server.setFallback((_req, res) => {
+        res.writeHead(elapsed() < 5_000 ? 503 : 200, { "content-type": "application/json" });
+        res.end("{}");
+      });
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      assert.deepEqual(await client.request({ method: "GET", path: "/branch" }), {});
+      assert.deepEqual(sleeps, [250, 500, 1000, 2000, 4000]);
+      assert.equal(server.requests.length, 6);
+    }));
+
+  test("rides out a server that refuses connections for 5 s", async () => {
+    const port = await unusedPort();
+    let server: ScriptedServer | undefined;
+    const { sleeps, options, elapsed } = recordingSleep(0.5);
+    const client = new PlanetScaleClient(settingsFor(`http://127.0.0.1:${port}/v1`), {
+      ...options,
+      sleep: async (ms) => {
+        await options.sleep?.(ms);
+        // The server comes back 5 s into the outage.
+        if (elapsed() >= 5_000)
+          server ??= await ScriptedServer.start({ port, fallback: { status: 200, json: {} } });
+      },
+    });
+    try {
+      assert.deepEqual(await client.request({ method: "GET", path: "/branch" }), {});
+      assert.deepEqual(sleeps, [250, 500, 1000, 2000, 4000]);
+      assert.equal(server?.requests.length, 1);
+    } finally {
+      await server?.close();
+    }
+  });
+
+  test("fails at once when the server asks to wait past the minute", () =>
+    withServer(async (server) => {
+      server.push({ status: 503 }, { status: 503, headers: { "retry-after": "60" } });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await assert.rejects(client.request({ method: "GET", path: "/x" }), ServerError);
+      assert.deepEqual(sleeps, [500], "60 s after the second failure is past the first one's minute");
+    }));
+
+  test("stops after maxRetries retries when it is set", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 502 });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url, { maxRetries: 2 }), options);
+      await assert.rejects(
+        client.request({ method: "GET", path: "/x" }),
+        (err: unknown) => err instanceof ServerError && err.retries === 2,
+      );
+      assert.deepEqual(sleeps, [500, 1000]);
+    }));
+
+  test("retryTimeoutMs sets how long", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 504 });
+      const { sleeps, options, elapsed } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url, { retryTimeoutMs: 2_000 }), options);
+      await assert.rejects(client.request({ method: "GET", path: "/x" }), ServerError);
+      assert.deepEqual(sleeps, [500, 1000, 500]);
+      assert.equal(elapsed(), 2_000);
     }));
 
   test("honours Retry-After seconds, an HTTP date and retry-after-ms", () =>
@@ -157,8 +221,8 @@ describe("retries against a scripted server", () => {
       );
       const sleeps: number[] = [];
       const client = new PlanetScaleClient(settingsFor(server.url), {
-        backoffGate: privateGate(),
-        random: () => 1,
+        // No jitter after the server's instant: the waits are exactly what it asked.
+        random: () => 0,
         now: () => now,
         sleep: async (ms) => {
           sleeps.push(ms);
@@ -186,6 +250,23 @@ describe("retries against a scripted server", () => {
             "POST /organizations/acme/databases/app/branches → 422 unprocessable: Name has already been taken (after 0 retries)",
       );
       assert.equal(server.requests.length, 1);
+      assert.deepEqual(sleeps, []);
+    }));
+
+  test("does not retry a 5xx outside the table (501); for a POST it is an unknown outcome", () =>
+    withServer(async (server) => {
+      server.setFallback({ status: 501, json: { code: "not_implemented", message: "no" } });
+      const { sleeps, options } = recordingSleep();
+      const client = new PlanetScaleClient(settingsFor(server.url), options);
+      await assert.rejects(
+        client.request({ method: "GET", path: "/x" }),
+        (err: unknown) => err instanceof ServerError && !(err instanceof OutcomeUnknownError),
+      );
+      await assert.rejects(
+        client.request({ method: "POST", path: "/x", body: {} }),
+        (err: unknown) => err instanceof OutcomeUnknownError && err.cause instanceof ServerError,
+      );
+      assert.equal(server.requests.length, 2);
       assert.deepEqual(sleeps, []);
     }));
 
@@ -223,7 +304,9 @@ describe("non-idempotent requests (POST, PATCH)", () => {
       assert.deepEqual(await client.request({ method: "POST", path: "/b", body: { name: "n" } }), {
         id: "b1",
       });
-      assert.deepEqual(sleeps, [500, 1000]);
+      // The first 429 gave no Retry-After: 0.5 s of backoff; the second asked 1 s. Each wait
+      // then adds a jitter one backoff step further (all of the bound here: 2 s, then 4 s).
+      assert.deepEqual(sleeps, [500 + 2000, 1000 + 4000]);
       assert.equal(server.requests.length, 3);
       assert.ok(server.requests.every((r) => r.body === '{"name":"n"}'));
     }));
@@ -238,7 +321,8 @@ describe("non-idempotent requests (POST, PATCH)", () => {
         (err: unknown) => err instanceof RateLimitError && err.retries === sleeps.length,
       );
       const waited = sleeps.reduce((a, b) => a + b, 0);
-      assert.ok(waited >= 600_000 && waited < 600_000 + 8_000, `waited ${waited} ms`);
+      // At the first 429 past the patience: the last wait is at most the cap twice (backoff and jitter).
+      assert.ok(waited >= 600_000 && waited < 600_000 + 16_000, `waited ${waited} ms`);
       assert.ok(server.requests.length > 3, "429s do not use up maxRetries");
       assert.equal(server.requests.length, sleeps.length + 1);
     }));

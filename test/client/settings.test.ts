@@ -19,7 +19,8 @@ describe("resolveSettings", () => {
       apiUrl: "https://api.planetscale.com/v1",
       credential: { kind: "serviceToken", id: "abc123", token: "pscale_tkn_secret" },
       timeoutMs: 30_000,
-      maxRetries: 4,
+      // No count of retries: transient failures are retried for a minute.
+      retryTimeoutMs: 60_000,
       requestsPerMinute: 0,
       lateCreateWaitMs: 10_000,
     });
@@ -77,11 +78,54 @@ describe("resolveSettings", () => {
     assert.deepEqual(fromEnv.credential, { kind: "accessToken", token: "env-access" });
   });
 
-  test("completes a service token id in config with the secret from env", () => {
-    const s = resolveSettings(config({ "planetscale:serviceTokenId": "cfg-id" }), {
-      PLANETSCALE_SERVICE_TOKEN: "env-token",
-    });
+  test("refuses a service token split between config and env, naming both, unless allowed", () => {
+    const split: Array<[Record<string, string>, NodeJS.ProcessEnv, RegExp, RegExp]> = [
+      [
+        { "planetscale:serviceTokenId": "cfg-id" },
+        { PLANETSCALE_SERVICE_TOKEN: "env-token" },
+        /id comes from planetscale:serviceTokenId \(stack config\) and its secret from PLANETSCALE_SERVICE_TOKEN \(environment\)/,
+        /pulumi config set --secret planetscale:serviceToken <token> +# both from the stack config\n +pulumi config rm planetscale:serviceTokenId +#/,
+      ],
+      [
+        { "planetscale:serviceToken": "cfg-token" },
+        { PLANETSCALE_SERVICE_TOKEN_ID: "env-id" },
+        /id comes from PLANETSCALE_SERVICE_TOKEN_ID \(environment\) and its secret from planetscale:serviceToken \(stack config\)/,
+        /pulumi config set planetscale:serviceTokenId <id> +# both from the stack config\n +pulumi config rm planetscale:serviceToken +#/,
+      ],
+    ];
+    for (const [values, env, names, fixes] of split) {
+      assert.throws(
+        () => resolveSettings(config(values), env),
+        (err: unknown) => {
+          assert.ok(err instanceof InvalidSettingsError);
+          assert.match(err.message, names);
+          assert.match(err.message, fixes);
+          assert.match(err.message, /pulumi config set planetscale:allowMixedCredentials true/);
+          assert.ok(!err.message.includes("cfg-token") && !err.message.includes("env-token"));
+          return true;
+        },
+      );
+      const allowed = resolveSettings(
+        config({ ...values, "planetscale:allowMixedCredentials": "true" }),
+        env,
+      );
+      assert.equal(allowed.credential.kind, "serviceToken");
+    }
+    const s = resolveSettings(
+      config({ "planetscale:serviceTokenId": "cfg-id", "planetscale:allowMixedCredentials": "true" }),
+      { PLANETSCALE_SERVICE_TOKEN: "env-token" },
+    );
     assert.deepEqual(s.credential, { kind: "serviceToken", id: "cfg-id", token: "env-token" });
+    assert.throws(
+      () =>
+        resolveSettings(
+          config({ "planetscale:serviceTokenId": "cfg-id", "planetscale:allowMixedCredentials": "yes" }),
+          {
+            PLANETSCALE_SERVICE_TOKEN: "env-token",
+          },
+        ),
+      /planetscale:allowMixedCredentials must be true or false/,
+    );
   });
 
   test("prints the commands to run when no credential is configured", () => {
@@ -155,11 +199,20 @@ describe("resolveSettings", () => {
         "planetscale:accessToken": "tok",
         "planetscale:timeoutMs": "1500",
         "planetscale:maxRetries": "0",
+        "planetscale:retryTimeoutMs": "5000",
         "planetscale:requestsPerMinute": "60",
       }),
       {},
     );
-    assert.deepEqual([s.timeoutMs, s.maxRetries, s.requestsPerMinute], [1500, 0, 60]);
+    assert.deepEqual([s.timeoutMs, s.maxRetries, s.retryTimeoutMs, s.requestsPerMinute], [1500, 0, 5000, 60]);
+    assert.throws(
+      () =>
+        resolveSettings(config({ "planetscale:accessToken": "tok", "planetscale:retryTimeoutMs": "1m" }), {}),
+      (err: unknown) =>
+        err instanceof InvalidSettingsError &&
+        err.message ===
+          'planetscale:retryTimeoutMs must be a whole number from 0 to 3600000 (milliseconds); got "1m".',
+    );
     assert.throws(
       () =>
         resolveSettings(config({ "planetscale:accessToken": "tok", "planetscale:timeoutMs": "soon" }), {}),

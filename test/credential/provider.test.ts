@@ -7,10 +7,21 @@ import {
   branchPasswordResource as password,
   branchRoleResource as role,
 } from "../../provider/internal/credential";
-import type { ResourceImplementation } from "../../provider/internal/dynamic/resource-implementation";
+import {
+  contextFor,
+  type ProviderContext,
+  type ResourceImplementation,
+} from "../../provider/internal/dynamic/resource-implementation";
 import { call, waitFor } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
-import { contextForEmulator, UNKNOWN } from "../support/provider-context";
+import { HoldProxy } from "../support/hold-proxy";
+import {
+  configFor,
+  contextForEmulator,
+  TEST_STACK,
+  UNKNOWN,
+  withTestBackend,
+} from "../support/provider-context";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";
@@ -24,7 +35,12 @@ const messages: string[] = [];
 
 before(async () => {
   emu = await emulator({ readyDelayMs: 0 });
-  ctx = contextForEmulator(emu, { "planetscale:maxRetries": "0", "planetscale:requestsPerMinute": "0" });
+  ctx = contextForEmulator(emu, {
+    "planetscale:maxRetries": "0",
+    "planetscale:requestsPerMinute": "0",
+    // A lost create that made nothing is concluded after 0.3 s, not the 10 s a user gets.
+    "planetscale:lateCreateWaitMs": "300",
+  });
 });
 
 after(async () => {
@@ -41,14 +57,18 @@ beforeEach(() => {
 });
 
 async function checked(resource: ResourceImplementation, inputs: Props, olds: Props = {}): Promise<Props> {
-  const result = await resource.check(ctx, olds, { ...inputs, __provider: PROVIDER });
+  const result = await resource.check(ctx, olds, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(result.failures ?? [], []);
   return result.inputs as Props;
 }
 
 /** check, then create, as the engine does; remembers the plaintext. */
-async function create(resource: ResourceImplementation, inputs: Props): Promise<{ id: string; outs: Props }> {
-  const created = await resource.create(ctx, await checked(resource, inputs));
+async function create(
+  resource: ResourceImplementation,
+  inputs: Props,
+  context: ProviderContext = ctx,
+): Promise<{ id: string; outs: Props }> {
+  const created = await resource.create(context, await checked(resource, inputs));
   const outs = created.outs as Props;
   secrets.add(String(outs["password"]));
   return { id: created.id, outs };
@@ -67,6 +87,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 function connects(outs: Props): boolean {
   return emu.checkConnection(String(outs["username"]), String(outs["password"])).valid;
+}
+
+/** The requests the emulator received since the last clear, as "METHOD path" without `/v1`. */
+function requestLines(): string[] {
+  return emu.requests().map((r) => `${r.method} ${r.path.replace(/^\/v1/, "")}`);
 }
 
 async function newBranch(name: string, database = "app"): Promise<string> {
@@ -267,11 +292,19 @@ describe("BranchPassword lifecycle", () => {
     const diff = await password.diff(ctx, id, outs, news);
     assert.deepEqual(diff.replaces, []);
     assert.equal(diff.changes, true);
+    // One read each: the password's own answer names its branch, renamed or not.
+    const onePasswordRead = [`GET ${BRANCHES}/${branchId}/passwords/${id}`];
+    emu.clearRequests();
     const updated = (await password.update(ctx, id, outs, news)).outs as Props;
+    assert.deepEqual(requestLines(), onePasswordRead);
     assert.equal(updated["branchName"], "renamed");
     assert.equal(updated["password"], outs["password"]);
     assert.ok(connects(updated), "still works after the rename");
-    assert.equal((await password.read(ctx, id, updated)).id, id);
+    emu.clearRequests();
+    const refreshed = await password.read(ctx, id, outs);
+    assert.deepEqual(requestLines(), onePasswordRead);
+    assert.equal(refreshed.id, id);
+    assert.equal((refreshed.props as Props)["branchName"], "renamed", "a refresh sees the new name");
     await password.delete(ctx, id, updated);
     assert.equal(connects(updated), false);
     assert.equal(
@@ -344,8 +377,13 @@ describe("BranchRole lifecycle", () => {
     assert.equal(url.searchParams.get("sslmode"), "verify-full");
     assert.equal(decodeURIComponent(url.username), outs["username"]);
     assert.ok(connects(outs));
+    emu.clearRequests();
     const read = await role.read(ctx, id, outs);
+    assert.deepEqual(requestLines(), [
+      `GET /organizations/acme/databases/pg-app/branches/${outs["branchId"]}/roles/${id}`,
+    ]);
     assert.equal((read.props as Props)["password"], outs["password"]);
+    assert.equal((read.props as Props)["branchName"], "main");
     const news = await checked(
       role,
       {
@@ -404,23 +442,39 @@ describe("unknown create outcomes: never two credentials, never one that is not 
   });
 
   test("without a baseline, two new same-named candidates stop the create, naming both ids", async () => {
-    // A password of the same name made just now by someone else, and our lost create: which is ours?
-    const other = await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "twin" } });
-    emu.setFaults({
-      rules: [
-        { method: "GET", path: PASSWORDS, action: "status", status: 503, times: 1 },
-        { method: "POST", path: PASSWORDS, action: "fail-after-acting" },
-      ],
-    });
-    const error = await rejection(create(password, { database: "app", branch: "main", name: "twin" }));
-    const ids = emu
-      .snapshot()
-      .passwords.filter((p) => p.name === "twin")
-      .map((p) => p.id);
-    assert.equal(ids.length, 2, "nothing was deleted");
-    for (const id of ids) assert.ok(error.message.includes(id), `the error names ${id}`);
-    assert.ok(ids.includes(other.body.id));
-    assert.match(error.message, /pscale password delete app main/);
+    // Our create acts, its answer is held; meanwhile the same credential makes a password of that
+    // name (a script of the team, say); then our answer is lost. Both are new, made by this
+    // credential: nothing tells which is ours.
+    const proxy = await HoldProxy.start(emu.apiUrl);
+    try {
+      emu.setFaults({ rules: [{ method: "GET", path: PASSWORDS, action: "status", status: 503, times: 1 }] });
+      const through = withTestBackend(
+        contextFor(
+          configFor(emu, {
+            "planetscale:apiUrl": proxy.apiUrl,
+            "planetscale:maxRetries": "0",
+            "planetscale:requestsPerMinute": "0",
+            "planetscale:lateCreateWaitMs": "300",
+          }),
+        ),
+      );
+      const held = proxy.hold({ method: "POST", path: PASSWORDS, phase: "after" });
+      const run = rejection(create(password, { database: "app", branch: "main", name: "twin" }, through));
+      await held;
+      const other = await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "twin" } });
+      proxy.dropHeld();
+      const error = await run;
+      const ids = emu
+        .snapshot()
+        .passwords.filter((p) => p.name === "twin")
+        .map((p) => p.id);
+      assert.equal(ids.length, 2, "nothing was deleted");
+      for (const id of ids) assert.ok(error.message.includes(id), `the error names ${id}`);
+      assert.ok(ids.includes(other.body.id));
+      assert.match(error.message, /pscale password delete app main/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test("a credential another resource of this process created is never a candidate", async () => {

@@ -32,6 +32,11 @@ describe("npm run chaos, team scenarios", { skip: skipWithoutCli }, () => {
     ])
       assert.equal(f[name], "0", name);
     assert.equal(f["recovered"], "4/4", "two killed runs per backend, each recovered");
+    assert.equal(
+      f["races"],
+      "2/2",
+      "one same-name race per backend: one holder, the other refused naming it",
+    );
     assert.match(run.stdout, /team of 4 stacks, one token, one file backend/);
     assert.match(run.stdout, /team of 4 stacks, one token, one postgres backend/);
     assert.match(

@@ -27,19 +27,21 @@ function allText(dir: string): string {
 describe("BranchPassword and BranchRole end to end", { skip: skipWithoutCli }, () => {
   let env: TestStack;
   let branchName = "pr-21";
+  /** Settings of both branches that are not their name. */
+  let branchArgs: Partial<planetscale.BranchArgs> = {};
   let passwordArgs: Partial<planetscale.BranchPasswordArgs> = { role: "readwriter", ttl: "1h" };
   const seen = new Set<string>();
 
   before(async () => {
     env = await createTestStack({
       program: async () => {
-        const mysqlBranch = new ps.Branch("mysql", { database: "app", name: branchName });
+        const mysqlBranch = new ps.Branch("mysql", { database: "app", name: branchName, ...branchArgs });
         const password = new ps.BranchPassword("app", {
           database: "app",
           branch: mysqlBranch,
           ...passwordArgs,
         });
-        const pgBranch = new ps.Branch("pg", { database: "pg-app", name: branchName });
+        const pgBranch = new ps.Branch("pg", { database: "pg-app", name: branchName, ...branchArgs });
         const role = new ps.BranchRole("app", {
           database: "pg-app",
           branch: pgBranch,
@@ -69,6 +71,18 @@ describe("BranchPassword and BranchRole end to end", { skip: skipWithoutCli }, (
     return values;
   }
 
+  /**
+   * What `pulumi preview` shows: its summary, and the lines it prints about the credentials (an
+   * unchanged resource gets none).
+   */
+  async function preview(): Promise<{ summary: Record<string, number>; credentialLines: string[] }> {
+    const result = await env.stack.preview();
+    const credentialLines = result.stdout
+      .split("\n")
+      .filter((line) => /BranchPassword|BranchRole/.test(line));
+    return { summary: { ...result.changeSummary }, credentialLines };
+  }
+
   const connects = (user: string | undefined, pass: string | undefined) =>
     env.emulator.checkConnection(String(user), String(pass)).valid;
 
@@ -90,20 +104,41 @@ describe("BranchPassword and BranchRole end to end", { skip: skipWithoutCli }, (
     await env.stack.preview({ expectNoChanges: true });
   });
 
-  test("renaming the branches in place keeps both credentials working", async () => {
+  test("renaming the branches in place: preview says the credentials stay, and up keeps them working", async () => {
     const before = await outputs();
     branchName = "pr-21-renamed";
+    const planned = await preview();
+    assert.deepEqual(planned.summary, { same: 3, update: 2 }, "the stack and both credentials unchanged");
+    assert.deepEqual(planned.credentialLines, []);
     const result = await env.stack.up();
     assert.equal(result.summary.resourceChanges?.["update"], 2, "the two branches");
     assert.equal(result.summary.resourceChanges?.["replace"], undefined);
     const after = await outputs();
     assert.equal(after["mysqlId"], before["mysqlId"]);
     assert.equal(after["pgId"], before["pgId"]);
+    assert.equal(after["mysqlPassword"], before["mysqlPassword"]);
+    assert.equal(after["pgPassword"], before["pgPassword"]);
     assert.ok(connects(after["mysqlUser"], after["mysqlPassword"]));
     assert.ok(connects(after["pgUser"], after["pgPassword"]));
     await env.stack.refresh();
     const [password] = await env.resourcesOfType(PASSWORD);
     assert.equal(password?.outputs["branchName"], "pr-21-renamed", "refresh sees the new branch name");
+  });
+
+  test("protecting the branches in place: preview says the credentials stay, and up keeps them", async () => {
+    for (const deletionProtected of [true, false]) {
+      const before = await outputs();
+      branchArgs = { deletionProtected };
+      const planned = await preview();
+      assert.deepEqual(planned.summary, { same: 3, update: 2 }, `deletionProtected: ${deletionProtected}`);
+      assert.deepEqual(planned.credentialLines, []);
+      const result = await env.stack.up();
+      assert.deepEqual(result.summary.resourceChanges, { same: 3, update: 2 });
+      const after = await outputs();
+      for (const key of ["mysqlId", "mysqlPassword", "pgId", "pgPassword"]) {
+        assert.equal(after[key], before[key], key);
+      }
+    }
   });
 
   test("refresh notices a role deleted outside Pulumi; up creates a new one", async () => {
@@ -117,6 +152,28 @@ describe("BranchPassword and BranchRole end to end", { skip: skipWithoutCli }, (
     const after = await outputs();
     assert.notEqual(after["pgId"], before["pgId"]);
     assert.ok(connects(after["pgUser"], after["pgPassword"]));
+  });
+
+  test("moving the branches to another region replaces them: preview and up replace the credentials too", async () => {
+    const before = await outputs();
+    branchArgs = { region: "eu-west" };
+    const planned = await preview();
+    assert.equal(planned.summary["replace"], 4, "both branches and both credentials");
+    for (const type of ["BranchPassword", "BranchRole"]) {
+      assert.ok(
+        planned.credentialLines.some((line) => new RegExp(`${type} app replace\\b`).test(line)),
+        planned.credentialLines.join("\n"),
+      );
+    }
+    const result = await env.stack.up();
+    assert.equal(result.summary.resourceChanges?.["replace"], 4);
+    const after = await outputs();
+    assert.notEqual(after["mysqlId"], before["mysqlId"]);
+    assert.notEqual(after["pgId"], before["pgId"]);
+    assert.ok(connects(after["mysqlUser"], after["mysqlPassword"]));
+    assert.ok(connects(after["pgUser"], after["pgPassword"]));
+    assert.ok(!connects(before["mysqlUser"], before["mysqlPassword"]));
+    assert.ok(!connects(before["pgUser"], before["pgPassword"]));
   });
 
   test("rotation replaces the password, creating the new one before deleting the old", async () => {

@@ -378,16 +378,84 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     );
   });
 
-  test("databases: create_database, delete_database", async () => {
+  test("databases: create_database (pending, then ready), update_database_settings, delete_database", async () => {
     const created = await call(emu, "POST", "/organizations/acme/databases", {
       body: { name: "contract-db", region: "eu-west", cluster_size: "PS_10", kind: "mysql" },
     });
     check("create_database", created, 201);
     assert.equal(created.body.region.slug, "eu-west");
+    assert.equal(created.body.state, "pending");
     const main = await call(emu, "GET", `${branchesPath("contract-db")}/main`);
     assert.equal(main.body.production, true);
-    check("delete_database", await call(emu, "DELETE", "/organizations/acme/databases/contract-db"), 204);
-    assert.equal((await call(emu, "GET", "/organizations/acme/databases/contract-db")).status, 404);
+    await waitReady(emu, "main", "contract-db");
+    const ready = await call(emu, "GET", "/organizations/acme/databases/contract-db");
+    check("get_database", ready, 200);
+    assert.deepEqual([ready.body.state, ready.body.ready], ["ready", true]);
+    const everySetting = {
+      new_name: "contract-db-2",
+      automatic_migrations: true,
+      migration_framework: "rails",
+      migration_table_name: "schema_migrations",
+      require_approval_for_deploy: true,
+      restrict_branch_region: true,
+      allow_data_branching: true,
+      allow_foreign_key_constraints: false,
+      insights_raw_queries: true,
+      deletion_protected: false,
+      production_branch_web_console: true,
+      default_branch: "main",
+    };
+    const updated = await call(emu, "PATCH", "/organizations/acme/databases/contract-db", {
+      body: everySetting,
+    });
+    check("update_database_settings", updated, 200);
+    assert.equal(updated.body.name, "contract-db-2");
+    const pg = await call(emu, "PATCH", "/organizations/acme/databases/pg-app", {
+      body: { require_approval_for_deploy: true },
+    });
+    check("update_database_settings", pg, 200);
+    check(
+      "list_read_only_regions",
+      await call(emu, "GET", "/organizations/acme/databases/contract-db-2/read-only-regions"),
+      200,
+    );
+    check("delete_database", await call(emu, "DELETE", "/organizations/acme/databases/contract-db-2"), 204);
+    assert.equal((await call(emu, "GET", "/organizations/acme/databases/contract-db-2")).status, 404);
+  });
+
+  test("Postgres changes: update_branch_change_request (200, 204), list/get_branch_change_request(s), list_parameters", async () => {
+    const path = `${branchesPath("pg-app")}/main/changes`;
+    const started = await call(emu, "PATCH", path, {
+      body: { cluster_size: "PS_20", replicas: 1, parameters: { pgconf: { max_connections: "200" } } },
+    });
+    check("update_branch_change_request", started, 200);
+    check("list_branch_change_requests", await call(emu, "GET", path), 200);
+    check("get_branch_change_request", await call(emu, "GET", `${path}/${started.body.id}`), 200);
+    check("list_parameters", await call(emu, "GET", `${branchesPath("pg-app")}/main/parameters`), 200);
+    await waitFor("the change to complete", async () => {
+      const r = await call(emu, "GET", `${path}/${started.body.id}`);
+      return r.body.state === "completed";
+    });
+    check("get_branch_change_request", await call(emu, "GET", `${path}/${started.body.id}`), 200);
+    check("update_branch_change_request", await call(emu, "PATCH", path, { body: { replicas: 1 } }), 204);
+  });
+
+  test("backups: create_backup, get_backup, update_backup, list_backups with filters, delete_backup", async () => {
+    const path = `${branchesPath()}/main/backups`;
+    const created = await call(emu, "POST", path, {
+      body: { name: "contract-backup", retention_unit: "week", retention_value: 2 },
+    });
+    check("create_backup", created, 201);
+    const id = created.body.id as string;
+    check("get_backup", await call(emu, "GET", `${path}/${id}`), 200);
+    check("update_backup", await call(emu, "PATCH", `${path}/${id}`, { body: { protected: true } }), 200);
+    check("update_backup", await call(emu, "PATCH", `${path}/${id}`, { body: { protected: false } }), 200);
+    check("list_backups", await call(emu, "GET", `${path}?state=success&production=true&all=true`), 200);
+    check("delete_backup", await call(emu, "DELETE", `${path}/${id}`), 204);
+    const pg = await call(emu, "POST", `${branchesPath("pg-app")}/main/backups`, {
+      body: { emergency: true },
+    });
+    check("create_backup", pg, 201);
   });
 
   test("error bodies are {code, message} with the spec's 401/404 statuses", async () => {

@@ -25,7 +25,11 @@ function raw(emu: Emulator, bytes: Buffer | string): Promise<string> {
 describe("junk input", () => {
   let emu: Emulator;
   before(async () => {
-    emu = await emulator();
+    // A second branch keeps `main` from being the last one (deleting that deletes the database),
+    // so a junk DELETE of it is refused like any other junk.
+    emu = await emulator({
+      seed: { organizations: [{ name: "acme", databases: [{ name: "app", branches: [{ name: "dev" }] }] }] },
+    });
   });
   after(() => emu.stop());
 

@@ -1,5 +1,5 @@
-// examples/gitops/, run as a user copies it: environments.yaml declares long-lived branches and
-// tokens; gitops.yml previews a pull request, applies on merge and checks drift nightly. The
+// examples/gitops/, run as a user copies it: environments.yaml declares the database with its
+// settings, long-lived branches and tokens; gitops.yml previews a pull request, applies on merge and checks drift nightly. The
 // workflow's jobs run step by step (test/support/runner.ts): `npm ci` installs this package from a
 // registry on loopback, with the real Pulumi CLI against the emulator.
 import assert from "node:assert/strict";
@@ -57,7 +57,8 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
   const writes = () => emu.requests().filter((r) => r.method !== "GET");
 
   before(async () => {
-    emu = await emulator();
+    // The organization has no database yet: the example declares and creates `app`.
+    emu = await emulator({ seed: { organizations: [{ name: "acme", databases: [{ name: "other" }] }] } });
     registry = await registryWithTree();
     runner = createRunner(EXAMPLE, cliDir ?? "", registry);
   });
@@ -76,8 +77,8 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [job, result] = await trigger("pull_request");
     assert.equal(job, "preview");
     assert.equal(result.failed, undefined, explain(result));
-    assert.match(result.steps.at(-1)?.output ?? "", /\+ 5 to create/);
-    assert.deepEqual(await branchNames(emu), ["main"]);
+    assert.match(result.steps.at(-1)?.output ?? "", /\+ 6 to create/);
+    assert.equal((await call(emu, "GET", "/organizations/acme/databases/app")).status, 404);
     assert.deepEqual(await tokenNames(), []);
   });
 
@@ -94,6 +95,18 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [job, result] = await trigger("push");
     assert.equal(job, "apply");
     assert.equal(result.failed, undefined, explain(result));
+    const db = (await call(emu, "GET", "/organizations/acme/databases/app")).body;
+    assert.deepEqual(
+      [
+        db.state,
+        db.require_approval_for_deploy,
+        db.allow_data_branching,
+        db.restrict_branch_region,
+        db.deletion_protected,
+      ],
+      ["ready", true, true, true, true],
+      "the database and the settings environments.yaml gives",
+    );
     assert.deepEqual(await branchNames(emu), ["analytics", "main", "staging"]);
     const staging = await branch("staging");
     assert.equal(staging.deletion_protected, true);
@@ -114,12 +127,16 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     await call(emu, "PATCH", "/organizations/acme/databases/app/branches/analytics", {
       body: { deletion_protected: true },
     });
+    await call(emu, "PATCH", "/organizations/acme/databases/app", {
+      body: { require_approval_for_deploy: false },
+    });
     for (const night of [1, 2]) {
       emu.clearRequests();
       const [, result] = await trigger("schedule");
       assert.ok(result.failed, `night ${night}: the drift check must fail`);
       assert.match(result.failed.name, /^Drift check/);
       assert.match(result.failed.output, /analytics/);
+      assert.match(result.failed.output, /requireApprovalForDeploy/);
       assert.deepEqual(writes(), [], `night ${night}: the drift check changed PlanetScale`);
     }
     // Someone acts: "Run workflow" on main applies the file again, putting back what was changed.
@@ -127,6 +144,8 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     assert.equal(job, "apply");
     assert.equal(apply.failed, undefined, explain(apply));
     assert.equal((await branch("analytics")).deletion_protected, false);
+    const db = (await call(emu, "GET", "/organizations/acme/databases/app")).body;
+    assert.equal(db.require_approval_for_deploy, true, "the setting changed by hand is put back");
     const [, night3] = await trigger("schedule");
     assert.equal(night3.failed, undefined, explain(night3));
   });

@@ -199,6 +199,28 @@ describe("a file backend read through the real Pulumi CLI", { skip: skipWithoutC
     );
   });
 
+  test("a checkpoint already exported is used as given, unless the name it is known by is ambiguous", async () => {
+    const cli = new PulumiCli({ cwd: dir, env });
+    // A stand-in for web/pr-1's checkpoint that its export would never give: the evidence shows which was used.
+    const given = {
+      version: 3,
+      deployment: {
+        resources: [{ urn: "u", type: "pulumi-nodejs:dynamic/planetscale:Branch", id: "br-given" }],
+      },
+    };
+    const reused = await BackendEvidence.read(cli, {
+      is: (n) => n === "organization/web/pr-1",
+      deployment: given,
+    });
+    assert.deepEqual(reused.holders("br-given"), ["organization/web/pr-1"]);
+    assert.deepEqual(reused.holders("br-web-1"), [], "web/pr-1 was not exported again");
+    assert.deepEqual(reused.holders("br-web-2"), ["organization/web/pr-2"]);
+    const ambiguous = await BackendEvidence.read(cli, { is: (n) => n.endsWith("/pr-1"), deployment: given });
+    assert.deepEqual(ambiguous.holders("br-given"), []);
+    assert.deepEqual(ambiguous.holders("br-web-1"), ["organization/web/pr-1"]);
+    assert.deepEqual(ambiguous.holders("br-api-1"), ["organization/api/pr-1"]);
+  });
+
   test("a stack's lock: its holder is read through the CLI, and `pulumi cancel` releases it", async () => {
     const cli = new PulumiCli({ cwd: web, env });
     const url = `file://${state}`;

@@ -8,7 +8,7 @@ import { branchResource as branch } from "../../provider/internal/branch/resourc
 import { OwnershipUnprovenError } from "../../provider/internal/resource-errors";
 import { branchNames, call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
-import { contextForEmulator } from "../support/provider-context";
+import { contextForEmulator, TEST_STACK } from "../support/provider-context";
 
 type Props = Record<string, unknown>;
 const PROVIDER = "serialized-provider-text";
@@ -26,7 +26,7 @@ after(async () => emu.stop());
 beforeEach(() => emu.setFaults({}));
 
 async function create(impl: typeof branch, inputs: Props, context = ctx) {
-  const checked = await impl.check(context, {}, { ...inputs, __provider: PROVIDER });
+  const checked = await impl.check(context, {}, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], []);
   const result = await impl.create(context, checked.inputs as Props);
   return { id: result.id, outs: result.outs as Props };

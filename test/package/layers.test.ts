@@ -48,6 +48,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/database",
     "provider/internal/deploy-request",
     "provider/internal/ownership",
     "provider/internal/api",
@@ -57,6 +58,7 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/commands/recover": [
     "provider/internal/backend",
     "provider/internal/dynamic",
+    "provider/internal/database",
     "provider/internal/api",
     "provider/internal/client",
     "provider/internal/credential",
@@ -84,6 +86,8 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/internal/branch": RESOURCE_LOGIC(),
   "provider/internal/api-token": RESOURCE_LOGIC(),
   "provider/internal/credential": RESOURCE_LOGIC(),
+  // A database waits for readiness on the branches' poll schedule (`branch/readiness.ts`).
+  "provider/internal/database": [...RESOURCE_LOGIC(), "provider/internal/branch"],
   // A deploy is waited for on the branch readiness schedule (`branch/readiness.ts`).
   "provider/internal/deploy-request": [...RESOURCE_LOGIC(), "provider/internal/branch"],
   "provider/internal/preflight": [
@@ -95,6 +99,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/api",
     "provider/internal/backend",
     "provider/internal/client",
+    "provider/internal/dynamic",
     "@pulumi/pulumi",
     "node:*",
   ],
@@ -110,6 +115,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/branch",
     "provider/internal/api-token",
     "provider/internal/credential",
+    "provider/internal/database",
     "provider/internal/deploy-request",
     "provider/internal/inputs",
     "provider/internal/client",

@@ -73,7 +73,7 @@ describe("the provider runtime", () => {
   });
   test("refuses a resource kind this version does not know, by its name, without touching anything", async () => {
     emu.clearRequests();
-    for (const kind of ["database", "toString", "__proto__"]) {
+    for (const kind of ["webhook", "toString", "__proto__"]) {
       await assert.rejects(
         runtime.check(kind as ResourceKind, undefined, {}, { database: "app" }),
         (error: unknown) => {

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { waitFor } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import {
   type DynamicProviderHost,
@@ -158,4 +159,28 @@ describe("BranchPassword and BranchRole through the dynamic-provider host", () =
       assert.ok(!host.stderr().includes(secret));
     });
   }
+});
+
+describe("errors through the dynamic-provider host", () => {
+  test("an error of ours reaches the engine once, without the host's own print; another error keeps it", async () => {
+    const from = host.stderr().length;
+    await assert.rejects(
+      host.check(URN, {}, { __provider: providerText, database: "nope", name: "grpc-err" }),
+      (error: HostRpcError) => {
+        assert.match(error.message, /database "nope" was not found in organization "acme"/);
+        assert.match(error.message, /\n {2}caused by: GET \/organizations\/acme\/databases\/nope → 404/);
+        return true;
+      },
+    );
+    // A failure that is not this package's (here a provider text that cannot load) is printed by
+    // the host with its stack trace, as before. Its print follows ours on the same stream, so once
+    // it is there, ours would be too.
+    const broken = "exports.handler = () => { throw new TypeError('provider text that cannot load'); };";
+    await assert.rejects(host.check(URN, {}, { __provider: broken, database: "app" }));
+    await waitFor("the host's print of the other failure", () =>
+      host.stderr().slice(from).includes("TypeError: provider text that cannot load"),
+    );
+    const printed = host.stderr().slice(from);
+    assert.ok(!printed.includes('database "nope"'), printed);
+  });
 });

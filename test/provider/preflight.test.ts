@@ -209,3 +209,54 @@ describe("check asks nothing about a resource whose inputs did not change", () =
     });
   }
 });
+
+describe("check asks nothing after a refresh that found nothing changed", () => {
+  // Each with the properties PlanetScale defaults, which a refresh records and the program leaves out.
+  const cases: Array<[string, typeof branch, Record<string, unknown>, string[]]> = [
+    [
+      "Branch",
+      branch,
+      { database: "app", name: "refreshed-1", parentBranch: "main" },
+      ["region", "clusterSize", "deletionProtected", "safeMigrations"],
+    ],
+    ["ApiToken", token, { scopes: ["read_only"], databases: ["app"], name: "refreshed-2", ttl: "7d" }, []],
+    [
+      "BranchPassword",
+      password,
+      {
+        database: "app",
+        branch: "main",
+        role: "readwriter",
+        name: "refreshed-3",
+        ttl: "30d",
+        rotateBefore: "7d",
+      },
+      ["replica"],
+    ],
+    ["BranchRole", role, { database: "pg-app", branch: "main", name: "refreshed-4" }, ["inheritedRoles"]],
+  ];
+  cases.forEach(([kind, resource, inputs, defaulted], n) => {
+    test(`${kind}: the refreshed inputs match the program's; a change found by the refresh is checked again`, async () => {
+      const program = { ...inputs, __provider: "p" };
+      const ctx = contextForEmulator(emu);
+      const checked = await resource.check(ctx, {}, program);
+      const created = await resource.create(ctx, checked.inputs);
+      // What `pulumi refresh` records as the inputs.
+      const refreshed = await resource.read(ctx, created.id, created.outs);
+      assert.ok(refreshed.inputs, "read returns the inputs it found");
+      for (const key of defaulted) {
+        assert.ok(refreshed.inputs[key] !== undefined && inputs[key] === undefined, key);
+      }
+      // A client of its own, so nothing is verified yet, as in the next `up`'s new process.
+      const fresh = contextForEmulator(emu, { "planetscale:timeoutMs": String(29_000 + n) });
+      emu.clearRequests();
+      const again = await resource.check(fresh, refreshed.inputs, program);
+      assert.deepEqual(again.failures ?? [], []);
+      assert.deepEqual(calls(), [], "no call for inputs the refresh found unchanged");
+      const renamed = { ...refreshed.inputs, name: "renamed-outside-pulumi" };
+      await resource.check(fresh, renamed, program);
+      assert.ok(calls().length > 0, "a name changed outside Pulumi is checked again");
+      await resource.delete(ctx, created.id, created.outs);
+    });
+  });
+});

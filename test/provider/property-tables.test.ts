@@ -17,15 +17,19 @@ import type {
   BranchPasswordArgs,
   BranchRole,
   BranchRoleArgs,
+  Database,
+  DatabaseArgs,
   DeployRequest,
   DeployRequestArgs,
   DeployRequestInfo,
 } from "../../provider";
+import type { BranchChangeBody } from "../../provider/internal/api/branch-changes";
 import type {
   ChangeClusterSizeBody,
   CreateBranchBody,
   UpdateBranchBody,
 } from "../../provider/internal/api/branches";
+import type { CreateDatabaseBody, UpdateDatabaseSettingsBody } from "../../provider/internal/api/databases";
 import type { CreateDeployRequestBody } from "../../provider/internal/api/deploy-requests";
 import type { CreatePasswordBody, UpdatePasswordBody } from "../../provider/internal/api/passwords";
 import type { CreateRoleBody, UpdateRoleBody } from "../../provider/internal/api/roles";
@@ -41,6 +45,9 @@ import {
   BRANCH_PASSWORD_PROPERTIES,
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
+import { DatabaseInputFields } from "../../provider/internal/database/inputs";
+import type { ResolvedDatabaseInputs } from "../../provider/internal/database/outputs";
+import { DATABASE_PROPERTIES } from "../../provider/internal/database/properties";
 import { DeployRequestInputFields } from "../../provider/internal/deploy-request/inputs";
 import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
 import type { ResolvedDeployRequestInputs } from "../../provider/internal/deploy-request/shared";
@@ -72,8 +79,9 @@ const declaredMatch: [
   Same<Declared<ApiToken>, ExposedKeys<typeof API_TOKEN_PROPERTIES>>,
   Same<Declared<BranchPassword>, ExposedKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   Same<Declared<BranchRole>, ExposedKeys<typeof BRANCH_ROLE_PROPERTIES>>,
+  Same<Declared<Database>, ExposedKeys<typeof DATABASE_PROPERTIES>>,
   Same<Declared<DeployRequest>, ExposedKeys<typeof DEPLOY_REQUEST_PROPERTIES>>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 
 /**
  * `true` when the two key sets are the same; otherwise the keys only one of them has, which the
@@ -92,14 +100,16 @@ const argsMatch: [
   SameKeys<keyof ApiTokenArgs, InputKeys<typeof API_TOKEN_PROPERTIES>>,
   SameKeys<keyof BranchPasswordArgs, InputKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   SameKeys<keyof BranchRoleArgs, InputKeys<typeof BRANCH_ROLE_PROPERTIES>>,
+  SameKeys<keyof DatabaseArgs, InputKeys<typeof DATABASE_PROPERTIES>>,
   SameKeys<keyof DeployRequestArgs, InputKeys<typeof DEPLOY_REQUEST_PROPERTIES>>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 
 // Compile-time: the bodies the tables make are exactly the API's, both ways: no row sends a field
 // the API body type lacks (the rows are typed by it), and every field of it is sent by a row.
 type PasswordInputs = typeof BranchPasswordInputs._output & { name: string };
 type RoleInputs = typeof BranchRoleInputs._output & { name: string };
 type BranchCall<C extends string> = keyof CallBody<typeof BRANCH_PROPERTIES, C, ResolvedBranchInputs>;
+type DatabaseCall<C extends string> = keyof CallBody<typeof DATABASE_PROPERTIES, C, ResolvedDatabaseInputs>;
 type PasswordCall<C extends string> = keyof CallBody<typeof BRANCH_PASSWORD_PROPERTIES, C, PasswordInputs>;
 type RoleCall<C extends string> = keyof CallBody<typeof BRANCH_ROLE_PROPERTIES, C, RoleInputs>;
 const bodiesMatch: [
@@ -114,11 +124,15 @@ const bodiesMatch: [
   SameKeys<BranchCall<"cluster resize">, keyof ChangeClusterSizeBody>,
   SameKeys<PasswordCall<"update">, keyof UpdatePasswordBody>,
   SameKeys<RoleCall<"update">, keyof UpdateRoleBody>,
+  SameKeys<keyof CreateBody<typeof DATABASE_PROPERTIES, ResolvedDatabaseInputs>, keyof CreateDatabaseBody>,
+  SameKeys<DatabaseCall<"rename"> | DatabaseCall<"settings PATCH">, keyof UpdateDatabaseSettingsBody>,
+  // A database resizes its default branch; a branch's own change requests carry its parameters.
+  SameKeys<DatabaseCall<"default branch resize"> | BranchCall<"parameters change">, keyof BranchChangeBody>,
   SameKeys<
     keyof CreateBody<typeof DEPLOY_REQUEST_PROPERTIES, ResolvedDeployRequestInputs>,
     keyof CreateDeployRequestBody
   >,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
 // settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
@@ -147,13 +161,13 @@ const REWRITE =
 
 describe("property tables", () => {
   test("each resource class declares exactly the outputs its table exposes", () => {
-    assert.deepEqual(declaredMatch, [true, true, true, true, true]);
+    assert.deepEqual(declaredMatch, [true, true, true, true, true, true]);
   });
 
   test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
       [argsMatch, bodiesMatch, callsMatch, branchInfoMatch, deployRequestInfoMatch],
-      [Array(5).fill(true), Array(9).fill(true), [true, true, true], true, true],
+      [Array(6).fill(true), Array(12).fill(true), [true, true, true], true, true],
     );
   });
 
@@ -194,6 +208,7 @@ describe("property tables", () => {
       [ApiTokenInputs, API_TOKEN_PROPERTIES],
       [BranchPasswordInputs, BRANCH_PASSWORD_PROPERTIES],
       [BranchRoleInputs, BRANCH_ROLE_PROPERTIES],
+      [DatabaseInputFields, DATABASE_PROPERTIES],
       [DeployRequestInputFields, DEPLOY_REQUEST_PROPERTIES],
     ] as const;
     for (const [schema, table] of cases) {
@@ -206,6 +221,7 @@ describe("property tables", () => {
     assert.deepEqual(secretKeys(API_TOKEN_PROPERTIES), ["token", "authorizationHeader"]);
     assert.deepEqual(secretKeys(BRANCH_PASSWORD_PROPERTIES), ["password", "databaseUrl"]);
     assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl", "pooledDatabaseUrl"]);
+    assert.deepEqual(secretKeys(DATABASE_PROPERTIES), []);
     assert.deepEqual(secretKeys(DEPLOY_REQUEST_PROPERTIES), []);
   });
 

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { RESOURCE_KINDS } from "../../provider/internal/dynamic/kinds";
 import { type Emulator, emulator } from "../support/emulator";
 import { runProcess } from "../support/process";
 import { configFor } from "../support/provider-context";
@@ -22,12 +23,11 @@ before(async () => {
 });
 after(async () => emu.stop());
 
-const providerModules: Record<string, string> = {
-  branch: "branch",
-  apiToken: "api-token",
-  branchPassword: "branch-password",
-  branchRole: "branch-role",
-};
+/** Every kind the package knows (a new kind is covered here without editing this file). */
+const KINDS = Object.keys(RESOURCE_KINDS) as (keyof typeof RESOURCE_KINDS)[];
+const providerModules: Record<string, string> = Object.fromEntries(
+  KINDS.map((kind) => [kind, RESOURCE_KINDS[kind].providerModule]),
+);
 
 /** As `dynamic.Resource` does with the object the resource classes pass (their provider module's exports). */
 async function serialize(kind: string) {
@@ -38,7 +38,7 @@ async function serialize(kind: string) {
 }
 
 describe("the serialized provider", () => {
-  for (const kind of ["branch", "apiToken", "branchPassword", "branchRole"]) {
+  for (const kind of KINDS) {
     test(`${kind}: is small, holds no library code, and loads the runtime by package name`, async () => {
       const serialized = await serialize(kind);
       // Here the package is a checkout, not under node_modules: the shell is stored by value, eight
@@ -76,6 +76,28 @@ describe("the serialized provider", () => {
     assert.match(created.outs.token, /^pscale_tkn_/);
     assert.equal(created.outs.authorizationHeader, `${created.id}:${created.outs.token}`);
     await provider.delete(created.id, created.outs);
+  });
+
+  test("loads the way the host loads it and creates and deletes a database", async () => {
+    const provider = requireFromString((await serialize("database")).text).handler();
+    await provider.configure({ config: configFor(emu) });
+    const checked = await provider.check({}, { name: "serialized-db", requireApprovalForDeploy: true });
+    assert.deepEqual(checked.failures ?? [], []);
+    const created = await provider.create(checked.inputs);
+    assert.deepEqual(
+      [
+        created.outs.name,
+        created.outs.ready,
+        created.outs.defaultBranch,
+        created.outs.requireApprovalForDeploy,
+      ],
+      ["serialized-db", true, "main", true],
+    );
+    await provider.delete(created.id, created.outs);
+    assert.equal(
+      emu.snapshot().databases.find((d) => d.name === "serialized-db"),
+      undefined,
+    );
   });
 
   test("loads the way the host loads it: a password and a role, each with a working databaseUrl", async () => {

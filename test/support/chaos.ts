@@ -6,7 +6,7 @@ export function figures(stdout: string): Record<string, string> {
   const last = stdout.trim().split("\n").at(-1) ?? "";
   assert.match(
     last,
-    /^chaos: ops=\d+ faults=\d+ lost=\d+ duplicates=\d+ orphans=\d+ foreign_touched=\d+ leaks=\d+ recovered=\d+\/\d+ bad_inputs=\d+\/\d+ stacks=\d+ foreign_deleted=\d+ double_held=\d+$/,
+    /^chaos: ops=\d+ faults=\d+ lost=\d+ duplicates=\d+ orphans=\d+ foreign_touched=\d+ leaks=\d+ recovered=\d+\/\d+ bad_inputs=\d+\/\d+ stacks=\d+ foreign_deleted=\d+ double_held=\d+ races=\d+\/\d+$/,
     `the last line is chaos's summary:\n${stdout}`,
   );
   return Object.fromEntries(

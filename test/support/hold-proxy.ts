@@ -22,6 +22,8 @@ export interface HoldRule {
 export class HoldProxy {
   private rule: { rule: HoldRule; glob: PathGlob; seen: number; held: () => void } | undefined;
   private readonly sockets = new Set<Socket>();
+  /** The answers of held requests, until {@link HoldProxy.dropHeld} or close. */
+  private readonly held = new Set<http.ServerResponse>();
 
   private constructor(
     private readonly server: http.Server,
@@ -69,6 +71,7 @@ export class HoldProxy {
           this.rule = undefined;
         }
       }
+      if (phase !== undefined) this.held.add(res);
       if (phase === "before") {
         armed?.held();
         return; // Never forwarded, never answered.
@@ -97,6 +100,15 @@ export class HoldProxy {
       upstream.on("error", () => res.destroy());
       upstream.end(body);
     });
+  }
+
+  /**
+   * Drops the connection of every held request (the client sees a dropped connection: an unknown
+   * outcome), while the proxy goes on serving every other request.
+   */
+  dropHeld(): void {
+    for (const res of this.held) res.socket?.destroy();
+    this.held.clear();
   }
 
   /** Stops the proxy, dropping every held request. */

@@ -8,6 +8,7 @@ import {
   BRANCH_PASSWORD_PROPERTIES,
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
+import { DATABASE_PROPERTIES } from "../../provider/internal/database/properties";
 import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
 import type { PropertySpec, PropertyTable } from "../../provider/internal/inputs/property-table";
 
@@ -102,6 +103,8 @@ export const SECTIONS: Readonly<Record<string, () => string>> = {
   "api-token-outputs": () => outputsTable(rows(API_TOKEN_PROPERTIES)),
   "credential-inputs": () => inputsTable(credentialRows()),
   "credential-outputs": () => outputsTable(credentialRows()),
+  "database-inputs": () => inputsTable(rows(DATABASE_PROPERTIES)),
+  "database-outputs": () => outputsTable(rows(DATABASE_PROPERTIES)),
   "deploy-request-inputs": () => inputsTable(rows(DEPLOY_REQUEST_PROPERTIES)),
   "deploy-request-outputs": () => outputsTable(rows(DEPLOY_REQUEST_PROPERTIES)),
 };

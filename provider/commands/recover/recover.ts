@@ -165,10 +165,10 @@ export async function recover(
   }
 
   // 3. Every stack of the backend: what any of them holds or is creating is never ours to delete.
-  const backend = await BackendEvidence.read(stack.cli);
-  const selfName = backend.stacks
-    .map((s) => s.stack)
-    .find((name) => name === stack.stack || name.endsWith(`/${self.project}/${self.stack}`));
+  const isSelf = (name: string) => name === stack.stack || name.endsWith(`/${self.project}/${self.stack}`);
+  // This stack's checkpoint was exported above: one CLI process fewer per recover.
+  const backend = await BackendEvidence.read(stack.cli, { is: isSelf, deployment });
+  const selfName = backend.stacks.map((s) => s.stack).find(isSelf);
   report(`read     ${backend.stacks.length} stack(s) of ${self.backend}`);
   const own: Ownership = {
     stateIds: new Set(

@@ -1,5 +1,6 @@
 import * as branches from "../../internal/api/branches";
 import * as deployRequests from "../../internal/api/deploy-requests";
+import * as organizations from "../../internal/api/organizations";
 import * as serviceTokens from "../../internal/api/service-tokens";
 import type { BackendEvidence } from "../../internal/backend/evidence";
 import { mayBe, type SubjectQuery } from "../../internal/backend/subjects";
@@ -137,6 +138,8 @@ export async function resolveInterrupted(
       return resolveCredential(client, item, own);
     case "deployRequest":
       return resolveDeployRequest(client, item, own);
+    case "database":
+      return resolveDatabase(client, item, own);
     default:
       return { outcome: "ambiguous", detail: `${label(item)}: unknown kind '${item.kind}'` };
   }
@@ -174,6 +177,39 @@ async function resolveBranch(
     detail: `${label(item)} (id ${branch.id}): created by the interrupted run and held by no stack; deleted (the next \`pulumi up\` creates it again)`,
     remove: () =>
       branches.deleteBranch(client, item.organization, database, branch.id, { deleteDescendants: false }),
+  };
+}
+
+/**
+ * A database is never deleted by recovery, even one provably made by the interrupted run: it may
+ * already hold data, and the next `pulumi up` can take it over (`adopt: true`). Recovery says
+ * whether it exists and whose it is, with the commands that resolve it.
+ */
+async function resolveDatabase(
+  client: PlanetScaleClient,
+  item: Interrupted,
+  own: Ownership,
+): Promise<Resolution> {
+  let database: Awaited<ReturnType<typeof organizations.getDatabase>>;
+  try {
+    database = await organizations.getDatabase(client, item.organization, item.name);
+  } catch (error) {
+    if (error instanceof NotFoundError)
+      return { outcome: "nothing", detail: `${label(item)}: never created` };
+    throw error;
+  }
+  const main = await branches
+    .getBranch(client, item.organization, database.name, database.default_branch ?? "main")
+    .catch(() => undefined);
+  const found = { id: database.id, createdAt: database.created_at ?? "", actorId: main?.actor?.id ?? null };
+  const why = notOurs(found, item, own);
+  if (why !== undefined)
+    return { outcome: "untouched", id: database.id, detail: `${label(item)} (id ${database.id}): ${why}` };
+  return {
+    outcome: "ambiguous",
+    detail:
+      `${label(item)} (id ${database.id}) may be what the interrupted run created; recovery never deletes a database. ` +
+      `To keep it, set \`adopt: true\` on the Database and run \`pulumi up\`; if nothing uses it, delete it (pscale database delete ${item.name} --org ${item.organization}) and run recover again.`,
   };
 }
 

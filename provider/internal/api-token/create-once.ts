@@ -6,8 +6,14 @@ import { DEFAULT_LATE_CREATE_WAIT_MS } from "../client/settings";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { formatDuration } from "../inputs/duration";
 import { judge } from "../ownership/judge";
+import {
+  checkByHand,
+  type OtherStacks,
+  OtherStacksUnreadable,
+  readOtherStacks,
+} from "../ownership/other-stacks";
 import { beginCreate, claim, othersInFlight } from "../ownership/run-registry";
-import { OwnershipUnprovenError } from "../resource-errors";
+import { ClaimedByStackError, OwnershipUnprovenError } from "../resource-errors";
 import type { ResolvedApiTokenInputs } from "./outputs";
 import { describe, KIND, message, ownerOf } from "./shared";
 
@@ -26,6 +32,7 @@ export async function createOnce(
   client: PlanetScaleClient,
   inputs: ResolvedApiTokenInputs,
   body: serviceTokens.CreateServiceTokenBody,
+  stack: string | undefined,
 ): Promise<ServiceToken> {
   const key = `${inputs.organization}/${inputs.name}`;
   for (let attempt = 1; ; attempt++) {
@@ -37,7 +44,7 @@ export async function createOnce(
       return created;
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) throw error;
-      const cleanup = await cleanUpUnknownCreate(ctx, client, inputs, error, startedAt, key);
+      const cleanup = await cleanUpUnknownCreate(ctx, client, inputs, error, { startedAt, key, stack });
       if (!cleanup.safeToRetry || attempt >= CREATE_ATTEMPTS) throw cleanup.error;
       ctx.log(
         `${cleanup.error.message} Creating ${describe(inputs)} again (attempt ${attempt + 1} of ${CREATE_ATTEMPTS}).`,
@@ -48,72 +55,107 @@ export async function createOnce(
   }
 }
 
+/** The request whose outcome is unknown: when it started, its run-registry key, the stack. */
+interface LostRequest {
+  startedAt: number;
+  key: string;
+  stack: string | undefined;
+}
+
 /**
  * The token POST may or may not have been applied, possibly a little later. If it was, the token
  * exists but its secret is lost, so it is useless to Pulumi: find it and delete it. A token is
  * taken as the one this request made only when {@link judge} proves it (created after the
- * request started, by our credential, not claimed by another resource of this run) and no other
- * resource of this run is creating a token of the same name; when nothing is found, PlanetScale is
- * given `planetscale:lateCreateWaitMs` to apply the request late before concluding that nothing was
- * made. Returns the error to throw; never retries by itself.
+ * request started, by our credential, not claimed by another resource of this run), no other
+ * resource of this run is creating a token of the same name, and no other stack of the state
+ * backend holds it or is creating a token of the same name (those stacks share the credential, so
+ * `judge` cannot tell their tokens from ours); when nothing is found, PlanetScale is given
+ * `planetscale:lateCreateWaitMs` to apply the request late before concluding that nothing was
+ * made, and another stack's create under way that long to settle. Returns the error to throw;
+ * never retries by itself.
  */
 async function cleanUpUnknownCreate(
   ctx: ProviderContext,
   client: PlanetScaleClient,
   inputs: ResolvedApiTokenInputs,
   original: OutcomeUnknownError,
-  startedAt: number,
-  key: string,
+  request: LostRequest,
 ): Promise<{ error: Error; safeToRetry: boolean }> {
   const what = describe(inputs);
   const waitMs = ctx.settings().lateCreateWaitMs ?? DEFAULT_LATE_CREATE_WAIT_MS;
   ctx.log(
     `creating ${what}: the outcome is unknown (${original.message}); looking for the token to delete it (for up to ${formatDuration(waitMs)}, in case PlanetScale applies it late)`,
   );
-  const fail = (text: string, safeToRetry = false) => ({
-    error: new OwnershipUnprovenError(`creating ${what} failed and PlanetScale's answer was lost. ${text}`, {
+  const fail = (text: string, safeToRetry = false, Type = OwnershipUnprovenError) => ({
+    error: new Type(`creating ${what} failed and PlanetScale's answer was lost. ${text}`, {
       cause: original,
     }),
     safeToRetry,
   });
+  const query = { kind: "serviceToken", organization: inputs.organization, name: inputs.name };
   const deadline = Date.now() + waitMs;
-  for (;;) {
-    const candidates: ServiceToken[] = [];
+  for (; ; await sleep(Math.min(LATE_CREATE_POLL_MS, Math.max(0, deadline - Date.now())))) {
+    const waiting = Date.now() < deadline;
+    let candidates: ServiceToken[] = [];
     try {
       for await (const token of serviceTokens.listServiceTokens(client, inputs.organization)) {
         if (token.name !== inputs.name) continue;
         const found = { id: token.id, createdAt: token.created_at, actorId: token.actor_id };
-        if (judge(client, KIND, found, startedAt).ours) candidates.push(token);
+        if (judge(client, KIND, found, request.startedAt).ours) candidates.push(token);
       }
     } catch (error) {
       return fail(
         `Could not check whether the token was created (${message(error)}), so nothing was deleted: look for a service token named '${inputs.name}' ` +
-          `created at ${new Date(startedAt).toISOString()} or later by this credential, delete it, then run \`pulumi up\` again.`,
+          `created at ${new Date(request.startedAt).toISOString()} or later by this credential, delete it, then run \`pulumi up\` again.`,
       );
     }
-    const ids = candidates.map((t) => t.id).join(", ");
-    const busy = othersInFlight(key) > 0;
-    const waiting = Date.now() < deadline;
-    if ((busy || candidates.length === 0) && waiting) {
-      await sleep(Math.min(LATE_CREATE_POLL_MS, Math.max(0, deadline - Date.now())));
-      continue;
-    }
+    const busy = othersInFlight(request.key) > 0;
+    if ((busy || candidates.length === 0) && waiting) continue;
+    const ids = () => candidates.map((t) => t.id).join(", ");
     if (busy) {
       return fail(
-        `Another resource of this stack is creating a token with the same name, so the new tokens${ids ? ` (ids ${ids})` : ""} cannot be told apart and none was deleted. ` +
+        `Another resource of this stack is creating a token with the same name, so the new tokens${ids() ? ` (ids ${ids()})` : ""} cannot be told apart and none was deleted. ` +
           "Give each ApiToken its own `name`; then delete the tokens nothing uses and run `pulumi up` again.",
       );
     }
-    const [only, ...others] = candidates;
+    if (candidates.length > 0) {
+      // Tokens of other stacks (same credential) pass `judge` too: the backend tells them apart.
+      let others: OtherStacks;
+      try {
+        others = await readOtherStacks(ctx, request.stack, Date.now());
+      } catch (error) {
+        if (!(error instanceof OtherStacksUnreadable)) throw error;
+        return fail(
+          `Whether the new token${candidates.length > 1 ? "s" : ""} (id ${ids()}) belong to another stack of this state backend could not be read (${error.message}), so none was deleted. ` +
+            `Check with ${checkByHand(
+              query,
+              candidates.map((t) => t.id),
+            )}; delete the ones no stack holds (pscale service-token delete <id> --org ${inputs.organization}), then run \`pulumi up\` again.`,
+        );
+      }
+      const creating = others.creating(query);
+      if (creating.length > 0) {
+        if (waiting) continue;
+        return fail(
+          `Stack ${creating.join(", ")} of this state backend has a create of a token named '${inputs.name}' under way or interrupted, so the new tokens (ids ${ids()}) cannot be told apart and none was deleted. ` +
+            "Give this stack's ApiToken another `name` (e.g. one derived from `pulumi.getStack()`); once that stack's run has ended, delete the tokens no stack holds.",
+          false,
+          ClaimedByStackError,
+        );
+      }
+      candidates = candidates.filter((t) => others.holding(t.id).length === 0);
+      if (candidates.length === 0 && waiting) continue;
+    }
+    const [only, ...more] = candidates;
     if (only === undefined) {
       return fail(
-        `No token named '${inputs.name}' appeared within ${formatDuration(waitMs)}: nothing was created (raise planetscale:lateCreateWaitMs if PlanetScale applies requests later than that).`,
+        `No token named '${inputs.name}' appeared within ${formatDuration(waitMs)} that another stack does not hold: nothing was created (raise planetscale:lateCreateWaitMs if PlanetScale applies requests later than that).`,
         true,
       );
     }
-    if (others.length > 0) {
+    if (more.length > 0) {
       return fail(
-        `Several new tokens are named '${inputs.name}' (ids ${ids}) and any of them may belong to someone else, so none was deleted: ` +
+        `Several new tokens are named '${inputs.name}' (ids ${ids()}) and any of them may belong to someone else, so none was deleted: ` +
           "delete the ones nothing uses, then run `pulumi up` again.",
       );
     }

@@ -5,6 +5,7 @@ import type { PlanetScaleClient } from "../client/client";
 import { NotFoundError, ResponseValidationError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { createBody } from "../inputs/property-api";
+import { stackOf } from "../inputs/props";
 import { recordIntent } from "../ownership/journal";
 import { GrantNotAppliedError, InvalidInputError } from "../resource-errors";
 import { createOnce } from "./create-once";
@@ -34,9 +35,12 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   const desired = desiredGrants(organization, inputs);
   // Until the create returns or throws (the token granted, or deleted again), a killed host leaves
   // this record for `recover`: a token whose value was lost must not stay alive.
-  const settled = recordIntent(client, { kind: KIND, organization, name: inputs.name }, (m) => ctx.log(m));
+  const stack = stackOf(props);
+  const settled = recordIntent(client, { kind: KIND, organization, name: inputs.name, stack }, (m) =>
+    ctx.log(m),
+  );
   try {
-    return await createGranted(ctx, client, inputs, body, desired);
+    return await createGranted(ctx, client, inputs, body, desired, stack);
   } finally {
     settled();
   }
@@ -49,9 +53,10 @@ async function createGranted(
   inputs: ResolvedApiTokenInputs,
   body: serviceTokens.CreateServiceTokenBody,
   desired: Grant[],
+  stack: string | undefined,
 ): Promise<pulumi.dynamic.CreateResult> {
   const { organization } = inputs;
-  const created = await createOnce(ctx, client, inputs, body);
+  const created = await createOnce(ctx, client, inputs, body, stack);
   if (typeof created.token !== "string" || created.token === "") {
     await rollback(ctx, client, inputs, created.id, "PlanetScale's answer carried no token secret");
     throw new ResponseValidationError(

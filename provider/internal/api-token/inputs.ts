@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as z from "zod";
+import { closestName } from "../inputs/closest-name";
 import { displayName } from "../inputs/display-name";
 import { parseDuration } from "../inputs/duration";
 import { lifetime, MAX_LIFETIME_MS, MAX_LIFETIME_TEXT } from "../inputs/lifetime";
@@ -8,7 +9,6 @@ import type { InputKeys } from "../inputs/property-table";
 import { quoted } from "../inputs/text";
 import { parseTimestamp } from "../inputs/timestamp";
 import {
-  closestName,
   DATABASE_PERMISSIONS,
   expandPermissions,
   isPermission,
@@ -43,10 +43,8 @@ function nameList(
     for (const value of values) {
       const reason = seen.has(value) ? `${what} lists ${quoted(value)} more than once` : validate(value);
       seen.add(value);
-      if (reason !== undefined) {
-        ctx.addIssue({ code: "custom", path: [], message: reason });
-        return;
-      }
+      // Every bad entry, not only the first.
+      if (reason !== undefined) ctx.addIssue({ code: "custom", path: [], message: reason });
     }
   });
 }

@@ -178,38 +178,6 @@ export function expandPermissions(
   return { organization: [...organization].sort(), database: [...database].sort() };
 }
 
-/**
- * The closest known name to a mistyped one, for "did you mean" hints; undefined when nothing is
- * close. Compares case-insensitively with '-' and ' ' read as '_'.
- */
-export function closestName(input: string, candidates: readonly string[]): string | undefined {
-  const normalized = input.toLowerCase().replace(/[-\s]+/g, "_");
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = editDistance(normalized, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const allowed = Math.max(2, Math.floor(normalized.length / 3));
-  return bestDistance <= allowed ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }

@@ -6,7 +6,7 @@ import { Branch } from "./schemas";
 
 /**
  * Body of `POST …/branches`; only `name` is required. The fields the Branch resource sends (its
- * property table names each one; the spec documents more, e.g. `restore_point`, `major_version`).
+ * property table names each one; the spec documents more, e.g. `storage`, `keyspace_cluster_sizes`).
  */
 export interface CreateBranchBody {
   name: string;
@@ -21,6 +21,10 @@ export interface CreateBranchBody {
   /** e.g. `PS_10`; required with `backup_id`. */
   cluster_size?: string | undefined;
   deletion_protected?: boolean | undefined;
+  /** Postgres only: restore to this point in time (ISO 8601), the spec's `restore_point`. */
+  restore_point?: string | undefined;
+  /** Postgres only: the major version, e.g. `17`; defaults to the parent's. */
+  major_version?: string | undefined;
 }
 
 /** Body of `PATCH …/branches/{branch}`. */

@@ -3,7 +3,7 @@ import { ConnectionError, OutcomeUnknownError, PlanetScaleError, TimeoutError } 
 
 /** The object a create request asks PlanetScale to make, by the names it is known by. */
 export interface CreateSubject {
-  kind: "branch" | "serviceToken" | "password" | "role" | "deployRequest";
+  kind: "branch" | "serviceToken" | "password" | "role" | "database" | "deployRequest";
   organization: string;
   database?: string | undefined;
   /** For a password, role or deploy request: the branch the request names (its name or id). */

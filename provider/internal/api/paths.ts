@@ -14,6 +14,11 @@ export function organizationPath(organization: string): string {
   return `/organizations/${segment("organization", organization)}`;
 }
 
+/** `/organizations/{org}/databases`. */
+export function databasesPath(organization: string): string {
+  return `${organizationPath(organization)}/databases`;
+}
+
 /** `/organizations/{org}/databases/{db}`. */
 export function databasePath(organization: string, database: string): string {
   return `${organizationPath(organization)}/databases/${segment("database", database)}`;

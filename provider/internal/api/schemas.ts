@@ -65,7 +65,7 @@ export const Branch = z
   });
 export type Branch = z.infer<typeof Branch>;
 
-/** A database (`GET /organizations/{org}/databases/{db}`). */
+/** A database (`GET /organizations/{org}/databases/{db}`), with its settings. */
 export const Database = z.looseObject({
   id: z.string(),
   name: z.string(),
@@ -80,9 +80,19 @@ export const Database = z.looseObject({
   updated_at: z.string().nullish(),
   development_branches_count: z.number().nullish(),
   production_branches_count: z.number().nullish(),
+  branches_count: z.number().nullish(),
   at_development_branch_usage_limit: z.boolean().nullish(),
-  /** The database setting: deploy requests need an approving review before they deploy. */
+  // The settings of `update_database_settings` (the spec's database object).
   require_approval_for_deploy: z.boolean().nullish(),
+  restrict_branch_region: z.boolean().nullish(),
+  allow_data_branching: z.boolean().nullish(),
+  foreign_keys_enabled: z.boolean().nullish(),
+  automatic_migrations: z.boolean().nullish(),
+  migration_framework: z.string().nullish(),
+  migration_table_name: z.string().nullish(),
+  insights_raw_queries: z.boolean().nullish(),
+  deletion_protected: z.boolean().nullish(),
+  production_branch_web_console: z.boolean().nullish(),
 });
 export type Database = z.infer<typeof Database>;
 
@@ -212,3 +222,28 @@ export const BranchRole = z.looseObject({
   branch: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
 });
 export type BranchRole = z.infer<typeof BranchRole>;
+
+/**
+ * A Postgres branch change request (`PATCH …/branches/{branch}/changes`): a change of the cluster
+ * size, replicas or parameters, `completed` once the branch has it.
+ */
+export const BranchChange = z.looseObject({
+  id: z.string().min(1),
+  /** `queued` | `pending` | `resizing` | `canceled` | `completed` in the spec. */
+  state: z.string(),
+  cluster_name: z.string().nullish(),
+  replicas: z.number().nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  created_at: z.string().nullish(),
+});
+export type BranchChange = z.infer<typeof BranchChange>;
+
+/** One configuration parameter of a Postgres branch (`list_parameters` items). */
+export const BranchParameter = z.looseObject({
+  name: z.string(),
+  namespace: z.string(),
+  /** Text, or a number or boolean depending on the parameter's type (pscale's `PostgresParameter`). */
+  value: z.unknown(),
+  default_value: z.unknown(),
+});
+export type BranchParameter = z.infer<typeof BranchParameter>;

@@ -43,14 +43,19 @@ export class BackendEvidence {
   ) {}
 
   /**
-   * Reads every stack of the backend `cli` uses. `known` supplies checkpoints already exported (by
-   * fully qualified name), which are not exported again.
+   * Reads every stack of the backend `cli` uses. `known` is a checkpoint already exported, of the
+   * one stack whose fully qualified name `is` accepts: it is not exported again (each export is a CLI
+   * process). Should `is` accept several names (one project and stack name in two organizations),
+   * every stack is exported.
    */
   static async read(
     cli: PulumiCli,
-    known: ReadonlyMap<string, Deployment> = new Map(),
+    known?: { is: (stack: string) => boolean; deployment: Deployment },
   ): Promise<BackendEvidence> {
     const summaries = await listStacks(cli);
+    const matching = known ? summaries.filter((s) => known.is(s.name)) : [];
+    const reused =
+      matching.length === 1 && known ? new Map([[matching[0]?.name, known.deployment]]) : new Map();
     const holdings: StackHoldings[] = new Array(summaries.length);
     let next = 0;
     const worker = async () => {
@@ -58,7 +63,7 @@ export class BackendEvidence {
         const i = next++;
         const summary = summaries[i] as StackSummary | undefined;
         if (summary === undefined) return;
-        const deployment = known.get(summary.name) ?? (await exportStack(cli, summary.name));
+        const deployment = reused.get(summary.name) ?? (await exportStack(cli, summary.name));
         holdings[i] = holdingsOf(summary.name, deployment);
       }
     };
@@ -69,6 +74,15 @@ export class BackendEvidence {
   /** Evidence from checkpoints at hand (tests, and callers that exported them already). */
   static of(checkpoints: ReadonlyMap<string, Deployment>): BackendEvidence {
     return new BackendEvidence([...checkpoints].map(([stack, d]) => holdingsOf(stack, d)));
+  }
+
+  /**
+   * The fully qualified name of stack `stack` (short name) of project `project` among those read,
+   * if it is there (a project is needed: two projects may each have a stack of that name).
+   */
+  find(project: string | undefined, stack: string): string | undefined {
+    if (project === undefined) return undefined;
+    return this.stacks.map((s) => s.stack).find((name) => name.endsWith(`/${project}/${stack}`));
   }
 
   /** The stacks whose state holds the object `id`. */

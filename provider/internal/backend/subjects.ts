@@ -3,7 +3,7 @@ import type { ResourceKind } from "../dynamic/runtime-contract";
 import type { StateResource } from "./stacks";
 
 /** The kind of a PlanetScale object, as the journal and the ownership checks name it. */
-export type SubjectKind = "branch" | "serviceToken" | "password" | "role" | "deployRequest";
+export type SubjectKind = "branch" | "serviceToken" | "password" | "role" | "database" | "deployRequest";
 
 /** The subject kind of each resource kind. */
 export const SUBJECT_KINDS: Readonly<Record<ResourceKind, SubjectKind>> = {
@@ -11,6 +11,7 @@ export const SUBJECT_KINDS: Readonly<Record<ResourceKind, SubjectKind>> = {
   apiToken: "serviceToken",
   branchPassword: "password",
   branchRole: "role",
+  database: "database",
   deployRequest: "deployRequest",
 };
 
@@ -57,7 +58,8 @@ export function subjectOf(resource: StateResource): Subject | undefined {
   return {
     kind,
     organization: str(fields["organization"]),
-    database: kind === "serviceToken" ? undefined : str(fields["database"]),
+    // A database is known by its name alone (it is its own `name`, not one of a database).
+    database: kind === "serviceToken" || kind === "database" ? undefined : str(fields["database"]),
     branch,
     // A deploy request has no name: its branch names it (one open request per branch).
     name: kind === "deployRequest" ? branch : str(fields["name"]),

@@ -1,12 +1,12 @@
 import * as branches from "../api/branches";
 import type { Branch as ApiBranch } from "../api/schemas";
-import type { PlanetScaleClient } from "../client/client";
 import { OutcomeUnknownError, PlanetScaleError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { createBody } from "../inputs/property-api";
 import { judge } from "../ownership/judge";
 import { claim } from "../ownership/run-registry";
-import { AlreadyExistsError, OwnershipUnprovenError } from "../resource-errors";
+import { AlreadyExistsError, ClaimedByStackError, OwnershipUnprovenError } from "../resource-errors";
+import { otherStackClaim } from "./other-stacks";
 import type { ResolvedBranchInputs } from "./outputs";
 import { parentProblem } from "./parent";
 import { BRANCH_PROPERTIES } from "./properties";
@@ -26,6 +26,7 @@ export async function createOnce(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
   deadline: number,
+  stack: string | undefined,
 ): Promise<ApiBranch> {
   const client = ctx.client();
   const body: branches.CreateBranchBody = createBody(BRANCH_PROPERTIES, inputs, Date.now());
@@ -49,53 +50,69 @@ export async function createOnce(
       // After an unknown outcome, "already exists" may be our own earlier request, applied late.
       if (unknownSince !== undefined && (unknown || isAlreadyExists(error))) {
         const found = await findBranch(client, inputs, inputs.name);
-        if (found) return takeIfOurs(ctx, inputs, found, unknownSince, error);
+        if (found) return takeIfOurs(ctx, inputs, found, { startedAt: unknownSince, stack }, error);
         if (attempt < attempts) continue;
       } else if (isRefusal(error) && (await parentProblem(ctx, inputs, deadline, error)) === "now ready") {
         // A definite refusal created nothing: sending the POST again is safe.
         attempt--;
         continue;
       }
-      throw await explainCreateError(client, error, inputs);
+      throw await explainCreateError(ctx, error, inputs, stack);
     }
   }
 }
 
 /**
  * Returns the branch found after an unknown outcome if it provably is the one our request made
- * (and claims it for this resource); throws {@link OwnershipUnprovenError} otherwise, touching
- * nothing.
+ * (and claims it for this resource); throws otherwise, touching nothing. Provably ours: {@link judge}
+ * says so (created after our request, by our credential, not claimed in this run) and no other
+ * stack of the state backend holds it or is creating a branch of this name (see `other-stacks`):
+ * two stacks that share a credential and POST one name at once both pass `judge`.
  */
-function takeIfOurs(
+async function takeIfOurs(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
   found: ApiBranch,
-  startedAt: number,
+  request: { startedAt: number; stack: string | undefined },
   original: unknown,
-): ApiBranch {
+): Promise<ApiBranch> {
+  const subject = `branch '${inputs.name}' of ${where(inputs)} (id ${found.id})`;
+  const lost = `creating ${subject}: PlanetScale's answer was lost, and the branch that exists now is not provably the one this request created`;
   const verdict = judge(
     ctx.client(),
     KIND,
     { id: found.id, createdAt: found.created_at, actorId: found.actor?.id },
-    startedAt,
+    request.startedAt,
   );
-  if (verdict.ours) {
-    claim(KIND, found.id, ownerOf(inputs));
-    ctx.log(`branch ${inputs.name} of ${where(inputs)} (id ${found.id}) was created by this request`);
-    return found;
+  if (!verdict.ours) {
+    const fix =
+      verdict.why === "claimed"
+        ? "Two resources of one stack cannot manage one branch: give one of them another `name`."
+        : found.production
+          ? "It is a production branch: choose another `name`."
+          : "Choose another `name`; or, if this stack is meant to manage that existing branch, set `adopt: true` (destroying the stack then deletes it).";
+    throw new OwnershipUnprovenError(
+      `${lost}: ${verdict.detail}. Nothing was deleted or taken over. ${fix}`,
+      { cause: original },
+    );
   }
-  const subject = `branch '${inputs.name}' of ${where(inputs)} (id ${found.id})`;
-  const fix =
-    verdict.why === "claimed"
-      ? "Two resources of one stack cannot manage one branch: give one of them another `name`."
-      : found.production
-        ? "It is a production branch: choose another `name`."
-        : "Choose another `name`; or, if this stack is meant to manage that existing branch, set `adopt: true` (destroying the stack then deletes it).";
-  throw new OwnershipUnprovenError(
-    `creating ${subject}: PlanetScale's answer was lost, and the branch that exists now is not provably the one this request created: ${verdict.detail}. ` +
-      `Nothing was deleted or taken over. ${fix}`,
-    { cause: original },
-  );
+  const claimed = await otherStackClaim(ctx, inputs, found, request.stack);
+  if ("unreadable" in claimed) {
+    throw new OwnershipUnprovenError(
+      `${lost}: it was created after this request by this credential, but whether another stack of this state backend holds it or is creating it could not be read (${claimed.unreadable}). ` +
+        `Nothing was deleted or taken over. Check with ${claimed.check}; if none does, set \`adopt: true\` and run \`pulumi up\` again, otherwise choose another \`name\`.`,
+      { cause: original },
+    );
+  }
+  if (claimed.by !== undefined) {
+    throw new ClaimedByStackError(
+      `${lost}: ${claimed.by}, so it may be that stack's. Nothing was deleted or taken over. Give this stack's branch another \`name\` (e.g. one derived from \`pulumi.getStack()\`).`,
+      { cause: original },
+    );
+  }
+  claim(KIND, found.id, ownerOf(inputs));
+  ctx.log(`branch ${inputs.name} of ${where(inputs)} (id ${found.id}) was created by this request`);
+  return found;
 }
 
 function isAlreadyExists(error: unknown): boolean {
@@ -117,20 +134,26 @@ function isRefusal(error: unknown): error is PlanetScaleError {
 
 /**
  * Explains "already exists". `adopt: true` is only suggested when it can be right: never for a
- * production branch (nor for a branch of this same stack, which the program refuses at preview).
+ * production branch, nor for one another stack of the backend holds or is creating (named when
+ * the backend can be read), nor for a branch of this same stack (refused at preview).
  */
 async function explainCreateError(
-  client: PlanetScaleClient,
+  ctx: ProviderContext,
   error: unknown,
   inputs: ResolvedBranchInputs,
+  stack: string | undefined,
 ): Promise<unknown> {
   if (!isAlreadyExists(error)) return error;
-  const existing = await findBranch(client, inputs, inputs.name).catch(() => undefined);
+  const existing = await findBranch(ctx.client(), inputs, inputs.name).catch(() => undefined);
+  const claimed = existing && !existing.production ? await otherStackClaim(ctx, inputs, existing, stack) : {};
+  const taken = `branch '${inputs.name}' already exists in ${where(inputs)}${existing ? ` (id ${existing.id})` : ""}`;
+  if ("by" in claimed && claimed.by !== undefined) {
+    return new ClaimedByStackError(`${taken}: ${claimed.by}. Give this stack's branch another \`name\`.`, {
+      cause: error,
+    });
+  }
   const fix = existing?.production
     ? "It is a production branch: choose another name."
     : "To manage the existing branch with Pulumi set `adopt: true`; otherwise choose another name.";
-  return new AlreadyExistsError(
-    `branch '${inputs.name}' already exists in ${where(inputs)}${existing ? ` (id ${existing.id})` : ""}. ${fix}`,
-    { cause: error },
-  );
+  return new AlreadyExistsError(`${taken}. ${fix}`, { cause: error });
 }

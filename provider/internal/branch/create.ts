@@ -2,12 +2,19 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Branch as ApiBranch } from "../api/schemas";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { stackOf } from "../inputs/props";
+import { readyTimeoutMs } from "../inputs/ready-timeout";
 import { recordIntent } from "../ownership/journal";
 import { claim } from "../ownership/run-registry";
-import { InvalidInputError, NotReadyError, OwnershipUnprovenError } from "../resource-errors";
+import {
+  ClaimedByStackError,
+  InvalidInputError,
+  NotReadyError,
+  OwnershipUnprovenError,
+} from "../resource-errors";
 import { createOnce } from "./create-once";
-import { readyTimeoutMs } from "./inputs";
 import { kindFailures } from "./kind-check";
+import { otherStackClaim } from "./other-stacks";
 import { type ResolvedBranchInputs, toOutputs } from "./outputs";
 import { settle } from "./settle";
 import { findBranch, KIND, ownerOf, resolved, where } from "./shared";
@@ -26,9 +33,11 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   const [wrongKind] = await kindFailures(ctx, inputs);
   if (wrongKind) throw new InvalidInputError(wrongKind.reason);
 
+  const stack = stackOf(props);
   if (inputs.adopt) {
     const existing = await findBranch(client, inputs, inputs.name);
     if (existing) {
+      await refuseAdoptingAnotherStacks(ctx, inputs, existing, stack);
       const owner = claim(KIND, existing.id, ownerOf(inputs));
       if (owner !== undefined) {
         throw new OwnershipUnprovenError(
@@ -43,14 +52,41 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   // Until the create returns or throws, a killed host leaves this record for `recover`.
   const settled = recordIntent(
     client,
-    { kind: KIND, organization: inputs.organization, database: inputs.database, name: inputs.name },
+    { kind: KIND, organization: inputs.organization, database: inputs.database, name: inputs.name, stack },
     (m) => ctx.log(m),
   );
   try {
-    const created = await createOnce(ctx, inputs, deadline);
+    const created = await createOnce(ctx, inputs, deadline, stack);
     return await finishCreate(ctx, inputs, created, deadline, props);
   } finally {
     settled();
+  }
+}
+
+/**
+ * `adopt: true` takes over a branch only if no other stack of the state backend holds it or is
+ * creating one of its name: two stacks must never manage one branch. Without that evidence it
+ * refuses, saying how to check by hand.
+ */
+async function refuseAdoptingAnotherStacks(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  existing: ApiBranch,
+  stack: string | undefined,
+): Promise<void> {
+  const claimed = await otherStackClaim(ctx, inputs, existing, stack);
+  const subject = `branch '${inputs.name}' of ${where(inputs)} (id ${existing.id})`;
+  if ("unreadable" in claimed) {
+    throw new OwnershipUnprovenError(
+      `cannot adopt ${subject}: whether another stack of this state backend holds it or is creating it could not be read (${claimed.unreadable}); nothing was taken over. ` +
+        `Check with ${claimed.check}, and run \`pulumi up\` again once the backend can be read.`,
+    );
+  }
+  if (claimed.by !== undefined) {
+    throw new ClaimedByStackError(
+      `cannot adopt ${subject}: ${claimed.by}; two stacks must never manage one branch, so nothing was taken over. ` +
+        "Give this stack's branch another `name`; or, to move the branch to this stack, first remove it from that stack's state there (`pulumi state delete <urn>`, which leaves it in PlanetScale).",
+    );
   }
 }
 
@@ -64,7 +100,8 @@ async function finishCreate(
 ): Promise<pulumi.dynamic.CreateResult> {
   let current = branch;
   try {
-    current = await settle(ctx, inputs, branch, deadline);
+    // Nothing PlanetScale does not report has been applied to a new or adopted branch yet.
+    current = await settle(ctx, inputs, branch, deadline, { parameters: {} });
     return { id: current.id, outs: toOutputs(current, inputs) };
   } catch (error) {
     const last = error instanceof NotReadyError ? (error.last as ApiBranch) : current;

@@ -1,13 +1,11 @@
 import * as z from "zod";
-import { parseDuration } from "../inputs/duration";
 import { NAME_MAX, NAME_PATTERN, slug, suggestName } from "../inputs/names";
 import type { InputKeys } from "../inputs/property-table";
+import { readyTimeout } from "../inputs/ready-timeout";
 import { quoted, textReason } from "../inputs/text";
+import { parseTimestamp } from "../inputs/timestamp";
+import { parametersInput } from "./parameters";
 import type { BRANCH_PROPERTIES } from "./properties";
-
-/** Twenty minutes: long enough for most restores from backup. */
-export const DEFAULT_READY_TIMEOUT_MS = 20 * 60 * 1000;
-const MAX_READY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 function branchName(what: string) {
   return z
@@ -18,17 +16,6 @@ function branchName(what: string) {
         `${what} ${quoted(String(issue.input))} is not a valid PlanetScale branch name: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (for example '${suggestName(String(issue.input))}')`,
     });
 }
-
-const READY_TIMEOUT_RULE =
-  "readyTimeout must be a duration between 1 s and 24 h: seconds as a number, or text like '90s', '20m', '2h'";
-
-const duration = z.union([z.number(), z.string()], { error: READY_TIMEOUT_RULE }).refine(
-  (v) => {
-    const ms = parseDuration(v);
-    return ms !== undefined && ms > 0 && ms <= MAX_READY_TIMEOUT_MS;
-  },
-  { error: READY_TIMEOUT_RULE },
-);
 
 /** A string input with a message that names it and shows an example. */
 function text(what: string, example: string) {
@@ -60,6 +47,18 @@ export const BranchInputFields = z.strictObject({
       error: "seedData must be 'last_successful_backup' (the only value PlanetScale accepts)",
     })
     .optional(),
+  restorePoint: text("restorePoint", "2026-01-01T00:00:00Z")
+    .refine((v) => parseTimestamp(v) !== undefined, {
+      error: "restorePoint must be an ISO 8601 time with a time zone, for example '2026-01-01T00:00:00Z'",
+    })
+    .refine((v) => (parseTimestamp(v) ?? 0) <= Date.now(), {
+      error: "restorePoint must be in the past: PlanetScale restores to a point that has happened",
+    })
+    .optional(),
+  majorVersion: text("majorVersion", "17")
+    .regex(/^\d{1,3}$/, "majorVersion must be a Postgres major version such as '17'")
+    .optional(),
+  parameters: parametersInput().optional(),
   clusterSize: text("clusterSize", "PS_10")
     .regex(
       /^[A-Z0-9][A-Z0-9_-]*$/,
@@ -70,11 +69,19 @@ export const BranchInputFields = z.strictObject({
   safeMigrations: z.boolean({ error: "safeMigrations must be true or false" }).optional(),
   deleteDescendants: z.boolean({ error: "deleteDescendants must be true or false" }).optional(),
   adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
-  readyTimeout: duration.optional(),
+  readyTimeout: readyTimeout().optional(),
 } satisfies Record<InputKeys<typeof BRANCH_PROPERTIES>, z.ZodType>);
 
 /** {@link BranchInputFields} plus the rules that involve several properties. */
 export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
+  if (v.backupId !== undefined && v.restorePoint !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["restorePoint"],
+      message:
+        "restorePoint cannot be combined with backupId: restore from one backup, or to one point in time",
+    });
+  }
   if (v.backupId !== undefined && v.seedData !== undefined) {
     ctx.addIssue({
       code: "custom",
@@ -85,10 +92,3 @@ export const BranchInputs = BranchInputFields.superRefine((v, ctx) => {
   }
 });
 export type BranchInputs = z.infer<typeof BranchInputs>;
-
-/** Milliseconds to wait for readiness. */
-export function readyTimeoutMs(inputs: Pick<BranchInputs, "readyTimeout">): number {
-  return inputs.readyTimeout === undefined
-    ? DEFAULT_READY_TIMEOUT_MS
-    : (parseDuration(inputs.readyTimeout) ?? DEFAULT_READY_TIMEOUT_MS);
-}

@@ -6,11 +6,16 @@ import { type DatabaseKind, databaseKind, kindName } from "../preflight/database
 /**
  * Branch inputs only one kind of database accepts, with the kind. Sources: the spec marks Data
  * Branching (`allow_data_branching`, which `seed_data` needs) "Vitess only"; safe migrations gate
- * schema changes behind deploy requests, a Vitess workflow PlanetScale's Postgres does not have.
+ * schema changes behind deploy requests, a Vitess workflow PlanetScale's Postgres does not have;
+ * the spec's `create_branch` marks `restore_point` and `major_version` PostgreSQL only, and the
+ * cluster parameters (`list_parameters`: `patroni`, `pgconf`, `pgbouncer`) are Postgres ones.
  */
 const ONE_KIND_ONLY: ReadonlyArray<{ key: string; kind: DatabaseKind; applies: (v: unknown) => boolean }> = [
   { key: "seedData", kind: "mysql", applies: (v) => v !== undefined },
   { key: "safeMigrations", kind: "mysql", applies: (v) => v === true },
+  { key: "restorePoint", kind: "postgresql", applies: (v) => v !== undefined },
+  { key: "majorVersion", kind: "postgresql", applies: (v) => v !== undefined },
+  { key: "parameters", kind: "postgresql", applies: (v) => v !== undefined },
 ];
 
 /**

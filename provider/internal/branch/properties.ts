@@ -1,3 +1,4 @@
+import type { BranchChangeBody } from "../api/branch-changes";
 import type { ChangeClusterSizeBody, CreateBranchBody, UpdateBranchBody } from "../api/branches";
 import type * as schemas from "../api/schemas";
 import { CREATED_AT, NAME_PREFIX, ORGANIZATION } from "../inputs/common-properties";
@@ -16,6 +17,11 @@ export interface BranchApi extends ResourceApi {
     readonly "cluster resize": keyof ChangeClusterSizeBody;
     /** `POST` (on) or `DELETE` (off) `…/branches/{id}/safe-migrations`, once the branch is ready. */
     readonly "safe-migrations call": never;
+    /**
+     * A Postgres change request `PATCH …/branches/{id}/changes`, once the branch is ready; the
+     * update waits until it is completed. Compared with the parameters last applied (recorded).
+     */
+    readonly "parameters change": keyof BranchChangeBody;
   };
   readonly object: schemas.Branch;
   readonly fields: keyof (typeof schemas.Branch)["shape"];
@@ -71,6 +77,30 @@ export const BRANCH_PROPERTIES = {
     output: "echo",
     doc: '`"last_successful_backup"` seeds the branch with data (Data Branching; Vitess only).',
   },
+  restorePoint: {
+    input: { change: "replace", compare: "instant", sent: { body: "restore_point" } },
+    output: "echo",
+    doc: "Restore the new branch to this point in time (Postgres only): an ISO 8601 time in the past, e.g. `2026-01-01T00:00:00Z`; not with `backupId`.",
+  },
+  majorVersion: {
+    input: { change: "replace", serverDefaulted: true, sent: { body: "major_version" } },
+    output: "echo",
+    doc: 'Postgres major version of the new branch, e.g. `"17"` (Postgres only).',
+    defaultDoc: "the parent branch's",
+  },
+  parameters: {
+    input: {
+      change: "update",
+      compare: "json",
+      sent: { call: "parameters change" },
+      applied: { call: "parameters change", body: "parameters" },
+    },
+    output: "echo",
+    doc: 'Postgres cluster parameters by namespace (`pgconf`, `pgbouncer`, `patroni`), e.g. `{ pgconf: { max_connections: "200" } }` (Postgres only). A parameter removed from here keeps its value: set it to its default to reset it.',
+    defaultDoc: "PlanetScale's defaults",
+    changeDoc:
+      "in place (a change request, once the branch is ready; waits until it completes, up to `readyTimeout`)",
+  },
   clusterSize: {
     input: {
       change: "update",
@@ -96,7 +126,7 @@ export const BRANCH_PROPERTIES = {
     output: "reported",
     from: "deletion_protected",
     absent: false,
-    doc: "Refuse deletion while true (also blocks `pulumi destroy`).",
+    doc: "Refuse deletion while true; a plain `true` also sets Pulumi's `protect`, so `pulumi destroy` (or a replacement) fails at its preview, before anything of the stack is deleted.",
     defaultDoc: "`false`",
   },
   safeMigrations: {

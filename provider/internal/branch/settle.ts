@@ -1,22 +1,32 @@
+import * as branchChanges from "../api/branch-changes";
 import * as branches from "../api/branches";
 import type { Branch as ApiBranch } from "../api/schemas";
+import { PlanetScaleError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { formatDuration } from "../inputs/duration";
 import { inPlaceChange } from "../inputs/property-api";
 import { sameClusterSize } from "../inputs/property-diff";
 import type { CallsOf } from "../inputs/property-table";
+import { InvalidInputError, NotReadyError } from "../resource-errors";
 import type { ResolvedBranchInputs } from "./outputs";
+import { parametersBody } from "./parameters";
 import { BRANCH_PROPERTIES } from "./properties";
 import { waitFor } from "./readiness";
 import { isReady } from "./ready-state";
 import { branchInfo } from "./report";
 
-/** One in-place call: the branch as it is afterwards (`current` when nothing had to change). */
+type Props = Record<string, unknown>;
+
+/**
+ * One in-place call: the branch as it is afterwards (`current` when nothing had to change).
+ * `recorded` holds what was last applied of the inputs PlanetScale does not report (parameters).
+ */
 type Step = (
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
   current: ApiBranch,
   deadline: number,
+  recorded: Props,
 ) => Promise<ApiBranch>;
 
 /**
@@ -29,21 +39,24 @@ const STEPS: { readonly [C in Exclude<CallsOf<typeof BRANCH_PROPERTIES>, "rename
   "cluster resize": resize,
   "branch PATCH": patch,
   "safe-migrations call": safeMigrations,
+  "parameters change": parameters,
 };
 
 /**
  * Brings a branch to the state the inputs ask for: ready, then each in-place input that differs
  * from what PlanetScale reports (cluster size, deletion protection, safe migrations; their defaults
- * when the inputs leave them out), by its call.
+ * when the inputs leave them out), or, for the Postgres parameters PlanetScale does not report on
+ * the branch, from what `recorded` says was last applied, by its call.
  */
 export async function settle(
   ctx: ProviderContext,
   inputs: ResolvedBranchInputs,
   branch: ApiBranch,
   deadline: number,
+  recorded: Props,
 ): Promise<ApiBranch> {
   let current = await ready(ctx, inputs, branch, deadline);
-  for (const step of Object.values(STEPS)) current = await step(ctx, inputs, current, deadline);
+  for (const step of Object.values(STEPS)) current = await step(ctx, inputs, current, deadline, recorded);
   return current;
 }
 
@@ -118,4 +131,56 @@ async function safeMigrations(
   if (change === undefined) return current;
   const enabled = change.values["safeMigrations"] === true;
   return branches.setSafeMigrations(ctx.client(), inputs.organization, inputs.database, current.id, enabled);
+}
+
+/**
+ * Sets the Postgres parameters that differ from those last applied, by one change request, and
+ * waits until PlanetScale has completed it. A refusal (an unknown parameter, a value out of range)
+ * names the input.
+ */
+async function parameters(
+  ctx: ProviderContext,
+  inputs: ResolvedBranchInputs,
+  current: ApiBranch,
+  deadline: number,
+  recorded: Props,
+): Promise<ApiBranch> {
+  const change = inPlaceChange(BRANCH_PROPERTIES, "parameters change", inputs, {
+    parameters: recorded["parameters"] ?? {},
+  });
+  if (change === undefined || change.body.parameters === undefined) return current;
+  const client = ctx.client();
+  const { organization, database } = inputs;
+  let request: Awaited<ReturnType<typeof branchChanges.requestBranchChange>>;
+  try {
+    request = await branchChanges.requestBranchChange(client, organization, database, current.id, {
+      parameters: parametersBody(change.body.parameters),
+    });
+  } catch (error) {
+    if (error instanceof PlanetScaleError && error.status === 422) {
+      throw new InvalidInputError(
+        `PlanetScale refused the parameters of branch ${inputs.name}: ${error.apiMessage ?? "422"}. Fix \`parameters\` (its list_parameters names every parameter and its bounds).`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  if (request === undefined) return current;
+  ctx.log(`changing the parameters of branch ${inputs.name} (change request ${request.id})`);
+  const done = await waitFor({
+    subject: `the parameters change of branch ${inputs.name}`,
+    current: request,
+    poll: () => branchChanges.getBranchChange(client, organization, database, current.id, request.id),
+    isDone: (c) => c.state === "completed" || c.state === "canceled",
+    describe: (c) => c.state,
+    deadline,
+    ctx,
+  });
+  if (done.state === "canceled") {
+    throw new NotReadyError(
+      `the parameters change of branch ${inputs.name} (request ${request.id}) was canceled before it completed`,
+      current,
+    );
+  }
+  return current;
 }

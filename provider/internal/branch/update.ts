@@ -3,7 +3,7 @@ import * as branches from "../api/branches";
 import type { Branch as ApiBranch } from "../api/schemas";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { inPlaceChange } from "../inputs/property-api";
-import { readyTimeoutMs } from "./inputs";
+import { readyTimeoutMs } from "../inputs/ready-timeout";
 import { toOutputs } from "./outputs";
 import { BRANCH_PROPERTIES } from "./properties";
 import { settle } from "./settle";
@@ -31,6 +31,8 @@ export async function update(
       ? await branches.getBranch(client, organization, database, id)
       : await branches.updateBranch(client, organization, database, id, rename.body);
   // Also resumes a create that timed out waiting for readiness.
-  branch = await settle(ctx, inputs, branch, Date.now() + readyTimeoutMs(inputs));
+  branch = await settle(ctx, inputs, branch, Date.now() + readyTimeoutMs(inputs), {
+    parameters: olds["parameters"] ?? {},
+  });
   return { outs: toOutputs(branch, inputs) };
 }

@@ -1,14 +1,13 @@
 import * as util from "node:util";
 import type * as undici from "undici";
 import type * as z from "zod";
-import type { Admission } from "./admission";
-import { type BackoffGate, getBackoffGate } from "./backoff-gate";
-import { credentialFingerprint, rateLimitKey } from "./credential-key";
+import { credentialFingerprint } from "./credential-key";
 import { type DecodeContext, decodeError, decodeSuccess } from "./decode";
 import { getSharedDispatcher } from "./dispatcher";
-import { type PlanetScaleError, ResponseValidationError } from "./errors";
+import { type PlanetScaleError, RateLimitError, ResponseValidationError } from "./errors";
 import { ExchangeFailed, exchange, type RawResponse } from "./exchange";
 import { connectionError, outcomeUnknown, timeoutError } from "./failures";
+import { getRateLimitGate, type RateLimitGate } from "./rate-limit-gate";
 import { getRateLimiter, type RateLimiter } from "./rate-limiter";
 import { truncate } from "./redact";
 import { nextHop } from "./redirects";
@@ -18,19 +17,18 @@ import {
   DEFAULT_BACKOFF,
   defaultSleep,
   headerValue,
-  isRetryableForAnyMethod,
-  isRetryableForIdempotent,
-  rateLimitResetDelay,
   retryAfterDelay,
 } from "./retry";
 import { ServerClock } from "./server-clock";
 import {
   authorizationHeader,
   credentialSecrets,
+  DEFAULT_RETRY_TIMEOUT_MS,
   describeSettings,
   protectCredential,
   type Settings,
 } from "./settings";
+import { statusRule } from "./statuses";
 import { userAgent } from "./version";
 
 /** HTTP methods the PlanetScale API uses. */
@@ -66,10 +64,10 @@ export interface ClientOptions {
    */
   rateLimiter?: RateLimiter | null;
   /**
-   * Where 429s close the way for every request of this credential, instead of the shared
-   * per-credential gate (this process and, through a file, the others); `null` disables it.
+   * Where a 429 holds back every request of this credential, instead of the process-wide gate of
+   * the credential; `null`: a 429 holds back only the request that got it.
    */
-  backoffGate?: BackoffGate | null;
+  rateLimitGate?: RateLimitGate | null;
   /** Backoff tuning. Default: base 0.5 s, cap 8 s, Retry-After honoured up to 60 s, 10 min of 429s. */
   backoff?: BackoffPolicy;
   /** Receives one line per request, retry, redirect and rate-limit wait. Never contains secrets. */
@@ -94,11 +92,8 @@ function buildQuery(query: RequestOptions<unknown>["query"]): string {
   return text ? `?${text}` : "";
 }
 
-/** The admission of a client with no gate (rate limiting off): always go. */
-const NO_GATE: Admission = Object.freeze({ wait: 0, epoch: 0 });
-
 /**
- * PlanetScale REST client: shared keep-alive pool, per-credential rate limiter, timeouts, retries
+ * PlanetScale REST client: shared keep-alive pool, per-credential rate limiting, timeouts, retries
  * with backoff, same-host redirects, typed errors without secrets, validated responses.
  * Prefer `getClient` (see `registry.ts`), which shares one client per distinct settings.
  */
@@ -110,11 +105,12 @@ export class PlanetScaleClient {
   private readonly jsonHeaders: Record<string, string>;
   private readonly secrets: readonly string[];
   private readonly limiter: RateLimiter | undefined;
-  private readonly gate: BackoffGate | undefined;
+  private readonly gate: RateLimitGate | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly backoff: BackoffPolicy;
+  private readonly retryTimeoutMs: number;
   private readonly ownDispatcher: undici.Dispatcher | undefined;
   private readonly log: ((line: string) => void) | undefined;
   /** PlanetScale's clock as the `Date` headers of its answers show it (see {@link ServerClock}). */
@@ -135,20 +131,18 @@ export class PlanetScaleClient {
     };
     this.jsonHeaders = { ...this.headers, "content-type": "application/json" };
     this.secrets = credentialSecrets(settings.credential);
+    const credentialKey = `${credentialFingerprint(settings)}|${this.origin}`;
     this.limiter =
       options.rateLimiter === null
         ? undefined
-        : (options.rateLimiter ??
-          getRateLimiter(`${credentialFingerprint(settings)}|${this.origin}`, settings.requestsPerMinute));
+        : (options.rateLimiter ?? getRateLimiter(credentialKey, settings.requestsPerMinute));
+    this.gate =
+      options.rateLimitGate === null ? undefined : (options.rateLimitGate ?? getRateLimitGate(credentialKey));
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.gate =
-      options.backoffGate === null
-        ? undefined
-        : (options.backoffGate ??
-          getBackoffGate(rateLimitKey(settings, this.origin), this.backoff.maxRetryAfterMs));
+    this.retryTimeoutMs = settings.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS;
     this.ownDispatcher = options.dispatcher;
     this.log = options.log;
     // The secrets live in fields that inspection and JSON never show (see below).
@@ -156,11 +150,16 @@ export class PlanetScaleClient {
 
   /**
    * Sends one API call and returns its validated JSON body (undefined for an empty body).
-   * Retries 429, 502/503/504 and connection failures, plus 500 for idempotent requests; a
-   * non-idempotent request is retried only when the server certainly did not act (429, connection
-   * refused), otherwise it fails with {@link OutcomeUnknownError}. A 429 closes the credential's
-   * {@link BackoffGate} for the time the server asked and does not use up `maxRetries`: the request
-   * waits its turn for up to `backoff.rateLimitPatienceMs` (unless `maxRetries` is 0: no retries).
+   *
+   * Transient failures (500/502/503/504, and connection failures) of an idempotent request are
+   * retried with capped exponential backoff and jitter (or after the server's `Retry-After`) for up
+   * to `settings.retryTimeoutMs` from the first failure. A non-idempotent request is retried only
+   * when the server certainly did not act (429, a connection refused before anything was sent);
+   * otherwise it fails with {@link OutcomeUnknownError}. A 429 holds back every request of the
+   * credential in this process until the server's `Retry-After` (see {@link RateLimitGate}) and
+   * is waited out for as long as requests of the credential get through, up to
+   * `backoff.rateLimitPatienceMs` without one. `settings.maxRetries`, when set, caps the retries
+   * (0: none at all).
    * @throws PlanetScaleError subclasses, never anything carrying the credential.
    */
   async request<T = unknown>(options: RequestOptions<T>): Promise<T> {
@@ -171,12 +170,15 @@ export class PlanetScaleClient {
     const idempotent = options.idempotent ?? IDEMPOTENT[method];
     const target = this.basePath + path + buildQuery(options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    // Retries other than for 429 (bounded by maxRetries), and time spent waiting on 429s.
-    let budgetRetries = 0;
-    // When this request got its first 429 (its patience runs from there or from the last progress).
+    const maxRetries = this.settings.maxRetries ?? Number.POSITIVE_INFINITY;
+    // Retries of transient failures, and when the first one failed (they stop retryTimeoutMs later).
+    let transientRetries = 0;
+    let failingSince: number | undefined;
+    // 429s of this request, and when the first came (its patience runs from there or from the last progress).
+    let rateLimits = 0;
     let rateLimitedSince: number | undefined;
     for (let retries = 0; ; retries++) {
-      const admission = await this.admit(method, path);
+      await this.waitForGate(method, path, rateLimits);
       let outcome: RawResponse | ExchangeFailed;
       try {
         outcome = await this.attempt(method, path, target, body, retries);
@@ -184,10 +186,9 @@ export class PlanetScaleClient {
         if (err instanceof ExchangeFailed) outcome = err;
         else throw err;
       }
-      if (!(outcome instanceof ExchangeFailed)) this.gate?.settled(this.now(), outcome.status);
+      const now = this.now();
 
       let error: PlanetScaleError;
-      let retryable: boolean;
       let serverDelay: number | undefined;
       if (outcome instanceof ExchangeFailed) {
         const failed = { method, path, retries, secrets: this.secrets };
@@ -205,11 +206,9 @@ export class PlanetScaleClient {
         // Failed before undici put the request on a socket, or in a way that means it never left.
         const neverSent = !outcome.started || failure.beforeWrite;
         if (!idempotent && !neverSent) throw outcomeUnknown(error);
-        retryable = true;
       } else {
+        if (outcome.status !== 429) this.gate?.answered(now);
         if (outcome.status >= 200 && outcome.status < 300) {
-          const spent = rateLimitResetDelay(outcome.headers, this.now(), this.backoff);
-          if (spent !== undefined && spent > 0) this.gate?.spent(this.now() + spent);
           try {
             return decodeSuccess(outcome, options.schema, this.decodeContext(method, path, retries));
           } catch (unreadable) {
@@ -220,61 +219,58 @@ export class PlanetScaleClient {
           }
         }
         error = decodeError(outcome, this.decodeContext(method, path, retries));
-        retryable = idempotent
-          ? isRetryableForIdempotent(outcome.status)
-          : isRetryableForAnyMethod(outcome.status);
-        if (!idempotent && !retryable && outcome.status >= 500) throw outcomeUnknown(error);
-        serverDelay =
-          retryAfterDelay(outcome.headers, this.now(), this.backoff) ??
-          (outcome.status === 429
-            ? rateLimitResetDelay(outcome.headers, this.now(), this.backoff)
-            : undefined);
+        const rule = statusRule(outcome.status);
+        if (!idempotent && rule.mayHaveActed) throw outcomeUnknown(error);
+        if (!rule.retry) throw error;
+        serverDelay = retryAfterDelay(outcome.headers, now, this.backoff);
       }
 
-      const rateLimited = error.status === 429;
-      // maxRetries 0 turns every retry off; otherwise 429s are bounded by time, not by count.
-      if (!retryable || this.settings.maxRetries === 0) throw error;
-      if (rateLimited) {
-        rateLimitedSince ??= this.now();
+      if (maxRetries === 0) throw error;
+      let delay: number;
+      if (error instanceof RateLimitError) {
+        rateLimitedSince ??= now;
         // Never give up while other requests of this credential get through: only after the
         // patience passed with no progress at all (since this request's first 429).
         const progress = Math.max(rateLimitedSince, this.gate?.lastProgress() ?? 0);
-        if (this.now() - progress >= this.backoff.rateLimitPatienceMs) throw error;
-      } else if (budgetRetries >= this.settings.maxRetries) {
-        throw error;
+        if (now - progress >= this.backoff.rateLimitPatienceMs) throw error;
+        delay = serverDelay ?? backoffDelay(rateLimits, this.random, this.backoff);
+        rateLimits++;
+        this.log?.(
+          `planetscale: ${method} ${path} rate limited (429); every request of this credential waits ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}, then goes with jitter`,
+        );
+        // The gate holds this request and every other one of the credential (see waitForGate).
+        if (this.gate) this.gate.rateLimited(now, delay);
+        else await this.sleep(delay);
+        continue;
       }
-      const delay = serverDelay ?? backoffDelay(retries, this.random, this.backoff);
+      failingSince ??= now;
+      const left = failingSince + this.retryTimeoutMs - now;
+      if (transientRetries >= maxRetries || left <= 0 || (serverDelay ?? 0) > left) throw error;
+      delay = serverDelay ?? Math.min(left, backoffDelay(transientRetries, this.random, this.backoff));
+      transientRetries++;
       this.log?.(
-        rateLimited
-          ? `planetscale: ${method} ${path} rate limited (429); retry ${retries + 1} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""} or later, and every request of this credential waits as long, then goes in turn`
-          : `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${budgetRetries + 1} of ${this.settings.maxRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}`,
+        `planetscale: ${method} ${path} failed (${error.status ?? error.code}); retry ${transientRetries} in ${delay} ms${serverDelay !== undefined ? " (as the server asked)" : ""}, retrying for ${Math.ceil(left / 1000)} s more at most`,
       );
-      if (!rateLimited) budgetRetries++;
-      if (rateLimited && this.gate) {
-        // The gate holds this request (and every other one of the credential) for the delay, then
-        // re-admits them as the server's window frees room (see BackoffGate.admit).
-        this.gate.rateLimited(this.now(), delay, admission);
-      } else {
-        await this.sleep(delay);
-      }
+      await this.sleep(delay);
     }
   }
 
   /**
-   * Waits for this request's turn at the credential's {@link BackoffGate}: no wait while admission
-   * is free; after a 429 (here or in another process), until a known place in the server's window
-   * frees or it wins a slot of the shared pace.
-   * Returns the admission the request is sent under (for {@link BackoffGate.settled}).
+   * Waits while the credential's {@link RateLimitGate} holds requests back (after a 429), then a
+   * jitter: full jitter over the backoff one step past the request's own 429s (up to 1 s for a
+   * request that met none, 2 s after its first). `Retry-After` comes in whole seconds and names
+   * the instant the oldest of the server's places frees, so the requests that waited for it are
+   * spread over at least that second rather than all reaching the server at that instant.
    */
-  private async admit(method: HttpMethod, path: string): Promise<Admission> {
-    if (!this.gate) return NO_GATE;
+  private async waitForGate(method: HttpMethod, path: string, rateLimits: number): Promise<void> {
     for (;;) {
-      const admission = this.gate.admit(this.now(), this.random);
-      if (admission.wait <= 0) return admission;
+      const wait = this.gate?.wait(this.now()) ?? 0;
+      if (wait <= 0) return;
+      const spread = backoffDelay(rateLimits + 1, this.random, this.backoff);
       this.log?.(
-        `planetscale: ${method} ${path} waits ${admission.wait} ms for its turn: PlanetScale asked this credential to slow down`,
+        `planetscale: ${method} ${path} waits ${wait + spread} ms for its turn: PlanetScale asked this credential to slow down`,
       );
-      await this.sleep(admission.wait);
+      await this.sleep(wait + spread);
     }
   }
 

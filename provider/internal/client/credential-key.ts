@@ -9,16 +9,3 @@ export function credentialFingerprint(settings: Settings): string {
     .digest("hex")
     .slice(0, 24);
 }
-
-/**
- * Who is rate limited, for sharing a backoff gate between processes: the API origin and the
- * service token's id (not secret), or a hash of an OAuth token, which has no id.
- */
-export function rateLimitKey(settings: Settings, origin: string): string {
-  const { credential } = settings;
-  const who =
-    credential.kind === "serviceToken"
-      ? `id:${credential.id}`
-      : `oauth:${crypto.createHash("sha256").update(authorizationHeader(credential)).digest("hex")}`;
-  return `${origin}|${who}`;
-}

@@ -1,8 +1,9 @@
 import type * as z from "zod";
-import { describeRetries, errorForStatus, type PlanetScaleError, ResponseValidationError } from "./errors";
+import { describeRetries, type PlanetScaleError, ResponseValidationError } from "./errors";
 import type { RawResponse } from "./exchange";
 import { redactText, truncate } from "./redact";
 import { headerValue } from "./retry";
+import { errorForStatus } from "./statuses";
 
 /** Longest PlanetScale error message kept in an error (the rest is cut). */
 const MAX_API_MESSAGE = 300;

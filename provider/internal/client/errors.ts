@@ -1,5 +1,3 @@
-import * as http from "node:http";
-
 /**
  * Brand carried by every error this package throws: a frozen array of the `code`s of the error's
  * class and all its base classes. `instanceof` checks this brand rather than the prototype chain,
@@ -221,54 +219,4 @@ export function isPermissionDeniedError(value: unknown): value is PermissionDeni
 /** "after 1 retry", "after 3 retries". */
 export function describeRetries(retries: number): string {
   return `after ${retries} ${retries === 1 ? "retry" : "retries"}`;
-}
-
-/** Lower-case snake name of an HTTP status, e.g. 502 → "bad_gateway". */
-function statusLabel(status: number): string {
-  const text = http.STATUS_CODES[status];
-  return text
-    ? text
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "_")
-        .replace(/^_|_$/g, "")
-    : "unknown_status";
-}
-
-/** The error class for an HTTP status (400, 401, 403, 404, 409, 422, 429, 5xx; base class otherwise). */
-function errorClassForStatus(status: number): typeof PlanetScaleError {
-  switch (status) {
-    case 400:
-      return BadRequestError;
-    case 401:
-      return UnauthorizedError;
-    case 403:
-      return ForbiddenError;
-    case 404:
-      return NotFoundError;
-    case 409:
-      return ConflictError;
-    case 422:
-      return UnprocessableEntityError;
-    case 429:
-      return RateLimitError;
-    default:
-      return status >= 500 && status <= 599 ? ServerError : PlanetScaleError;
-  }
-}
-
-/**
- * Builds the typed error for an HTTP error answer, with a message like
- * `POST /organizations/acme/databases/app/branches → 422 unprocessable: Name has already been taken (after 0 retries)`.
- * `fallbackText` describes the body when it carried no PlanetScale message (empty, HTML…).
- */
-export function errorForStatus(
-  status: number,
-  details: PlanetScaleErrorDetails & { method: string; path: string; retries: number },
-  fallbackText: string,
-): PlanetScaleError {
-  const label = details.apiCode ?? statusLabel(status);
-  const text = details.apiMessage ?? fallbackText;
-  const message = `${details.method} ${details.path} → ${status} ${label}: ${text} (${describeRetries(details.retries)})`;
-  const ErrorClass = errorClassForStatus(status);
-  return new ErrorClass(message, { ...details, status });
 }

@@ -1,19 +1,10 @@
 /** The PlanetScale REST client: public surface of `provider/internal/client`. */
 
-export {
-  type Admission,
-  type AdmissionState,
-  FIRST_INTERVAL_MS,
-  FREE_ADMISSION,
-  parseAdmission,
-  WIDENING,
-} from "./admission";
-export { type AdmissionStore, MemoryAdmissionStore } from "./admission-store";
-export { BackoffGate, getBackoffGate } from "./backoff-gate";
 export { type ClientOptions, type HttpMethod, PlanetScaleClient, type RequestOptions } from "./client";
 export { credentialFingerprint } from "./credential-key";
 export { closeSharedDispatcher, getSharedDispatcher } from "./dispatcher";
 export * from "./errors";
+export { getRateLimitGate, RateLimitGate } from "./rate-limit-gate";
 export { DEFAULT_BURST_FRACTION, getRateLimiter, RateLimiter } from "./rate-limiter";
 export { REDACTED, redactText } from "./redact";
 export { closeAllClients, getClient } from "./registry";
@@ -26,5 +17,5 @@ export {
   retryAfterDelay,
 } from "./retry";
 export * from "./settings";
-export { SHARED_FILE_REFRESH_MS, SharedBackoffFile } from "./shared-backoff-file";
+export { errorForStatus, type StatusRule, statusRule } from "./statuses";
 export { packageVersion, userAgent } from "./version";

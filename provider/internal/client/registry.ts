@@ -1,7 +1,7 @@
-import { resetBackoffGates } from "./backoff-gate";
 import { PlanetScaleClient } from "./client";
 import { credentialFingerprint } from "./credential-key";
 import { closeSharedDispatcher } from "./dispatcher";
+import { resetRateLimitGates } from "./rate-limit-gate";
 import { resetRateLimiters } from "./rate-limiter";
 import type { Settings } from "./settings";
 
@@ -9,7 +9,7 @@ const clients = new Map<string, PlanetScaleClient>();
 
 /**
  * One client per distinct settings (credential, URL, organization, limits) per process. All share
- * one keep-alive pool and one rate limiter per credential.
+ * one keep-alive pool and one rate-limit gate (and opt-in limiter) per credential.
  */
 export function getClient(settings: Settings): PlanetScaleClient {
   const key = [
@@ -18,6 +18,7 @@ export function getClient(settings: Settings): PlanetScaleClient {
     settings.organization ?? "",
     settings.timeoutMs,
     settings.maxRetries,
+    settings.retryTimeoutMs,
     settings.requestsPerMinute,
   ].join("|");
   let client = clients.get(key);
@@ -32,6 +33,6 @@ export function getClient(settings: Settings): PlanetScaleClient {
 export async function closeAllClients(): Promise<void> {
   clients.clear();
   resetRateLimiters();
-  resetBackoffGates();
+  resetRateLimitGates();
   await closeSharedDispatcher();
 }

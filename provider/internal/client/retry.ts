@@ -1,4 +1,4 @@
-/** Backoff parameters: full jitter over a capped exponential. */
+/** Backoff parameters: full jitter over a capped exponential (Stainless SDKs: 0.5 s doubling to 8 s). */
 export interface BackoffPolicy {
   /** Delay bound for the first retry (ms). */
   baseMs: number;
@@ -7,9 +7,9 @@ export interface BackoffPolicy {
   /** Longest server-requested wait (Retry-After) we honour (ms). */
   maxRetryAfterMs: number;
   /**
-   * Total time one request may spend waiting on 429 answers before it fails. 429s do not use up
-   * `maxRetries`: under contention (many resources, several stacks on one credential) a request
-   * keeps its place for as long as the allowance comes back, which it does every minute.
+   * How long a request keeps waiting on 429 answers while no request of the credential gets
+   * through. 429s are not transient failures: under contention (many resources, several stacks on
+   * one credential) the allowance comes back every minute, so a request waits its turn.
    */
   rateLimitPatienceMs: number;
 }
@@ -65,38 +65,6 @@ export function retryAfterDelay(
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.min(policy.maxRetryAfterMs, Math.max(0, date - now));
-}
-
-/**
- * When the server says its allowance is spent (`RateLimit-Remaining: 0` or `X-RateLimit-Remaining:
- * 0`), the wait in ms until `RateLimit-Reset` / `X-RateLimit-Reset` (delta seconds, or epoch
- * seconds for values past 10^9), capped at `policy.maxRetryAfterMs`; otherwise undefined.
- */
-export function rateLimitResetDelay(
-  headers: Record<string, string | string[] | undefined>,
-  now: number,
-  policy: BackoffPolicy = DEFAULT_BACKOFF,
-): number | undefined {
-  for (const prefix of ["ratelimit", "x-ratelimit"]) {
-    const remaining = headerValue(headers, `${prefix}-remaining`)?.trim();
-    if (remaining !== "0") continue;
-    const reset = headerValue(headers, `${prefix}-reset`)?.trim();
-    if (!reset || !/^\d+(\.\d+)?$/.test(reset)) continue;
-    const seconds = Number(reset);
-    const ms = seconds > 1e9 ? seconds * 1000 - now : seconds * 1000;
-    return Math.min(policy.maxRetryAfterMs, Math.max(0, Math.ceil(ms)));
-  }
-  return undefined;
-}
-
-/** Statuses retried for every method: the server says it did not act (429). */
-export function isRetryableForAnyMethod(status: number): boolean {
-  return status === 429;
-}
-
-/** Statuses retried for idempotent methods (GET, PUT, DELETE): 429, 500, 502, 503, 504. */
-export function isRetryableForIdempotent(status: number): boolean {
-  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
 
 /** Connection error codes that happen before any byte of the request reached the server. */

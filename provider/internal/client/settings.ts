@@ -1,4 +1,5 @@
 import * as util from "node:util";
+import { mixedSources } from "./credential-sources";
 import { InvalidSettingsError, MissingCredentialsError } from "./errors";
 
 /** How the client authenticates: a service token (id + secret) or an OAuth access token. */
@@ -15,15 +16,24 @@ export interface Settings {
   credential: Credential;
   /** Per-request timeout in milliseconds (default 30 000). */
   timeoutMs: number;
-  /** Retries after the first attempt (default 4, so 5 attempts). */
-  maxRetries: number;
+  /**
+   * At most this many retries of one request; 0 turns every retry off (429s included). Unset (the
+   * default): no count, {@link Settings.retryTimeoutMs} bounds the retries.
+   */
+  maxRetries?: number | undefined;
+  /**
+   * How long one request keeps retrying transient failures (500/502/503/504 on idempotent
+   * requests, dropped connections), from its first failure (default 60 000 ms, see
+   * {@link DEFAULT_RETRY_TIMEOUT_MS}). 429s wait on their own terms (see `BackoffPolicy`).
+   */
+  retryTimeoutMs?: number;
   /**
    * Optional client-side cap per credential, requests per minute (default 0: none, the client
    * follows PlanetScale's 429s and `Retry-After` instead of guessing its allowance).
    */
   requestsPerMinute: number;
   /**
-   * After a token create whose outcome is unknown, how long to keep looking for a token that
+   * After a token, password or role create whose outcome is unknown, how long to keep looking for one that
    * PlanetScale applies late before concluding that none was made (default 10 000 ms).
    */
   lateCreateWaitMs?: number;
@@ -41,11 +51,16 @@ export interface ConfigSource {
 export const DEFAULT_API_URL = "https://api.planetscale.com/v1";
 /** Default per-request timeout. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Default number of retries (5 attempts in all). */
-export const DEFAULT_MAX_RETRIES = 4;
+/**
+ * Default time one request keeps retrying transient failures. A minute rides out the blips an API
+ * has (a deploy, a failover, a load balancer that drops connections for seconds; a 5 s outage
+ * failed `pulumi up` when retries were 4, about 4 s), and still ends a real outage's run within
+ * a minute with the error, instead of holding the engine's operations with nothing on screen.
+ */
+export const DEFAULT_RETRY_TIMEOUT_MS = 60_000;
 /**
  * No client-side cap by default: waiting while PlanetScale still accepts requests only slows a
- * `pulumi up` down; its 429 answers drive the waits (see the client's backoff gate).
+ * `pulumi up` down; its 429 answers drive the waits (see `RateLimitGate`).
  */
 export const DEFAULT_REQUESTS_PER_MINUTE = 0;
 /** Default wait for a late-applied create after an unknown outcome. */
@@ -60,6 +75,7 @@ export const ConfigKeys = {
   apiUrl: "planetscale:apiUrl",
   timeoutMs: "planetscale:timeoutMs",
   maxRetries: "planetscale:maxRetries",
+  retryTimeoutMs: "planetscale:retryTimeoutMs",
   requestsPerMinute: "planetscale:requestsPerMinute",
   lateCreateWaitMs: "planetscale:lateCreateWaitMs",
 } as const;
@@ -116,40 +132,79 @@ function checkSecret(v: Value, what: string): string {
   return v.value;
 }
 
-function resolveCredential(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): Credential {
+function inConfig(from: string): boolean {
+  return from.startsWith("planetscale:");
+}
+
+/** The credential's values that will be used, before they are checked. */
+type ChosenCredential =
+  | { kind: "serviceToken"; id: Value | undefined; token: Value | undefined }
+  | { kind: "accessToken"; token: Value | undefined };
+
+function chooseCredential(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): ChosenCredential {
   const cfgId = fromConfig(config, ConfigKeys.serviceTokenId);
   const cfgToken = fromConfig(config, ConfigKeys.serviceToken);
   const cfgAccess = fromConfig(config, ConfigKeys.accessToken);
   const envId = fromEnv(env, EnvVars.serviceTokenId);
   const envToken = fromEnv(env, EnvVars.serviceToken);
-  const envAccess = fromEnv(env, EnvVars.accessToken);
-
-  // Config wins over env. A service-token half in config may be completed from env (id in config,
-  // secret injected by CI), but an access token in config beats a service token in env.
+  // Config wins over env. A service-token half in config may be completed from env only when
+  // allowed (see `mixedSources`); an access token in config beats a service token in env.
   const useServiceToken = cfgId || cfgToken ? true : cfgAccess ? false : Boolean(envId || envToken);
-  if (useServiceToken) {
-    const id = cfgId ?? envId;
-    const token = cfgToken ?? envToken;
+  return useServiceToken
+    ? { kind: "serviceToken", id: cfgId ?? envId, token: cfgToken ?? envToken }
+    : { kind: "accessToken", token: cfgAccess ?? fromEnv(env, EnvVars.accessToken) };
+}
+
+const SERVICE_TOKEN_NAMES = {
+  idKey: ConfigKeys.serviceTokenId,
+  tokenKey: ConfigKeys.serviceToken,
+  idEnv: EnvVars.serviceTokenId,
+  tokenEnv: EnvVars.serviceToken,
+};
+
+/**
+ * Why the credential's sources are refused, or undefined: a service token whose id and secret come
+ * from the stack config and the environment, unless allowed (see `mixedSources`). The provider
+ * refuses it as it resolves its settings; a program asks too, so that every `pulumi preview`
+ * refuses it, one that changes nothing included.
+ * @throws InvalidSettingsError when `planetscale:allowMixedCredentials` is neither true nor false.
+ */
+export function credentialSourcesProblem(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const chosen = chooseCredential(config, env);
+  if (chosen.kind !== "serviceToken" || !chosen.id || !chosen.token) return undefined;
+  return mixedSources({ id: chosen.id.from, token: chosen.token.from }, config, SERVICE_TOKEN_NAMES);
+}
+
+function resolveCredential(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): Credential {
+  const chosen = chooseCredential(config, env);
+  if (chosen.kind === "serviceToken") {
+    const { id, token } = chosen;
+    // The missing half belongs where the other one is (see `mixedSources`).
     if (!id) {
-      throw new MissingCredentialsError(
-        `${token?.from ?? ConfigKeys.serviceToken} is set but the service token id is missing: run\n` +
-          `  pulumi config set ${ConfigKeys.serviceTokenId} <id>\nor set ${EnvVars.serviceTokenId}.`,
-      );
+      const from = token?.from ?? ConfigKeys.serviceToken;
+      const fix = inConfig(from)
+        ? `run\n  pulumi config set ${ConfigKeys.serviceTokenId} <id>`
+        : `set ${EnvVars.serviceTokenId}`;
+      throw new MissingCredentialsError(`${from} is set but the service token id is missing: ${fix}.`);
     }
     if (!token) {
-      throw new MissingCredentialsError(
-        `${id.from} is set but the service token secret is missing: run\n` +
-          `  pulumi config set --secret ${ConfigKeys.serviceToken} <token>\nor set ${EnvVars.serviceToken}.`,
-      );
+      const fix = inConfig(id.from)
+        ? `run\n  pulumi config set --secret ${ConfigKeys.serviceToken} <token>`
+        : `set ${EnvVars.serviceToken}`;
+      throw new MissingCredentialsError(`${id.from} is set but the service token secret is missing: ${fix}.`);
     }
+    const mixed = mixedSources({ id: id.from, token: token.from }, config, SERVICE_TOKEN_NAMES);
+    if (mixed !== undefined) throw new InvalidSettingsError(mixed);
     const idValue = checkSecret(id, "service token id");
     if (idValue.includes(":")) {
       throw new InvalidSettingsError(`${id.from} must be the service token id alone, without ":".`);
     }
     return { kind: "serviceToken", id: idValue, token: checkSecret(token, "service token") };
   }
-  const access = cfgAccess ?? envAccess;
-  if (access) return { kind: "accessToken", token: checkSecret(access, "access token") };
+  if (chosen.token) return { kind: "accessToken", token: checkSecret(chosen.token, "access token") };
   throw new MissingCredentialsError(MISSING_CREDENTIALS_MESSAGE);
 }
 
@@ -185,11 +240,11 @@ function resolveApiUrl(v: Value | undefined): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function resolveNumber(
+function resolveNumber<F extends number | undefined>(
   v: Value | undefined,
-  fallback: number,
+  fallback: F,
   rule: { min: number; max: number; what: string },
-): number {
+): number | F {
   if (!v) return fallback;
   const n = Number(v.value);
   if (!Number.isInteger(n) || n < rule.min || n > rule.max) {
@@ -224,10 +279,10 @@ export function resolveSettings(
       max: 3_600_000,
       what: "milliseconds",
     }),
-    maxRetries: resolveNumber(fromConfig(config, ConfigKeys.maxRetries), DEFAULT_MAX_RETRIES, {
+    retryTimeoutMs: resolveNumber(fromConfig(config, ConfigKeys.retryTimeoutMs), DEFAULT_RETRY_TIMEOUT_MS, {
       min: 0,
-      max: 20,
-      what: "retries after the first attempt",
+      max: 3_600_000,
+      what: "milliseconds",
     }),
     requestsPerMinute: resolveNumber(
       fromConfig(config, ConfigKeys.requestsPerMinute),
@@ -241,6 +296,12 @@ export function resolveSettings(
     ),
   };
   if (organization) settings.organization = organization;
+  const maxRetries = resolveNumber(fromConfig(config, ConfigKeys.maxRetries), undefined, {
+    min: 0,
+    max: 20,
+    what: "retries after the first attempt; unset: as many as planetscale:retryTimeoutMs allows",
+  });
+  if (maxRetries !== undefined) settings.maxRetries = maxRetries;
   return settings;
 }
 

@@ -40,7 +40,10 @@ export async function resolveBranch(
   }
 }
 
-/** The branch may have been renamed in place since: its current name is worth reporting. */
+/**
+ * The branch may have been renamed in place since: its current name is worth reporting. Asked of
+ * PlanetScale only when the credential's own answer did not name it.
+ */
 export async function currentBranchName(
   ctx: ProviderContext,
   organization: string,

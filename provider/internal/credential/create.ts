@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PlanetScaleClient } from "../client/client";
 import { ResponseValidationError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { stackOf } from "../inputs/props";
 import { recordIntent } from "../ownership/journal";
 import { InvalidInputError } from "../resource-errors";
 import { resolveBranch } from "./branch-ref";
@@ -28,7 +29,8 @@ export async function create(
   const reason = await wrongKind(flavor, ctx, inputs.organization, inputs.database);
   if (reason !== undefined) throw new InvalidInputError(reason);
   const branch = await resolveBranch(client, inputs);
-  const place = { flavor, inputs, branchId: branch.id, branchName: branch.name };
+  const stack = stackOf(props);
+  const place = { flavor, inputs, branchId: branch.id, branchName: branch.name, stack };
   // Until the create returns or throws, a killed host leaves this record for `recover`.
   const settled = recordIntent(
     client,
@@ -39,6 +41,7 @@ export async function create(
       // As the program gives it (a name or an id), like the engine's record of the create.
       branch: inputs.branch,
       name: inputs.name,
+      stack,
     },
     (m) => ctx.log(m),
   );

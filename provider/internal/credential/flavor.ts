@@ -15,6 +15,11 @@ export interface RemoteCredential {
   /** The database name to put in a URL (Postgres roles report theirs). */
   databaseName: string | undefined;
   createdAt: string;
+  /**
+   * Its branch's current name, as PlanetScale reports it with the credential (so a refresh learns a
+   * rename without asking for the branch), when it does.
+   */
+  branchName: string | undefined;
   /** Who created it (`actor.id`), when PlanetScale says: part of proving it ours after a crash. */
   actorId: string | null;
   expiresAt: string | null;

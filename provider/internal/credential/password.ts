@@ -14,6 +14,7 @@ function remote(p: BranchPassword): RemoteCredential {
     host: p.access_host_url ?? undefined,
     secret: p.plain_text || undefined,
     databaseName: undefined,
+    branchName: p.database_branch?.name ?? undefined,
     createdAt: p.created_at,
     actorId: p.actor?.id ?? null,
     expiresAt: p.expires_at ?? null,

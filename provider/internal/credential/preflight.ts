@@ -3,6 +3,7 @@ import * as branches from "../api/branches";
 import { NotFoundError, PermissionDeniedError, UnauthorizedError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { isUnknown } from "../inputs/unknown";
+import { declaredDatabase } from "../preflight/declared";
 import { branchNotFound } from "./branch-ref";
 import type { CredentialFlavor } from "./flavor";
 import { wrongKind } from "./kind-check";
@@ -40,6 +41,9 @@ export async function preflight(
   }
   if (reason !== undefined) return [{ property: "database", reason }];
   if (!known(branch) || branch === olds["branch"]) return [];
+  // A database a Database resource of this run declares may not exist before `up` creates it, and
+  // its default branch with it: the branch is checked at create instead.
+  if (declaredDatabase(organization, database) !== undefined) return [];
   try {
     await branches.getBranch(ctx.client(), organization, database, branch);
   } catch (error) {

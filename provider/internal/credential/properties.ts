@@ -92,7 +92,7 @@ const CONNECTION = {
   },
   branchName: {
     output: "reported",
-    from: { source: "the branch lookup" },
+    from: { source: "the branch PlanetScale reports with the credential (`database_branch`, `branch`)" },
     doc: "The branch's current name (updated by refresh).",
   },
   username: { output: "reported", from: "username", doc: "The database user name." },

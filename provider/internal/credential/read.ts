@@ -13,8 +13,9 @@ import { carriedSecret, toOutputs } from "./outputs";
 type Props = Record<string, unknown>;
 
 /**
- * Refreshes the credential and its branch's current name. One deleted or expired reads as gone
- * (a 404 only once it is proven not to be a missing permission); the plaintext is carried forward.
+ * Refreshes the credential and its branch's current name, with one `GET` of the credential (its
+ * answer names the branch). One deleted or expired reads as gone (a 404 only once it is proven
+ * not to be a missing permission); the plaintext is carried forward.
  */
 export async function read(
   flavor: CredentialFlavor,
@@ -41,9 +42,10 @@ export async function read(
     branch: stringOr(previous["branch"]) ?? branchId,
     name: found.name ?? stringOr(previous["name"]) ?? id,
   } as ResolvedCredentialInputs;
+  // The credential's answer names its branch: one read per credential, renames included.
   const branch = {
     id: branchId,
-    name: await currentBranchName(ctx, organization, database, branchId, previous),
+    name: found.branchName ?? (await currentBranchName(ctx, organization, database, branchId, previous)),
   };
   const outputs = toOutputs(flavor.properties, found, inputs, branch, carriedSecret(flavor, previous));
   return { id: found.id, props: outputs, inputs: inputsFromOutputs(flavor.properties, outputs) };

@@ -25,6 +25,7 @@ function remote(r: BranchRole): RemoteCredential {
     // The spec types `password` as a string that is only filled in the create answer.
     secret: r.password || undefined,
     databaseName: r.database_name ?? undefined,
+    branchName: r.branch?.name ?? undefined,
     createdAt: r.created_at,
     actorId: r.actor?.id ?? null,
     expiresAt: r.expires_at ?? null,

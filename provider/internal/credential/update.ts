@@ -46,7 +46,8 @@ export async function update(
       change.body as Record<string, unknown>,
     );
   }
-  const branchName = await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds);
+  const branchName =
+    found.branchName ?? (await currentBranchName(ctx, inputs.organization, inputs.database, branchId, olds));
   return {
     outs: toOutputs(
       flavor.properties,

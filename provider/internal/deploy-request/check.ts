@@ -1,10 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkFailures } from "../dynamic/check-failures";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { unchangedSinceDeployed } from "../dynamic/unchanged";
-import { parseKnown } from "../inputs/known-inputs";
+import { validateKnown } from "../inputs/known-inputs";
 import { fillOrganization } from "../inputs/organization";
-import { userInputs } from "../inputs/props";
+import { hiddenInputs, userInputs } from "../inputs/props";
 import { containsUnknown } from "../inputs/unknown";
 import { DeployRequestInputs } from "./inputs";
 import { intoFailures } from "./into-check";
@@ -27,12 +26,12 @@ export async function check(
   news: Props,
 ): Promise<pulumi.dynamic.CheckResult> {
   const inputs = { ...userInputs(news) };
-  const { parsed } = parseKnown(DeployRequestInputs, DEPLOY_REQUEST_PROPERTIES, inputs);
-  if (!parsed.success) return { inputs: news, failures: checkFailures(parsed.error) };
-  const missingOrganization = fillOrganization(ctx, inputs);
-  if (missingOrganization.length > 0) return { inputs: news, failures: missingOrganization };
-  const checked = { inputs: { ...inputs, __provider: news["__provider"] } };
-  if (unchangedSinceDeployed(olds, inputs)) return checked;
+  // Every problem at once: the schema's and a missing organization.
+  const { failures } = validateKnown(DeployRequestInputs, DEPLOY_REQUEST_PROPERTIES, inputs);
+  failures.push(...fillOrganization(ctx, inputs));
+  if (failures.length > 0) return { inputs: news, failures };
+  const checked = { inputs: { ...inputs, ...hiddenInputs(news) } };
+  if (unchangedSinceDeployed(olds, inputs, DEPLOY_REQUEST_PROPERTIES)) return checked;
   const wrongKind = await kindFailures(ctx, inputs);
   if (wrongKind.length > 0) return { inputs: news, failures: wrongKind };
   // A request opened already (its old inputs are known) has a settled target.

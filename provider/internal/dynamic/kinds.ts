@@ -18,6 +18,7 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, KindInfo>> = {
   apiToken: { className: "ApiToken", providerModule: "api-token" },
   branchPassword: { className: "BranchPassword", providerModule: "branch-password" },
   branchRole: { className: "BranchRole", providerModule: "branch-role" },
+  database: { className: "Database", providerModule: "database" },
   deployRequest: { className: "DeployRequest", providerModule: "deploy-request" },
 };
 

@@ -12,10 +12,12 @@
 import type * as ApiToken from "../api-token/resource";
 import type * as Branch from "../branch/resource";
 import type * as Credential from "../credential";
+import type * as Database from "../database/resource";
 import type * as DeployRequest from "../deploy-request/resource";
 import { showCausesInMessage } from "../error-message";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
+import { showOnceUnderResource } from "./host-echo";
 import type { ResourceImplementation } from "./resource-implementation";
 import { contextFor } from "./resource-implementation";
 import type { ProviderRuntime, ResourceKind } from "./runtime-contract";
@@ -36,6 +38,7 @@ const IMPLEMENTATIONS: Readonly<Record<ResourceKind, () => ResourceImplementatio
   apiToken: () => (require("../api-token/resource") as typeof ApiToken).apiTokenResource,
   branchPassword: () => (require("../credential") as typeof Credential).branchPasswordResource,
   branchRole: () => (require("../credential") as typeof Credential).branchRoleResource,
+  database: () => (require("../database/resource") as typeof Database).databaseResource,
   deployRequest: () => (require("../deploy-request/resource") as typeof DeployRequest).deployRequestResource,
 };
 
@@ -53,13 +56,15 @@ function implementation(kind: ResourceKind): ResourceImplementation {
 
 /**
  * Runs one provider method; a failure reaches the host with its causes in its message, because
- * the host passes only `message` to the engine.
+ * the host passes only `message` to the engine, and is shown once (see `host-echo.ts`).
  */
 async function run<T>(method: () => Promise<T>): Promise<T> {
   try {
     return await method();
   } catch (error) {
-    throw showCausesInMessage(error);
+    const shown = showCausesInMessage(error);
+    showOnceUnderResource(shown);
+    throw shown;
   }
 }
 

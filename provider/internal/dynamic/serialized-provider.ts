@@ -1,8 +1,10 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { STACK_INPUT } from "../inputs/props";
 import { RESOURCE_KINDS, typeToken } from "./kinds";
 import type { ProviderShell } from "./provider-shell";
 import type { ResourceKind } from "./runtime-contract";
+import { checkStackConfig } from "./stack-config";
 
 /** The input in which Pulumi's dynamic-provider host finds a dynamic resource's provider. */
 export const PROVIDER_KEY = "__provider";
@@ -10,7 +12,8 @@ export const PROVIDER_KEY = "__provider";
 /**
  * What the resource classes register, as `pulumi.dynamic.Resource` would: the type
  * `pulumi-nodejs:dynamic/planetscale:<class>` of the provider's kind (served by Pulumi's dynamic-provider host) and the
- * props with the provider under {@link PROVIDER_KEY}.
+ * props with the provider under {@link PROVIDER_KEY} and the stack's name under `STACK_INPUT`
+ * (`inputs/props.ts`: the provider's ownership checks tell this stack from the others by it).
  *
  * `pulumi.dynamic.Resource` runs Pulumi's closure serializer for the first resource of each
  * provider, which costs ~0.45 s of every program before that resource can be registered: it loads
@@ -18,14 +21,18 @@ export const PROVIDER_KEY = "__provider";
  * here *is* a module's exports (`providers/<kind>.ts`), so when the package is installed under
  * `node_modules` the serializer only writes a `require` of that module; {@link serializedProvider}
  * writes that same text itself.
+ *
+ * The first resource of a program run also checks the stack's configuration (see
+ * {@link checkStackConfig}), which fails the program before anything is registered.
  */
 export function dynamicResource(
   provider: ProviderShell,
   props: pulumi.Inputs,
 ): { type: string; props: pulumi.Inputs } {
+  checkStackConfig();
   return {
     type: typeToken(provider.kind),
-    props: { ...props, [PROVIDER_KEY]: serializedProvider(provider) },
+    props: { ...props, [STACK_INPUT]: pulumi.getStack(), [PROVIDER_KEY]: serializedProvider(provider) },
   };
 }
 

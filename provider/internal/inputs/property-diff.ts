@@ -33,6 +33,29 @@ export function diffProperties(table: PropertyTable, olds: Props, news: Props): 
   return { replaces, changes };
 }
 
+/**
+ * Whether two sets of inputs ask for the same thing, property by property as the table compares
+ * them: a property PlanetScale defaults that one side leaves out matches whatever the other
+ * recorded (a refresh records PlanetScale's value, which the program may leave to it), one with a
+ * `default` matches that default, and anything the table does not list must be equal (as JSON:
+ * a difference in key order only costs a check). Never for an unknown value.
+ */
+export function sameInputs(table: PropertyTable, recorded: Props, news: Props): boolean {
+  for (const key of new Set([...Object.keys(recorded), ...Object.keys(news)])) {
+    const input = table[key]?.input;
+    if (input === undefined) {
+      if (!same("json", news[key], recorded[key])) return false;
+      continue;
+    }
+    const next = news[key] === undefined ? input.default : news[key];
+    if (next === undefined && input.serverDefaulted) continue;
+    const previous = recorded[key] === undefined ? input.default : recorded[key];
+    if (next === undefined && previous === undefined) continue;
+    if (!same(input.compare ?? "value", next, previous)) return false;
+  }
+  return true;
+}
+
 /** Whether the new value equals the recorded one; never for an unknown new value. */
 export function same(comparison: Comparison, next: unknown, previous: unknown): boolean {
   if (containsUnknown(next)) return false;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultOrganization } from "../client/settings";
+import { programError } from "../dynamic/program-error";
 
 /**
  * Remote names claimed by the resources of one program run: two resources of one stack that
@@ -59,7 +60,7 @@ export function uniqueRemoteName(
         claims.set(remote.key, label);
         return value;
       }
-      throw new pulumi.RunError(
+      throw programError(
         `${label} and ${other} both manage ${remote.what}. Two resources of one stack cannot manage one ` +
           `PlanetScale object (destroying either would delete it under the other): ${fix}.`,
       );

@@ -233,6 +233,73 @@ export const cases: ConformanceCase[] = [
     },
   },
   {
+    title:
+      "Terraform planetscale_vitess_branch create of a database's first branch (create_database_if_missing)",
+    source:
+      "planetscale/terraform-provider-planetscale PR #265 (v1.1.0: the branch resources create the database on first apply), schemas/overlay-terraform-vitess-branch.yaml (create_database_if_missing: true, kind); testdata/TestAccVitessBranchResource_CreatesAndDeletesDatabase/main.tf (branch main, cluster_size PS_10)",
+    method: "POST",
+    path: "/organizations/acme/databases/tf-made/branches",
+    headers: TERRAFORM_JSON,
+    body: '{"name":"main","parent_branch":"","cluster_size":"PS_10","create_database_if_missing":true,"kind":"mysql"}',
+    expect: {
+      status: 201,
+      operationId: "create_branch",
+      check: (b) => assert.deepEqual([b.name, b.production, b.parent_branch], ["main", true, null]),
+    },
+  },
+  {
+    title:
+      "Terraform planetscale_vitess_branch destroy of a database's last branch: the database goes with it",
+    source:
+      'planetscale/terraform-provider-planetscale PR #265 ("delete it when the last branch is destroyed", through DELETE …/branches/{id} only: internal/provider/vitessbranch_resource.go Delete accepts 204 or 404); acceptance test TestAccVitessBranchResource_CreatesAndDeletesDatabase',
+    given: async (admin) => {
+      const b = await admin("POST", "/organizations/acme/databases/tf-made/branches", {
+        name: "main",
+        cluster_size: "PS_10",
+        create_database_if_missing: true,
+        kind: "mysql",
+      });
+      return { id: b.body.id };
+    },
+    method: "DELETE",
+    path: "/organizations/acme/databases/tf-made/branches/{id}",
+    headers: TERRAFORM_JSON,
+    body: "",
+    expect: { status: 204, operationId: "delete_branch" },
+  },
+  {
+    title: "Terraform planetscale_postgres_branch create with a size and a major version",
+    source:
+      "planetscale/terraform-provider-planetscale internal/sdk/models/operations/createpostgresbranch.go CreatePostgresBranchRequestBody: name, parent_branch (always), backup_id, region, restore_point, cluster_size, major_version (pointers, omitzero); examples/resources/planetscale_postgres_branch/resource.tf",
+    method: "POST",
+    path: "/organizations/acme/databases/pg-app/branches",
+    headers: TERRAFORM_JSON,
+    body: '{"name":"tf-pg","parent_branch":"main","cluster_size":"PS_5_AWS_X86","major_version":"17"}',
+    expect: {
+      status: 201,
+      operationId: "create_branch",
+      check: (b) =>
+        assert.deepEqual(
+          [b.kind, b.parent_branch, b.cluster_name, b.state],
+          ["postgresql", "main", "PS_5_AWS_X86", "pending"],
+        ),
+    },
+  },
+  {
+    title: "Terraform planetscale_postgres_branch destroy (a DELETE with no body, by public id)",
+    source:
+      "planetscale/terraform-provider-planetscale internal/sdk/models/operations/deletepostgresbranch.go (path parameters only, no request body)",
+    given: async (admin) => {
+      const b = await admin("GET", "/organizations/acme/databases/pg-app/branches/dev");
+      return { id: b.body.id };
+    },
+    method: "DELETE",
+    path: "/organizations/acme/databases/pg-app/branches/{id}",
+    headers: TERRAFORM_JSON,
+    body: "",
+    expect: { status: 204, operationId: "delete_branch" },
+  },
+  {
     title: "Terraform planetscale_vitess_branch safe_migrations (after readiness)",
     source:
       "planetscale/terraform-provider-planetscale schemas/overlay-terraform-vitess-branch-safe-migrations.yaml (PUT …/safe-migrations {safe_migrations})",

@@ -72,11 +72,13 @@ async function replay(c: ConformanceCase, strict: boolean): Promise<void> {
 describe("conformance with PlanetScale's official clients", () => {
   test("has cases for every resource whose requests PlanetScale's clients send", () => {
     assert.deepEqual(files, [
+      "backups.cases.ts",
       "branches.cases.ts",
       "cluster-sizes.cases.ts",
       "databases.cases.ts",
       "deploy-requests.cases.ts",
       "passwords.cases.ts",
+      "postgres-changes.cases.ts",
       "roles.cases.ts",
       "service-tokens.cases.ts",
     ]);

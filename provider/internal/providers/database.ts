@@ -1,0 +1,7 @@
+/**
+ * The Database provider object (see `./branch.ts` for why a module's exports are the shell). Its
+ * package export is a contract with state: never remove or rename it.
+ */
+import { ProviderShell } from "../dynamic/provider-shell";
+
+export = new ProviderShell("database");
