@@ -4,11 +4,13 @@
 // deploying with progress lines, the gated cut-over, approval, failures, and destroy.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import type { Deployment } from "../../provider/internal/backend/stacks";
 import { deployRequestResource as dr } from "../../provider/internal/deploy-request/resource";
 import { PartialCreateError } from "../../provider/internal/dynamic/partial-create";
 import { messageWithCauses } from "../../provider/internal/error-message";
 import {
   AlreadyExistsError,
+  ClaimedByStackError,
   DataLossRefusedError,
   DeployFailedError,
   DeployNotFinishedError,
@@ -16,7 +18,7 @@ import {
 } from "../../provider/internal/resource-errors";
 import { branchesPath, call, makeToken, waitReady } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
-import { contextForEmulator } from "../support/provider-context";
+import { contextForEmulator, TEST_STACK } from "../support/provider-context";
 
 const PROVIDER = "serialized-provider-text";
 const D = "/organizations/acme/databases/app/deploy-requests";
@@ -73,7 +75,7 @@ async function branchWith(ddl: string[], database = "app"): Promise<string> {
 
 /** check, then create, as the engine does. */
 async function open(inputs: Props) {
-  const checked = await dr.check(ctx, {}, { ...inputs, __provider: PROVIDER });
+  const checked = await dr.check(ctx, {}, { ...inputs, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], []);
   const created = await dr.create(ctx, checked.inputs as Props);
   return { checked: checked.inputs as Props, id: created.id, outs: created.outs as Props };
@@ -81,7 +83,7 @@ async function open(inputs: Props) {
 
 /** check (old inputs), diff and update (old outputs) to `news`, as the engine does. */
 async function change(id: string, oldInputs: Props, olds: Props, news: Props) {
-  const checked = await dr.check(ctx, oldInputs, { ...news, __provider: PROVIDER });
+  const checked = await dr.check(ctx, oldInputs, { ...news, __provider: PROVIDER, __stack: TEST_STACK });
   assert.deepEqual(checked.failures ?? [], [], JSON.stringify(checked.failures));
   const diff = await dr.diff(ctx, id, olds, checked.inputs as Props);
   const updated = await dr.update(ctx, id, olds, checked.inputs as Props);
@@ -242,7 +244,17 @@ describe("open, refresh, deploy, destroy", () => {
 
   test("opened and deployed at once: a data-dropping deploy stops before anything runs, recorded", async () => {
     const branch = await branchWith(["DROP TABLE users"]);
-    const checked = await dr.check(ctx, {}, { database: "app", branch, deploy: true, __provider: PROVIDER });
+    const checked = await dr.check(
+      ctx,
+      {},
+      {
+        database: "app",
+        branch,
+        deploy: true,
+        __provider: PROVIDER,
+        __stack: TEST_STACK,
+      },
+    );
     await assert.rejects(dr.create(ctx, checked.inputs as Props), (error: unknown) => {
       assert.ok(error instanceof PartialCreateError);
       assert.ok(error.cause instanceof DataLossRefusedError, messageWithCauses(error));
@@ -358,7 +370,7 @@ describe("open, refresh, deploy, destroy", () => {
     const checked = await dr.check(
       ctx,
       {},
-      { database: "app", branch, deploy: true, deployTimeout: 1, __provider: PROVIDER },
+      { database: "app", branch, deploy: true, deployTimeout: 1, __provider: PROVIDER, __stack: TEST_STACK },
     );
     const stopped = await dr.create(ctx, checked.inputs as Props).catch((e: unknown) => e);
     assert.ok(
@@ -410,6 +422,33 @@ describe("ownership", () => {
     await dr.delete(ctx, String(outs["deployRequestId"]), outs);
   });
 
+  test("a lost answer: a request another stack of the backend is opening for the branch is not taken", async () => {
+    const branch = await branchWith(["CREATE TABLE raced (id int PRIMARY KEY)"]);
+    const type = "pulumi-nodejs:dynamic/planetscale:DeployRequest";
+    const resource = {
+      urn: `urn:pulumi:pr-8::e2e::${type}::x`,
+      type,
+      inputs: { organization: "acme", database: "app", branch },
+    };
+    const theirs: Deployment = {
+      version: 3,
+      deployment: { pending_operations: [{ type: "creating", resource }] },
+    };
+    const shared = contextForEmulator(emu, {}, () => new Map([["organization/e2e/pr-8", theirs]]));
+    emu.setFaults({ rules: [{ method: "POST", path: D, action: "fail-after-acting" }] });
+    const checked = await dr.check(
+      shared,
+      {},
+      { database: "app", branch, __provider: PROVIDER, __stack: TEST_STACK },
+    );
+    const error = await dr.create(shared, checked.inputs as Props).catch((e: unknown) => e);
+    assert.ok(error instanceof ClaimedByStackError, String(error));
+    assert.match(error.message, /stack organization\/e2e\/pr-8 has a create of deploy request of branch/);
+    assert.match(error.message, /Nothing was taken over or closed/);
+    const open_ = await call(emu, "GET", `${D}?branch=${branch}&state=open`);
+    assert.equal(open_.body.data.length, 1, "left open, for the stack that opened it");
+  });
+
   test("a request that never reached PlanetScale is sent again", async () => {
     const branch = await branchWith([]);
     emu.setFaults({
@@ -427,7 +466,11 @@ describe("ownership", () => {
     ]);
     const theirs = await call(emu, "POST", D, { cred: other, body: { branch } });
     assert.equal(theirs.status, 201);
-    const checked = await dr.check(ctx, {}, { database: "app", branch, __provider: PROVIDER });
+    const checked = await dr.check(
+      ctx,
+      {},
+      { database: "app", branch, __provider: PROVIDER, __stack: TEST_STACK },
+    );
     await assert.rejects(dr.create(ctx, checked.inputs as Props), (error: unknown) => {
       assert.ok(error instanceof AlreadyExistsError, String(error));
       assert.match(

@@ -5,8 +5,9 @@ import { OutcomeUnknownError, PlanetScaleError } from "../client/errors";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { createBody } from "../inputs/property-api";
 import { judge } from "../ownership/judge";
+import { otherStackClaim } from "../ownership/other-stacks";
 import { beginCreate, claim } from "../ownership/run-registry";
-import { AlreadyExistsError, OwnershipUnprovenError } from "../resource-errors";
+import { AlreadyExistsError, ClaimedByStackError, OwnershipUnprovenError } from "../resource-errors";
 import { DEPLOY_REQUEST_PROPERTIES } from "./properties";
 import { describe, KIND, message, ownerOf, type ResolvedDeployRequestInputs, where } from "./shared";
 
@@ -18,8 +19,9 @@ const CREATE_ATTEMPTS = 3;
  * happy path. PlanetScale keeps one open deploy request per branch, so its "already has an open
  * deploy request" answer is the atomic check, as a branch's name is. When the outcome is unknown
  * (a timeout, a dropped connection, a 5xx after the request was sent), the branch's open deploy
- * requests are looked up: one created after the request was sent, by this credential, and not
- * claimed by another resource of this run is the one it made and is taken (it holds no secret); one
+ * requests are looked up: one created after the request was sent, by this credential, not claimed
+ * by another resource of this run, and neither held nor being opened by another stack of the state
+ * backend (`stack`: this resource's `__stack`) is the one it made and is taken (it holds no secret); one
  * that is not provably so stops the create with its number and what resolves it; none means
  * nothing was made, and the POST is sent again.
  */
@@ -27,6 +29,7 @@ export async function createOnce(
   ctx: ProviderContext,
   client: PlanetScaleClient,
   inputs: ResolvedDeployRequestInputs,
+  stack: string | undefined,
 ): Promise<DeployRequest> {
   const body: deployRequests.CreateDeployRequestBody = createBody(
     DEPLOY_REQUEST_PROPERTIES,
@@ -57,7 +60,7 @@ export async function createOnce(
       ctx.log(
         `opening the ${describe(inputs)}: ${unknown ? `the outcome is unknown (${message(error)})` : "PlanetScale now reports one open"}; checking whether this stack's request opened it`,
       );
-      const found = await lookUp(client, inputs, error, unknownSince);
+      const found = await lookUp(ctx, inputs, error, unknownSince, stack);
       if (found !== undefined) return found;
       if (attempt >= CREATE_ATTEMPTS) throw error;
     } finally {
@@ -100,11 +103,13 @@ async function openOf(
  * (see {@link judge}); undefined when there is none (nothing was made); an error otherwise.
  */
 async function lookUp(
-  client: PlanetScaleClient,
+  ctx: ProviderContext,
   inputs: ResolvedDeployRequestInputs,
   original: unknown,
   since: number,
+  stack: string | undefined,
 ): Promise<DeployRequest | undefined> {
+  const client = ctx.client();
   let open: DeployRequest[];
   try {
     open = await openOf(client, inputs);
@@ -124,6 +129,29 @@ async function lookUp(
     since,
   );
   if (verdict.ours) {
+    // This credential opened it after our request; another stack sharing the credential may have.
+    const lost = `opening the ${describe(inputs)} failed and PlanetScale's answer was lost; #${candidate.number} (id ${candidate.id}) was opened after this request by this credential`;
+    const query = {
+      kind: KIND,
+      organization: inputs.organization,
+      database: inputs.database,
+      branch: [inputs.branch],
+      name: inputs.branch,
+    };
+    const claimed = await otherStackClaim(ctx, query, candidate.id, stack);
+    if ("unreadable" in claimed) {
+      throw new OwnershipUnprovenError(
+        `${lost}, but whether another stack of this state backend holds it or is opening it could not be read (${claimed.unreadable}). ` +
+          `Nothing was taken over. Check with ${claimed.check}; if none does, close it (\`pscale deploy-request close ${inputs.database} ${candidate.number} --org ${inputs.organization}\`) and run \`pulumi up\` again.`,
+        { cause: original },
+      );
+    }
+    if (claimed.by !== undefined) {
+      throw new ClaimedByStackError(
+        `${lost}, but ${claimed.by}, so it may be that stack's. Nothing was taken over or closed.`,
+        { cause: original },
+      );
+    }
     claim(KIND, candidate.id, ownerOf(inputs));
     return candidate;
   }

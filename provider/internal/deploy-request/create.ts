@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DeployRequest } from "../api/deploy-request-schemas";
 import { PartialCreateError } from "../dynamic/partial-create";
 import type { ProviderContext } from "../dynamic/resource-implementation";
+import { stackOf } from "../inputs/props";
 import { recordIntent } from "../ownership/journal";
 import { InvalidInputError } from "../resource-errors";
 import { createOnce } from "./create-once";
@@ -25,6 +26,7 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
   const d: DeployContext = { ctx, client, inputs, deadline: Date.now() + deployTimeoutMs(inputs) };
   const [wrongKind] = await kindFailures(ctx, inputs);
   if (wrongKind) throw new InvalidInputError(wrongKind.reason);
+  const stack = stackOf(props);
   // Until the create returns or throws, a killed host leaves this record for `recover`.
   const settled = recordIntent(
     client,
@@ -34,12 +36,13 @@ export async function create(ctx: ProviderContext, props: Props): Promise<pulumi
       database: inputs.database,
       branch: inputs.branch,
       name: inputs.branch,
+      stack,
     },
     (m) => ctx.log(m),
   );
   let opened: DeployRequest;
   try {
-    opened = await createOnce(ctx, client, inputs);
+    opened = await createOnce(ctx, client, inputs, stack);
   } finally {
     settled();
   }
