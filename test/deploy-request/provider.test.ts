@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { Deployment } from "../../provider/internal/backend/stacks";
+import { databaseResource as database } from "../../provider/internal/database/resource";
 import { deployRequestResource as dr } from "../../provider/internal/deploy-request/resource";
 import { PartialCreateError } from "../../provider/internal/dynamic/partial-create";
 import { messageWithCauses } from "../../provider/internal/error-message";
@@ -314,6 +315,42 @@ describe("open, refresh, deploy, destroy", () => {
     );
     assert.equal(outs["deploymentState"], "complete_pending_revert");
     await call(emu, "POST", `${G}/${outs["number"]}/skip-revert`, { body: {} });
+  });
+
+  test("a Database's requireApprovalForDeploy is what makes its deploy requests need an approval", async () => {
+    // The database declared as code, its setting changed in place by the Database resource.
+    const declare = async (olds: Props, requireApprovalForDeploy: boolean) => {
+      const inputs = {
+        name: "declared",
+        requireApprovalForDeploy,
+        __provider: PROVIDER,
+        __stack: TEST_STACK,
+      };
+      const checked = await database.check(ctx, olds, inputs);
+      assert.deepEqual(checked.failures ?? [], []);
+      return checked.inputs as Props;
+    };
+    const made = await declare({}, true);
+    const created = await database.create(ctx, made);
+    const DD = "/organizations/acme/databases/declared";
+    assert.equal((await call(emu, "GET", DD)).body.require_approval_for_deploy, true);
+    const safe = await call(emu, "POST", `${DD}/branches/main/safe-migrations`);
+    assert.equal(safe.status, 200, safe.text);
+    const branch = await branchWith(["CREATE TABLE declared_t (id int PRIMARY KEY)"], "declared");
+    const opened = await open({ database: "declared", branch });
+    const refused = await dr.check(ctx, opened.checked, { ...opened.checked, deploy: true });
+    assert.match(refused.failures?.[0]?.reason ?? "", /requires an approving review/);
+    const queued = await call(emu, "POST", `${DD}/deploy-requests/${opened.outs["number"]}/deploy`, {
+      body: {},
+    });
+    assert.equal(queued.status, 422, "PlanetScale refuses it too");
+
+    const off = await declare(made, false);
+    await database.update(ctx, created.id, { ...(created.outs as Props), ...made }, off);
+    assert.equal((await call(emu, "GET", DD)).body.require_approval_for_deploy, false);
+    const allowed = await dr.check(ctx, opened.checked, { ...opened.checked, deploy: true });
+    assert.deepEqual(allowed.failures ?? [], []);
+    await dr.delete(ctx, opened.id, opened.outs);
   });
 
   test("autoCutover false: the deploy waits for its cut-over and says how to apply it", async () => {

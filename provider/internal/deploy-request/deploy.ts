@@ -11,7 +11,8 @@ import {
   DeployNotFinishedError,
   NotDeployableError,
 } from "../resource-errors";
-import { approvalMissing, refusal } from "./refusal";
+import { missingApproval } from "./approval";
+import { refusal } from "./refusal";
 import { droppingDdl } from "./report";
 import { describe, type ResolvedDeployRequestInputs } from "./shared";
 import { ENDED_UNDEPLOYED, LIVE, NOT_DEPLOYED, PENDING_CUTOVER, REVERTED } from "./states";
@@ -135,10 +136,10 @@ async function queue(d: DeployContext, request: DeployRequest): Promise<DeployRe
         "If that is intended, set `allowDataLoss: true` on the DeployRequest and run `pulumi up` again.",
     );
   }
-  const database = await verifyDatabase(d.client, d.inputs.organization, d.inputs.database);
+  await verifyDatabase(d.client, d.inputs.organization, d.inputs.database);
   const notDeployable =
     refusal(request, d.inputs.database) ??
-    approvalMissing(request, database.require_approval_for_deploy === true, d.inputs.database);
+    (await missingApproval(d.client, request, d.inputs.organization, d.inputs.database));
   if (notDeployable !== undefined)
     throw new NotDeployableError(`${what} cannot be deployed: ${notDeployable}`);
   const body = { instant_ddl: d.inputs.instantDdl === true };

@@ -4,7 +4,8 @@ import * as deployRequests from "../api/deploy-requests";
 import * as schema from "../api/schema";
 import type { ProviderContext } from "../dynamic/resource-implementation";
 import { verifyDatabase } from "../preflight/preflight";
-import { approvalMissing, refusal } from "./refusal";
+import { missingApproval } from "./approval";
+import { refusal } from "./refusal";
 import { ddlOf, droppingDdl } from "./report";
 import { describe, type ResolvedDeployRequestInputs } from "./shared";
 import { LIVE, REVERTED } from "./states";
@@ -44,10 +45,10 @@ export async function previewDeploy(
       reason: `${what} would run operations that can drop data (${dropping.join("; ")}): set allowDataLoss: true if that is intended`,
     });
   }
-  const database = await verifyDatabase(client, inputs.organization, inputs.database);
+  await verifyDatabase(client, inputs.organization, inputs.database);
   const reason =
     refusal(request, inputs.database) ??
-    approvalMissing(request, database.require_approval_for_deploy === true, inputs.database);
+    (await missingApproval(client, request, inputs.organization, inputs.database));
   if (reason !== undefined)
     failures.push({ property: "deploy", reason: `${what} cannot be deployed: ${reason}` });
   return failures;
