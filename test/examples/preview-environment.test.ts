@@ -203,11 +203,24 @@ describe("a pull request's preview environment, by the workflow", { skip: skipWi
     lastSynchronize = sent;
   });
 
-  test("synchronize: the refresh reads each resource once, and the deploy asks nothing else", () => {
-    // The branch, its password (whose answer names the branch) and the token's accesses; the
-    // preview and the update after the refresh ask nothing (the inputs the refresh found are the
-    // program's).
-    assert.equal(lastSynchronize.length, 3, lastSynchronize.join("\n"));
+  test("synchronize: each refresh reads each resource once, and the deploys ask nothing else", () => {
+    // Two `up --refresh` (the deploy, then the one after the migrations, which the deploy request
+    // follows) each read the branch, its password (whose answer names the branch), the token's
+    // accesses and the deploy request; the preview and the updates after the refreshes ask nothing
+    // (the inputs the refresh found are the program's).
+    const reads = [
+      /\/branches\/\w+$/,
+      /\/passwords\/\w+$/,
+      /\/service-tokens\/\w+\/access$/,
+      /\/deploy-requests\/\d+$/,
+    ];
+    for (const read of reads)
+      assert.equal(
+        lastSynchronize.filter((r) => read.test(r)).length,
+        2,
+        `${read}:\n${lastSynchronize.join("\n")}`,
+      );
+    assert.equal(lastSynchronize.length, 2 * reads.length, lastSynchronize.join("\n"));
   });
 
   test("a branch deleted by hand is recreated by the next push's deploy", async () => {
