@@ -32,12 +32,13 @@ const require = createRequire(import.meta.url);
 const HELP = `npm run bench -- [flags]: issues 13 and 26's performance table (see bench/README.md)
   --quick              one round, no multi-stack runs, readiness up to R = 3 s (for CI)
   --no-change          only the 20 + 20 scenario: its up, no-change preview and up, requests, state
+  --deploy-only        only the deploy-progress row (a DeployRequest's states seen against the emulator's)
   --stacks-only        only the multi-stack rows (N stacks sharing one credential's limit, each
                        with a temporary directory of its own, as on separate CI runners)
   --stacks NxBxL,...   with --stacks-only: these rows (N stacks × B branches at L/min; default
                        5x40x600,10x10x120)
   --only ROWS          only these rows, comma-separated: up (20 branches + 20 tokens, with its
-                       requests, no-change runs and state), up100, readiness, stacks, database,
+                       requests, no-change runs and state), up100, readiness, deploy, stacks, database,
                        preview, cold (e.g. --only preview,cold)
   --rounds N           interleaved rounds of each ratio (default 5; --quick: 1)
   --package DIR        measure the built package in DIR (its package.json and dist/) instead of this
@@ -51,6 +52,7 @@ const { values: flags } = parseArgs({
     keep: { type: "boolean" },
     "stacks-only": { type: "boolean" },
     "no-change": { type: "boolean" },
+    "deploy-only": { type: "boolean" },
     stacks: { type: "string" },
     only: { type: "string" },
     rounds: { type: "string" },
@@ -70,19 +72,21 @@ const stacksOnly = flags["stacks-only"] === true;
 // Only the 20 + 20 scenario: its up, its no-change preview and up, requests and state.
 const noChangeOnly = flags["no-change"] === true;
 /** The rows a run measures (`--only`; `--stacks-only` and `--no-change` are shorthands). */
-const ROWS = ["up", "up100", "readiness", "stacks", "database", "preview", "cold"];
+const ROWS = ["up", "up100", "readiness", "deploy", "stacks", "database", "preview", "cold"];
 const only = flags.only
   ? flags.only.split(",").map((row) => {
       if (!ROWS.includes(row)) throw new Error(`--only: "${row}" is not one of ${ROWS.join(", ")}`);
       return row;
     })
-  : stacksOnly
-    ? ["stacks"]
-    : noChangeOnly
-      ? ["up"]
-      : quick
-        ? ROWS.filter((row) => row !== "stacks")
-        : ROWS;
+  : flags["deploy-only"]
+    ? ["deploy"]
+    : stacksOnly
+      ? ["stacks"]
+      : noChangeOnly
+        ? ["up"]
+        : quick
+          ? ROWS.filter((row) => row !== "stacks")
+          : ROWS;
 const runs = (row) => only.includes(row);
 const STACK_ROWS = (flags.stacks ?? "5x40x600,10x10x120").split(",").map((row) => {
   const numbers = row.split("x").map(Number);
@@ -547,6 +551,99 @@ async function readiness(readyMs) {
   return { late, polls: polls.length };
 }
 
+/** Polls the readiness schedule (`pollGap`) makes while waiting `ms`: the bound a deploy's waits keep to. */
+function schedulePolls(ms) {
+  const { pollGap } = require(join(root, "dist/provider/internal/branch/readiness.js"));
+  let elapsed = 0;
+  let polls = 0;
+  while (elapsed < ms) {
+    elapsed += pollGap(elapsed);
+    polls++;
+  }
+  return polls;
+}
+
+/**
+ * A deploy's progress at R (each phase of the emulator's deploy request takes R): a DeployRequest
+ * created in-process with `deploy: true`, as `pulumi up` runs it. For each state the provider's
+ * polls see (ready after PlanetScale's check, in progress, live), how long after the emulator
+ * entered it the first poll saw it, from the emulator's own times (the create's arrival + R for the
+ * check, then the deployment's `started_at` and `cutover_at`); and the polls made against what
+ * the branch readiness schedule makes for waits of the same lengths.
+ */
+async function deployProgress(readyMs) {
+  const { deployRequestResource } = require(
+    join(packageRoot, "dist/provider/internal/deploy-request/resource.js"),
+  );
+  const { contextFor } = require(
+    join(packageRoot, "dist/provider/internal/dynamic/resource-implementation.js"),
+  );
+  const config = {
+    get: (k) =>
+      ({
+        "planetscale:serviceTokenId": emu.adminCredential.id,
+        "planetscale:serviceToken": emu.adminCredential.token,
+        "planetscale:apiUrl": emu.apiUrl,
+        "planetscale:organization": emu.organization,
+      })[k],
+  };
+  const ctx = { ...contextFor(config), log: () => {} };
+  const api = async (method, path) => {
+    const res = await fetch(`${emu.apiUrl}/organizations/${emu.organization}/databases/app${path}`, {
+      method,
+      headers: { Authorization: `${emu.adminCredential.id}:${emu.adminCredential.token}` },
+      ...(method === "POST" && path === "/branches"
+        ? { body: JSON.stringify({ name: `deploy-${readyMs}`, parent_branch: "main" }) }
+        : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  // A ready branch with one migration on it; main takes deploy requests (safe migrations on).
+  emu.setReadyDelay(0);
+  await api("POST", "/branches/main/safe-migrations").catch(() => {});
+  const branch = `deploy-${readyMs}`;
+  await api("POST", "/branches");
+  emu.applySchema({ organization: emu.organization, database: "app", branch }, [
+    `CREATE TABLE bench_${readyMs} (id bigint PRIMARY KEY)`,
+  ]);
+  emu.setReadyDelay(readyMs);
+  emu.clearRequests();
+  const { outs } = await deployRequestResource.create(ctx, {
+    organization: emu.organization,
+    database: "app",
+    branch,
+    deploy: true,
+  });
+  const log = emu.requests().map((e) => ({ ...e, t: Date.parse(e.at) }));
+  emu.setReadyDelay(1000);
+  const n = outs.number;
+  const deployment = (await api("GET", `/deploy-requests/${n}/deployment`)) ?? {};
+  // Its revert window would hold the database's deploy queue for the next R's deploy.
+  await api("POST", `/deploy-requests/${n}/skip-revert`);
+  const open = log.find((e) => e.method === "POST" && e.path.endsWith("/deploy-requests"));
+  const queue = log.find((e) => e.method === "POST" && e.path.endsWith(`/deploy-requests/${n}/deploy`));
+  const polls = log.filter((e) => e.method === "GET" && e.path.endsWith(`/deploy-requests/${n}`));
+  const phases = [
+    ["ready", open.t + readyMs, polls.filter((p) => p.t < queue.t)],
+    ["in progress", Date.parse(deployment.started_at), polls.filter((p) => p.t > queue.t)],
+    ["live", Date.parse(deployment.cutover_at), polls.filter((p) => p.t > queue.t)],
+  ];
+  const late = phases.map(([name, at, seen]) => {
+    const first = seen.find((p) => p.t >= at);
+    return {
+      name,
+      late: first ? (first.t - at) / 1000 : Number.NaN,
+      waited: (at - (name === "ready" ? open.t : queue.t)) / 1000,
+    };
+  });
+  // The two waits (PlanetScale's check, then the deploy) each keep to the readiness schedule.
+  const checkWait = (polls.filter((p) => p.t < queue.t).at(-1)?.t ?? open.t) - open.t;
+  const deployWait = (polls.at(-1)?.t ?? queue.t) - queue.t;
+  const bound = schedulePolls(checkWait) + schedulePolls(deployWait);
+  return { late, polls: polls.length, bound, state: outs.deploymentState };
+}
+
 /**
  * The least time the free run's requests can take through a sliding window of `limit` per minute:
  * replayed in order, request i goes no earlier than it did without a limit, nor less than a minute
@@ -635,6 +732,31 @@ async function sharedLimit(stacks, branches, limit) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** The deploy-progress row: {@link deployProgress} at R = 0.5 and 3 s (and 20 s in a full run). */
+async function deployRow() {
+  const ds = quick ? [500, 3000] : [500, 3000, 20_000];
+  const deploys = [];
+  for (const r of ds) deploys.push({ r, ...(await deployProgress(r)) });
+  if (ds.length > 0)
+    report(
+      "a deploy's progress seen after it happens (ready / in progress / live)",
+      deploys
+        .map(
+          (x) =>
+            `${x.late.map((p) => fmt(p.late)).join(" / ")} s at R = ${x.r / 1000} s (${x.polls} polls, schedule ${x.bound})`,
+        )
+        .join(", "),
+      "each ≤ max(0.3 s, 10% of the time waited), polls ≤ the readiness schedule's",
+      deploys.every(
+        (x) =>
+          x.state === "complete_pending_revert" &&
+          x.polls <= x.bound &&
+          x.late.every((p) => p.late <= Math.max(0.3, 0.1 * p.waited) + 0.05),
+      ),
+      { phases: deploys.map((x) => ({ r: x.r, late: x.late, polls: x.polls, bound: x.bound })) },
+    );
+}
 
 async function main() {
   const loadAtStart = loadavg();
@@ -725,6 +847,7 @@ async function main() {
           readyPass,
         );
     }
+    if (runs("deploy")) await deployRow();
     if (runs("database")) {
       const d = await shapeScenario("d", { shape: "database", count: 5, readyMs: 1000 });
       report("up, 5 databases, R = 1 s ÷ (5 do-nothing + R)", spread(d.ratios), "≤ 1.3", d.ratio <= 1.3, {
@@ -808,7 +931,7 @@ async function main() {
   };
   const file = flags.out
     ? resolve(flags.out)
-    : flags.only
+    : flags.only || flags["deploy-only"]
       ? `bench/results-${only.join("-")}.json`
       : stacksOnly
         ? "bench/results-stacks.json"

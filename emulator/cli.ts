@@ -29,7 +29,9 @@ Flags:
   --port PORT              port, 0 = pick a free one (default 0)
   --seed FILE              JSON seed (organizations, databases, branches, backups, service tokens)
   --state FILE             persist state atomically to FILE after each change; loaded on start
-  --ready-delay MS         how long new branches stay "pending" (default 1500)
+  --ready-delay MS         how long new branches stay "pending", and each phase of a deploy
+                           request takes (default 1500)
+  --revert-window MS       how long a deployed deploy request can be reverted (default 1800000)
   --rate-limit N           requests per minute per credential (default 600)
   --latency MS             added latency per request
   --jitter MS              random extra latency in [0, MS)
@@ -47,7 +49,8 @@ Flags:
 
 Control API (unauthenticated; only for Host 127.0.0.1, localhost or [::1], never for
 cross-origin browser requests): GET /_emulator/health, GET|DELETE /_emulator/requests,
-PUT /_emulator/faults, PUT /_emulator/ready-delay, GET /_emulator/state.
+PUT /_emulator/faults, PUT /_emulator/ready-delay, GET /_emulator/state, POST /_emulator/schema
+(DDL on a development branch, as a migration tool runs it).
 `;
 
 class UsageError extends Error {}
@@ -93,6 +96,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (port !== undefined) options.port = port;
   const ready = parseNumber("ready-delay", values["ready-delay"], { min: 0 });
   if (ready !== undefined) options.readyDelayMs = ready;
+  const revertWindow = parseNumber("revert-window", values["revert-window"], { min: 0 });
+  if (revertWindow !== undefined) options.revertWindowMs = revertWindow;
   const rate = parseNumber("rate-limit", values["rate-limit"], { int: true, min: 1 });
   if (rate !== undefined) options.rateLimitPerMinute = rate;
   if (values.state !== undefined) options.stateFile = values.state;
@@ -191,6 +196,7 @@ const OPTIONS = {
   seed: { type: "string" },
   state: { type: "string" },
   "ready-delay": { type: "string" },
+  "revert-window": { type: "string" },
   "rate-limit": { type: "string" },
   latency: { type: "string" },
   jitter: { type: "string" },

@@ -21,6 +21,7 @@ import { isLoopbackInterface } from "./pipeline/loopback";
 import { EmulatorCore } from "./server";
 import { EmulatorConfigError } from "./state/config-error";
 import type { ConnectionCheck } from "./state/credentials";
+import { applyDirectDdl, type DdlTarget } from "./state/direct-ddl";
 import { type FaultRule, type FaultSettings, parseFaults } from "./state/fault-settings";
 import { hashSecret, publicId, tokenSecret } from "./state/ids";
 import { createTablesAsRole, type LoginOptions, login } from "./state/logins";
@@ -41,8 +42,21 @@ export {
 export { DatabaseKind } from "./state/records";
 export { REGION_SLUGS } from "./state/regions";
 export { Seed } from "./state/seed";
-export type { CredentialSnapshot, PasswordSnapshot, RoleSnapshot } from "./state/store";
-export type { ConnectionCheck, EmulatorSnapshot, FaultRule, FaultSettings, LoginOptions, RequestLogEntry };
+export type {
+  CredentialSnapshot,
+  DeployRequestSnapshot,
+  PasswordSnapshot,
+  RoleSnapshot,
+} from "./state/store";
+export type {
+  ConnectionCheck,
+  DdlTarget,
+  EmulatorSnapshot,
+  FaultRule,
+  FaultSettings,
+  LoginOptions,
+  RequestLogEntry,
+};
 export { DEFAULT_SEED };
 
 /** Options of {@link startEmulator}. */
@@ -61,8 +75,13 @@ export interface EmulatorOptions {
   seed?: Seed;
   /** Persist the data atomically after each change and load it on start when the file exists. */
   stateFile?: string;
-  /** How long a new branch stays `pending` (default 1500 ms). */
+  /**
+   * How long a new branch stays `pending` (default 1500 ms); also how long each phase of a deploy
+   * request takes (its check, the wait in the queue, the schema change, the cut-over, a revert).
+   */
   readyDelayMs?: number;
+  /** How long a deployed deploy request can be reverted (default 30 minutes, as on PlanetScale). */
+  revertWindowMs?: number;
   /** Fixed admin credential (every access, organization level) for reproducible setups; random otherwise. */
   adminToken?: { id: string; token: string };
   /** Requests per minute per credential, sliding window (default 600). */
@@ -99,6 +118,16 @@ export interface Emulator {
   setReadyDelay(ms: number): void;
   /** Sets the per-credential rate limit (resets the windows). */
   setRateLimit(perMinute: number): void;
+  /** Sets the revert window of deploy requests opened from now on. */
+  setRevertWindow(ms: number): void;
+  /**
+   * Emulator-only stand-in for a migration tool (also `POST /_emulator/schema`): runs MySQL DDL
+   * (`CREATE TABLE`, `ALTER TABLE`, `DROP TABLE`, …) on a development branch, named by
+   * organization, database and branch or by a password's username and plaintext. Returns the
+   * branch's tables afterwards; throws when a statement fails (nothing is applied then), and on a
+   * branch with safe migrations on ("direct DDL is disabled", as PlanetScale answers).
+   */
+  applySchema(target: DdlTarget, statements: readonly string[]): string[];
   /** Plain JSON of organizations, databases, branches, backups and service tokens (no secrets). */
   snapshot(): EmulatorSnapshot;
   /**
@@ -121,6 +150,9 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+/** PlanetScale's revert window: "30 minutes" (planetscale.com/docs, "Deploy requests"). */
+const DEFAULT_REVERT_WINDOW_MS = 30 * 60 * 1000;
+
 function checkNonNegative(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isFinite(value) || value < 0))
     throw new EmulatorConfigError(`${name} must be a non-negative number`);
@@ -135,6 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
   checkNonNegative("readyDelayMs", options.readyDelayMs);
+  checkNonNegative("revertWindowMs", options.revertWindowMs);
   const rate = options.rateLimitPerMinute ?? 600;
   if (!Number.isInteger(rate) || rate < 1)
     throw new EmulatorConfigError("rateLimitPerMinute must be a positive integer");
@@ -155,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     admin: { id: admin.id, secretHash: hashSecret(admin.token) },
     readyDelayMs: options.readyDelayMs ?? 1500,
+    revertWindowMs: options.revertWindowMs ?? DEFAULT_REVERT_WINDOW_MS,
     rateLimitPerMinute: rate,
     faults: new Faults(options.faults ? parseFaults(options.faults) : undefined),
     quiet: options.quiet ?? false,
@@ -179,7 +213,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         throw new EmulatorConfigError("rate limit must be a positive integer");
       core.setRateLimit(perMinute);
     },
+    setRevertWindow: (ms) => {
+      checkNonNegative("revert window", ms);
+      core.revertWindowMs = ms;
+    },
     snapshot: () => core.store.snapshot(Date.now()),
+    applySchema: (target, statements) => {
+      const outcome = applyDirectDdl(core.store, target, statements, Date.now());
+      if ("status" in outcome) throw new Error(outcome.message);
+      core.persist();
+      return outcome.tables;
+    },
     checkConnection: (username, password, loginOptions) => {
       const outcome = login(core.store, username, password, Date.now(), loginOptions);
       if ("refusal" in outcome) throw new Error(outcome.refusal);

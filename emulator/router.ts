@@ -6,10 +6,13 @@ import { catalogueRoutes } from "./routes/catalogue";
 import { changeRoutes } from "./routes/changes";
 import { databaseSettingsRoutes } from "./routes/database-settings";
 import { databaseRoutes } from "./routes/databases";
+import { deployActionRoutes } from "./routes/deploy-actions";
+import { deployRequestRoutes } from "./routes/deploy-requests";
 import { organizationRoutes } from "./routes/organizations";
 import { passwordRoutes } from "./routes/passwords";
 import { resizeRoutes } from "./routes/resizes";
 import { roleRoutes } from "./routes/roles";
+import { schemaRoutes } from "./routes/schema";
 import { serviceTokenRoutes } from "./routes/service-tokens";
 
 /** Every /v1 route the emulator answers. */
@@ -19,6 +22,9 @@ export const ROUTES: readonly Route[] = [
   ...databaseSettingsRoutes,
   ...branchRoutes,
   ...resizeRoutes,
+  ...schemaRoutes,
+  ...deployRequestRoutes,
+  ...deployActionRoutes,
   ...changeRoutes,
   ...catalogueRoutes,
   ...backupRoutes,

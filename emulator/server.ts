@@ -34,6 +34,8 @@ export interface CoreOptions {
   store: Store;
   admin: AdminCredential;
   readyDelayMs: number;
+  /** How long a deployed deploy request can be reverted. */
+  revertWindowMs: number;
   rateLimitPerMinute: number;
   faults: Faults;
   quiet: boolean;
@@ -51,6 +53,7 @@ export class EmulatorCore {
   readonly organization: string;
   readonly strict: boolean;
   readyDelayMs: number;
+  revertWindowMs: number;
   private limiter: RateLimiter;
   private readonly quiet: boolean;
   private server: Server | undefined;
@@ -68,6 +71,7 @@ export class EmulatorCore {
     this.admin = o.admin;
     this.faults = o.faults;
     this.readyDelayMs = o.readyDelayMs;
+    this.revertWindowMs = o.revertWindowMs;
     this.limiter = new RateLimiter(o.rateLimitPerMinute);
     this.quiet = o.quiet;
     this.organization = o.organization;

@@ -2,7 +2,9 @@
  * Pulumi resources for PlanetScale: {@link Database}s with their settings, their {@link Branch}es,
  * the branches' connection credentials
  * ({@link BranchPassword} on MySQL, {@link BranchRole} on Postgres), scoped, expiring
- * {@link ApiToken}s, plus {@link getBranches} / {@link getBranch} for programs.
+ * {@link ApiToken}s, {@link DeployRequest}s (a branch's schema changes on their way to production),
+ * plus {@link getBranches} / {@link getBranch}, {@link getBranchSchema} / {@link lintBranchSchema}
+ * and {@link getDeployRequest} for programs.
  *
  * Credentials come from Pulumi config (`planetscale:serviceTokenId` + secret
  * `planetscale:serviceToken`, or secret `planetscale:accessToken`) or `PLANETSCALE_*` env vars.
@@ -36,11 +38,15 @@ export {
   AlreadyExistsError,
   BranchNotFoundError,
   ClaimedByStackError,
+  DataLossRefusedError,
   DeletionProtectedError,
+  DeployFailedError,
+  DeployNotFinishedError,
   GrantNotAppliedError,
   HasChildBranchesError,
   InvalidInputError,
   NoLongerExistsError,
+  NotDeployableError,
   NotReadyError,
   OwnershipUnprovenError,
   RoleDropRefusedError,
@@ -63,9 +69,22 @@ export {
 export type { BranchInput } from "./resources/credential-args";
 export { Database, type DatabaseArgs } from "./resources/database";
 export {
+  type DeployOperationInfo,
+  DeployRequest,
+  type DeployRequestArgs,
+} from "./resources/deploy-request";
+export {
   type BranchInfo,
+  type BranchSchemaArgs,
+  type BranchSchemaTable,
+  type DeployRequestInfo,
   type GetBranchArgs,
   type GetBranchesArgs,
+  type GetDeployRequestArgs,
   getBranch,
   getBranches,
+  getBranchSchema,
+  getDeployRequest,
+  lintBranchSchema,
+  type SchemaLintError,
 } from "./resources/functions";

@@ -2,9 +2,13 @@
 // `npm run demo`: runs the root Pulumi program (a pull request's preview environment) with the
 // real Pulumi CLI against the built-in PlanetScale emulator, with a local file backend. No account.
 //
-//   npm run demo                      pulumi up: creates branch pr-123, its password and a read-only token
+//   npm run demo                      pulumi up: creates branch pr-123, its password, a read-only token
+//                                     and its deploy request; runs the pull request's migration on the
+//                                     branch and shows the schema change it will deploy
 //   npm run demo -- preview           what would change: the program against the stack's state
 //   npm run demo -- refresh           reads every resource from PlanetScale into the state
+//   npm run demo -- merge             the pull request is merged: its schema change is deployed to main
+//                                     (pulumi up waits until it is live), then its environment is destroyed
 //   npm run demo -- destroy           removes them again, and the stack
 //   npm run demo -- --pr 42           another pull request: its own stack pr-42, next to pr-123
 //   npm run demo -- destroy --pr 42   removes only pull request 42's environment
@@ -30,7 +34,7 @@ const { values, positionals } = parseArgs({
   options: { pr: { type: "string" }, help: { type: "boolean", short: "h" } },
 });
 if (values.help) {
-  console.log("usage: npm run demo -- [up|preview|refresh|destroy] [--pr N]");
+  console.log("usage: npm run demo -- [up|preview|refresh|merge|destroy] [--pr N]");
   process.exit(0);
 }
 const action = positionals[0] ?? "up";
@@ -40,8 +44,8 @@ if (!/^[1-9][0-9]*$/.test(pr)) {
   process.exit(2);
 }
 const stackName = `pr-${pr}`;
-if (!["up", "preview", "refresh", "destroy"].includes(action)) {
-  console.error(`unknown action '${action}': use up, preview, refresh or destroy`);
+if (!["up", "preview", "refresh", "merge", "destroy"].includes(action)) {
+  console.error(`unknown action '${action}': use up, preview, refresh, merge or destroy`);
   process.exit(2);
 }
 
@@ -62,11 +66,18 @@ const { startEmulator } = require(join(root, "dist/emulator/index.js"));
 const emulator = await startEmulator({
   stateFile: join(demoDir, "emulator-state.json"),
   adminToken: { id: "demodemo0001", token: "pscale_tkn_demo_local_emulator_only" },
-  // New branches take 2 s to become ready, as a glimpse of PlanetScale's wait; tests set 0.
+  // New branches take 2 s to become ready, as a glimpse of PlanetScale's wait (and each phase of a
+  // deploy request as long); tests set 0.
   readyDelayMs: readyDelayMs(),
+  // PlanetScale keeps a deployed change revertible for 30 minutes, holding the database's deploy
+  // queue meanwhile; the demo keeps it 30 s, so a second merge does not wait long.
+  revertWindowMs: 30_000,
   quiet: true,
 });
 console.log(`emulator at ${emulator.apiUrl}`);
+// One-time setup of the database, as on PlanetScale: deploy requests go only into a branch with safe
+// migrations on (\`pscale branch safe-migrations enable app main\`).
+await api("POST", "/organizations/acme/databases/app/branches/main/safe-migrations");
 
 const env = {
   PULUMI_BACKEND_URL: `file://${join(demoDir, "pulumi-state")}`,
@@ -104,26 +115,30 @@ try {
     `pr=${pr}`,
   ]);
 
-  say(`pulumi ${action}`);
-  // The emulator's port changes between runs; --run-program makes destroy and refresh configure the
-  // provider from the current config instead of the settings saved in state.
-  const args =
-    action === "preview"
-      ? ["preview"]
-      : [action, "--yes", "--skip-preview", ...(action === "up" ? [] : ["--run-program"])];
-  const before = emulator.requests().length;
-  exitCode = await pulumi([...args, "--non-interactive"], { allowFail: true });
-  // What the command asked PlanetScale: a preview compares the program with the state, and with
-  // nothing to change it asks nothing; refresh reads every resource.
-  const asked = emulator.requests().slice(before);
-  console.log(
-    `\npulumi ${action} sent ${asked.length} request${asked.length === 1 ? "" : "s"} to the PlanetScale API` +
-      (asked.length === 0
-        ? ": it compared the program with the stack's state only"
-        : ` (${summarize(asked)})`),
-  );
+  if (action === "merge") exitCode = await merge();
+  else {
+    say(`pulumi ${action}`);
+    // The emulator's port changes between runs; --run-program makes destroy and refresh configure the
+    // provider from the current config instead of the settings saved in state.
+    const args =
+      action === "preview"
+        ? ["preview"]
+        : [action, "--yes", "--skip-preview", ...(action === "up" ? [] : ["--run-program"])];
+    const before = emulator.requests().length;
+    exitCode = await pulumi([...args, "--non-interactive"], { allowFail: true });
+    // What the command asked PlanetScale: a preview compares the program with the state, and with
+    // nothing to change it asks nothing; refresh reads every resource.
+    const asked = emulator.requests().slice(before);
+    console.log(
+      `\npulumi ${action} sent ${asked.length} request${asked.length === 1 ? "" : "s"} to the PlanetScale API` +
+        (asked.length === 0
+          ? ": it compared the program with the stack's state only"
+          : ` (${summarize(asked)})`),
+    );
+  }
+  if (exitCode === 0 && action === "up") exitCode = await migrate();
 
-  if (exitCode === 0 && action === "destroy") {
+  if (exitCode === 0 && (action === "destroy" || action === "merge")) {
     say(`Removing stack '${stackName}' (the environment of pull request ${pr} is gone)`);
     await pulumi(["stack", "rm", "--yes", stackName]);
   } else if (exitCode === 0 && action !== "preview") {
@@ -135,6 +150,8 @@ try {
     printEnvironments();
     say("Branches of acme/app, as the PlanetScale API reports them");
     await printBranches();
+    say("Tables of acme/app's main (production)");
+    await printTables("main");
   }
   if (exitCode === 0 && action === "up") {
     say("Next");
@@ -148,6 +165,10 @@ try {
       [
         "npm run demo -- refresh",
         "reads each resource from PlanetScale and records what changed there outside Pulumi",
+      ],
+      [
+        `npm run demo -- merge${pr === "123" ? "" : ` --pr ${pr}`}`,
+        "merge the pull request: deploy its schema change to main, then remove its environment",
       ],
       [
         `npm run demo -- --pr ${other}`,
@@ -171,6 +192,59 @@ try {
   await emulator.stop();
 }
 process.exit(exitCode);
+
+/**
+ * What the pull request's CI does after \`up\`: its migration runs on the branch (here through the
+ * emulator's DDL endpoint, standing in for a migration tool on the branch's DATABASE_URL), then
+ * \`pulumi up --refresh\` reads the deploy request back, whose DDL the workflow comments on the pull
+ * request.
+ */
+async function migrate() {
+  const table = `pr_${pr}_notes`;
+  say(`The pull request's migration runs on branch pr-${pr}: CREATE TABLE ${table}`);
+  emulator.applySchema({ organization: emulator.organization, database: "app", branch: `pr-${pr}` }, [
+    `CREATE TABLE IF NOT EXISTS ${table} (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, body text NOT NULL)`,
+  ]);
+  say("pulumi up --refresh: the deploy request follows the branch");
+  const code = await pulumi(["up", "--refresh", "--yes", "--skip-preview", "--non-interactive"], {
+    allowFail: true,
+  });
+  if (code !== 0) return code;
+  say("The schema change, as the pull-request comment shows it");
+  await pulumi(["stack", "output", "schemaChangeComment"]);
+  return 0;
+}
+
+/** The pull request is merged: its schema change is deployed (waiting until live), then its environment goes. */
+async function merge() {
+  say(
+    `Pull request ${pr} is merged: pulumi up deploys its schema change into main and waits until it is live`,
+  );
+  await pulumi(["config", "set", "merged", "true"]);
+  const code = await pulumi(["up", "--yes", "--non-interactive"], { allowFail: true });
+  if (code !== 0) return code;
+  say(`Its environment is no longer needed: pulumi destroy (the deployed request stays, as history)`);
+  return pulumi(["destroy", "--yes", "--skip-preview", "--run-program", "--non-interactive"], {
+    allowFail: true,
+  });
+}
+
+/** An API call as the demo's admin credential. */
+async function api(method, path) {
+  const res = await fetch(`${emulator.apiUrl}${path}`, {
+    method,
+    headers: { Authorization: `${emulator.adminCredential.id}:${emulator.adminCredential.token}` },
+  });
+  return res.json();
+}
+
+async function printTables(branch) {
+  const schema = await api(
+    "GET",
+    `/organizations/${emulator.organization}/databases/app/branches/${branch}/schema`,
+  );
+  printTable([["TABLE"], ...schema.data.map((t) => [t.name])]);
+}
 
 /** `2 GET, 1 POST`: the requests' methods, counted. */
 function summarize(requests) {

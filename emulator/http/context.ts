@@ -28,6 +28,8 @@ export interface RequestContext extends BodySource {
   store: Store;
   base: UrlBase;
   readyDelayMs: number;
+  /** How long a deployed deploy request can be reverted (PlanetScale: 30 minutes). */
+  revertWindowMs: number;
   /** Marks the store as changed, so it is persisted after the handler. */
   changed(): void;
 }

@@ -4,6 +4,7 @@
  * or rate limited.
  */
 import { z } from "zod";
+import { applyDirectDdl } from "../state/direct-ddl";
 import { FaultSettings } from "../state/fault-settings";
 import { createTablesAsRole, login } from "../state/logins";
 import type { RequestLog } from "../state/request-log";
@@ -32,6 +33,25 @@ const ConnectionAttempt = z.object({
 
 /** `POST /_emulator/roles/{id}/objects`: tables created as that role, without its password. */
 const RoleObjects = z.object({ tables: Tables });
+
+/**
+ * `POST /_emulator/schema`: DDL a migration tool runs on a branch, named by its organization,
+ * database and branch, or by a connection credential of it (what a tool's DATABASE_URL holds).
+ */
+const SchemaChange = z.union([
+  z.strictObject({
+    organization: z.string().optional(),
+    database: z.string(),
+    branch: z.string(),
+    statements: z.array(z.string()).min(1),
+  }),
+  z.strictObject({
+    username: z.string(),
+    password: z.string(),
+    from: z.string().optional(),
+    statements: z.array(z.string()).min(1),
+  }),
+]);
 
 /** `/_emulator/roles/{id}/objects`, capturing the role id. */
 const ROLE_OBJECTS = /^\/_emulator\/roles\/([^/]+)\/objects$/;
@@ -136,6 +156,30 @@ function handleControl(core: ControlTarget, request: ControlRequest): ControlRes
       if ("refusal" in outcome) return bad(outcome.refusal);
       if (outcome.changed) core.persist();
       return { status: 200, body: outcome.check };
+    }
+    case "POST /_emulator/schema": {
+      // Emulator-only: the DDL a migration tool would run on the branch over its connection.
+      const change = parseControlBody(raw, SchemaChange);
+      if (!change.ok) return change.answer;
+      const { statements, ...named } = change.value;
+      const target =
+        "username" in named ? named : { ...named, organization: named.organization ?? core.organization };
+      const outcome = applyDirectDdl(core.store, target, statements, Date.now());
+      if ("status" in outcome) {
+        const code = outcome.status === 404 ? "not_found" : "bad_request";
+        return { status: outcome.status, body: { code, message: outcome.message } };
+      }
+      core.persist();
+      const { branch } = outcome;
+      return {
+        status: 200,
+        body: {
+          organization: branch.organization,
+          database: branch.database,
+          branch: branch.name,
+          tables: outcome.tables,
+        },
+      };
     }
     case "GET /_emulator/state":
       return { status: 200, body: core.store.snapshot(Date.now()) };

@@ -4,6 +4,7 @@
  */
 import type { Handler, RequestContext } from "../http/context";
 import { ApiError, notFound } from "../http/errors";
+import { settle } from "../state/deploy-requests";
 import type { Store } from "../state/store";
 import { type Answer, type Next, setEarlier } from "./exchange";
 
@@ -19,6 +20,7 @@ export interface RouteTarget {
   readonly strict: boolean;
   readonly apiUrl: string;
   readonly readyDelayMs: number;
+  readonly revertWindowMs: number;
   /** Writes the state file now. */
   persist(): void;
 }
@@ -29,7 +31,8 @@ export function route(match: Match, target: RouteTarget): Next {
     const credential = setEarlier(exchange.credential, "credential", "authenticate");
     const now = setEarlier(exchange.now, "now", "authenticate");
     const subpath = setEarlier(exchange.subpath, "subpath", "apiPrefix");
-    let changed = false;
+    // Deploy requests move on with time: every answer sees them (and the schemas they change) as of now.
+    let changed = settle(target.store.data, now);
     let answer: Answer;
     try {
       const found = match(exchange.method, subpath);
@@ -48,6 +51,7 @@ export function route(match: Match, target: RouteTarget): Next {
         store: target.store,
         base: { apiUrl: target.apiUrl },
         readyDelayMs: target.readyDelayMs,
+        revertWindowMs: target.revertWindowMs,
         changed: () => {
           changed = true;
         },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { holds } from "../http/auth";
+import { actorOf, holds } from "../http/auth";
 import {
   blankAsAbsent,
   boolParam,
@@ -16,6 +16,7 @@ import { backupState } from "../state/backups";
 import { MAX_DEVELOPMENT_BRANCHES } from "../state/branches";
 import { postgresConfigAt } from "../state/changes";
 import { databaseState, kindOf, removeDatabase } from "../state/databases";
+import { branchDeleted } from "../state/deploy-requests";
 import { BRANCH_NAME_RULE, isValidBranchName } from "../state/names";
 import { type AccessName, accessesFor } from "../state/permissions";
 import type { BranchRecord, DatabaseRecord } from "../state/records";
@@ -210,6 +211,10 @@ function createBranch(ctx: RequestContext) {
     safeMigrations: body.safe_migrations ?? false,
     restoredFrom,
     replicas: body.replicas,
+    // A new branch has its parent's schema (a restored one, its backup's branch's).
+    tables: restoredFrom
+      ? (ctx.store.data.branches.find((b) => b.id === restoredFrom?.branchId)?.tables ?? [])
+      : parent.tables,
     restorePoint,
     majorVersion: majorVersion ?? parent.majorVersion,
     storage: body.storage,
@@ -361,6 +366,10 @@ function updateBranch(ctx: RequestContext) {
       if (backup.branchId === branch.id) backup.branchName = body.new_name;
     }
     if (db.defaultBranch === old) db.defaultBranch = body.new_name;
+    for (const request of ctx.store.data.deployRequests) {
+      if (request.branchId === branch.id) request.branchName = body.new_name;
+      if (request.intoBranchId === branch.id) request.intoBranchName = body.new_name;
+    }
     branch.name = body.new_name;
     branch.updatedAt = ctx.now;
     ctx.changed();
@@ -422,6 +431,8 @@ function deleteBranch(ctx: RequestContext) {
   const gone = new Set([branch, ...children]);
   ctx.store.data.branches = ctx.store.data.branches.filter((x) => !gone.has(x));
   ctx.store.dropCredentialsOf(new Set([...gone].map((x) => x.id)));
+  // Their open deploy requests close with them (marked `branch_deleted`).
+  for (const x of gone) branchDeleted(ctx.store.data, x.id, ctx.now, actorOf(ctx.cred));
   ctx.changed();
   return { status: 204 };
 }

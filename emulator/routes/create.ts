@@ -9,6 +9,7 @@ import { addBranch } from "../state/branches";
 import { addDatabase, NEW_DATABASE_SETTINGS } from "../state/databases";
 import { publicId } from "../state/ids";
 import type { BranchRecord, DatabaseKind, DatabaseRecord } from "../state/records";
+import type { TableDef } from "../state/tables";
 
 /**
  * Adds a database of `kind` whose default branch is `main` (added by the caller), `pending` for the
@@ -58,6 +59,8 @@ export interface BranchSpec {
   restoredFrom?: BranchRecord["restoredFrom"];
   /** Replicas asked for (pscale's Postgres `replicas`); default: the kind's. */
   replicas?: number | undefined;
+  /** Its schema at creation: its parent's (or its backup's branch's); default none. */
+  tables?: readonly TableDef[];
   /** The instant a Postgres branch is restored to (`restore_point`). */
   restorePoint?: number | undefined;
   /** The Postgres major version (`major_version`). */
@@ -84,6 +87,7 @@ export function newBranch(ctx: RequestContext, database: DatabaseRecord, branch:
     readyAt: ctx.now + ctx.readyDelayMs,
     actor: actorOf(ctx.cred),
     ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
+    ...(branch.tables === undefined ? {} : { tables: branch.tables }),
     ...(branch.restorePoint === undefined ? {} : { restorePoint: branch.restorePoint }),
     ...(branch.majorVersion === undefined ? {} : { majorVersion: branch.majorVersion }),
     ...(branch.storage === undefined ? {} : { storage: storageOf(branch.storage) }),

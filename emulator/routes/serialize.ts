@@ -134,7 +134,7 @@ export function renderBranch(
     updated_at: iso(updated),
     deleted_at: null,
     restore_checklist_completed_at: null,
-    schema_last_updated_at: ready ? iso(Math.min(b.readyAt, now)) : null,
+    schema_last_updated_at: ready ? iso(Math.max(b.schemaUpdatedAt ?? 0, Math.min(b.readyAt, now))) : null,
     kind: b.kind ?? "mysql",
     mysql_address: address,
     mysql_edge_address: edge,

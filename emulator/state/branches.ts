@@ -2,6 +2,7 @@
 
 import { kindOf } from "./databases";
 import type { ActorRef, BranchRecord, DatabaseRecord, StoreData } from "./records";
+import { copyTables, type TableDef } from "./tables";
 
 /** PlanetScale's documented limit of development branches per database. */
 export const MAX_DEVELOPMENT_BRANCHES = 100;
@@ -25,6 +26,8 @@ export interface NewBranch {
   actor: ActorRef | null;
   /** Replicas asked for; absent: the kind's default. */
   replicas?: number;
+  /** Its schema: its parent's, copied (a branch starts as its parent is); default none. */
+  tables?: readonly TableDef[];
   /** A Postgres point-in-time restore's instant. */
   restorePoint?: number;
   /** The Postgres major version. */
@@ -53,6 +56,7 @@ export function addBranch(data: StoreData, database: DatabaseRecord, branch: New
     restoredFrom: branch.restoredFrom,
     kind: kindOf(database),
     ...(branch.replicas === undefined ? {} : { replicas: branch.replicas }),
+    tables: copyTables(branch.tables ?? []),
     ...(branch.restorePoint === undefined ? {} : { restorePoint: branch.restorePoint }),
     ...(branch.majorVersion === undefined ? {} : { majorVersion: branch.majorVersion }),
     ...(branch.storage === undefined ? {} : { storage: branch.storage }),

@@ -5,6 +5,7 @@
 import { addBranch } from "./branches";
 import { EmulatorConfigError } from "./config-error";
 import { addDatabase, DATABASE_NAME_RULE, isValidDatabaseName, NEW_DATABASE_SETTINGS } from "./databases";
+import { applyDdl, DdlError } from "./ddl";
 import { hashSecret, publicId } from "./ids";
 import { BRANCH_NAME_RULE, isValidBranchName } from "./names";
 import { isAccessName, isDatabaseAccess } from "./permissions";
@@ -54,6 +55,7 @@ function emptyData(): StoreData {
     changes: [],
     passwords: [],
     roles: [],
+    deployRequests: [],
     requests: [],
   };
 }
@@ -126,7 +128,11 @@ function addSeededDatabase(build: Build, organization: string, seed: SeedDatabas
   const branches = listed.some((branch) => branch.name === database.defaultBranch)
     ? listed
     : [{ name: database.defaultBranch, production: true }, ...listed];
-  for (const branch of branches) addSeededBranch(build, database, branch, branches);
+  // The default branch first, so the others copy its schema.
+  const ordered = [...branches].sort(
+    (a, b) => Number(b.name === database.defaultBranch) - Number(a.name === database.defaultBranch),
+  );
+  for (const branch of ordered) addSeededBranch(build, database, branch, branches, seed.schema);
   for (const backup of seed.backups ?? []) addBackup(build, database, backup);
 }
 
@@ -136,6 +142,7 @@ function addSeededBranch(
   database: DatabaseRecord,
   seed: SeedBranch,
   siblings: readonly SeedBranch[],
+  databaseSchema: readonly string[] | undefined,
 ): void {
   if (!isValidBranchName(seed.name)) throw invalid(`branch name "${seed.name}" ${BRANCH_NAME_RULE}`);
   const { data, now } = build;
@@ -153,6 +160,23 @@ function addSeededBranch(
   const region = seed.region ?? database.region;
   if (!isRegion(region)) throw invalid(`unknown region "${region}" for branch "${seed.name}"`);
   const production = seed.production ?? isDefault;
+  const parentTables =
+    inSameDatabase.find((existing) => existing.name === parent)?.tables ??
+    inSameDatabase.find((existing) => existing.name === database.defaultBranch)?.tables ??
+    [];
+  const ddl = [...(isDefault ? (databaseSchema ?? []) : []), ...(seed.schema ?? [])];
+  if (ddl.length > 0 && database.kind === "postgresql") {
+    throw invalid(
+      `schema of "${database.name}/${seed.name}": the emulator keeps schemas of Vitess databases only`,
+    );
+  }
+  let tables = parentTables;
+  try {
+    tables = ddl.length > 0 ? applyDdl(parentTables, ddl, database.name) : parentTables;
+  } catch (error) {
+    if (!(error instanceof DdlError)) throw error;
+    throw invalid(`schema of "${database.name}/${seed.name}": ${error.message}`);
+  }
   addBranch(data, database, {
     id: claimId(build, seed.id, "branch"),
     name: seed.name,
@@ -166,6 +190,7 @@ function addSeededBranch(
     createdAt: now,
     readyAt: (seed.ready ?? true) ? now : NEVER,
     actor: null,
+    tables,
   });
 }
 

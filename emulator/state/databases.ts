@@ -132,7 +132,15 @@ export function renameDatabase(data: StoreData, database: DatabaseRecord, name: 
   const old = database.name;
   const inIt = <T extends { organization: string; database: string }>(x: T): boolean =>
     x.organization === database.organization && x.database === old;
-  for (const list of [data.branches, data.resizes, data.changes, data.backups, data.passwords, data.roles]) {
+  for (const list of [
+    data.branches,
+    data.resizes,
+    data.changes,
+    data.backups,
+    data.passwords,
+    data.roles,
+    data.deployRequests,
+  ]) {
     for (const item of list as Array<{ organization: string; database: string }>) {
       if (inIt(item)) item.database = name;
     }
@@ -147,7 +155,7 @@ export function renameDatabase(data: StoreData, database: DatabaseRecord, name: 
 
 /**
  * Removes a database with everything that belongs to it: its branches, their resize requests,
- * passwords and roles, its backups and every token access granted on it.
+ * passwords and roles, its backups, its deploy requests and every token access granted on it.
  */
 export function removeDatabase(data: StoreData, database: DatabaseRecord): void {
   const inIt = (x: { organization: string; database: string }): boolean =>
@@ -159,6 +167,7 @@ export function removeDatabase(data: StoreData, database: DatabaseRecord): void 
   data.passwords = data.passwords.filter((p) => !gone.has(p.branchId));
   data.roles = data.roles.filter((r) => !gone.has(r.branchId));
   data.backups = data.backups.filter((b) => !inIt(b));
+  data.deployRequests = data.deployRequests.filter((r) => !inIt(r));
   for (const token of data.serviceTokens) {
     if (token.organization !== database.organization) continue;
     token.accesses = token.accesses.filter((a) => a.database !== database.name);

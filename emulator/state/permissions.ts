@@ -179,6 +179,24 @@ export const OPERATION_ACCESSES: Record<string, readonly AccessName[] | "any-cre
   reset_role: DELETE_PASSWORD,
   reset_default_role: DELETE_PASSWORD,
   reassign_role_objects: DELETE_PASSWORD,
+  // Schemas and deploy requests: the spec's per-operation blocks.
+  get_branch_schema: READ_BRANCH,
+  lint_branch_schema: READ_BRANCH,
+  list_deploy_requests: ["read_deploy_request"],
+  create_deploy_request: ["create_deploy_request"],
+  get_deploy_request: ["read_deploy_request"],
+  close_deploy_request: ["create_deploy_request"],
+  queue_deploy_request: ["create_deploy_request"],
+  cancel_deploy_request: ["create_deploy_request"],
+  complete_gated_deploy_request: ["create_deploy_request"],
+  update_auto_apply: ["create_deploy_request"],
+  update_auto_delete_branch: ["create_deploy_request"],
+  complete_revert: ["create_deploy_request"],
+  skip_revert_period: ["create_deploy_request"],
+  get_deployment: ["read_deploy_request"],
+  list_deploy_operations: ["read_deploy_request"],
+  list_deploy_request_reviews: ["read_deploy_request"],
+  review_deploy_request: ["approve_deploy_request", "review_deploy_request"],
   list_service_tokens: ["read_service_tokens"],
   create_service_token: ["write_service_tokens"],
   get_service_token: ["read_service_tokens"],
@@ -188,6 +206,10 @@ export const OPERATION_ACCESSES: Record<string, readonly AccessName[] | "any-cre
   add_service_token_accesses: ["write_service_tokens"],
   delete_service_token_accesses: ["write_service_tokens", "delete_service_tokens"],
   list_service_token_grants: ["read_service_tokens"],
+  // Undocumented endpoints pscale calls (`branch diff`, `deploy-request diff`): what reading their
+  // subject needs.
+  get_branch_diff: READ_BRANCH,
+  get_deploy_request_diff: ["read_deploy_request"],
 };
 
 /** The accesses (any one of) the spec lists for `operationId`; none for an operation any credential may call. */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { type AccessName, isAccessName } from "./permissions";
 import { RequestLogEntry } from "./request-log";
+import { TableDef } from "./tables";
 
 const epochMs = z.number();
 
@@ -120,6 +121,10 @@ export const BranchRecord = z.object({
   kind: DatabaseKind.optional(),
   /** Replicas asked for at creation (pscale's Postgres `replicas`); absent: the kind's default. */
   replicas: z.number().int().optional(),
+  /** Its schema (Vitess): a copy of its parent's at creation, then changed by DDL and deploys. */
+  tables: z.array(TableDef).default([]),
+  /** When its schema last changed (absent: at creation). */
+  schemaUpdatedAt: epochMs.optional(),
   /** The point in time a Postgres branch was restored to (`restore_point`), if any. */
   restorePoint: epochMs.optional(),
   /** The Postgres major version (`major_version`), as asked for or inherited. */
@@ -300,9 +305,113 @@ export const RoleRecord = CredentialRecord.extend({
 /** A Postgres role. */
 export type RoleRecord = z.infer<typeof RoleRecord>;
 
+/** The spec's deployment states of a deploy request. */
+export const DeploymentState = z.enum([
+  "pending",
+  "ready",
+  "no_changes",
+  "queued",
+  "submitting",
+  "in_progress",
+  "pending_cutover",
+  "in_progress_vschema",
+  "in_progress_cancel",
+  "in_progress_cutover",
+  "complete",
+  "complete_cancel",
+  "complete_error",
+  "complete_pending_revert",
+  "in_progress_revert",
+  "in_progress_revert_vschema",
+  "complete_revert",
+  "complete_revert_error",
+  "cancelled",
+  "error",
+]);
+/** The spec's deployment states of a deploy request. */
+export type DeploymentState = z.infer<typeof DeploymentState>;
+
+/** One table's change a queued deployment runs, frozen when it was queued. */
+export const DeployOperationRecord = z.object({
+  id: z.string(),
+  table: z.string(),
+  operation: z.enum(["create", "alter", "drop"]),
+  ddl: z.string(),
+  canDropData: z.boolean(),
+  /** The table in the target branch before (null: created) and after (null: dropped). */
+  before: TableDef.nullable(),
+  after: TableDef.nullable(),
+});
+/** One table's change a queued deployment runs. */
+export type DeployOperationRecord = z.infer<typeof DeployOperationRecord>;
+
+/** A review of a deploy request: a comment or an approval. */
+export const ReviewRecord = z.object({
+  id: z.string(),
+  state: z.enum(["commented", "approved"]),
+  body: z.string(),
+  actor: ActorRef.nullable(),
+  createdAt: epochMs,
+});
+/** A review of a deploy request. */
+export type ReviewRecord = z.infer<typeof ReviewRecord>;
+
+/**
+ * A deploy request and its deployment. Its state moves on in time like a branch's readiness (see
+ * `deploy-requests.ts`): each phase takes `stepMs`, the revert window `revertWindowMs`, both taken
+ * from the emulator's settings when it was opened. Times are null until reached.
+ */
+export const DeployRequestRecord = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  organization: z.string(),
+  database: z.string(),
+  branchId: z.string(),
+  branchName: z.string(),
+  intoBranchId: z.string(),
+  intoBranchName: z.string(),
+  notes: z.string(),
+  autoCutover: z.boolean(),
+  autoDeleteBranch: z.boolean(),
+  actor: ActorRef.nullable(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+  closedAt: epochMs.nullable(),
+  closedBy: ActorRef.nullable(),
+  branchDeletedAt: epochMs.nullable(),
+  branchDeletedBy: ActorRef.nullable(),
+  stepMs: z.number(),
+  revertWindowMs: z.number(),
+  deploymentId: z.string(),
+  state: DeploymentState,
+  /** When it entered `state`. */
+  stateAt: epochMs,
+  /** When the check under way (`pending`) ends. */
+  checkAt: epochMs,
+  instantDdl: z.boolean(),
+  queuedAt: epochMs.nullable(),
+  startedAt: epochMs.nullable(),
+  readyToCutoverAt: epochMs.nullable(),
+  cutoverRequestedAt: epochMs.nullable(),
+  cutoverAt: epochMs.nullable(),
+  finishedAt: epochMs.nullable(),
+  cancelRequestedAt: epochMs.nullable(),
+  revertRequestedAt: epochMs.nullable(),
+  revertUntil: epochMs.nullable(),
+  deployedAt: epochMs.nullable(),
+  /** The changes it deploys, frozen when queued; null before (they follow the branches until then). */
+  operations: z.array(DeployOperationRecord).nullable(),
+  deployErrors: z.string().nullable(),
+  reviews: z.array(ReviewRecord),
+  cutoverActor: ActorRef.nullable(),
+  cancelledActor: ActorRef.nullable(),
+});
+/** A deploy request and its deployment; see the schema. */
+export type DeployRequestRecord = z.infer<typeof DeployRequestRecord>;
+
 /**
  * Everything the emulator persists: the state file. Lists added after version 1 was first written
- * (resizes, passwords, roles, the request log) default to empty, so older files still load.
+ * (resizes, passwords, roles, deploy requests, the request log) default to empty, so older files still load.
  */
 export const StoreData = z.object({
   version: z.literal(1),
@@ -317,6 +426,8 @@ export const StoreData = z.object({
   changes: z.array(ChangeRecord).default([]),
   passwords: z.array(PasswordRecord).default([]),
   roles: z.array(RoleRecord).default([]),
+  /** Deploy requests of every database, in the order they were opened. */
+  deployRequests: z.array(DeployRequestRecord).default([]),
   requests: z.array(RequestLogEntry).default([]),
 });
 /** Everything the emulator persists: the state file. */

@@ -19,6 +19,8 @@ export const SeedBranch = z.strictObject({
   deletionProtected: z.boolean().optional(),
   safeMigrations: z.boolean().optional(),
   region: z.string().optional(),
+  /** DDL applied to the branch after it copies its parent's schema (Vitess only). */
+  schema: z.array(z.string()).optional(),
 });
 
 /** A backup of a seeded branch. */
@@ -49,6 +51,8 @@ export const SeedDatabase = z.strictObject({
   allowDataBranching: z.boolean().optional(),
   /** The database refuses deletion. Default false. */
   deletionProtected: z.boolean().optional(),
+  /** DDL of its default branch's schema, e.g. `["CREATE TABLE users (id bigint PRIMARY KEY)"]` (Vitess only). */
+  schema: z.array(z.string()).optional(),
   branches: z.array(SeedBranch).optional(),
   backups: z.array(SeedBackup).optional(),
 });

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { buildFromSeed } from "./build-from-seed";
 import { EmulatorConfigError } from "./config-error";
 import { type DatabaseSettings, databaseState, kindOf } from "./databases";
+import { settle } from "./deploy-requests";
 import { iso, publicId } from "./ids";
 import type {
   BackupRecord,
@@ -47,6 +48,8 @@ export interface EmulatorSnapshot {
     safeMigrations: boolean;
     region: string;
     clusterName: string;
+    /** Its schema's table names, sorted (Vitess). */
+    tables: string[];
     createdAt: string;
     updatedAt: string;
     /** A Postgres point-in-time restore's instant (ISO 8601), if it was one. */
@@ -67,6 +70,20 @@ export interface EmulatorSnapshot {
   /** Passwords and roles, without their secrets. */
   passwords: PasswordSnapshot[];
   roles: RoleSnapshot[];
+  deployRequests: DeployRequestSnapshot[];
+}
+
+/** A deploy request in a snapshot. */
+export interface DeployRequestSnapshot {
+  number: number;
+  organization: string;
+  database: string;
+  branch: string;
+  intoBranch: string;
+  /** `open` or `closed`. */
+  state: string;
+  deploymentState: string;
+  deployedAt: string | null;
 }
 
 /** A credential in a snapshot: never its secret. */
@@ -217,6 +234,7 @@ export class Store {
   /** Plain JSON of the data, without secret digests or the request log. */
   snapshot(now: number): EmulatorSnapshot {
     const data = this.data;
+    settle(data, now);
     return {
       organizations: data.organizations.map((o) => ({ id: o.id, name: o.name, createdAt: iso(o.createdAt) })),
       databases: data.databases.map((x) => ({
@@ -256,6 +274,7 @@ export class Store {
           safeMigrations: b.safeMigrations,
           region: b.region,
           clusterName: clusterNameAt(b, now),
+          tables: b.tables.map((t) => t.name).sort(),
           createdAt: iso(b.createdAt),
           updatedAt: iso(Math.max(b.updatedAt, state === "ready" ? Math.min(b.readyAt, now) : 0)),
           ...(b.restorePoint === undefined ? {} : { restorePoint: iso(b.restorePoint) }),
@@ -285,6 +304,16 @@ export class Store {
         ...credentialSnapshot(r),
         default: r.isDefault,
         ownedObjects: [...r.ownedObjects],
+      })),
+      deployRequests: data.deployRequests.map((r) => ({
+        number: r.number,
+        organization: r.organization,
+        database: r.database,
+        branch: r.branchName,
+        intoBranch: r.intoBranchName,
+        state: r.closedAt === null ? "open" : "closed",
+        deploymentState: r.state,
+        deployedAt: r.deployedAt === null ? null : iso(r.deployedAt),
       })),
     };
   }

@@ -1,6 +1,9 @@
-// GitOps: the PlanetScale database, its settings, branches and tokens declared in
+// GitOps: the PlanetScale database, its settings, branches, tokens and schema changes declared in
 // environments.yaml, nothing else. The file is the reviewed source of truth; the workflow
-// (gitops.yml) previews, applies and checks drift.
+// (gitops.yml) previews, applies and checks drift. A schema change is a deploy request from a
+// development branch (its migrations already run on it) into production: the pull request that
+// declares it shows its DDL in the preview; merging deploys it (`deploy: true`), `pulumi up`
+// waiting until it is live.
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
@@ -10,6 +13,7 @@ interface Environments {
   database: planetscale.DatabaseArgs & { name: string };
   branches?: Array<Omit<planetscale.BranchArgs, "database"> & { name: string }>;
   tokens?: Array<Omit<planetscale.ApiTokenArgs, "databases"> & { name: string; databases?: string[] }>;
+  schemaChanges?: Array<Omit<planetscale.DeployRequestArgs, "database"> & { branch: string }>;
 }
 
 const file = new pulumi.Config().get("file") ?? "environments.yaml";
@@ -29,6 +33,9 @@ const tokens = (declared.tokens ?? []).map(
   ({ databases, ...t }) =>
     new planetscale.ApiToken(t.name, databases === undefined ? t : { ...t, databases: databases.map(named) }),
 );
+const schemaChanges = (declared.schemaChanges ?? []).map(
+  (c) => new planetscale.DeployRequest(`schema-${c.branch}`, { ...c, database: db.name }),
+);
 
 export const database = db.name;
 export const defaultBranch = db.defaultBranch;
@@ -36,3 +43,10 @@ export const branchIds = Object.fromEntries(
   branches.map((b, i) => [declared.branches?.[i]?.name, b.branchId]),
 );
 export const tokenIds = Object.fromEntries(tokens.map((t, i) => [declared.tokens?.[i]?.name, t.tokenId]));
+/** Each schema change's deploy request: its number and deployment state, by branch. */
+export const deployRequests = Object.fromEntries(
+  schemaChanges.map((d, i) => [
+    declared.schemaChanges?.[i]?.branch,
+    pulumi.all([d.number, d.deploymentState]).apply(([number, state]) => ({ number, state })),
+  ]),
+);

@@ -2,7 +2,8 @@
 /**
  * `pulumi-planetscale`: maintenance commands shipped with the package. `sweep` finds (and with
  * `--yes` deletes) preview environments whose Pulumi stacks were lost; `recover` repairs a stack
- * whose `pulumi up` was killed (see `./recover/recover`).
+ * whose `pulumi up` was killed (see `./recover/recover`); `deploy-request revert|skip-revert` does
+ * what a DeployRequest never does by itself.
  * Exit codes: 0 done, 1 a deletion or API call failed (or, for `recover`, something needs a
  * person), 2 bad usage, 3 (`--detailed-exitcode` only) a dry run found something to delete. The
  * last line of stdout is the summary.
@@ -15,6 +16,7 @@ import { closeAllClients, getClient } from "../internal/client/registry";
 import { resolveSettings } from "../internal/client/settings";
 import { messageWithCauses } from "../internal/error-message";
 import { parseDuration } from "../internal/inputs/duration";
+import { DEPLOY_REQUEST_USAGE, runDeployRequest } from "./deploy-request/command";
 import { RECOVER_USAGE, runRecover } from "./recover/command";
 import { KEEP_REASONS, SWEEP_KINDS } from "./sweep/kinds";
 import { MIN_SWEEP_AGE_MS, type SweepResult, sweep } from "./sweep/sweep";
@@ -127,12 +129,13 @@ export async function main(
 ): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "help") {
-    out(`${USAGE}\n${RECOVER_USAGE}`);
+    out(`${USAGE}\n${RECOVER_USAGE}\n${DEPLOY_REQUEST_USAGE}`);
     return command === undefined ? 2 : 0;
   }
   if (command === "recover") return runRecover(rest, env, out, err);
+  if (command === "deploy-request") return runDeployRequest(rest, env, out, err);
   if (command !== "sweep") {
-    err(`unknown command "${command}"\n\n${USAGE}\n${RECOVER_USAGE}`);
+    err(`unknown command "${command}"\n\n${USAGE}\n${RECOVER_USAGE}\n${DEPLOY_REQUEST_USAGE}`);
     return 2;
   }
   let parsed: SweepCommand | "help";

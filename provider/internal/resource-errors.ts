@@ -117,3 +117,40 @@ export class NotReadyError extends PlanetScaleError {
     this.last = last;
   }
 }
+
+/**
+ * PlanetScale will not deploy a deploy request: it has lint errors or conflicts, needs an approving
+ * review the database requires, is closed, or is still being checked. The message carries
+ * PlanetScale's reason and the next step (fix the branch's schema and run `pulumi up`, approve it,
+ * open a new one).
+ */
+export class NotDeployableError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_NOT_DEPLOYABLE";
+}
+
+/**
+ * A `DeployRequest` with `deploy: true` would run operations that can drop data (a dropped table or
+ * column, a changed column type) and `allowDataLoss` is not set: nothing was deployed. The message
+ * lists the statements; set `allowDataLoss: true` once the loss is intended.
+ */
+export class DataLossRefusedError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_DATA_LOSS_REFUSED";
+}
+
+/**
+ * A deployment ended without its changes live: PlanetScale reported an error, or it was cancelled
+ * or reverted outside Pulumi. The message carries PlanetScale's reason; the deploy request stays in
+ * the state as it is.
+ */
+export class DeployFailedError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_DEPLOY_FAILED";
+}
+
+/**
+ * A deployment was still under way (queued, copying, waiting for its cut-over) at `deployTimeout`.
+ * PlanetScale keeps deploying and Pulumi has recorded the deploy request: run `pulumi up` again to
+ * keep waiting, or raise `deployTimeout`.
+ */
+export class DeployNotFinishedError extends PlanetScaleError {
+  static override readonly code: string = "PLANETSCALE_DEPLOY_NOT_FINISHED";
+}

@@ -1,6 +1,7 @@
-// `npm run demo`: one stack per pull request. The demo runs as a user runs it (a child process, the
-// real Pulumi CLI, its own emulator), with its state directory isolated through
-// PULUMI_PLANETSCALE_DEMO_DIR so a developer's .demo/ is never touched.
+// `npm run demo`: one stack per pull request, and a pull request's schema change going from its
+// branch to main. The demo runs as a user runs it (a child process, the real Pulumi CLI, its own
+// emulator), with its state directory isolated through PULUMI_PLANETSCALE_DEMO_DIR so a developer's
+// .demo/ is never touched.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,7 +80,8 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
     // The follow-up the demo suggests, and what it really checks: the program against the state.
     assert.match(first.stdout, /npm run demo -- preview\s+no changes: the program matches the stack's state/);
     const preview = await demo("preview");
-    assert.match(preview.stdout, /4 unchanged/);
+    // The stack, the branch, its password, the token and the deploy request.
+    assert.match(preview.stdout, /5 unchanged/);
     assert.match(
       preview.stdout,
       /pulumi preview sent 0 requests to the PlanetScale API: it compared the program with the stack's state only/,
@@ -99,5 +101,20 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
     assert.ok(left.includes("pr-123") && !left.includes("pr-42"), left.join(", "));
     // The state stayed in the isolated directory.
     assert.ok(existsSync(join(demoDir, "pulumi-state")) && existsSync(join(demoDir, "emulator-state.json")));
+  });
+
+  test("a pull request's schema change: shown after its migration, deployed to main on merge", async () => {
+    // pr-123 (from the test above) ran its migration on its branch; its deploy request shows it.
+    const shown = await demo("refresh");
+    assert.ok(!table(shown.stdout, "Tables of acme/app's main").includes("pr_123_notes"), "not deployed yet");
+    const again = await demo();
+    assert.match(again.stdout, /### Schema change: \[deploy request #\d+\]/);
+    assert.match(again.stdout, /CREATE TABLE `pr_123_notes`/);
+    const merged = await demo("merge");
+    assert.match(merged.stdout, /deploying 1 operation\(s\)/);
+    assert.match(merged.stdout, /is live/);
+    assert.ok(table(merged.stdout, "Tables of acme/app's main").includes("pr_123_notes"));
+    assert.match(merged.stdout, /Live preview environments[^\n]*\n\s+\(none\)/);
+    assert.ok(!table(merged.stdout, "Branches of acme/app").includes("pr-123"));
   });
 });

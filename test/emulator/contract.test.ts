@@ -117,6 +117,102 @@ describe("contract with the OpenAPI spec", { skip: !specAvailable }, () => {
     check("delete_branch", await call(emu, "DELETE", `${branchesPath()}/contract-1`), 204);
   });
 
+  test("schemas and deploy requests: every documented operation", async () => {
+    // The production branch takes deploy requests once safe migrations are on.
+    await call(emu, "POST", `${branchesPath()}/main/safe-migrations`);
+    await call(emu, "POST", branchesPath(), { body: { name: "contract-dr" } });
+    await waitReady(emu, "contract-dr");
+    emu.applySchema({ organization: "acme", database: "app", branch: "contract-dr" }, [
+      "CREATE TABLE contract_orders (id bigint PRIMARY KEY, note text)",
+      "CREATE TABLE contract_log (line text)",
+    ]);
+    check("get_branch_schema", await call(emu, "GET", `${branchesPath()}/contract-dr/schema`), 200);
+    check("lint_branch_schema", await call(emu, "GET", `${branchesPath()}/contract-dr/schema/lint`), 200);
+    emu.applySchema({ organization: "acme", database: "app", branch: "contract-dr" }, [
+      "DROP TABLE contract_log",
+    ]);
+    const D = "/organizations/acme/databases/app/deploy-requests";
+    const created = await call(emu, "POST", D, {
+      body: { branch: "contract-dr", notes: "n", auto_cutover: false },
+    });
+    check("create_deploy_request", created, 201);
+    const n = created.body.number as number;
+    const second = await call(emu, "POST", D, { body: { branch: "contract-dr" } });
+    assert.equal(second.status, 422, "one open deploy request per branch");
+    assert.deepEqual(Object.keys(second.body).sort(), ["code", "message"]);
+    check("list_deploy_requests", await call(emu, "GET", `${D}?state=open`), 200);
+    await waitFor("the deploy request's check", async () => {
+      return (await call(emu, "GET", `${D}/${n}`)).body.deployment_state === "ready";
+    });
+    check("get_deploy_request", await call(emu, "GET", `${D}/${n}`), 200);
+    check("get_deployment", await call(emu, "GET", `${D}/${n}/deployment`), 200);
+    check("list_deploy_operations", await call(emu, "GET", `${D}/${n}/operations`), 200);
+    check(
+      "update_auto_delete_branch",
+      await call(emu, "PUT", `${D}/${n}/auto-delete-branch`, { body: { enable: false } }),
+      200,
+    );
+    check(
+      "queue_deploy_request",
+      await call(emu, "POST", `${D}/${n}/deploy`, { body: { instant_ddl: false } }),
+      200,
+    );
+    await waitFor("the cut-over to wait", async () => {
+      return (await call(emu, "GET", `${D}/${n}`)).body.deployment_state === "pending_cutover";
+    });
+    check(
+      "complete_gated_deploy_request",
+      await call(emu, "POST", `${D}/${n}/apply-deploy`, { body: {} }),
+      200,
+    );
+    await waitFor("the revert window", async () => {
+      return (await call(emu, "GET", `${D}/${n}`)).body.deployment_state === "complete_pending_revert";
+    });
+    check("complete_revert", await call(emu, "POST", `${D}/${n}/revert`, { body: {} }), 200);
+    check(
+      "review_deploy_request",
+      await call(emu, "POST", `${D}/${n}/reviews`, { body: { state: "commented", body: "ok" } }),
+      201,
+    );
+    check("list_deploy_request_reviews", await call(emu, "GET", `${D}/${n}/reviews`), 200);
+  });
+
+  test("deploy requests: close, cancel, auto-apply and skip-revert", async () => {
+    const D = "/organizations/acme/databases/app/deploy-requests";
+    await call(emu, "POST", branchesPath(), { body: { name: "contract-dr2" } });
+    await waitReady(emu, "contract-dr2");
+    emu.applySchema({ organization: "acme", database: "app", branch: "contract-dr2" }, [
+      "CREATE TABLE contract_two (id bigint PRIMARY KEY)",
+    ]);
+    const n = (await call(emu, "POST", D, { body: { branch: "contract-dr2", auto_cutover: false } })).body
+      .number;
+    await waitFor(
+      "the check",
+      async () => (await call(emu, "GET", `${D}/${n}`)).body.deployment_state === "ready",
+    );
+    await call(emu, "POST", `${D}/${n}/deploy`, { body: {} });
+    check("cancel_deploy_request", await call(emu, "POST", `${D}/${n}/cancel`, { body: {} }), 200);
+    await waitFor(
+      "the cancel",
+      async () => (await call(emu, "GET", `${D}/${n}`)).body.deployment_state === "complete_cancel",
+    );
+    check(
+      "update_auto_apply",
+      await call(emu, "PUT", `${D}/${n}/auto-apply`, { body: { enable: true } }),
+      200,
+    );
+    await call(emu, "POST", `${D}/${n}/deploy`, { body: {} });
+    await waitFor(
+      "the cut-over",
+      async () => (await call(emu, "GET", `${D}/${n}`)).body.deployment_state === "complete_pending_revert",
+    );
+    check("skip_revert_period", await call(emu, "POST", `${D}/${n}/skip-revert`, { body: {} }), 200);
+    await call(emu, "POST", branchesPath(), { body: { name: "contract-dr3" } });
+    await waitReady(emu, "contract-dr3");
+    const m = (await call(emu, "POST", D, { body: { branch: "contract-dr3" } })).body.number;
+    check("close_deploy_request", await call(emu, "PATCH", `${D}/${m}`, { body: { state: "closed" } }), 200);
+  });
+
   test("passwords (MySQL): create, list, get, renew, delete", async () => {
     const path = `${branchesPath()}/main/passwords`;
     const created = await call(emu, "POST", path, { body: { name: "c", role: "reader", ttl: 3600 } });

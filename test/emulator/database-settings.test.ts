@@ -164,6 +164,17 @@ describe("database settings and lifecycle", () => {
       body: { name: "app" },
     });
     assert.equal(password.status, 201, password.text);
+    assert.equal(
+      (await call(emu, "POST", branchesPath("before"), { body: { name: "feature" } })).status,
+      201,
+    );
+    await waitFor("branch feature to be ready", async () => {
+      const r = await call(emu, "GET", `${branchesPath("before")}/feature`);
+      return r.body.state === "ready";
+    });
+    await call(emu, "POST", `${branchesPath("before")}/main/safe-migrations`);
+    const request = await call(emu, "POST", `${DB}/before/deploy-requests`, { body: { branch: "feature" } });
+    assert.equal(request.status, 201, request.text);
     const sameName = await call(emu, "PATCH", `${DB}/before`, { body: { name: "before" } });
     assert.equal(sameName.status, 200);
     const taken = await call(emu, "PATCH", `${DB}/before`, { body: { new_name: "app" } });
@@ -181,6 +192,27 @@ describe("database settings and lifecycle", () => {
       passwords.body.data.map((p: { id: string }) => p.id),
       [password.body.id],
     );
+    const moved = await call(emu, "GET", `${DB}/after/deploy-requests/${request.body.number}`);
+    assert.deepEqual([moved.status, moved.body.id, moved.body.branch], [200, request.body.id, "feature"]);
+  });
+
+  test("a deleted database's deploy requests go with it: one made again under its name starts afresh", async () => {
+    await createDatabase(emu, { name: "brief", cluster_size: "PS_10" });
+    await waitDatabaseReady(emu, "brief");
+    assert.equal((await call(emu, "POST", branchesPath("brief"), { body: { name: "feature" } })).status, 201);
+    await waitFor("branch feature to be ready", async () => {
+      const r = await call(emu, "GET", `${branchesPath("brief")}/feature`);
+      return r.body.state === "ready";
+    });
+    await call(emu, "POST", `${branchesPath("brief")}/main/safe-migrations`);
+    const request = await call(emu, "POST", `${DB}/brief/deploy-requests`, { body: { branch: "feature" } });
+    assert.equal(request.status, 201, request.text);
+    assert.equal((await call(emu, "DELETE", `${DB}/brief`)).status, 204);
+    assert.ok(!emu.snapshot().deployRequests.some((r) => r.database === "brief"), "gone from the state");
+    await createDatabase(emu, { name: "brief", cluster_size: "PS_10" });
+    await waitDatabaseReady(emu, "brief");
+    const listed = await call(emu, "GET", `${DB}/brief/deploy-requests`);
+    assert.deepEqual([listed.status, listed.body.data], [200, []]);
   });
 
   test("deleting a database's last branch deletes the database; never while either is protected", async () => {

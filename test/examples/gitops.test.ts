@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { branchNames, call } from "../support/api";
+import { branchNames, call, makeToken, waitReady } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
 import { type LocalRegistry, registryWithTree } from "../support/registry";
@@ -170,5 +170,89 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     assert.equal((await branch("analytics")).deletion_protected, true);
     const [, drift] = await trigger("schedule");
     assert.equal(drift.failed, undefined, explain(drift));
+  });
+
+  test("a reviewed schema change: merged, its deploy request opens; approved by someone else, the next pull request's preview prints its DDL and merging deploys it", async () => {
+    // A developer's branch with its migration run on it; production takes deploy requests.
+    const created = await call(emu, "POST", "/organizations/acme/databases/app/branches", {
+      body: { name: "add-orders", parent_branch: "main" },
+    });
+    assert.equal(created.status, 201, created.text);
+    await waitReady(emu, "add-orders");
+    emu.applySchema({ organization: "acme", database: "app", branch: "add-orders" }, [
+      "CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL)",
+    ]);
+    const safe = await call(emu, "POST", "/organizations/acme/databases/app/branches/main/safe-migrations");
+    assert.equal(safe.status, 200, safe.text);
+    const file = join(runner.repository, "infra", "environments.yaml");
+    const declared = readFileSync(file, "utf8");
+    const DR = "/organizations/acme/databases/app/deploy-requests";
+    const mainTables = async () =>
+      (await call(emu, "GET", "/organizations/acme/databases/app/branches/main/schema")).body.data.map(
+        (t: { name: string }) => t.name,
+      );
+    const requestsOfBranch = async () =>
+      (await call(emu, "GET", `${DR}?branch=add-orders`)).body.data as Array<{
+        number: number;
+        state: string;
+        deployment_state: string;
+      }>;
+
+    // The first pull request declares the change; merging it opens the deploy request only.
+    writeFileSync(file, `${declared}schemaChanges:\n  - branch: add-orders\n    notes: orders table\n`);
+    emu.clearRequests();
+    const [job, preview] = await trigger("pull_request");
+    assert.equal(job, "preview");
+    assert.equal(preview.failed, undefined, explain(preview));
+    assert.match(preview.steps.at(-1)?.output ?? "", /\+ 1 to create/);
+    assert.deepEqual(
+      writes().map((r) => `${r.method} ${r.path}`),
+      [],
+    );
+    const [, opened] = await trigger("push");
+    assert.equal(opened.failed, undefined, explain(opened));
+    const [request] = await requestsOfBranch();
+    assert.deepEqual([request?.state, request?.deployment_state], ["open", "ready"]);
+    assert.ok(!(await mainTables()).includes("orders"), "opened, not deployed");
+
+    // The database requires an approval (environments.yaml): a deploy before it is refused at preview.
+    writeFileSync(
+      file,
+      `${declared}schemaChanges:\n  - branch: add-orders\n    notes: orders table\n    deploy: true\n`,
+    );
+    const [, unapproved] = await trigger("pull_request");
+    assert.ok(unapproved.failed, "the preview fails");
+    assert.match(
+      unapproved.steps.at(-1)?.output ?? "",
+      new RegExp(`#${request?.number}.*requires an approving review`),
+    );
+
+    // Someone else approves it in PlanetScale; now the preview prints the DDL and merging deploys it.
+    const reviewer = await makeToken(emu, [{ access: ["approve_deploy_request"], database: "app" }]);
+    const review = await call(emu, "POST", `${DR}/${request?.number}/reviews`, {
+      cred: reviewer,
+      body: { state: "approved", body: "" },
+    });
+    assert.equal(review.status, 201, review.text);
+    emu.clearRequests();
+    const [, approved] = await trigger("pull_request");
+    assert.equal(approved.failed, undefined, explain(approved));
+    const shown = approved.steps.at(-1)?.output ?? "";
+    assert.match(shown, /CREATE TABLE `orders`/);
+    assert.match(shown, /~ 1 to update/);
+    assert.deepEqual(
+      writes().map((r) => `${r.method} ${r.path}`),
+      [],
+    );
+    assert.ok(!(await mainTables()).includes("orders"), "the preview deploys nothing");
+
+    const [, apply] = await trigger("push");
+    assert.equal(apply.failed, undefined, explain(apply));
+    assert.match(apply.steps.at(-1)?.output ?? "", /is live/);
+    assert.ok((await mainTables()).includes("orders"));
+    assert.deepEqual(
+      (await requestsOfBranch()).map((r) => [r.number, r.deployment_state]),
+      [[request?.number, "complete_pending_revert"]],
+    );
   });
 });

@@ -25,6 +25,8 @@ const TOKENS = "/organizations/acme/service-tokens";
 const BRANCHES = "/organizations/acme/databases/app/branches";
 const TOKEN_TYPE = "pulumi-nodejs:dynamic/planetscale:ApiToken";
 const BRANCH_TYPE = "pulumi-nodejs:dynamic/planetscale:Branch";
+const DEPLOY_REQUEST_TYPE = "pulumi-nodejs:dynamic/planetscale:DeployRequest";
+const DEPLOY_REQUESTS = "/organizations/acme/databases/app/deploy-requests";
 
 let emu: Emulator;
 let dir: string;
@@ -124,6 +126,38 @@ describe("gathering the evidence of interrupted creates", () => {
     assert.equal(evidence.interrupted.length, 1);
     assert.equal(evidence.interrupted[0]?.earliest, lockTime - LOCK_CLOCK_SKEW_MS);
     assert.equal(evidence.interrupted[0]?.attempts, undefined, "no record: what was sent is unknown");
+  });
+
+  test("a deploy request's pending create is named by its branch (it has no name), and joins its journal record", () => {
+    const deployment: Deployment = {
+      version: 3,
+      deployment: {
+        resources: [],
+        pending_operations: [
+          {
+            type: "creating",
+            resource: {
+              urn: `urn:pulumi:test::e2e::${DEPLOY_REQUEST_TYPE}::schema`,
+              type: DEPLOY_REQUEST_TYPE,
+              inputs: { organization: "acme", database: "app", branch: "pr-7" },
+            },
+          },
+        ],
+      },
+    };
+    const alone = gatherEvidence(deployment, [], { self: self(), lockTime });
+    assert.deepEqual(
+      alone.interrupted.map((i) => [i.kind, i.database, i.branch, i.name]),
+      [["deployRequest", "app", "pr-7", "pr-7"]],
+    );
+    // The provider's journal record names it the same way: one case, not two.
+    const entry: JournalEntry = {
+      file: "dr.json",
+      intent: intent({ kind: "deployRequest", database: "app", branch: "pr-7", name: "pr-7" }),
+    };
+    const joined = gatherEvidence(deployment, [entry], { self: self(), lockTime });
+    assert.equal(joined.interrupted.length, 1);
+    assert.deepEqual(joined.interrupted[0]?.journalFiles, ["dr.json"]);
   });
 
   test("without a lock or a journal record, a pending create cannot be bounded, and the missing evidence is named", () => {
@@ -347,5 +381,43 @@ describe("proving what an interrupted create made", () => {
     const resolution = await resolveInterrupted(client(), password, own());
     assert.notEqual(resolution.outcome, "deleted");
     assert.ok(emu.snapshot().passwords.some((p) => p.id === theirs.id));
+  });
+
+  test("a deploy request opened in the window by our credential is planned to be closed; a colleague's is untouched", async () => {
+    const colleague = (await call(emu, "POST", TOKENS, { body: { name: "colleague-d" } })).body;
+    await call(emu, "POST", `${TOKENS}/${colleague.id}/access`, {
+      body: { database: "app", access: ["create_deploy_request", "read_deploy_request", "read_branch"] },
+    });
+    const safe = await call(emu, "POST", `${BRANCHES}/main/safe-migrations`);
+    assert.equal(safe.status, 200, safe.text);
+    for (const name of ["r-dr-ours", "r-dr-theirs"]) {
+      assert.equal((await call(emu, "POST", BRANCHES, { body: { name } })).status, 201);
+      emu.applySchema({ organization: "acme", database: "app", branch: name }, [
+        `CREATE TABLE ${name.replaceAll("-", "_")} (id bigint PRIMARY KEY)`,
+      ]);
+    }
+    const start = Date.now() - 2_000;
+    const ours = await call(emu, "POST", DEPLOY_REQUESTS, { body: { branch: "r-dr-ours" } });
+    const theirs = await call(emu, "POST", DEPLOY_REQUESTS, {
+      body: { branch: "r-dr-theirs" },
+      cred: colleague,
+    });
+    assert.equal(ours.status, 201, ours.text);
+    assert.equal(theirs.status, 201, theirs.text);
+    const request = (branch: string): Interrupted =>
+      item(branch, start, { kind: "deployRequest", database: "app", branch });
+    const state = async (n: number) => (await call(emu, "GET", `${DEPLOY_REQUESTS}/${n}`)).body.state;
+
+    const closing = await resolveInterrupted(client(), request("r-dr-ours"), own());
+    assert.equal(closing.outcome, "deleted", closing.detail);
+    assert.match(closing.detail, /closed \(the next `pulumi up` opens it again\)/);
+    assert.equal(await state(ours.body.number), "open", "deciding closes nothing");
+    if (closing.outcome === "deleted") await closing.remove();
+    assert.equal(await state(ours.body.number), "closed");
+
+    const untouched = await resolveInterrupted(client(), request("r-dr-theirs"), own());
+    assert.equal(untouched.outcome, "untouched");
+    assert.match(untouched.detail, /not by the credential of this stack/);
+    assert.equal(await state(theirs.body.number), "open");
   });
 });

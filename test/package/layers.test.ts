@@ -34,6 +34,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/inputs",
     "provider/commands/recover",
     "provider/commands/sweep",
+    "provider/commands/deploy-request",
     "provider/internal/backend",
     "node:*",
   ],
@@ -48,6 +49,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/api-token",
     "provider/internal/credential",
     "provider/internal/database",
+    "provider/internal/deploy-request",
     "provider/internal/ownership",
     "provider/internal/api",
     "provider/internal/client",
@@ -70,6 +72,12 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/backend",
     "provider/internal/client",
   ],
+  "provider/commands/deploy-request": [
+    "provider/internal/api",
+    "provider/internal/client",
+    "provider/internal/error-message",
+    "node:*",
+  ],
   // HTTP only: knows no PlanetScale path and no resource. The only room that speaks undici.
   "provider/internal/client": ["undici", "undici/*", "zod", "node:*"],
   // Everything PlanetScale-specific about HTTP.
@@ -80,6 +88,8 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/internal/credential": RESOURCE_LOGIC(),
   // A database waits for readiness on the branches' poll schedule (`branch/readiness.ts`).
   "provider/internal/database": [...RESOURCE_LOGIC(), "provider/internal/branch"],
+  // A deploy is waited for on the branch readiness schedule (`branch/readiness.ts`).
+  "provider/internal/deploy-request": [...RESOURCE_LOGIC(), "provider/internal/branch"],
   "provider/internal/preflight": [
     "provider/internal/api",
     "provider/internal/client",
@@ -106,6 +116,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/api-token",
     "provider/internal/credential",
     "provider/internal/database",
+    "provider/internal/deploy-request",
     "provider/internal/inputs",
     "provider/internal/client",
     "provider/internal/resource-errors",

@@ -19,6 +19,9 @@ import type {
   BranchRoleArgs,
   Database,
   DatabaseArgs,
+  DeployRequest,
+  DeployRequestArgs,
+  DeployRequestInfo,
 } from "../../provider";
 import type { BranchChangeBody } from "../../provider/internal/api/branch-changes";
 import type {
@@ -27,6 +30,7 @@ import type {
   UpdateBranchBody,
 } from "../../provider/internal/api/branches";
 import type { CreateDatabaseBody, UpdateDatabaseSettingsBody } from "../../provider/internal/api/databases";
+import type { CreateDeployRequestBody } from "../../provider/internal/api/deploy-requests";
 import type { CreatePasswordBody, UpdatePasswordBody } from "../../provider/internal/api/passwords";
 import type { CreateRoleBody, UpdateRoleBody } from "../../provider/internal/api/roles";
 import type { CreateServiceTokenBody } from "../../provider/internal/api/service-tokens";
@@ -44,6 +48,9 @@ import {
 import { DatabaseInputFields } from "../../provider/internal/database/inputs";
 import type { ResolvedDatabaseInputs } from "../../provider/internal/database/outputs";
 import { DATABASE_PROPERTIES } from "../../provider/internal/database/properties";
+import { DeployRequestInputFields } from "../../provider/internal/deploy-request/inputs";
+import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
+import type { ResolvedDeployRequestInputs } from "../../provider/internal/deploy-request/shared";
 import {
   type CallBody,
   type CallsOf,
@@ -73,7 +80,8 @@ const declaredMatch: [
   Same<Declared<BranchPassword>, ExposedKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   Same<Declared<BranchRole>, ExposedKeys<typeof BRANCH_ROLE_PROPERTIES>>,
   Same<Declared<Database>, ExposedKeys<typeof DATABASE_PROPERTIES>>,
-] = [true, true, true, true, true];
+  Same<Declared<DeployRequest>, ExposedKeys<typeof DEPLOY_REQUEST_PROPERTIES>>,
+] = [true, true, true, true, true, true];
 
 /**
  * `true` when the two key sets are the same; otherwise the keys only one of them has, which the
@@ -93,7 +101,8 @@ const argsMatch: [
   SameKeys<keyof BranchPasswordArgs, InputKeys<typeof BRANCH_PASSWORD_PROPERTIES>>,
   SameKeys<keyof BranchRoleArgs, InputKeys<typeof BRANCH_ROLE_PROPERTIES>>,
   SameKeys<keyof DatabaseArgs, InputKeys<typeof DATABASE_PROPERTIES>>,
-] = [true, true, true, true, true];
+  SameKeys<keyof DeployRequestArgs, InputKeys<typeof DEPLOY_REQUEST_PROPERTIES>>,
+] = [true, true, true, true, true, true];
 
 // Compile-time: the bodies the tables make are exactly the API's, both ways: no row sends a field
 // the API body type lacks (the rows are typed by it), and every field of it is sent by a row.
@@ -119,18 +128,29 @@ const bodiesMatch: [
   SameKeys<DatabaseCall<"rename"> | DatabaseCall<"settings PATCH">, keyof UpdateDatabaseSettingsBody>,
   // A database resizes its default branch; a branch's own change requests carry its parameters.
   SameKeys<DatabaseCall<"default branch resize"> | BranchCall<"parameters change">, keyof BranchChangeBody>,
-] = [true, true, true, true, true, true, true, true, true, true, true];
+  SameKeys<
+    keyof CreateBody<typeof DEPLOY_REQUEST_PROPERTIES, ResolvedDeployRequestInputs>,
+    keyof CreateDeployRequestBody
+  >,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];
 
 // Compile-time: the in-place calls the rows name are exactly the ones each update makes. The branch's
 // settle is keyed by its calls (a new one fails there); a token's update makes the access grants, and
-// a credential's its one PATCH (`update`): a row naming another call fails here until its update makes it.
+// a credential's its one PATCH (`update`): a row naming another call fails here until its update makes
+// it. A deploy request's update is keyed by its settings' calls and makes the deploy.
 const callsMatch: [
   SameKeys<CallsOf<typeof API_TOKEN_PROPERTIES>, "access grants">,
   SameKeys<CallsOf<typeof BRANCH_PASSWORD_PROPERTIES> | CallsOf<typeof BRANCH_ROLE_PROPERTIES>, "update">,
-] = [true, true];
+  SameKeys<CallsOf<typeof DEPLOY_REQUEST_PROPERTIES>, "deploy" | "auto-apply" | "auto-delete-branch">,
+] = [true, true, true];
 
-// Compile-time: what getBranch reports is exactly the Branch outputs read from PlanetScale's branch.
+// Compile-time: what getBranch reports is exactly the Branch outputs read from PlanetScale's branch,
+// and what getDeployRequest reports the DeployRequest outputs read from its deploy request.
 const branchInfoMatch: SameKeys<keyof BranchInfo, FieldKeys<typeof BRANCH_PROPERTIES>> = true;
+const deployRequestInfoMatch: SameKeys<
+  keyof DeployRequestInfo,
+  FieldKeys<typeof DEPLOY_REQUEST_PROPERTIES>
+> = true;
 
 const repoRoot = join(__dirname, "..", "..");
 const readmePath = join(repoRoot, "README.md");
@@ -141,13 +161,13 @@ const REWRITE =
 
 describe("property tables", () => {
   test("each resource class declares exactly the outputs its table exposes", () => {
-    assert.deepEqual(declaredMatch, [true, true, true, true, true]);
+    assert.deepEqual(declaredMatch, [true, true, true, true, true, true]);
   });
 
   test("each Args interface, request body, call list and BranchInfo matches its table (typechecked)", () => {
     assert.deepEqual(
-      [argsMatch, bodiesMatch, callsMatch, branchInfoMatch],
-      [[true, true, true, true, true], Array(11).fill(true), [true, true], true],
+      [argsMatch, bodiesMatch, callsMatch, branchInfoMatch, deployRequestInfoMatch],
+      [Array(6).fill(true), Array(12).fill(true), [true, true, true], true, true],
     );
   });
 
@@ -189,6 +209,7 @@ describe("property tables", () => {
       [BranchPasswordInputs, BRANCH_PASSWORD_PROPERTIES],
       [BranchRoleInputs, BRANCH_ROLE_PROPERTIES],
       [DatabaseInputFields, DATABASE_PROPERTIES],
+      [DeployRequestInputFields, DEPLOY_REQUEST_PROPERTIES],
     ] as const;
     for (const [schema, table] of cases) {
       assert.deepEqual(Object.keys(schema.shape).sort(), [...inputKeys(table)].sort());
@@ -201,6 +222,7 @@ describe("property tables", () => {
     assert.deepEqual(secretKeys(BRANCH_PASSWORD_PROPERTIES), ["password", "databaseUrl"]);
     assert.deepEqual(secretKeys(BRANCH_ROLE_PROPERTIES), ["password", "databaseUrl", "pooledDatabaseUrl"]);
     assert.deepEqual(secretKeys(DATABASE_PROPERTIES), []);
+    assert.deepEqual(secretKeys(DEPLOY_REQUEST_PROPERTIES), []);
   });
 
   test("a resource is constructed with every exposed output the program left out", () => {

@@ -11,6 +11,7 @@ import {
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
 import { DATABASE_PROPERTIES } from "../../provider/internal/database/properties";
+import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
 import type { PropertySpec, PropertyTable } from "../../provider/internal/inputs/property-table";
 import { onChange } from "./readme-tables";
 
@@ -42,6 +43,11 @@ export const ARGS_DOCS: readonly ArgsDocs[] = [
   },
   { file: "provider/resources/branch-role.ts", name: "BranchRoleArgs", table: BRANCH_ROLE_PROPERTIES },
   { file: "provider/resources/database.ts", name: "DatabaseArgs", table: DATABASE_PROPERTIES },
+  {
+    file: "provider/resources/deploy-request.ts",
+    name: "DeployRequestArgs",
+    table: DEPLOY_REQUEST_PROPERTIES,
+  },
 ];
 
 /** The comments' right margin, as the hand-written TSDoc of this repository. */

@@ -9,6 +9,7 @@ import {
   BRANCH_ROLE_PROPERTIES,
 } from "../../provider/internal/credential/properties";
 import { DATABASE_PROPERTIES } from "../../provider/internal/database/properties";
+import { DEPLOY_REQUEST_PROPERTIES } from "../../provider/internal/deploy-request/properties";
 import type { PropertySpec, PropertyTable } from "../../provider/internal/inputs/property-table";
 
 /** A property with the resources it belongs to (for the credentials' shared table). */
@@ -104,6 +105,8 @@ export const SECTIONS: Readonly<Record<string, () => string>> = {
   "credential-outputs": () => outputsTable(credentialRows()),
   "database-inputs": () => inputsTable(rows(DATABASE_PROPERTIES)),
   "database-outputs": () => outputsTable(rows(DATABASE_PROPERTIES)),
+  "deploy-request-inputs": () => inputsTable(rows(DEPLOY_REQUEST_PROPERTIES)),
+  "deploy-request-outputs": () => outputsTable(rows(DEPLOY_REQUEST_PROPERTIES)),
 };
 
 function markers(name: string): { start: string; end: string } {

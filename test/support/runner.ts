@@ -12,10 +12,21 @@
  * - `pulumi/actions`: checks that `pulumi-version` is the CLI this package is tested with, and puts
  *   `pulumi` on PATH (this repository's launcher, `scripts/bin/pulumi`: that CLI, with the Node.js
  *   language host stand-in; see README "About the Pulumi CLI build").
- * `npm ci` and every other `run:` step run for real.
+ * `npm ci` and every other `run:` step run for real. The GitHub CLI every runner has is here only
+ * for what the workflows ask of it, `gh pr comment`, kept as GitHub keeps a pull request's comments
+ * (see {@link Runner.comments}); each job gets `$GITHUB_EVENT_PATH`, the event's payload.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
 import { exampleLockDifferences, type LocalRegistry } from "./registry";
@@ -53,6 +64,11 @@ export interface Runner {
    * change in the committed lockfile: nothing, when it is up to date.
    */
   relock(): Promise<string[]>;
+  /**
+   * The comments the jobs posted on pull request `pr` with `gh pr comment`, as GitHub would hold
+   * them: `--edit-last` replaces the last one.
+   */
+  comments(pr: number): string[];
   cleanup(): void;
 }
 
@@ -68,6 +84,39 @@ function onlyInputs(step: ActionStep, known: string[]): void {
   const unknown = Object.keys(step.with).filter((k) => !known.includes(k));
   if (unknown.length > 0)
     throw new Error(`${step.action}: input ${unknown.join(", ")} is not modelled by the test runner`);
+}
+
+/**
+ * Writes `gh` into `bin`: `gh pr comment <n> [--edit-last [--create-if-none]] --body-file <f>` keeps
+ * the comment in `log` (JSON, by pull request); anything else is refused, so an untested use of
+ * the GitHub CLI cannot pass silently.
+ */
+function writeGh(bin: string, log: string): void {
+  writeFileSync(log, "{}");
+  const script = join(bin, "gh.cjs");
+  writeFileSync(
+    script,
+    [
+      'const fs = require("node:fs");',
+      "const [verb, sub, pr, ...rest] = process.argv.slice(2);",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated script
+      'if (verb !== "pr" || sub !== "comment") { console.error(`gh ${verb} ${sub}: not available on this test runner`); process.exit(1); }',
+      'const file = rest.includes("--body-file") ? rest[rest.indexOf("--body-file") + 1] : undefined;',
+      'if (!file) { console.error("gh pr comment: --body-file is required here"); process.exit(1); }',
+      `const log = JSON.parse(fs.readFileSync(${JSON.stringify(log)}, "utf8"));`,
+      "const list = log[pr] ?? [];",
+      'const body = fs.readFileSync(file, "utf8");',
+      'if (rest.includes("--edit-last") && list.length > 0) list[list.length - 1] = body;',
+      'else if (rest.includes("--edit-last") && !rest.includes("--create-if-none")) { console.error("no comments found for current user"); process.exit(1); }',
+      "else list.push(body);",
+      "log[pr] = list;",
+      `fs.writeFileSync(${JSON.stringify(log)}, JSON.stringify(log));`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated script
+      "console.log(`https://github.com/example/repo/pull/${pr}#issuecomment`);",
+    ].join("\n"),
+  );
+  writeFileSync(join(bin, "gh"), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+  chmodSync(join(bin, "gh"), 0o755);
 }
 
 /** Creates the runner with a copy of `example` (e.g. `examples/gitops`) checked out in `infra/`. */
@@ -93,6 +142,10 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
     .split(delimiter)
     .filter((p) => p !== "" && !p.includes("node_modules") && p !== cliDir)
     .join(delimiter);
+  const tools = join(dir, "runner-tools");
+  mkdirSync(tools);
+  const commentLog = join(dir, "pr-comments.json");
+  writeGh(tools, commentLog);
   let jobs = 0;
 
   const actions: ActionImplementations = {
@@ -140,7 +193,7 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
 
   const baseEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
     ...inherited,
-    PATH: path,
+    PATH: `${tools}${delimiter}${path}`,
     CI: "true",
     GITHUB_ACTIONS: "true",
     PULUMI_HOME: join(dir, "pulumi-home"),
@@ -162,6 +215,10 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
     baseEnv,
     async trigger(workflow, contexts, extraEnv = {}) {
       const results: Record<string, JobResult> = {};
+      // The event's payload, as GitHub writes it for every job.
+      const eventPath = join(dir, `event-${jobs}.json`);
+      const github = contexts["github"] as { event?: unknown } | undefined;
+      writeFileSync(eventPath, JSON.stringify(github?.event ?? {}));
       for (const job of Object.keys(workflow.jobs)) {
         const workspace = join(dir, `workspace-${++jobs}`);
         mkdirSync(workspace);
@@ -169,7 +226,7 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
           const result = await runJob(workflow, job, {
             contexts,
             workspace,
-            baseEnv: baseEnv(extraEnv),
+            baseEnv: baseEnv({ GITHUB_EVENT_PATH: eventPath, ...extraEnv }),
             actions,
           });
           if (result.ran) results[job] = result;
@@ -180,6 +237,7 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
       return results;
     },
     relock: async () => exampleLockDifferences(infra, registry),
+    comments: (pr) => (JSON.parse(readFileSync(commentLog, "utf8")) as Record<string, string[]>)[pr] ?? [],
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -165,7 +165,8 @@ export function gatherEvidence(
     if (subject === undefined) continue;
     const inputs = op.resource.inputs ?? {};
     const organization = subject.organization ?? options.defaultOrganization;
-    const name = str(inputs["name"]);
+    // A deploy request has no name: the branch it deploys names it (one open per branch).
+    const name = str(inputs["name"]) ?? (subject.kind === "deployRequest" ? subject.name : undefined);
     if (!organization || !name) {
       unbounded.push(`${op.resource.urn}: its recorded inputs lack the organization or name`);
       continue;

@@ -1,4 +1,5 @@
 import * as branches from "../../internal/api/branches";
+import * as deployRequests from "../../internal/api/deploy-requests";
 import * as organizations from "../../internal/api/organizations";
 import * as serviceTokens from "../../internal/api/service-tokens";
 import type { BackendEvidence } from "../../internal/backend/evidence";
@@ -43,7 +44,12 @@ export interface Ownership {
 
 function label(item: Interrupted): string {
   const where = [item.organization, item.database, item.branch].filter(Boolean).join("/");
-  const noun = item.kind === "serviceToken" ? "service token" : item.kind;
+  const noun =
+    item.kind === "serviceToken"
+      ? "service token"
+      : item.kind === "deployRequest"
+        ? "deploy request of"
+        : item.kind;
   return `${noun} '${item.name}' of ${where}`;
 }
 
@@ -130,6 +136,8 @@ export async function resolveInterrupted(
     case "password":
     case "role":
       return resolveCredential(client, item, own);
+    case "deployRequest":
+      return resolveDeployRequest(client, item, own);
     case "database":
       return resolveDatabase(client, item, own);
     default:
@@ -311,6 +319,56 @@ async function resolveCredential(
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }
+    },
+  };
+}
+
+/**
+ * An interrupted deploy request's create: the branch's open deploy request, when it is provably
+ * the run's (created after its start, by this credential, held by no resource), is closed; the next
+ * `pulumi up` opens it again. One whose deployment started is never touched (cancelling a deploy is
+ * an operator's call).
+ */
+async function resolveDeployRequest(
+  client: PlanetScaleClient,
+  item: Interrupted,
+  own: Ownership,
+): Promise<Resolution> {
+  const database = item.database ?? "";
+  const branch = item.branch ?? item.name;
+  const open: Array<Awaited<ReturnType<typeof deployRequests.getDeployRequest>>> = [];
+  for await (const request of deployRequests.listDeployRequests(client, item.organization, database, {
+    state: "open",
+    branch,
+  })) {
+    open.push(request);
+  }
+  const [request] = open;
+  if (request === undefined) return { outcome: "nothing", detail: `${label(item)}: never opened` };
+  const found = { id: request.id, createdAt: request.created_at, actorId: request.actor?.id ?? null };
+  const why = notOurs(found, item, own, [branch]);
+  const what = `${label(item)} (#${request.number}, id ${request.id})`;
+  if (why !== undefined) return { outcome: "untouched", id: request.id, detail: `${what}: ${why}` };
+  const close = `pscale deploy-request close ${database} ${request.number} --org ${item.organization}`;
+  if (creatorUnknown(found, own)) {
+    return {
+      outcome: "ambiguous",
+      detail: `${what} may be what the interrupted run opened, but its creator cannot be compared with this stack's credential. If nothing uses it, close it (${close}) and run recover again.`,
+    };
+  }
+  if (!["pending", "ready", "no_changes"].includes(request.deployment_state)) {
+    return {
+      outcome: "untouched",
+      id: request.id,
+      detail: `${what}: its deployment started (${request.deployment_state}); it is left alone (${close} once it is over, if nothing needs it)`,
+    };
+  }
+  return {
+    outcome: "deleted",
+    id: request.id,
+    detail: `${what}: opened by the interrupted run and recorded nowhere; closed (the next \`pulumi up\` opens it again)`,
+    remove: async () => {
+      await deployRequests.closeDeployRequest(client, item.organization, database, request.number);
     },
   };
 }

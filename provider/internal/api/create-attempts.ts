@@ -3,10 +3,10 @@ import { ConnectionError, OutcomeUnknownError, PlanetScaleError, TimeoutError } 
 
 /** The object a create request asks PlanetScale to make, by the names it is known by. */
 export interface CreateSubject {
-  kind: "branch" | "serviceToken" | "password" | "role" | "database";
+  kind: "branch" | "serviceToken" | "password" | "role" | "database" | "deployRequest";
   organization: string;
   database?: string | undefined;
-  /** For a password or role: the branch the request names (its name or id). */
+  /** For a password, role or deploy request: the branch the request names (its name or id). */
   branch?: string | undefined;
   name?: string | undefined;
 }

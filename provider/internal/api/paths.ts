@@ -63,3 +63,16 @@ export function rolesPath(organization: string, database: string, branch: string
 export function rolePath(organization: string, database: string, branch: string, id: string): string {
   return `${rolesPath(organization, database, branch)}/${segment("role id", id)}`;
 }
+
+/** `/organizations/{org}/databases/{db}/deploy-requests`. */
+export function deployRequestsPath(organization: string, database: string): string {
+  return `${databasePath(organization, database)}/deploy-requests`;
+}
+
+/** `/organizations/{org}/databases/{db}/deploy-requests/{number}`. */
+export function deployRequestPath(organization: string, database: string, number: number): string {
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new TypeError("PlanetScale deploy request number must be a positive integer");
+  }
+  return `${deployRequestsPath(organization, database)}/${number}`;
+}

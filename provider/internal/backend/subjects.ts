@@ -3,7 +3,7 @@ import type { ResourceKind } from "../dynamic/runtime-contract";
 import type { StateResource } from "./stacks";
 
 /** The kind of a PlanetScale object, as the journal and the ownership checks name it. */
-export type SubjectKind = "branch" | "serviceToken" | "password" | "role" | "database";
+export type SubjectKind = "branch" | "serviceToken" | "password" | "role" | "database" | "deployRequest";
 
 /** The subject kind of each resource kind. */
 export const SUBJECT_KINDS: Readonly<Record<ResourceKind, SubjectKind>> = {
@@ -12,6 +12,7 @@ export const SUBJECT_KINDS: Readonly<Record<ResourceKind, SubjectKind>> = {
   branchPassword: "password",
   branchRole: "role",
   database: "database",
+  deployRequest: "deployRequest",
 };
 
 /** The subject kind of a resource of this package by its type token; undefined for any other. */
@@ -52,13 +53,16 @@ export function subjectOf(resource: StateResource): Subject | undefined {
   const kind = subjectKindOfType(resource.type);
   if (kind === undefined) return undefined;
   const fields = { ...(resource.inputs ?? {}), ...(resource.outputs ?? {}) };
+  const branch =
+    kind === "password" || kind === "role" || kind === "deployRequest" ? str(fields["branch"]) : undefined;
   return {
     kind,
     organization: str(fields["organization"]),
     // A database is known by its name alone (it is its own `name`, not one of a database).
     database: kind === "serviceToken" || kind === "database" ? undefined : str(fields["database"]),
-    branch: kind === "password" || kind === "role" ? str(fields["branch"]) : undefined,
-    name: str(fields["name"]),
+    branch,
+    // A deploy request has no name: its branch names it (one open request per branch).
+    name: kind === "deployRequest" ? branch : str(fields["name"]),
   };
 }
 
@@ -82,6 +86,11 @@ export function mayBe(subject: Subject, query: SubjectQuery): boolean {
 export function describeSubject(subject: Subject | SubjectQuery): string {
   const branch = Array.isArray(subject.branch) ? subject.branch[0] : subject.branch;
   const where = [subject.organization ?? "*", subject.database, branch].filter(Boolean).join("/");
-  const noun = subject.kind === "serviceToken" ? "service token" : subject.kind;
+  const noun =
+    subject.kind === "serviceToken"
+      ? "service token"
+      : subject.kind === "deployRequest"
+        ? "deploy request of branch"
+        : subject.kind;
   return `${noun} '${subject.name ?? "*"}' of ${where}`;
 }

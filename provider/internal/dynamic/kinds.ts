@@ -19,6 +19,7 @@ export const RESOURCE_KINDS: Readonly<Record<ResourceKind, KindInfo>> = {
   branchPassword: { className: "BranchPassword", providerModule: "branch-password" },
   branchRole: { className: "BranchRole", providerModule: "branch-role" },
   database: { className: "Database", providerModule: "database" },
+  deployRequest: { className: "DeployRequest", providerModule: "deploy-request" },
 };
 
 /** The Pulumi type token of a kind's resources: `pulumi-nodejs:dynamic/planetscale:<class>`. */

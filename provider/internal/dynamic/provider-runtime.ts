@@ -13,6 +13,7 @@ import type * as ApiToken from "../api-token/resource";
 import type * as Branch from "../branch/resource";
 import type * as Credential from "../credential";
 import type * as Database from "../database/resource";
+import type * as DeployRequest from "../deploy-request/resource";
 import { showCausesInMessage } from "../error-message";
 import { UnknownResourceKindError } from "../resource-errors";
 import { watchEngine } from "./engine-watchdog";
@@ -38,6 +39,7 @@ const IMPLEMENTATIONS: Readonly<Record<ResourceKind, () => ResourceImplementatio
   branchPassword: () => (require("../credential") as typeof Credential).branchPasswordResource,
   branchRole: () => (require("../credential") as typeof Credential).branchRoleResource,
   database: () => (require("../database/resource") as typeof Database).databaseResource,
+  deployRequest: () => (require("../deploy-request/resource") as typeof DeployRequest).deployRequestResource,
 };
 
 /** The implementation of `kind`; a kind this version does not know (newer state) is refused. */

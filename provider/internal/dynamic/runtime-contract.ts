@@ -22,7 +22,13 @@ import type { ProviderShell } from "./provider-shell";
  * The resource families the runtime implements, stored in state as the {@link ProviderShell}'s
  * `kind`; never rename one.
  */
-export type ResourceKind = "branch" | "apiToken" | "branchPassword" | "branchRole" | "database";
+export type ResourceKind =
+  | "branch"
+  | "apiToken"
+  | "branchPassword"
+  | "branchRole"
+  | "database"
+  | "deployRequest";
 
 /** A resource's inputs or outputs as the engine passes them: plain JSON-like values by property name. */
 export type ResourceProps = Record<string, unknown>;

@@ -39,12 +39,14 @@ function programOrganization(): string | undefined {
  * @param scope where the name is unique: the organization (undefined: the configured default), then
  *   e.g. the database.
  * @param describe the registry key and the words naming the remote object in the message.
+ * @param fix what the message tells the user to do.
  */
 export function uniqueRemoteName(
   label: string,
   name: pulumi.Input<string> | undefined,
   scope: [pulumi.Input<string> | undefined, ...pulumi.Input<string>[]],
   describe: (name: string, organization: string, rest: string[]) => { key: string; what: string },
+  fix = "give each its own `name`",
 ): pulumi.Output<string> | undefined {
   if (name === undefined) return undefined;
   const [organization, ...rest] = scope;
@@ -60,7 +62,7 @@ export function uniqueRemoteName(
       }
       throw programError(
         `${label} and ${other} both manage ${remote.what}. Two resources of one stack cannot manage one ` +
-          "PlanetScale object (destroying either would delete it under the other): give each its own `name`.",
+          `PlanetScale object (destroying either would delete it under the other): ${fix}.`,
       );
     });
 }

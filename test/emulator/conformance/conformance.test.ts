@@ -76,6 +76,7 @@ describe("conformance with PlanetScale's official clients", () => {
       "branches.cases.ts",
       "cluster-sizes.cases.ts",
       "databases.cases.ts",
+      "deploy-requests.cases.ts",
       "passwords.cases.ts",
       "postgres-changes.cases.ts",
       "roles.cases.ts",
