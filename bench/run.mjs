@@ -129,17 +129,20 @@ const tag = pulumi.getStack();
 // The floor: do-nothing dynamic resources, as many and wired as the real ones.
 const nothing = { async create(inputs) { return { id: inputs.name, outs: inputs }; } };
 if (shape === "preview") {
-  // A preview environment as its workflow makes it: a branch, a password on it, a token.
+  // A preview environment as its workflow makes it: a branch, a password on it, a token, and the
+  // deploy request that carries the pull request's schema change.
   for (let i = 0; i < count; i++) {
     if (mode === "floor") {
       const branch = new pulumi.dynamic.Resource(nothing, "b" + i, { database, name: tag + "-" + i });
       new pulumi.dynamic.Resource(nothing, "p" + i, { database, branch: branch.id, name: tag + "-p" + i });
       new pulumi.dynamic.Resource(nothing, "t" + i, { database, name: tag + "-t" + i });
+      new pulumi.dynamic.Resource(nothing, "r" + i, { database, branch: branch.id, name: tag + "-r" + i });
     } else {
       const planetscale = require("pulumi-planetscale");
       const branch = new planetscale.Branch("b" + i, { database, name: tag + "-" + i });
       new planetscale.BranchPassword("p" + i, { database, branch, role: "readwriter", ttl: "30d" });
       new planetscale.ApiToken("t" + i, { name: tag + "-t" + i, scopes: ["read_only"], databases: [database], ttl: "7d" });
+      new planetscale.DeployRequest("r" + i, { database, branch, notes: "bench" });
     }
   }
 } else if (shape === "database") {
@@ -419,7 +422,7 @@ function unitRequests(entries, units) {
 /**
  * Time to a working DATABASE_URL from a cold process: `pulumi up` of the preview-environment
  * example's own program (TypeScript, through Pulumi's loader) with a fresh PULUMI_HOME, then
- * `pulumi stack output databaseUrl --show-secrets`, against a TypeScript program of three
+ * `pulumi stack output databaseUrl --show-secrets`, against a TypeScript program of four
  * do-nothing resources with the same outputs, plus the readiness delay R.
  */
 async function coldScenario({ readyMs }) {
@@ -440,6 +443,7 @@ const database = config.get("database") ?? "app";
 const branch = new Nothing("preview", { database, name: \`pr-\${pr}\` });
 const credential = new Nothing("preview-app", { database, branch: branch.id, name: \`pr-\${pr}-app\`, databaseUrl: undefined });
 const token = new Nothing("preview-ci", { name: \`pr-\${pr}-ci\` });
+new Nothing("schema", { database, branch: branch.id, name: \`pr-\${pr}-schema\` });
 export const databaseUrl = pulumi.secret((credential as any).databaseUrl);
 export const tokenId = token.id;
 `;
@@ -857,10 +861,9 @@ async function main() {
       });
     }
     if (runs("preview")) {
-      // DeployRequest is not in this row yet: it joins main separately (issue 26 asks for it).
       const p = await shapeScenario("p", { shape: "preview", count: 1, readyMs: 1000 });
       report(
-        "up, a preview environment (Branch + BranchPassword + ApiToken), R = 1 s ÷ (3 do-nothing + R)",
+        "up, a preview environment (Branch + BranchPassword + ApiToken + DeployRequest), R = 1 s ÷ (4 do-nothing + R)",
         spread(p.ratios),
         "≤ 1.3",
         p.ratio <= 1.3,
