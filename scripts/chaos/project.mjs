@@ -12,12 +12,16 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { alive, descendants, killDescendant, TARGETS } from "./processes.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const { redactBackendCredentials } = createRequire(import.meta.url)(
+  join(root, "dist/provider/internal/backend/backend-url.js"),
+);
 const STACK = "chaos";
 
 // The program: exactly the resources of the program file.
@@ -91,7 +95,7 @@ export class ChaosProject {
     this.initialized = true;
     const init = await this.pulumi(["stack", "init"], { record: false });
     // Pulumi prints a backend URL whole in some errors: never its password.
-    const output = init.output.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*(?::[^\s/@]*)?@/gi, "$1****:****@");
+    const output = redactBackendCredentials(init.output, this.backendUrl);
     if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${output}`);
   }
 
