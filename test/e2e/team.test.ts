@@ -14,17 +14,18 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type * as planetscale from "pulumi-planetscale";
 import { type Emulator, startEmulator } from "../../emulator";
 import type { Postgres } from "../../scripts/lib/postgres.mjs";
 import { call } from "../support/api";
-import { cliDir, skipWithoutCli } from "../support/engine";
+import { cliDir, pulumiCli, readBackFromFiles, skipWithoutCli } from "../support/engine";
 import { HoldProxy, type HoldRule } from "../support/hold-proxy";
 import { runProcess } from "../support/process";
 import { expectingProgramFailure } from "../support/program-failure";
+import { StackFiles } from "../support/stack-files";
 import { alive, cliProcesses, hostProcesses } from "../support/stack-processes";
 
 const ps: typeof planetscale = require("pulumi-planetscale");
@@ -32,6 +33,7 @@ const repoRoot = join(__dirname, "..", "..");
 const RECOVER_BIN = join(repoRoot, "dist", "provider", "commands", "cli.js");
 const BRANCHES = "/organizations/acme/databases/app/branches";
 const TOKENS = "/organizations/acme/service-tokens";
+const passphrase = "team-passphrase";
 
 /** One stack of the team's project: its own runner (Pulumi home) unless it shares one. */
 interface Member {
@@ -56,19 +58,31 @@ class Team {
 
   /** A member stack; `home` names its runner (members given one home share a machine's journal). */
   async member(name: string, program: PulumiFn, apiUrl: string, home = name): Promise<Member> {
-    const pulumiCommand = await PulumiCommand.get({ root: dirname(cliDir as string) });
     const env = {
       PULUMI_BACKEND_URL: this.backendUrl,
-      PULUMI_CONFIG_PASSPHRASE: "team-passphrase",
+      PULUMI_CONFIG_PASSPHRASE: passphrase,
       PULUMI_HOME: join(this.dir, `home-${home}`),
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PATH: `${cliDir}:${process.env["PATH"] ?? ""}`,
     };
     mkdirSync(env.PULUMI_HOME, { recursive: true });
-    const stack = await LocalWorkspace.createOrSelectStack(
+    // Each member's stack is new: `stack init` alone (createOrSelectStack would first try `stack select`).
+    const stack = await LocalWorkspace.createStack(
       { stackName: name, projectName: "team", program },
-      { workDir: this.dir, pulumiCommand, envVars: env },
+      { workDir: this.dir, pulumiCommand: await pulumiCli(), envVars: env },
     );
+    // On a file backend, outputs and the last update are read from its files, not by more commands.
+    if (this.backendUrl.startsWith("file://")) {
+      const stateDir = this.backendUrl.slice("file://".length);
+      const files = new StackFiles({
+        projectDir: this.dir,
+        stateDir,
+        project: "team",
+        stack: name,
+        passphrase,
+      });
+      readBackFromFiles(stack, files);
+    }
     await stack.setAllConfig({
       // One service token for the whole team.
       "planetscale:serviceTokenId": { value: this.emulator.adminCredential.id },

@@ -63,6 +63,23 @@ export interface TestStackOptions {
 /** The CLI, found once per test file: `PulumiCommand.get` runs `pulumi version` each time. */
 let pulumiCommand: Promise<PulumiCommand> | undefined;
 
+/** The Pulumi CLI of this run for Automation API, looked up once per test file. */
+export function pulumiCli(): Promise<PulumiCommand> {
+  if (!cliDir) throw new Error(String(skipWithoutCli));
+  pulumiCommand ??= PulumiCommand.get({ root: dirname(cliDir) });
+  return pulumiCommand;
+}
+
+/**
+ * Makes Automation API read what it reads back after its commands (outputs and info after `up`,
+ * info after `refresh` and `destroy`) from a file backend's files, instead of from three more CLI
+ * commands per `up`; tests call `outputs()` as a user runs `pulumi stack output`.
+ */
+export function readBackFromFiles(stack: Stack, files: StackFiles): void {
+  stack.outputs = () => files.outputs();
+  stack.info = () => files.lastUpdate();
+}
+
 const PASSPHRASE = "e2e-test-passphrase";
 
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
@@ -75,7 +92,6 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   symlinkSync(join(repoRoot, "node_modules"), join(workDir, "node_modules"), "dir");
 
   let log = "";
-  pulumiCommand ??= PulumiCommand.get({ root: dirname(cliDir) });
   const envVars = {
     PULUMI_BACKEND_URL: `file://${join(workDir, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -87,7 +103,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   // A new directory: `stack init` alone (createOrSelectStack would first try `stack select`).
   const stack = await LocalWorkspace.createStack(
     { stackName: "test", projectName: "e2e", program: options.program },
-    { workDir, pulumiCommand: await pulumiCommand, envVars },
+    { workDir, pulumiCommand: await pulumiCli(), envVars },
   );
   const files = new StackFiles({
     projectDir: workDir,
@@ -96,10 +112,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     stack: "test",
     passphrase: PASSPHRASE,
   });
-  // Automation API calls these after its commands (outputs and info after `up`, info after
-  // `refresh` and `destroy`); tests call `outputs()` as a user runs `pulumi stack output`.
-  stack.outputs = () => files.outputs();
-  stack.info = () => files.lastUpdate();
+  readBackFromFiles(stack, files);
   await stack.setAllConfig({
     "planetscale:serviceTokenId": { value: emulator.adminCredential.id },
     "planetscale:serviceToken": { value: emulator.adminCredential.token, secret: true },
