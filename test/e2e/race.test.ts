@@ -4,13 +4,15 @@
 // not take it: the other stack's pending create is in the backend before its POST. One backend,
 // two stacks, their steps in order; proxies hold requests at chosen points (no timers).
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LocalWorkspace, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type * as planetscale from "pulumi-planetscale";
 import { type Emulator, emulator as startEmulator } from "../support/emulator";
-import { createTestStack, skipWithoutCli, type TestStack } from "../support/engine";
+import { createTestStack, readBackFromFiles, skipWithoutCli, type TestStack } from "../support/engine";
 import { HoldProxy } from "../support/hold-proxy";
 import { expectingProgramFailure } from "../support/program-failure";
+import { type Deployment, StackFiles } from "../support/stack-files";
 
 const ps: typeof planetscale = require("pulumi-planetscale");
 const BRANCHES = "/organizations/acme/databases/app/branches";
@@ -31,6 +33,8 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
   let a: TestStack;
   /** Stack `other` (b), in a's backend and project, with the same token. */
   let b: Stack;
+  /** b's checkpoint and history, read from the backend's files (as `pulumi stack export` reads them). */
+  let bFiles: StackFiles;
 
   before(async () => {
     emulator = await startEmulator({ readyDelayMs: 0 });
@@ -45,6 +49,14 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
       { stackName: "other", projectName: "e2e", program: branchProgram() },
       { workDir: a.workDir, envVars: a.env, pulumiCommand: a.stack.workspace.pulumiCommand },
     );
+    bFiles = new StackFiles({
+      projectDir: a.workDir,
+      stateDir: join(a.workDir, "state"),
+      project: "e2e",
+      stack: "other",
+      passphrase: a.env["PULUMI_CONFIG_PASSPHRASE"] as string,
+    });
+    readBackFromFiles(b, bFiles);
     await b.setAllConfig({
       "planetscale:serviceTokenId": { value: emulator.adminCredential.id },
       "planetscale:serviceToken": { value: emulator.adminCredential.token, secret: true },
@@ -65,10 +77,11 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
       .snapshot()
       .branches.filter((br) => br.name === NAME)
       .map((br) => br.id);
-  const heldIds = async (stack: Stack) =>
-    ((await stack.exportStack()).deployment.resources ?? [])
-      .filter((r: { type: string }) => r.type.endsWith(":Branch"))
-      .map((r: { id: string }) => r.id);
+  /** The branches a stack's state holds (`a` or `b`), read from the backend's files. */
+  const heldIds = async (stack: "a" | "b") => {
+    const deployment: Deployment = stack === "a" ? await a.exportState() : bFiles.deployment();
+    return deployment.resources.filter((r) => r.type.endsWith(":Branch")).map((r) => r.id);
+  };
 
   test("the stack whose answer was lost fails naming the stack that is creating the name; that one ends up holding it alone", async () => {
     // a's POST is answered 503 without being applied; a then looks the name up: held there.
@@ -111,8 +124,8 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
     proxyB.dropHeld();
     assert.equal((await runB).summary.result, "succeeded");
     assert.deepEqual(branchIds(), [made], "one branch of that name");
-    assert.deepEqual(await heldIds(b), [made], "b holds it");
-    assert.deepEqual(await heldIds(a.stack), [], "a holds nothing");
+    assert.deepEqual(await heldIds("b"), [made], "b holds it");
+    assert.deepEqual(await heldIds("a"), [], "a holds nothing");
   });
 
   test("adopt: true refuses a branch another stack holds, naming it; nothing is taken", async () => {
@@ -129,8 +142,8 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
         "s",
       ),
     );
-    assert.deepEqual(await heldIds(a.stack), []);
-    assert.deepEqual(await heldIds(b), [theirs]);
+    assert.deepEqual(await heldIds("a"), []);
+    assert.deepEqual(await heldIds("b"), [theirs]);
     await b.preview({ expectNoChanges: true, color: "never" });
   });
 
@@ -148,8 +161,7 @@ describe("two stacks, one token, one backend, one branch name at once", { skip: 
     assert.doesNotMatch(preview.stdout, /__stack/);
     await b.up({ color: "never" });
     assert.deepEqual(emulator.requests(), [], "nothing asked of PlanetScale");
-    const after = await b.exportStack();
-    const branch = after.deployment.resources.find((r: { type: string }) => r.type.endsWith(":Branch"));
-    assert.equal(branch.inputs.__stack, "other", "the next up records it");
+    const branch = bFiles.deployment().resources.find((r) => r.type.endsWith(":Branch"));
+    assert.equal(branch?.inputs?.["__stack"], "other", "the next up records it");
   });
 });
