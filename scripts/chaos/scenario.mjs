@@ -148,6 +148,8 @@ export class Scenario {
 
   /** Learns the secrets the state holds (to look for them in plaintext later). */
   async learnSecrets() {
+    // A team scenario runs only its members' stacks: this project's was never made, nothing to learn.
+    if (!this.project.initialized) return;
     try {
       this.secrets.push(...secretsOf(await this.project.exportStack(true)));
     } catch (error) {
@@ -179,11 +181,13 @@ export class Scenario {
     for (const t of touched) this.log(`    foreign object touched: ${t}`);
 
     let exported = "";
-    try {
-      exported = JSON.stringify(await this.project.exportStack(false));
-    } catch {
-      // A stack that was never initialized has nothing to export.
-    }
+    // Exporting a stack never initialized would first make it (`stack init`): two commands for nothing.
+    if (this.project.initialized)
+      try {
+        exported = JSON.stringify(await this.project.exportStack(false));
+      } catch {
+        // A stack whose init failed has nothing to export.
+      }
     const found = leaks(
       [
         { where: "CLI output", text: this.project.output },

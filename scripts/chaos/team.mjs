@@ -28,15 +28,27 @@ class Team {
   constructor(s, members) {
     this.s = s;
     this.members = members;
+    /** member → { key, state }: its last export, current while no command changed it since. */
+    this.exports = new Map();
   }
 
-  /** Each member's state as `pulumi stack export` gives it (undefined for a removed stack). */
+  /**
+   * Each member's state as `pulumi stack export` gives it (undefined for a removed stack). A stack
+   * is exported again only when a command ran on it, or any operator command ran on the backend,
+   * since its last export: an export costs a CLI command, and the audits read every stack often.
+   */
   async states() {
+    const operatorRuns = this.members.reduce((n, m) => n + m.operatorRuns, 0);
     return Promise.all(
       this.members.map(async (m) => {
         if (m.removed) return { member: m, state: stateOf(undefined) };
+        const key = `${m.changes}/${operatorRuns}`;
+        const known = this.exports.get(m);
+        if (known?.key === key) return { member: m, state: known.state };
         try {
-          return { member: m, state: stateOf(await m.exportStack(false)) };
+          const state = stateOf(await m.exportStack(false));
+          this.exports.set(m, { key, state });
+          return { member: m, state };
         } catch {
           return { member: m, state: stateOf(undefined) };
         }
