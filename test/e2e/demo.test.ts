@@ -40,6 +40,8 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
   let demoDir: string;
   const saved = new Map<string, string>();
   let env: NodeJS.ProcessEnv;
+  /** What the first `npm run demo` (pr-123's up, its migration and `up --refresh`) printed. */
+  let firstUp = "";
 
   before(() => {
     demoDir = mkdtempSync(join(tmpdir(), "pps-demo-"));
@@ -74,6 +76,7 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
 
   test("a no-change preview asks PlanetScale nothing; --pr 42 adds a second environment; destroy --pr 42 removes only it", async () => {
     const first = await demo();
+    firstUp = first.stdout;
     assert.deepEqual(table(first.stdout, "Live preview environments"), ["pr-123"]);
     assert.ok(table(first.stdout, "Branches of acme/app").includes("pr-123"));
     assert.match(first.stdout, /pulumi up sent \d+ requests to the PlanetScale API \(\d+ GET, \d+ POST/);
@@ -104,12 +107,12 @@ describe("npm run demo: one stack per pull request", { skip: skipWithoutCli }, (
   });
 
   test("a pull request's schema change: shown after its migration, deployed to main on merge", async () => {
-    // pr-123 (from the test above) ran its migration on its branch; its deploy request shows it.
+    // pr-123's up (the test above) ran its migration on its branch, then `up --refresh`: its deploy
+    // request shows the change, as the comment the workflow posts on the pull request.
+    assert.match(firstUp, /### Schema change: \[deploy request #\d+\]/);
+    assert.match(firstUp, /CREATE TABLE `pr_123_notes`/);
     const shown = await demo("refresh");
     assert.ok(!table(shown.stdout, "Tables of acme/app's main").includes("pr_123_notes"), "not deployed yet");
-    const again = await demo();
-    assert.match(again.stdout, /### Schema change: \[deploy request #\d+\]/);
-    assert.match(again.stdout, /CREATE TABLE `pr_123_notes`/);
     const merged = await demo("merge");
     assert.match(merged.stdout, /deploying 1 operation\(s\)/);
     assert.match(merged.stdout, /is live/);
