@@ -112,12 +112,22 @@ describe("a new user's own TypeScript project through npm run pulumi", { skip: s
   });
 
   test("--cwd and -C select the project; the command is not taken from the option's value", async () => {
+    // Each form of the option once; the rest of the config in one `config set-all` (a CLI start each).
     for (const args of [
       ["--cwd", dir, "stack", "init", "dev"],
-      ["-C", dir, "config", "set", "planetscale:apiUrl", emu.apiUrl],
       [`--cwd=${dir}`, "config", "set", "planetscale:organization", "acme"],
-      ["-C", dir, "config", "set", "--plaintext", "planetscale:serviceTokenId", emu.adminCredential.id],
-      ["-C", dir, "config", "set", "--secret", "planetscale:serviceToken", emu.adminCredential.token],
+      [
+        "-C",
+        dir,
+        "config",
+        "set-all",
+        "--plaintext",
+        `planetscale:apiUrl=${emu.apiUrl}`,
+        "--plaintext",
+        `planetscale:serviceTokenId=${emu.adminCredential.id}`,
+        "--secret",
+        `planetscale:serviceToken=${emu.adminCredential.token}`,
+      ],
     ]) {
       const r = await npmRunPulumi(args);
       assert.equal(r.code, 0, `pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
