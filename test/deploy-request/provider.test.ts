@@ -17,7 +17,7 @@ import {
   DeployNotFinishedError,
   NotDeployableError,
 } from "../../provider/internal/resource-errors";
-import { branchesPath, call, makeToken, waitReady } from "../support/api";
+import { branchesPath, call, makeToken, waitFor, waitReady } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { contextForEmulator, TEST_STACK } from "../support/provider-context";
 
@@ -90,6 +90,20 @@ async function change(id: string, oldInputs: Props, olds: Props, news: Props) {
   const updated = await dr.update(ctx, id, olds, checked.inputs as Props);
   const outs: Props = { ...(updated.outs as Props), __provider: PROVIDER };
   return { diff, outs };
+}
+
+/**
+ * Ends the revert window of deploy request `number` once it is live: a deployment in its revert
+ * window holds its database's deploy queue (60 s here), so every test that deploys frees it for
+ * the next one instead of making it wait out the window.
+ */
+async function skipRevert(number: unknown, requests = D): Promise<void> {
+  await waitFor(`deploy request #${number} to be live`, async () => {
+    const request = await call(emu, "GET", `${requests}/${number}`);
+    return request.body.deployment_state === "complete_pending_revert";
+  });
+  const skipped = await call(emu, "POST", `${requests}/${number}/skip-revert`, { body: {} });
+  assert.equal(skipped.status, 200, skipped.text);
 }
 
 async function mainTables(database = "app"): Promise<string[]> {
@@ -216,7 +230,7 @@ describe("open, refresh, deploy, destroy", () => {
     const kept = await call(emu, "GET", `${D}/${deployed["number"]}`);
     assert.equal(kept.body.deployment_state, "complete_pending_revert");
     assert.ok(ctx.logs.some((l) => /stays in PlanetScale as the history/.test(l)));
-    await call(emu, "POST", `${D}/${deployed["number"]}/skip-revert`, { body: {} });
+    await skipRevert(deployed["number"]);
   });
 
   test("preview of a deploy shows its DDL and refuses one that can drop data without allowDataLoss", async () => {
@@ -314,7 +328,7 @@ describe("open, refresh, deploy, destroy", () => {
       { ...opened.checked, deploy: true },
     );
     assert.equal(outs["deploymentState"], "complete_pending_revert");
-    await call(emu, "POST", `${G}/${outs["number"]}/skip-revert`, { body: {} });
+    await skipRevert(outs["number"], G);
   });
 
   test("a Database's requireApprovalForDeploy is what makes its deploy requests need an approval", async () => {
@@ -364,7 +378,7 @@ describe("open, refresh, deploy, destroy", () => {
     );
     const applied = await call(emu, "POST", `${D}/${outs["number"]}/apply-deploy`, { body: {} });
     assert.equal(applied.status, 200);
-    await call(emu, "GET", `${D}/${outs["number"]}`);
+    await skipRevert(outs["number"]);
   });
 
   test("a deployment that fails ends the up with PlanetScale's reason", async () => {
@@ -381,7 +395,7 @@ describe("open, refresh, deploy, destroy", () => {
       { ...first.outs, __provider: PROVIDER },
       { ...first.checked, deploy: true },
     );
-    await call(emu, "POST", `${D}/${(live.outs as Props)["number"]}/skip-revert`, { body: {} });
+    await skipRevert((live.outs as Props)["number"]);
     await assert.rejects(
       dr.update(
         ctx,
@@ -424,7 +438,7 @@ describe("open, refresh, deploy, destroy", () => {
     assert.deepEqual([diff.changes, diff.replaces], [true, []], "the next up deploys in place");
     const updated = await dr.update(ctx, stopped.id, recorded, news);
     assert.equal((updated.outs as Props)["deploymentState"], "complete_pending_revert");
-    await call(emu, "POST", `${D}/${(updated.outs as Props)["number"]}/skip-revert`, { body: {} });
+    await skipRevert((updated.outs as Props)["number"]);
   });
 
   test("refresh drops a request closed outside Pulumi; destroy of a gone one succeeds", async () => {

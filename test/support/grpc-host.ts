@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import * as net from "node:net";
 import { join } from "node:path";
 
 const repoRoot = join(__dirname, "..", "..");
@@ -63,23 +64,49 @@ export interface DynamicProviderHost {
 }
 
 /**
+ * A stand-in for the engine's gRPC endpoint, up while the host runs, as the engine is: the host's
+ * engine watchdog (`engine-watchdog.ts`) stops the host once the address it was given refuses
+ * connections after having answered. An address where nothing listens is not safe: on a loaded
+ * machine a probe's 2 s timeout can fire before its refusal is read, counting as "answered", and
+ * the next probe's refusal then stopped the host in the middle of a test.
+ */
+async function standInEngine(): Promise<{ address: string; close(): Promise<void> }> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
  * Starts the host with `cwd` as the Pulumi project directory (where `require` resolves from),
- * and connects to it.
+ * and connects to it. Without `engineAddress`, the host is given a stand-in engine that stays up
+ * until the host has exited.
  */
 export async function startDynamicProviderHost(
   options: { cwd?: string; env?: NodeJS.ProcessEnv; engineAddress?: string } = {},
 ): Promise<DynamicProviderHost> {
   const cwd = options.cwd ?? repoRoot;
   const script = requireFromRepo.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-  // The engine address argument is required; nothing listens at the default one, so the host's
-  // engine watchdog stays off (it only acts once it has reached an engine).
-  const child: ChildProcess = spawn(process.execPath, [script, options.engineAddress ?? "127.0.0.1:1"], {
-    cwd,
-    env: { ...process.env, PULUMI_NODEJS_PROJECT: "test", PULUMI_PROJECT: "test", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const engine = options.engineAddress === undefined ? await standInEngine() : undefined;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [script, options.engineAddress ?? (engine?.address as string)],
+    {
+      cwd,
+      env: { ...process.env, PULUMI_NODEJS_PROJECT: "test", PULUMI_PROJECT: "test", ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      void engine?.close();
+      resolve(code);
+    }),
+  );
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
