@@ -1,7 +1,8 @@
 // examples/gitops/, run as a user copies it: environments.yaml declares the database with its
 // settings, long-lived branches and tokens; gitops.yml previews a pull request, applies on merge and checks drift nightly. The
 // workflow's jobs run step by step (test/support/runner.ts): `npm ci` installs this package from a
-// registry on loopback, with the real Pulumi CLI against the emulator.
+// registry on loopback in the first job, whose node_modules the others restore (actions/cache),
+// with the real Pulumi CLI against the emulator.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -78,6 +79,12 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     assert.equal(job, "preview");
     assert.equal(result.failed, undefined, explain(result));
     assert.match(result.steps.at(-1)?.output ?? "", /\+ 6 to create/);
+    // The first job installs from the registry and keeps node_modules for the next ones.
+    assert.match(
+      result.steps.find((s) => s.name === "Install dependencies")?.output ?? "",
+      /added \d+ packages/,
+    );
+    assert.match(result.post.map((s) => s.output).join(""), /^Cache saved with key: infra-node-modules-/m);
     assert.equal((await call(emu, "GET", "/organizations/acme/databases/app")).status, 404);
     assert.deepEqual(await tokenNames(), []);
   });
@@ -95,6 +102,12 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
     const [job, result] = await trigger("push");
     assert.equal(job, "apply");
     assert.equal(result.failed, undefined, explain(result));
+    // The lockfile did not change: node_modules comes from the cache, without npm ci.
+    assert.match(
+      result.steps.find((s) => s.name === "Restore infra/node_modules")?.output ?? "",
+      /^Cache restored from key: infra-node-modules-/m,
+    );
+    assert.ok(!result.steps.some((s) => s.name === "Install dependencies"), explain(result));
     const db = (await call(emu, "GET", "/organizations/acme/databases/app")).body;
     assert.deepEqual(
       [

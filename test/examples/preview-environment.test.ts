@@ -1,7 +1,8 @@
 // examples/preview-environment/, run as a user copies it: the project in a repository's infra/,
 // its workflow's jobs run step by step, `npm ci` installing this package from a registry on
 // loopback (its current tree, published there) and every `uses:` step doing what it stands for
-// (test/support/runner.ts), with the real Pulumi CLI against the emulator, for pull requests that
+// (test/support/runner.ts; the first job's `npm ci` fills actions/cache, which the others restore),
+// with the real Pulumi CLI against the emulator, for pull requests that
 // are opened, updated, changed by hand, closed, from a fork, or with a wrong credential; and the
 // schema change: a pull request's migrations commented as the deploy request's DDL, deployed to
 // main on merge, one that drops data refused on merge until labelled, one closed unmerged. The
@@ -160,6 +161,8 @@ describe("a pull request's preview environment, by the workflow", { skip: skipWi
       deploy.steps.find((s) => s.name === "Install dependencies")?.output ?? "",
       /added \d+ packages/,
     );
+    // …and its node_modules is kept for the next jobs (a miss, saved after the job succeeded).
+    assert.match(deploy.post.map((s) => s.output).join(""), /^Cache saved with key: infra-node-modules-/m);
     assert.match(deploy.steps.find((s) => s.name === "Outputs")?.output ?? "", /^pr-42$/m);
     assert.deepEqual(await branchNames(emu), ["main", "pr-42"]);
     assert.deepEqual(await tokenNames(), ["pr-42-ci"]);
@@ -183,6 +186,12 @@ describe("a pull request's preview environment, by the workflow", { skip: skipWi
     emu.clearRequests();
     const deploy = (await trigger(event("synchronize"))).deploy as JobResult;
     assert.equal(deploy.failed, undefined, explain(deploy));
+    // The lockfile did not change: node_modules comes from the first job's cache, without npm ci.
+    assert.match(
+      deploy.steps.find((s) => s.name === "Restore infra/node_modules")?.output ?? "",
+      /^Cache restored from key: infra-node-modules-Linux-v20\.[\d.]+-[0-9a-f]{64}$/m,
+    );
+    assert.ok(!deploy.steps.some((s) => s.name === "Install dependencies"), explain(deploy));
     const preview = deploy.steps.find((s) => s.name.startsWith("Preview"));
     // The stack, the branch, its password, the token and the deploy request: all five unchanged.
     assert.match(preview?.output ?? "", /5 unchanged/);

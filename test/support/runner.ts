@@ -8,7 +8,9 @@
  * - `actions/setup-node`: checks that `node-version` is this Node's major version and puts it first
  *   on PATH; `cache: npm` keeps npm's cache across runs (this machine's npm cache, as the action
  *   restores it), and fails like the action when `cache-dependency-path` names no file; without
- *   it every job starts from an empty npm cache;
+ *   it every job starts from an empty npm cache; its output `node-version` is this Node's version;
+ * - `actions/cache`: restores and saves one path of the workspace in a store that lasts as long as
+ *   the runner, as a repository's caches last between runs (test/support/actions-cache.ts);
  * - `pulumi/actions`: checks that `pulumi-version` is the CLI this package is tested with, and puts
  *   `pulumi` on PATH (this repository's launcher, `scripts/bin/pulumi`: that CLI, with the Node.js
  *   language host stand-in; see README "About the Pulumi CLI build").
@@ -29,6 +31,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
+import { actionsCache } from "./actions-cache";
 import { exampleLockDifferences, type LocalRegistry } from "./registry";
 import {
   type ActionImplementations,
@@ -41,6 +44,14 @@ import {
 } from "./workflow";
 
 const repoRoot = join(__dirname, "..", "..");
+
+/** The `runner` context of this machine, as GitHub names its OS and architecture. */
+const RUNNER_CONTEXT = {
+  os:
+    ({ linux: "Linux", darwin: "macOS", win32: "Windows" } as Record<string, string>)[process.platform] ??
+    process.platform,
+  arch: ({ x64: "X64", arm64: "ARM64" } as Record<string, string>)[process.arch] ?? process.arch,
+};
 
 export interface Runner {
   /** The repository; the example project is in `infra/`. */
@@ -161,10 +172,11 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
       if (wanted.split(".")[0] !== have.split(".")[0])
         return fail(`setup-node: the workflow asks for Node ${wanted}; this runner has ${have}`);
       addPath(step.env, dirname(process.execPath));
+      const outputs = { "node-version": `v${have}` };
       if (step.with["cache"] === undefined) {
         // A fresh runner: an empty npm cache.
         step.env["npm_config_cache"] = join(step.workspace, "..", `npm-cache-${++jobs}`);
-        return { code: 0, output: `Node ${have}, no npm cache\n` };
+        return { code: 0, output: `Node ${have}, no npm cache\n`, outputs };
       }
       if (step.with["cache"] !== "npm")
         throw new Error(`setup-node: cache ${step.with["cache"]} not modelled`);
@@ -177,8 +189,9 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
         );
       // npm's own cache on this machine persists across runs, as the action's cache does.
       delete step.env["npm_config_cache"];
-      return { code: 0, output: `Node ${have}, npm cache keyed on ${lock}\n` };
+      return { code: 0, output: `Node ${have}, npm cache keyed on ${lock}\n`, outputs };
     },
+    "actions/cache": actionsCache(join(dir, "actions-cache")),
     "pulumi/actions": async (step) => {
       onlyInputs(step, ["pulumi-version"]);
       const pinned = step.with["pulumi-version"];
@@ -224,7 +237,8 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
         mkdirSync(workspace);
         try {
           const result = await runJob(workflow, job, {
-            contexts,
+            // GitHub's runner context: an ubuntu-latest runner is Linux on x64.
+            contexts: { runner: RUNNER_CONTEXT, ...contexts },
             workspace,
             baseEnv: baseEnv({ GITHUB_EVENT_PATH: eventPath, ...extraEnv }),
             actions,

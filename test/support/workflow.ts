@@ -2,19 +2,25 @@
  * Runs the jobs of a GitHub Actions workflow file locally, step by step, so the example workflows
  * are tested as written. What it supports is exactly what the workflows use; anything else throws,
  * so an edit to a workflow cannot be silently skipped:
- * - `${{ … }}` expressions: context paths (`github.event.pull_request.number`, `secrets.X`, …),
- *   quoted strings, numbers, `true`/`false`/`null`, `==`, `!=`, `!`, `&&`, `||` and parentheses;
+ * - `${{ … }}` expressions: context paths (`github.event.pull_request.number`, `secrets.X`,
+ *   `runner.os`, `steps.<id>.outputs.<name>`, …), quoted strings, numbers, `true`/`false`/`null`,
+ *   `==`, `!=`, `!`, `&&`, `||`, parentheses and the function `hashFiles('<path>', …)` (of files
+ *   named exactly: no glob patterns);
  * - job and step `if:`; `env:` at workflow, job and step level; `defaults.run.working-directory`;
  * - `run:` steps, with `bash -eo pipefail` as GitHub runs them;
  * - `uses:` steps, each run by the {@link ActionImplementations} the caller gives for it (what the
- *   action stands for on this machine: see test/support/runner.ts), never skipped.
+ *   action stands for on this machine: see test/support/runner.ts), never skipped; with an `id:`,
+ *   their outputs are `steps.<id>.outputs.*`; an action's post step (e.g. `actions/cache` saving)
+ *   runs after the job's steps, in reverse order, as the runner runs them.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import * as yaml from "js-yaml";
 
 interface Step {
+  id?: string;
   name?: string;
   if?: string;
   uses?: string;
@@ -40,8 +46,32 @@ export interface Workflow {
   jobs: Record<string, Job>;
 }
 
-/** The expression contexts a run sees (`github`, `secrets`, `vars`). */
+/** The expression contexts a run sees (`github`, `secrets`, `vars`, `runner`, `steps`). */
 export type Contexts = Record<string, unknown>;
+
+/** The functions an expression may call, by name. */
+export type ExpressionFunctions = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * `hashFiles` as GitHub's runner computes it: the SHA-256 of the SHA-256 digests of the matched
+ * files (in order), as hex; "" when no file matches. Paths are relative to `workspace`; only
+ * plain paths are modelled (a glob pattern throws rather than being matched differently).
+ */
+export function hashFiles(workspace: string, paths: unknown[]): string {
+  const all = createHash("sha256");
+  let matched = false;
+  for (const path of paths) {
+    if (typeof path !== "string" || /[*?[\]!]/.test(path))
+      throw new Error(
+        `hashFiles(${JSON.stringify(path)}): only plain file paths are modelled by the test runner`,
+      );
+    const file = join(workspace, path);
+    if (!existsSync(file)) continue;
+    all.update(createHash("sha256").update(readFileSync(file)).digest());
+    matched = true;
+  }
+  return matched ? all.digest("hex") : "";
+}
 
 export function loadWorkflow(file: string): Workflow {
   return yaml.load(readFileSync(file, "utf8")) as Workflow;
@@ -50,7 +80,7 @@ export function loadWorkflow(file: string): Workflow {
 /** Splits an expression into tokens: literals, paths, operators and parentheses. */
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  const pattern = /\s*('(?:[^']|'')*'|==|!=|&&|\|\||!|\(|\)|-?\d+(?:\.\d+)?|[A-Za-z_][\w-]*(?:\.[\w-]+)*)/y;
+  const pattern = /\s*('(?:[^']|'')*'|==|!=|&&|\|\||!|\(|\)|,|-?\d+(?:\.\d+)?|[A-Za-z_][\w-]*(?:\.[\w-]+)*)/y;
   let at = 0;
   while (at < text.length) {
     if (/^\s*$/.test(text.slice(at))) break;
@@ -78,7 +108,11 @@ const truthy = (v: unknown) => !(v === false || v === 0 || v === "" || v === nul
 const same = (a: unknown, b: unknown) => String(a ?? "") === String(b ?? "");
 
 /** Evaluates one `${{ }}` expression (without the braces). */
-export function evaluate(expression: string, contexts: Contexts): unknown {
+export function evaluate(
+  expression: string,
+  contexts: Contexts,
+  functions: ExpressionFunctions = {},
+): unknown {
   const tokens = tokenize(expression);
   let i = 0;
   const peek = () => tokens[i];
@@ -124,7 +158,19 @@ export function evaluate(expression: string, contexts: Contexts): unknown {
     if (/^-?\d/.test(t)) return Number(t);
     if (t === "true" || t === "false") return t === "true";
     if (t === "null") return null;
-    if (peek() === "(") throw new Error(`workflow function ${t}() not supported by the test runner`);
+    if (peek() === "(") {
+      const fn = functions[t];
+      if (!fn) throw new Error(`workflow function ${t}() not supported by the test runner`);
+      next();
+      const args: unknown[] = [];
+      while (peek() !== ")") {
+        if (args.length > 0 && next() !== ",")
+          throw new Error(`workflow expression: ',' expected in ${t}(): ${expression}`);
+        args.push(or());
+      }
+      next();
+      return fn(...args);
+    }
     return lookup(t, contexts);
   };
   const value = or();
@@ -134,14 +180,14 @@ export function evaluate(expression: string, contexts: Contexts): unknown {
 }
 
 /** Replaces every `${{ … }}` in `text`. */
-export function substitute(text: string, contexts: Contexts): string {
-  return text.replace(/\$\{\{(.*?)\}\}/g, (_, e: string) => String(evaluate(e, contexts) ?? ""));
+export function substitute(text: string, contexts: Contexts, functions: ExpressionFunctions = {}): string {
+  return text.replace(/\$\{\{(.*?)\}\}/g, (_, e: string) => String(evaluate(e, contexts, functions) ?? ""));
 }
 
 /** An `if:` condition: with or without `${{ }}`, as GitHub accepts both. */
-function condition(text: string, contexts: Contexts): boolean {
+function condition(text: string, contexts: Contexts, functions: ExpressionFunctions = {}): boolean {
   const bare = /^\s*\$\{\{(.*)\}\}\s*$/s.exec(text)?.[1] ?? text;
-  return truthy(evaluate(bare, contexts));
+  return truthy(evaluate(bare, contexts, functions));
 }
 
 export interface StepResult {
@@ -156,7 +202,9 @@ export interface JobResult {
   /** False when the job's `if:` skipped it. */
   ran: boolean;
   steps: StepResult[];
-  /** The step that failed, if any (the job stops there, as on GitHub). */
+  /** The actions' post steps that ran after the steps (e.g. `actions/cache` saving), in order. */
+  post: StepResult[];
+  /** The step that failed, if any (the job stops there, as on GitHub; post steps still run). */
   failed?: StepResult;
 }
 
@@ -173,8 +221,24 @@ export interface ActionStep {
   workspace: string;
 }
 
+/** What a step or a post step ends with. */
+export interface StepOutcome {
+  code: number;
+  output: string;
+}
+
+/** What a `uses:` step ends with: its outputs (`steps.<id>.outputs`), and its post step if it has one. */
+export interface ActionOutcome extends StepOutcome {
+  outputs?: Record<string, string>;
+  /**
+   * Runs after the job's steps, told whether they all succeeded; resolves with nothing when the
+   * action's `post-if` skips it (e.g. `success()` after a failed step).
+   */
+  post?: (job: { succeeded: boolean }) => Promise<StepOutcome | undefined>;
+}
+
 /** Runs one `uses:` step; resolves with its exit code and output like a `run:` step. */
-export type ActionImplementation = (step: ActionStep) => Promise<{ code: number; output: string }>;
+export type ActionImplementation = (step: ActionStep) => Promise<ActionOutcome>;
 
 /** The implementations of the actions a workflow uses, by `owner/repo`. */
 export type ActionImplementations = Record<string, ActionImplementation>;
@@ -232,22 +296,31 @@ export async function runJob(
 ): Promise<JobResult> {
   const job = workflow.jobs[jobName];
   if (!job) throw new Error(`no job ${jobName} in workflow ${workflow.name}`);
-  const { contexts } = options;
-  if (job.if !== undefined && !condition(job.if, contexts)) return { ran: false, steps: [] };
+  // `steps.<id>` fills as the steps run; `hashFiles` reads the job's workspace.
+  const steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
+  const contexts: Contexts = { ...options.contexts, steps };
+  const functions: ExpressionFunctions = {
+    hashFiles: (...paths) => hashFiles(options.workspace, paths),
+  };
+  if (job.if !== undefined && !condition(job.if, contexts, functions))
+    return { ran: false, steps: [], post: [] };
   const env: NodeJS.ProcessEnv = { ...options.baseEnv, GITHUB_WORKSPACE: options.workspace };
   for (const scope of [workflow.env, job.env])
-    for (const [k, v] of Object.entries(scope ?? {})) env[k] = substitute(String(v), contexts);
+    for (const [k, v] of Object.entries(scope ?? {})) env[k] = substitute(String(v), contexts, functions);
   const cwd = join(
     options.workspace,
     job.defaults?.run?.["working-directory"] ?? workflow.defaults?.run?.["working-directory"] ?? ".",
   );
-  const steps: StepResult[] = [];
+  const results: StepResult[] = [];
+  const posts: Array<{ name: string; run: NonNullable<ActionOutcome["post"]> }> = [];
+  let failed: StepResult | undefined;
   for (const [i, step] of job.steps.entries()) {
     const name = step.name ?? step.uses ?? `step ${i + 1}`;
-    if (step.if !== undefined && !condition(step.if, contexts)) continue;
+    if (step.if !== undefined && !condition(step.if, contexts, functions)) continue;
     const stepEnv = { ...env };
-    for (const [k, v] of Object.entries(step.env ?? {})) stepEnv[k] = substitute(String(v), contexts);
-    let result: Omit<StepResult, "ms">;
+    for (const [k, v] of Object.entries(step.env ?? {}))
+      stepEnv[k] = substitute(String(v), contexts, functions);
+    let result: StepOutcome;
     const started = Date.now();
     if (step.uses !== undefined) {
       const [action = "", ref = ""] = step.uses.split("@");
@@ -257,25 +330,48 @@ export async function runJob(
       const inputs = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => [
           k,
-          typeof v === "string" ? substitute(v, contexts) : v,
+          typeof v === "string" ? substitute(v, contexts, functions) : v,
         ]),
       );
       // The action's changes (PATH, npm's cache) apply to the job, as on GitHub.
-      result = {
-        name,
-        ...(await implementation({ action, ref, with: inputs, env, workspace: options.workspace })),
-      };
+      const outcome = await implementation({ action, ref, with: inputs, env, workspace: options.workspace });
+      result = { code: outcome.code, output: outcome.output };
+      if (step.id !== undefined)
+        steps[step.id] = {
+          outputs: outcome.outputs ?? {},
+          outcome: outcome.code === 0 ? "success" : "failure",
+        };
+      if (outcome.post) posts.unshift({ name: `Post ${name}`, run: outcome.post });
     } else if (step.run !== undefined) {
-      result = { name, ...(await runShell(substitute(step.run, contexts), cwd, stepEnv)) };
+      // A run step's outputs ($GITHUB_OUTPUT) are not modelled: an id on one would read nothing.
+      if (step.id !== undefined)
+        throw new Error(`${jobName}: step ${name}: an id on a run step is not modelled`);
+      result = await runShell(substitute(step.run, contexts, functions), cwd, stepEnv);
     } else throw new Error(`${jobName}: step ${name} has neither run nor uses`);
-    const done = { ...result, ms: Date.now() - started };
-    steps.push(done);
-    if (done.code !== 0) return { ran: true, steps, failed: done };
+    const done = { name, ...result, ms: Date.now() - started };
+    results.push(done);
+    if (done.code !== 0) {
+      failed = done;
+      break;
+    }
   }
-  return { ran: true, steps };
+  // Post steps run last, in reverse order, whether or not a step failed (each decides, as its
+  // action's `post-if` does); a failing one fails the job.
+  const post: StepResult[] = [];
+  for (const { name, run } of posts) {
+    const started = Date.now();
+    const outcome = await run({ succeeded: failed === undefined });
+    if (outcome === undefined) continue;
+    const done = { name, ...outcome, ms: Date.now() - started };
+    post.push(done);
+    if (done.code !== 0) failed ??= done;
+  }
+  return failed ? { ran: true, steps: results, post, failed } : { ran: true, steps: results, post };
 }
 
 /** Every step's output, for an assertion message. */
 export function explain(result: JobResult): string {
-  return result.steps.map((s) => `--- ${s.name} (exit ${s.code}, ${s.ms} ms)\n${s.output}`).join("\n");
+  return [...result.steps, ...result.post]
+    .map((s) => `--- ${s.name} (exit ${s.code}, ${s.ms} ms)\n${s.output}`)
+    .join("\n");
 }
