@@ -167,10 +167,10 @@ export class ApiToken extends pulumi.CustomResource {
 function warnIfNeverExpires(resource: ApiToken, args: ApiTokenArgs): void {
   pulumi.all([args.expiresAt, args.ttl]).apply(([expiresAt, ttl]) => {
     if (expiresAt === undefined && ttl === undefined) {
-      pulumi.log.warn(
+      warnAbout(
+        resource,
         'this API token never expires: set `ttl` (e.g. "30d", with `rotateBefore: "7d"` to rotate it) or `expiresAt` ' +
           "so a leaked token stops working on its own",
-        resource,
       );
     }
   });
@@ -185,10 +185,21 @@ function warnIfDatabaseAccessIsOrganizationWide(resource: ApiToken, args: ApiTok
     if (databases !== undefined) return;
     const { database } = expandPermissions(scopes ?? [], permissions ?? []);
     if (database.length === 0) return;
-    pulumi.log.warn(
+    warnAbout(
+      resource,
       `no \`databases\` are listed, so the database accesses (${database.join(", ")}) are granted at organization ` +
         "level, on every database including future ones: list the databases in `databases` to restrict them",
-      resource,
     );
   });
+}
+
+/**
+ * A warning shown under `resource`, logged once the engine has registered it. Pulumi's Node SDK
+ * chains every log of a process on the one before and first waits for the URN of the resource a
+ * log is about (`lastLog` in `@pulumi/pulumi/log`): logged at once, a warning about a token whose
+ * registration never completes (its run failed first) held every later log of the process, and so
+ * every later Automation API run in it, forever.
+ */
+function warnAbout(resource: pulumi.Resource, message: string): void {
+  resource.urn.apply(() => pulumi.log.warn(message, resource));
 }
