@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTests, needsCli, reporterArgs, TEST_CONCURRENCY } from "./lib/test-files.mjs";
+import { findTests, needsCli, reporterArgs, testRunArgs } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -64,15 +64,11 @@ process.exit(failedRuns === 0 ? 0 : 1);
 /** Runs the files once with Node's test runner, all output to `log`; resolves to the exit status. */
 function runOnce(log) {
   const out = createWriteStream(log);
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--test", ...reporterArgs(root), `--test-concurrency=${TEST_CONCURRENCY}`, ...files],
-    {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawn(process.execPath, testRunArgs(files, reporterArgs(root)), {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.pipe(out, { end: false });
   child.stderr.pipe(out, { end: false });
   return new Promise((resolve) => {

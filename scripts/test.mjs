@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // `npm test`: builds the package, makes sure the Pulumi CLI is at hand for the end-to-end tier,
-// then runs every tier with Node's test runner in one run (one summary at the end).
+// then runs every tier with Node's test runner in one run (one summary at the end), longest file
+// first (scripts/lib/run-in-order.mjs), each file within FILE_TIMEOUT_MS.
 //   test/**/*.test.ts        provider methods, client, emulator, serialization, gRPC host
 //   test/e2e/**/*.test.ts    the real Pulumi CLI against the emulator (and test/examples/)
 //   (test/acceptance runs against real PlanetScale only with `npm run test:acceptance`)
 // Without the CLI and outside CI the e2e tier is skipped loudly; with CI=true it must run.
 // `npm run test:fast` (`--fast`) runs the tiers that need no CLI, for the edit loop.
-// Other arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=rename`).
+// Other arguments are `node --test` options run-in-order.mjs takes (e.g. `npm test -- --test-name-pattern=rename`).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findTests, needsCli, reporterArgs, TEST_CONCURRENCY } from "./lib/test-files.mjs";
+import { findTests, needsCli, reporterArgs, testRunArgs } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const inCI = process.env.CI === "true" || process.env.CI === "1";
@@ -65,12 +66,7 @@ else if (!cliDir) {
 
 const env = { ...process.env };
 if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
-const concurrency = args.some((a) => a.startsWith("--test-concurrency"))
-  ? []
-  : [`--test-concurrency=${TEST_CONCURRENCY}`];
-run(process.execPath, ["--import", "tsx", "--test", ...reporters(args), ...concurrency, ...args, ...files], {
-  env,
-});
+run(process.execPath, testRunArgs(files, [...reporters(args), ...args]), { env });
 
 /**
  * The spec reporter, and the file durations (which order the next run) unless the arguments pick

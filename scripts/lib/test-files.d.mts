@@ -8,3 +8,6 @@ export function needsCli(file: string): boolean;
 export function readDurations(): Record<string, number>;
 export function writeDurations(durations: Record<string, number>): void;
 export function reporterArgs(root: string, options?: { durations?: boolean }): string[];
+export const FILE_TIMEOUT_MS: number;
+export const RUN_IN_ORDER: string;
+export function testRunArgs(files: string[], options?: string[]): string[];

@@ -16,6 +16,35 @@ export const CLI_TIER_DIRS = [join("test", "e2e"), join("test", "examples")];
  */
 export const TEST_CONCURRENCY = 3;
 
+/**
+ * How long one test file may run before it fails the run (and its processes are stopped): a hang
+ * (a child process or a promise that never settles) then fails `npm test` with the file's name
+ * instead of holding CI until its own limit. The longest file takes ~3 minutes on a loaded 2-core
+ * machine.
+ */
+export const FILE_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** The script that runs test files in the order given (`node --test` sorts them by name). */
+export const RUN_IN_ORDER = join(dirname(new URL(import.meta.url).pathname), "run-in-order.mjs");
+
+/**
+ * The arguments of `process.execPath` that run `files` in their order, `TEST_CONCURRENCY` at a
+ * time, each within {@link FILE_TIMEOUT_MS}; `options` are `node --test` options that
+ * `run-in-order.mjs` takes (a reporter, a name pattern), and replace the defaults they name.
+ */
+export function testRunArgs(files, options = []) {
+  const has = (name) => options.some((a) => a.startsWith(name));
+  return [
+    "--import",
+    "tsx",
+    RUN_IN_ORDER,
+    ...(has("--test-concurrency") ? [] : [`--test-concurrency=${TEST_CONCURRENCY}`]),
+    ...(has("--test-timeout") ? [] : [`--test-timeout=${FILE_TIMEOUT_MS}`]),
+    ...options,
+    ...files,
+  ];
+}
+
 /** Runs only on request (`npm run test:acceptance`), against real PlanetScale. */
 const ON_REQUEST_DIRS = [join("test", "acceptance")];
 
@@ -29,8 +58,8 @@ export const DURATIONS_FILE = join(
 );
 
 /**
- * Every `*.test.ts` under `test/` but the on-request tier, relative to `root`, longest first: the
- * runner starts files in this order, so the long files start at once and the short ones fill the
+ * Every `*.test.ts` under `test/` but the on-request tier, relative to `root`, longest first:
+ * `run-in-order.mjs` starts files in this order, so the long files start at once and the short ones fill the
  * cores at the end, instead of one long file starting last and running alone. The order comes
  * from the durations the last runs measured (`durations-reporter.mjs`); a file never measured
  * counts as long when it drives the CLI, as short otherwise.

@@ -77,7 +77,7 @@ test("the durations reporter records each file's duration and prints the slowest
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const run = await runProcess(
     process.execPath,
-    ["--test", ...files.reporterArgs(repoRoot), "test/one.test.mjs", "test/two.test.mjs"],
+    [files.RUN_IN_ORDER, ...files.reporterArgs(repoRoot), "test/one.test.mjs", "test/two.test.mjs"],
     { cwd: root, env: { ...env, PULUMI_PLANETSCALE_CACHE: cache } },
   );
   assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -94,4 +94,73 @@ test("the durations reporter records each file's duration and prints the slowest
   assert.match(run.stdout, /^ +\d+\.\d s {2}test\/one\.test\.mjs$/m);
   assert.match(run.stdout, /^ +\d+\.\d s {2}test\/two\.test\.mjs$/m);
   assert.match(run.stdout, /✔ passes/, "the spec reporter still prints the tests");
+});
+
+describe("run-in-order.mjs, the runner of npm test", () => {
+  // A runner of its own, not a child of this one (which NODE_TEST_CONTEXT would make it).
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+
+  test("starts the files in the order given, not by name as `node --test` does", async () => {
+    const root = repository("ordered", ["test/z.test.mjs", "test/a.test.mjs", "test/m.test.mjs"]);
+    const started = join(root, "started.txt");
+    for (const name of ["z", "a", "m"]) {
+      writeFileSync(
+        join(root, `test/${name}.test.mjs`),
+        `import { appendFileSync } from "node:fs";\nimport { test } from "node:test";\n` +
+          `appendFileSync(${JSON.stringify(started)}, "${name}\\n");\ntest("${name} passes", () => {});\n`,
+      );
+    }
+    const run = await runProcess(
+      process.execPath,
+      [files.RUN_IN_ORDER, "--test-concurrency=1", "test/z.test.mjs", "test/a.test.mjs", "test/m.test.mjs"],
+      { cwd: root, env },
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(readFileSync(started, "utf8").trim().split("\n"), ["z", "a", "m"]);
+    assert.match(run.stdout, /✔ z passes[\s\S]*✔ a passes[\s\S]*✔ m passes/);
+  });
+
+  test("a failing test fails the run; a file that never ends fails it at --test-timeout, named", async () => {
+    const root = repository("failing", ["test/fails.test.mjs", "test/never.test.mjs"]);
+    writeFileSync(
+      join(root, "test/fails.test.mjs"),
+      'import assert from "node:assert";\nimport { test } from "node:test";\ntest("fails", () => assert.fail("no"));\n',
+    );
+    // A test whose process never exits (an interval nothing clears), as a hung child process would.
+    writeFileSync(
+      join(root, "test/never.test.mjs"),
+      'import { test } from "node:test";\ntest("never ends", () => new Promise(() => setInterval(() => {}, 1000)));\n',
+    );
+    const failing = await runProcess(process.execPath, [files.RUN_IN_ORDER, "test/fails.test.mjs"], {
+      cwd: root,
+      env,
+    });
+    assert.equal(failing.code, 1, failing.stdout + failing.stderr);
+    assert.match(failing.stdout, /✖ fails/);
+    const hung = await runProcess(
+      process.execPath,
+      [files.RUN_IN_ORDER, "--test-timeout=1000", "test/never.test.mjs"],
+      { cwd: root, env },
+    );
+    assert.equal(hung.code, 1, hung.stdout + hung.stderr);
+    assert.match(hung.stdout, /✖ .*test\/never\.test\.mjs[\s\S]*timed out after 1000ms/);
+  });
+
+  test("npm test's arguments: its defaults, each replaced by an option that names it", () => {
+    const args = files.testRunArgs(["test/a.test.ts"], ["--test-name-pattern=x"]);
+    assert.deepEqual(args, [
+      "--import",
+      "tsx",
+      files.RUN_IN_ORDER,
+      `--test-concurrency=${files.TEST_CONCURRENCY}`,
+      `--test-timeout=${files.FILE_TIMEOUT_MS}`,
+      "--test-name-pattern=x",
+      "test/a.test.ts",
+    ]);
+    assert.deepEqual(files.testRunArgs(["f"], ["--test-concurrency=1", "--test-timeout=5"]).slice(3), [
+      "--test-concurrency=1",
+      "--test-timeout=5",
+      "f",
+    ]);
+  });
 });
