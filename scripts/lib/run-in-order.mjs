@@ -40,9 +40,10 @@ const stream = run({
   ...(values["test-only"] ? { only: true } : {}),
 });
 
-// A failed test, a failed file (one that crashed or timed out) or a failed hook fails the run.
-stream.on("test:fail", () => {
-  process.exitCode = 1;
+// A failed test, a failed file (one that crashed or timed out) or a failed hook fails the run; a
+// failing `todo` test does not, as with `node --test`.
+stream.on("test:fail", (data) => {
+  if (!data.todo) process.exitCode = 1;
 });
 
 /** Node's reporters by name; `spec` is a stream made per use, the others (like ours) are async generators. */

@@ -120,7 +120,7 @@ describe("run-in-order.mjs, the runner of npm test", () => {
     assert.match(run.stdout, /✔ z passes[\s\S]*✔ a passes[\s\S]*✔ m passes/);
   });
 
-  test("a failing test fails the run; a file that never ends fails it at --test-timeout, named", async () => {
+  test("a failing test fails the run, a failing todo does not; a file that never ends fails it at --test-timeout, named", async () => {
     const root = repository("failing", ["test/fails.test.mjs", "test/never.test.mjs"]);
     writeFileSync(
       join(root, "test/fails.test.mjs"),
@@ -137,6 +137,17 @@ describe("run-in-order.mjs, the runner of npm test", () => {
     });
     assert.equal(failing.code, 1, failing.stdout + failing.stderr);
     assert.match(failing.stdout, /✖ fails/);
+    // A failing `todo` test is reported and does not fail the run, as with `node --test`.
+    writeFileSync(
+      join(root, "test/todo.test.mjs"),
+      'import { test } from "node:test";\ntest("not yet", { todo: true }, () => { throw new Error("no"); });\n',
+    );
+    const todo = await runProcess(process.execPath, [files.RUN_IN_ORDER, "test/todo.test.mjs"], {
+      cwd: root,
+      env,
+    });
+    assert.equal(todo.code, 0, todo.stdout + todo.stderr);
+    assert.match(todo.stdout, /not yet.*# TODO|ℹ todo 1/);
     const hung = await runProcess(
       process.execPath,
       [files.RUN_IN_ORDER, "--test-timeout=1000", "test/never.test.mjs"],
