@@ -178,8 +178,13 @@ describe("BranchPassword and BranchRole end to end", { skip: skipWithoutCli }, (
 
   test("rotation replaces the password, creating the new one before deleting the old", async () => {
     const before = await outputs();
-    // A password older than a second is now within rotateBefore of its expiry: due for rotation.
+    // A password older than a second is within rotateBefore (3599 s) of its 1 h expiry: due for
+    // rotation. The test before may have made it just now: wait until it is due, so the up finds it so.
     passwordArgs = { role: "readwriter", ttl: "1h", rotateBefore: 3599 };
+    const [password] = await env.resourcesOfType(PASSWORD);
+    const due = Date.parse(String(password?.outputs["expiresAt"])) - 3599_000;
+    assert.ok(Number.isFinite(due), "the password records its expiry");
+    while (Date.now() <= due) await new Promise((resolve) => setTimeout(resolve, due - Date.now() + 1));
     env.emulator.clearRequests();
     const result = await env.stack.up();
     assert.equal(result.summary.resourceChanges?.["replace"], 1);
