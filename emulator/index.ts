@@ -131,6 +131,12 @@ export interface Emulator {
   /** Plain JSON of organizations, databases, branches, backups and service tokens (no secrets). */
   snapshot(): EmulatorSnapshot;
   /**
+   * Emulator-only: the SHA-256 hex digests of every service-token and password secret this
+   * emulator handed out, deleted ones included (never the secrets), so a leak scan can recognize a
+   * secret even without its `pscale_…_` prefix. Not persisted in the state file.
+   */
+  issuedSecretDigests(): string[];
+  /**
    * Emulator-only stand-in for a database login (also `POST /_emulator/connections`): whether a
    * client could connect with this password or role's username and plaintext right now, from
    * `options.from` (default `127.0.0.1`; a password's `cidrs` must allow it). With
@@ -218,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       core.revertWindowMs = ms;
     },
     snapshot: () => core.store.snapshot(Date.now()),
+    issuedSecretDigests: () => [...core.store.issuedDigests],
     applySchema: (target, statements) => {
       const outcome = applyDirectDdl(core.store, target, statements, Date.now());
       if ("status" in outcome) throw new Error(outcome.message);

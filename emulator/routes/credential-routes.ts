@@ -9,7 +9,7 @@ import { actorOf } from "../http/auth";
 import { paginate, parseBody, type RequestContext, type Route } from "../http/context";
 import { badRequest, unprocessable } from "../http/errors";
 import { type CredentialStatus, hasStatus, isExpired } from "../state/credentials";
-import { credentialSecret, hashSecret, publicId } from "../state/ids";
+import { credentialSecret, publicId } from "../state/ids";
 import type { BranchRecord, CredentialRecord } from "../state/records";
 import {
   type CreateBodyBase,
@@ -88,7 +88,7 @@ export function credentialRoutes<
       branchId: branch.id,
       name: body.name || kind.defaultName(branch, ctx.now),
       username: kind.newUsername(branch),
-      secretHash: hashSecret(secret),
+      secretHash: ctx.store.issue(secret),
       createdAt: ctx.now,
       updatedAt: ctx.now,
       expiresAt: body.ttl === undefined ? null : ctx.now + body.ttl * 1000,

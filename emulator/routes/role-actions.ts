@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { parseBody, type RequestContext, type Route } from "../http/context";
 import { unprocessable } from "../http/errors";
-import { credentialSecret, hashSecret } from "../state/ids";
+import { credentialSecret } from "../state/ids";
 import type { BranchRecord, RoleRecord } from "../state/records";
 import { postgresAddress } from "../state/regions";
 import { defaultRoleOf, findRole, reassignObjects } from "../state/roles";
@@ -52,7 +52,7 @@ function reassign(ctx: RequestContext) {
 /** Sets a new password on `role`; the old one stops working at once. Returns the plaintext. */
 function newPassword(ctx: RequestContext, role: RoleRecord): string {
   const secret = credentialSecret();
-  role.secretHash = hashSecret(secret);
+  role.secretHash = ctx.store.issue(secret);
   role.updatedAt = ctx.now;
   ctx.changed();
   return secret;

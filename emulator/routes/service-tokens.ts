@@ -11,7 +11,7 @@ import {
   singlePage,
 } from "../http/context";
 import { ApiError, notFound, unprocessable } from "../http/errors";
-import { derivedId, hashSecret, publicId, tokenSecret } from "../state/ids";
+import { derivedId, publicId, tokenSecret } from "../state/ids";
 import { type AccessName, accessesFor, isAccessName, isDatabaseAccess } from "../state/permissions";
 import type { AccessRecord, TokenRecord } from "../state/records";
 import { renderAccessItem, renderGrants, renderToken } from "./serialize";
@@ -61,7 +61,7 @@ function createToken(ctx: RequestContext) {
     id: publicId(),
     organization: org.name,
     name,
-    secretHash: hashSecret(secret),
+    secretHash: ctx.store.issue(secret),
     createdAt: ctx.now,
     updatedAt: ctx.now,
     expiresAt: body.ttl === undefined ? null : ctx.now + body.ttl * 1000,

@@ -4,7 +4,7 @@ import { buildFromSeed } from "./build-from-seed";
 import { EmulatorConfigError } from "./config-error";
 import { type DatabaseSettings, databaseState, kindOf } from "./databases";
 import { settle } from "./deploy-requests";
-import { iso, publicId } from "./ids";
+import { hashSecret, iso, publicId } from "./ids";
 import type {
   BackupRecord,
   BranchRecord,
@@ -141,10 +141,22 @@ export function resizeState(resize: ResizeRecord, now: number): "resizing" | "co
 export class Store {
   data: StoreData;
   private readonly file: string | undefined;
+  /**
+   * Digests of every token and password secret this process handed out, deleted ones included:
+   * kept for leak scans (`Emulator.issuedSecretDigests`), never persisted, never a plaintext.
+   */
+  readonly issuedDigests = new Set<string>();
 
   constructor(data: StoreData, file?: string) {
     this.data = data;
     this.file = file;
+  }
+
+  /** The digest of a secret handed out in an answer (the only form kept), recorded as issued. */
+  issue(secret: string): string {
+    const digest = hashSecret(secret);
+    this.issuedDigests.add(digest);
+    return digest;
   }
 
   /** Loads `file` if it exists; otherwise builds from `seed` (and writes `file`). */

@@ -28,5 +28,9 @@ export function agreement(options: {
   declared: Array<{ kind: string; name: string }> | null;
 }): { lost: number; duplicates: number; orphans: number; pending: number; problems: string[] };
 export function foreignTouched(emulator: Emulator, before: Map<string, AuditedObject>): string[];
-export function leaks(texts: Array<{ where: string; text: string }>, secrets: unknown[]): string[];
+export function leaks(
+  texts: Array<{ where: string; text: string }>,
+  secrets: unknown[],
+  issuedDigests?: string[],
+): string[];
 export function secretsOf(decrypted: unknown): string[];

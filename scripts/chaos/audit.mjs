@@ -1,6 +1,7 @@
 // The measures of a chaos run, taken by comparing what PlanetScale holds (the emulator's snapshot,
 // read in-process: auditing makes no API call the figures would count) with what the stack's state
 // holds. Nothing here trusts what the CLI said.
+import { createHash } from "node:crypto";
 
 export const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
 export const TOKEN = "pulumi-nodejs:dynamic/planetscale:ApiToken";
@@ -135,12 +136,18 @@ export function foreignTouched(emulator, before) {
 /** PlanetScale secrets by shape: a token or password value is never printed in any form. */
 const SECRET_SHAPES = /pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_-]{8,}/g;
 
+/** A secret's random part alone, as the emulator makes them: 43 letters and digits, standing alone. */
+const RANDOM_PART = /(?<![A-Za-z0-9])[A-Za-z0-9]{43}(?![A-Za-z0-9])/g;
+
 /**
- * Secrets found in plaintext in `texts` ({ where, text }): any PlanetScale-shaped secret, and each
+ * Secrets found in plaintext in `texts` ({ where, text }): any PlanetScale-shaped secret, each
  * known value (`secrets`), with and without its `pscale_…_` prefix (a value's random part alone is
- * as good as the value).
+ * as good as the value), and the random part of any secret whose digest is in `issuedDigests`
+ * (`Emulator.issuedSecretDigests`: every token and password the emulator handed out, so those a
+ * run made and replaced, or another stack made, are found too).
  */
-export function leaks(texts, secrets) {
+export function leaks(texts, secrets, issuedDigests = []) {
+  const issued = new Set(issuedDigests);
   const needles = new Set();
   for (const s of secrets) {
     if (typeof s !== "string" || s.length < 8) continue;
@@ -154,6 +161,10 @@ export function leaks(texts, secrets) {
       found.push(`${where}: ${m[0].slice(0, m[0].indexOf("_", 7) + 1)}…`);
     for (const needle of needles)
       if (text.includes(needle)) found.push(`${where}: a known secret (${needle.length} chars)`);
+    if (issued.size > 0)
+      for (const [part] of text.matchAll(RANDOM_PART))
+        if (["pscale_tkn_", "pscale_pw_"].some((prefix) => issued.has(sha256(prefix + part))))
+          found.push(`${where}: the random part of a secret the emulator issued`);
   }
   return [...new Set(found)];
 }
@@ -169,4 +180,9 @@ export function secretsOf(decrypted) {
   };
   for (const r of decrypted?.deployment?.resources ?? []) visit(r.outputs);
   return values;
+}
+
+/** The SHA-256 hex digest the emulator keeps of a secret. */
+function sha256(text) {
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }

@@ -201,6 +201,7 @@ export class Scenario {
           .map((f) => ({ where: f.path.slice(this.project.dir.length + 1), text: f.text })),
       ],
       this.secrets,
+      this.emulator.issuedSecretDigests(),
     );
     this.totals.leaks += found.length;
     for (const l of found) this.log(`    leak: ${l}`);

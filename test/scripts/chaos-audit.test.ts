@@ -97,4 +97,30 @@ describe("chaos audit", () => {
       "the report never repeats a secret",
     );
   });
+
+  test("the random part alone of any token or password the emulator issued is found, a deleted one's too", async () => {
+    const token = (await call(emu, "POST", TOKENS, { body: { name: "issued" } })).body;
+    await call(emu, "DELETE", `${TOKENS}/${token.id}`);
+    const password = (await call(emu, "POST", `${BRANCHES}/main/passwords`, { body: { name: "issued" } }))
+      .body;
+    const digests = emu.issuedSecretDigests();
+    for (const secret of [token.token, password.plain_text])
+      assert.ok(
+        !digests.some((d: string) => d.includes(secret) || secret.includes(d)),
+        "digests, never secrets",
+      );
+    const bare = (secret: string) => secret.replace(/^pscale_[a-z]+_/, "");
+    const unissued = "A".repeat(43);
+    const texts = [
+      { where: "deleted token", text: `log: ${bare(token.token)} was used` },
+      { where: "password", text: `{"password":"${bare(password.plain_text)}"}` },
+      { where: "never issued", text: `${unissued} ${"b".repeat(44)}` },
+    ];
+    const found = audit.leaks(texts, [], digests);
+    assert.deepEqual(found.sort(), [
+      "deleted token: the random part of a secret the emulator issued",
+      "password: the random part of a secret the emulator issued",
+    ]);
+    assert.deepEqual(audit.leaks(texts, []), [], "without the digests, a bare random part is not recognized");
+  });
 });
