@@ -188,6 +188,8 @@ export class Scenario {
       } catch {
         // A stack whose init failed has nothing to export.
       }
+    // Every token and password the emulator handed out: the scan knows them without the state.
+    const issued = this.emulator.issuedSecretDigests();
     const found = leaks(
       [
         { where: "CLI output", text: this.project.output },
@@ -201,13 +203,13 @@ export class Scenario {
           .map((f) => ({ where: f.path.slice(this.project.dir.length + 1), text: f.text })),
       ],
       this.secrets,
-      this.emulator.issuedSecretDigests(),
+      issued,
     );
     this.totals.leaks += found.length;
     for (const l of found) this.log(`    leak: ${l}`);
     const breakdown = [...kinds].map(([kind, n]) => `${n}× ${kind}`).join(", ");
     this.log(
-      `  ops=${sent.length} faults=${faults}${breakdown ? ` (${breakdown})` : ""} foreign_touched=${touched.length} leaks=${found.length}`,
+      `  ops=${sent.length} faults=${faults}${breakdown ? ` (${breakdown})` : ""} foreign_touched=${touched.length} leaks=${found.length} (of ${issued.length} issued secrets)`,
     );
 
     await this.emulator.stop();

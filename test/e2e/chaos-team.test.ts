@@ -39,6 +39,11 @@ describe("npm run chaos, team scenarios", { skip: skipWithoutCli }, () => {
     );
     assert.match(run.stdout, /team of 4 stacks, one token, one file backend/);
     assert.match(run.stdout, /team of 4 stacks, one token, one postgres backend/);
+    // The leak scan looked for every token and password the emulator issued to the team, made and
+    // replaced mid-scenario included, by value and by random part.
+    const scans = [...run.stdout.matchAll(/ leaks=0 \(of (\d+) issued secrets\)/g)].map((m) => Number(m[1]));
+    assert.equal(scans.length, 2, "one leak scan per backend");
+    for (const issued of scans) assert.ok(issued >= 4, `each of the 4 stacks' tokens at least: ${issued}`);
     assert.match(
       run.stdout,
       /sweep --yes: sweep: mode=delete stale=2 deleted=2 /,
