@@ -99,6 +99,9 @@ test("the durations reporter records each file's duration and prints the slowest
 describe("run-in-order.mjs, the runner of npm test", () => {
   // A runner of its own, not a child of this one (which NODE_TEST_CONTEXT would make it).
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  /** `node run-in-order.mjs <args>` in `root`, as npm test runs it. */
+  const runInOrder = (root: string, ...args: string[]) =>
+    runProcess(process.execPath, [files.RUN_IN_ORDER, ...args], { cwd: root, env });
 
   test("starts the files in the order given, not by name as `node --test` does", async () => {
     const root = repository("ordered", ["test/z.test.mjs", "test/a.test.mjs", "test/m.test.mjs"]);
@@ -110,10 +113,12 @@ describe("run-in-order.mjs, the runner of npm test", () => {
           `appendFileSync(${JSON.stringify(started)}, "${name}\\n");\ntest("${name} passes", () => {});\n`,
       );
     }
-    const run = await runProcess(
-      process.execPath,
-      [files.RUN_IN_ORDER, "--test-concurrency=1", "test/z.test.mjs", "test/a.test.mjs", "test/m.test.mjs"],
-      { cwd: root, env },
+    const run = await runInOrder(
+      root,
+      "--test-concurrency=1",
+      "test/z.test.mjs",
+      "test/a.test.mjs",
+      "test/m.test.mjs",
     );
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.deepEqual(readFileSync(started, "utf8").trim().split("\n"), ["z", "a", "m"]);
@@ -131,10 +136,7 @@ describe("run-in-order.mjs, the runner of npm test", () => {
       join(root, "test/never.test.mjs"),
       'import { test } from "node:test";\ntest("never ends", () => new Promise(() => setInterval(() => {}, 1000)));\n',
     );
-    const failing = await runProcess(process.execPath, [files.RUN_IN_ORDER, "test/fails.test.mjs"], {
-      cwd: root,
-      env,
-    });
+    const failing = await runInOrder(root, "test/fails.test.mjs");
     assert.equal(failing.code, 1, failing.stdout + failing.stderr);
     assert.match(failing.stdout, /✖ fails/);
     // A failing `todo` test is reported and does not fail the run, as with `node --test`.
@@ -142,17 +144,10 @@ describe("run-in-order.mjs, the runner of npm test", () => {
       join(root, "test/todo.test.mjs"),
       'import { test } from "node:test";\ntest("not yet", { todo: true }, () => { throw new Error("no"); });\n',
     );
-    const todo = await runProcess(process.execPath, [files.RUN_IN_ORDER, "test/todo.test.mjs"], {
-      cwd: root,
-      env,
-    });
+    const todo = await runInOrder(root, "test/todo.test.mjs");
     assert.equal(todo.code, 0, todo.stdout + todo.stderr);
     assert.match(todo.stdout, /not yet.*# TODO|ℹ todo 1/);
-    const hung = await runProcess(
-      process.execPath,
-      [files.RUN_IN_ORDER, "--test-timeout=1000", "test/never.test.mjs"],
-      { cwd: root, env },
-    );
+    const hung = await runInOrder(root, "--test-timeout=1000", "test/never.test.mjs");
     assert.equal(hung.code, 1, hung.stdout + hung.stderr);
     assert.match(hung.stdout, /✖ .*test\/never\.test\.mjs[\s\S]*timed out after 1000ms/);
   });
