@@ -13,7 +13,8 @@
 // messages untouched), and gets no `--sync` directory (only the long-deprecated synchronous invokes
 // use it).
 "use strict";
-const { spawn, execFileSync } = require("node:child_process");
+const { spawn } = require("node:child_process");
+const { join } = require("node:path");
 const { createRequire } = require("node:module");
 
 /** Exit code with which `cmd/run` says it has already shown the user an actionable message. */
@@ -21,15 +22,13 @@ const EXITED_AFTER_USER_ACTIONABLE_MESSAGE = 32;
 
 /**
  * Resolves `@pulumi/pulumi/cmd/run` from the program's directory, as the real host's
- * `locateModule` does, so the program runs with the SDK it installed.
+ * `locateModule` does, so the program runs with the SDK it installed. The real host asks a child
+ * `node -e 'require.resolve(…)'` started there; resolving here from that directory follows the
+ * same lookup (its `node_modules`, then each parent's, then NODE_PATH) without a process per run.
  */
 function locateRunModule(programDirectory) {
   try {
-    return execFileSync(process.execPath, ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run'))"], {
-      cwd: programDirectory,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    }).trim();
+    return createRequire(join(programDirectory, "[eval]")).resolve("@pulumi/pulumi/cmd/run");
   } catch {
     throw new Error(
       `It looks like the Pulumi SDK has not been installed in ${programDirectory}. Have you run npm install?`,

@@ -112,9 +112,19 @@ jobs:
     assert.deepEqual(names(r).slice(1), ["Use"]);
     assert.equal(used(r), first, "the files the first job installed");
     assert.match(r.post[0]?.output ?? "", /^Cache hit occurred on the primary key .*, not saving cache\.$/m);
-    // The restored copy is the job's own: changing it leaves the saved entry alone.
-    writeFileSync(join(dir, `ws-${runs}`, "out/deps/installed"), "changed");
+    // The restored files are the job's own: replacing one (as npm does) leaves the saved entry alone.
+    const restored = join(dir, `ws-${runs}`, "out/deps/installed");
+    rmSync(restored);
+    writeFileSync(restored, "replaced");
     assert.equal(used(await run("v1\n")), first);
+  });
+
+  test("a restored file written in place (entries are hard links) fails the next restore, naming it", async () => {
+    writeFileSync(join(dir, `ws-${runs}`, "out/deps/installed"), "changed in place");
+    await assert.rejects(
+      run("v1\n"),
+      /actions\/cache: out\/deps\/installed, restored from key deps-Linux-[0-9a-f]{64}, was changed in place by a job/,
+    );
   });
 
   test("a changed lockfile misses; a failed job saves nothing, so the next run misses again", async () => {
