@@ -255,6 +255,7 @@ describe("a team: one token, one backend, many stacks", { skip: skipWithoutCli, 
         (e: Error) => e,
       );
       assert.match(String(again?.message), /already exists/);
+      assert.deepEqual(held(b), [`Branch ${theirs}`], "b's stack holds its branch");
       assert.deepEqual(held(a), [], "a's stack holds nothing, b's branch least of all");
       await b.stack.preview({ expectNoChanges: true, color: "never" });
     } finally {
