@@ -67,22 +67,27 @@ const KILL_POINTS: KillPoint[] = [
 /** Organization-level accesses and two databases: three grant requests. */
 const TOKEN_ACCESS = { scopes: ["read_only" as const], databases: ["app", "other"] };
 
-/** One after the other, so that a held request decides exactly what exists at the kill. */
-function program(prefix: string) {
+/**
+ * A branch, its password and a token per prefix, one after the other, so that a held request decides
+ * exactly what exists at the kill. A chain's later points declare the earlier points' resources too,
+ * unchanged: the engine makes no PlanetScale call for them, so only the newest prefix's creates run.
+ */
+function program(...prefixes: string[]) {
   return async () => {
-    const branch = new ps.Branch("br", { database: "app", name: `${prefix}-br` });
-    const password = new ps.BranchPassword("pw", {
-      database: "app",
-      branch,
-      name: `${prefix}-pw`,
-      role: "reader",
-    });
-    const token = new ps.ApiToken(
-      "tok",
-      { name: `${prefix}-tok`, ...TOKEN_ACCESS, ttl: "1h" },
-      { dependsOn: [password] },
-    );
-    return { branchId: branch.id, passwordId: password.id, tokenId: token.id };
+    for (const prefix of prefixes) {
+      const branch = new ps.Branch(`${prefix}-br`, { database: "app", name: `${prefix}-br` });
+      const password = new ps.BranchPassword(`${prefix}-pw`, {
+        database: "app",
+        branch,
+        name: `${prefix}-pw`,
+        role: "reader",
+      });
+      new ps.ApiToken(
+        `${prefix}-tok`,
+        { name: `${prefix}-tok`, ...TOKEN_ACCESS, ttl: "1h" },
+        { dependsOn: [password] },
+      );
+    }
   };
 }
 
@@ -132,45 +137,44 @@ async function interruptedUp(env: TestStack, proxy: HoldProxy, hold: HoldRule, v
   );
 }
 
-/** What PlanetScale holds under this prefix, by kind. */
-function remote(emulator: Emulator, prefix: string, foreign: ReadonlySet<string> = new Set()) {
+/** What PlanetScale holds under any of these prefixes, by kind. */
+function remote(emulator: Emulator, prefixes: string[], foreign: ReadonlySet<string> = new Set()) {
   const snapshot = emulator.snapshot();
+  const ours = (name: string | null | undefined) =>
+    prefixes.some((prefix) => (name ?? "").startsWith(`${prefix}-`));
   return {
-    branches: snapshot.branches.filter((b) => b.name.startsWith(`${prefix}-`) && !foreign.has(b.id)),
-    passwords: snapshot.passwords.filter((p) => p.name.startsWith(`${prefix}-`)),
-    tokens: snapshot.serviceTokens.filter(
-      (t) => (t.name ?? "").startsWith(`${prefix}-`) && !foreign.has(t.id),
-    ),
+    branches: snapshot.branches.filter((b) => ours(b.name) && !foreign.has(b.id)),
+    passwords: snapshot.passwords.filter((p) => ours(p.name)),
+    tokens: snapshot.serviceTokens.filter((t) => ours(t.name) && !foreign.has(t.id)),
   };
 }
 
-/** PlanetScale and the state agree exactly; the token holds all of its accesses; preview is clean. */
-async function assertConverged(env: TestStack, prefix: string, foreign: ReadonlySet<string> = new Set()) {
-  const found = remote(env.emulator, prefix, foreign);
-  const state = async (type: string) => (await env.resourcesOfType(`${TYPE}:${type}`)).map((r) => r.id);
-  assert.deepEqual(
-    found.branches.map((b) => b.id),
-    await state("Branch"),
-    "branches: exactly the state's",
-  );
-  assert.deepEqual(
-    found.passwords.map((p) => p.id),
-    await state("BranchPassword"),
-    "passwords: exactly the state's",
-  );
-  assert.deepEqual(
-    found.tokens.map((t) => t.id),
-    await state("ApiToken"),
-    "tokens: exactly the state's",
-  );
-  assert.equal(found.branches.length, 1);
-  assert.equal(found.passwords.length, 1);
-  assert.equal(found.tokens.length, 1);
-  const held = (found.tokens[0]?.accesses ?? []).map((a) => `${a.database ?? "organization"}:${a.access}`);
+/**
+ * PlanetScale and the state agree exactly, over every prefix the program declares (the stack holds
+ * nothing else); each prefix has one object of each kind; every token holds all of its accesses;
+ * preview is clean.
+ */
+async function assertConverged(env: TestStack, prefixes: string[], foreign: ReadonlySet<string> = new Set()) {
+  const found = remote(env.emulator, prefixes, foreign);
+  const state = async (type: string) =>
+    (await env.resourcesOfType(`${TYPE}:${type}`)).map((r) => r.id as string).sort();
+  const ids = (objects: Array<{ id: string }>) => objects.map((o) => o.id).sort();
+  assert.deepEqual(ids(found.branches), await state("Branch"), "branches: exactly the state's");
+  assert.deepEqual(ids(found.passwords), await state("BranchPassword"), "passwords: exactly the state's");
+  assert.deepEqual(ids(found.tokens), await state("ApiToken"), "tokens: exactly the state's");
+  for (const prefix of prefixes) {
+    const one = remote(env.emulator, [prefix], foreign);
+    assert.equal(one.branches.length, 1, `${prefix}: one branch`);
+    assert.equal(one.passwords.length, 1, `${prefix}: one password`);
+    assert.equal(one.tokens.length, 1, `${prefix}: one token`);
+  }
   const wanted = desiredGrants("acme", TOKEN_ACCESS).flatMap((g) =>
     g.accesses.map((a) => `${g.resource === "organization" ? "organization" : g.name}:${a}`),
   );
-  assert.deepEqual(held.sort(), wanted.sort(), "the token holds all of its accesses");
+  for (const token of found.tokens) {
+    const held = (token.accesses ?? []).map((a) => `${a.database ?? "organization"}:${a.access}`);
+    assert.deepEqual(held.sort(), wanted.sort(), `${token.name}: the token holds all of its accesses`);
+  }
   assert.equal(
     ((await env.exportState()) as { pending_operations?: unknown[] }).pending_operations?.length ?? 0,
     0,
@@ -201,8 +205,10 @@ function attrsFile(env: TestStack): string {
 
 /**
  * One stack per victim, reused by every kill point in turn (a stack costs seconds to set up): each
- * point interrupts an `up`, recovers, converges, checks exact agreement and destroys, so the next
- * point starts from an empty stack again.
+ * point adds a prefix's resources to the program, interrupts an `up` while they are created,
+ * recovers, converges and checks exact agreement. The earlier points' resources stay declared and
+ * unchanged (no PlanetScale call is made for them, so the held request still decides exactly what
+ * exists at the kill); one `destroy` at the end of the chain must then leave nothing of any point.
  */
 describe("recovery after a killed `pulumi up`", { skip: skipWithoutCli, concurrency: 2 }, () => {
   let emulator: Emulator;
@@ -218,16 +224,26 @@ describe("recovery after a killed `pulumi up`", { skip: skipWithoutCli, concurre
       const emulator = await startEmulator({ readyDelayMs: 0, quiet: true, strict: true });
       const proxy = await HoldProxy.start(emulator.apiUrl);
       const env = await createTestStack({
-        program: program(`${victim}-0`),
+        program: program(),
         useEmulator: emulator,
         config: { "planetscale:apiUrl": { value: proxy.apiUrl } },
       });
       let destroyed = true;
+      const prefixes: string[] = [];
       try {
         for (const [i, point] of KILL_POINTS.entries()) {
           const prefix = `${victim}-${i + 1}`;
           const where = `${victim} killed ${point.what}`;
-          env.setProgram(program(prefix));
+          // The earlier points' objects, as PlanetScale's paths name them (a branch by its name).
+          const earlier = remote(emulator, prefixes);
+          const earlierNames = [
+            ...earlier.branches.map((b) => b.name),
+            ...earlier.passwords.map((p) => p.id),
+            ...earlier.tokens.map((t) => t.id),
+          ];
+          emulator.clearRequests();
+          prefixes.push(prefix);
+          env.setProgram(program(...prefixes));
           const readiness = point.hold.method === "GET";
           if (readiness) emulator.setReadyDelay(300);
           const t0 = Date.now();
@@ -261,21 +277,26 @@ describe("recovery after a killed `pulumi up`", { skip: skipWithoutCli, concurre
           const result = await env.stack.up();
           assert.equal(result.summary.result, "succeeded", where);
           const t3 = Date.now();
-          await assertConverged(env, prefix);
-          const t4 = Date.now();
-
-          await env.stack.destroy();
-          destroyed = true;
+          await assertConverged(env, prefixes);
+          const touched = emulator
+            .requests()
+            .filter((r) => earlierNames.some((name) => r.path.includes(name)))
+            .map((r) => `${r.method} ${r.path}`);
+          assert.deepEqual(touched, [], `${where}: no request named an earlier point's object`);
           t.diagnostic(
-            `${where}: seconds: interrupted up ${s(t1 - t0)}, recover ${s(t2 - t1)}, up ${s(t3 - t2)}, checks and preview ${s(t4 - t3)}, destroy ${s(Date.now() - t4)}`,
-          );
-          const left = remote(emulator, prefix);
-          assert.deepEqual(
-            [left.branches, left.passwords, left.tokens],
-            [[], [], []],
-            `${where}: destroy left nothing`,
+            `${where}: seconds: interrupted up ${s(t1 - t0)}, recover ${s(t2 - t1)}, up ${s(t3 - t2)}, checks and preview ${s(Date.now() - t3)}`,
           );
         }
+        const t5 = Date.now();
+        await env.stack.destroy();
+        destroyed = true;
+        t.diagnostic(`${victim}: destroy of every point's resources: ${s(Date.now() - t5)} seconds`);
+        const left = remote(emulator, prefixes);
+        assert.deepEqual(
+          [left.branches, left.passwords, left.tokens],
+          [[], [], []],
+          `${victim}: destroy left nothing of any point`,
+        );
       } finally {
         await finish(env, proxy, destroyed);
         await emulator.stop();
@@ -319,7 +340,7 @@ describe("recovery after a killed `pulumi up`", { skip: skipWithoutCli, concurre
       assert.match(recovered.stdout, new RegExp(`${theirs.body.id}.*not by the credential of this stack`));
 
       assert.equal((await env.stack.up()).summary.result, "succeeded");
-      await assertConverged(env, prefix, new Set([theirs.body.id]));
+      await assertConverged(env, [prefix], new Set([theirs.body.id]));
       await env.stack.destroy();
       destroyed = true;
       const still = emulator.snapshot().serviceTokens.filter((t) => t.name === `${prefix}-tok`);

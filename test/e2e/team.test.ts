@@ -41,6 +41,8 @@ interface Member {
   stack: Stack;
   env: Record<string, string> & { PULUMI_HOME: string };
   setProgram(program: PulumiFn): void;
+  /** The stack's files, on a file backend. */
+  files?: StackFiles;
 }
 
 /** A project directory and a state backend the team shares; each member stack is its own CI runner. */
@@ -72,9 +74,10 @@ class Team {
       { workDir: this.dir, pulumiCommand: await pulumiCli(), envVars: env },
     );
     // On a file backend, outputs and the last update are read from its files, not by more commands.
+    let files: StackFiles | undefined;
     if (this.backendUrl.startsWith("file://")) {
       const stateDir = this.backendUrl.slice("file://".length);
-      const files = new StackFiles({
+      files = new StackFiles({
         projectDir: this.dir,
         stateDir,
         project: "team",
@@ -97,6 +100,7 @@ class Team {
       setProgram: (p) => {
         stack.workspace.program = p;
       },
+      ...(files ? { files } : {}),
     };
   }
 
@@ -184,6 +188,18 @@ function filesUnder(dir: string, skip: string[] = []): Array<{ path: string; tex
   return out;
 }
 
+/**
+ * The PlanetScale objects a member's stack holds (`pulumi stack export`'s resources but the stack
+ * and its providers), as `type id`, read from the file backend's checkpoint.
+ */
+function held(member: Member): string[] {
+  assert.ok(member.files, `${member.name} is on a file backend`);
+  return member.files
+    .deployment()
+    .resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))
+    .map((r) => `${r.type.slice(r.type.lastIndexOf(":") + 1)} ${r.id}`);
+}
+
 function branchIds(emulator: Emulator, name: string): string[] {
   return emulator
     .snapshot()
@@ -191,6 +207,11 @@ function branchIds(emulator: Emulator, name: string): string[] {
     .map((b) => b.id);
 }
 
+/*
+ * No test destroys its stacks: every assertion is made before, and the emulator, the backend and
+ * the project directory go with the file (destroy after recovery is recovery.test.ts's). The
+ * stacks stay in the shared backend, so each later recover reads more of the team's stacks.
+ */
 describe("a team: one token, one backend, many stacks", { skip: skipWithoutCli, concurrency: 1 }, () => {
   let emulator: Emulator;
   let team: Team;
@@ -234,9 +255,9 @@ describe("a team: one token, one backend, many stacks", { skip: skipWithoutCli, 
         (e: Error) => e,
       );
       assert.match(String(again?.message), /already exists/);
+      assert.deepEqual(held(b), [`Branch ${theirs}`], "b's stack holds its branch");
+      assert.deepEqual(held(a), [], "a's stack holds nothing, b's branch least of all");
       await b.stack.preview({ expectNoChanges: true, color: "never" });
-      await b.stack.destroy({ color: "never" });
-      await a.stack.destroy({ color: "never" });
     } finally {
       await proxy.close();
     }
@@ -264,8 +285,6 @@ describe("a team: one token, one backend, many stacks", { skip: skipWithoutCli, 
       assert.deepEqual(branchIds(emulator, "y-1"), [ys], "y's branch is still there");
       assert.equal((await a.stack.up({ color: "never" })).summary.result, "succeeded");
       await y.stack.preview({ expectNoChanges: true, color: "never" });
-      await a.stack.destroy({ color: "never" });
-      await y.stack.destroy({ color: "never" });
     } finally {
       await proxy.close();
     }
@@ -292,7 +311,6 @@ describe("a team: one token, one backend, many stacks", { skip: skipWithoutCli, 
       assert.equal(recovered.code, 0, recovered.stdout + recovered.stderr);
       assert.match(recovered.stdout, /deleted=1 .* refused=0/);
       assert.equal((await c.stack.up({ color: "never" })).summary.result, "succeeded");
-      await c.stack.destroy({ color: "never" });
     } finally {
       await proxy.close();
     }
@@ -329,7 +347,7 @@ describe("a team: one token, one backend, many stacks", { skip: skipWithoutCli, 
       );
       assert.match(recovered.stdout, /deleted=0 /);
       assert.ok(emulator.snapshot().passwords.some((p) => p.id === same.body.id));
-      await d.stack.destroy({ color: "never" });
+      assert.deepEqual(held(d), [], "d's stack holds nothing, the team's password least of all");
     } finally {
       await proxy.close();
     }
@@ -417,7 +435,6 @@ describe("a PostgreSQL state backend, recovered from a fresh runner", { skip: sk
         1,
         "exactly one token",
       );
-      await p.stack.destroy({ color: "never" });
     } finally {
       await proxy.close();
     }
