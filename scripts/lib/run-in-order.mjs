@@ -2,8 +2,8 @@
 // Node's test runner in the order the files are given. `node --test a b c` sorts its files by name
 // (Node 20), which started the two longest files (test/examples/) after every e2e file and left
 // them running alone at the end; `run()` keeps the order `findTests` chose, longest first.
-// Started as `node --import tsx run-in-order.mjs [options] files…` (the test files inherit
-// `--import tsx`). Options, as `node --test` takes them:
+// Started as `node --require ./scripts/lib/ts-register.cjs run-in-order.mjs [options] files…` (the
+// test files inherit the `--require`). Options, as `node --test` takes them:
 //   --test-reporter=<name|path> --test-reporter-destination=stdout|stderr|<file>  (in pairs)
 //   --test-concurrency=<n>  --test-timeout=<ms>  --test-name-pattern=<re> (repeatable)  --test-only
 import { createWriteStream } from "node:fs";

@@ -9,5 +9,6 @@ export function readDurations(): Record<string, number>;
 export function writeDurations(durations: Record<string, number>): void;
 export function reporterArgs(root: string, options?: { durations?: boolean }): string[];
 export const FILE_TIMEOUT_MS: number;
+export const TS_REGISTER: string;
 export const RUN_IN_ORDER: string;
 export function testRunArgs(files: string[], options?: string[]): string[];

@@ -18,7 +18,10 @@ test("registers planetscale:ApiToken and warns about tokens that never expire or
     "stack",
     false,
   );
-  const { ApiToken } = await import("../../provider/resources/api-token");
+  // Loaded after the mocks are set, as a program loads it.
+  const {
+    ApiToken,
+  }: typeof import("../../provider/resources/api-token") = require("../../provider/resources/api-token");
   const warnings: string[] = [];
   const original = pulumi.log.warn;
   pulumi.log.warn = async (message: string) => {

@@ -28,7 +28,8 @@ test("resource constructors format no promise stack traces unless PULUMI_DEBUG_P
     "stack",
     false,
   );
-  const { ApiToken, Branch, BranchPassword } = await import("../../provider");
+  // Loaded after the mocks are set, as a program loads it.
+  const { ApiToken, Branch, BranchPassword }: typeof import("../../provider") = require("../../provider");
   const limit = Error.stackTraceLimit;
 
   const quiet = tracesFormattedBy(() => {

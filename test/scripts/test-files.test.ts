@@ -155,8 +155,8 @@ describe("run-in-order.mjs, the runner of npm test", () => {
   test("npm test's arguments: its defaults, each replaced by an option that names it", () => {
     const args = files.testRunArgs(["test/a.test.ts"], ["--test-name-pattern=x"]);
     assert.deepEqual(args, [
-      "--import",
-      "tsx",
+      "--require",
+      files.TS_REGISTER,
       files.RUN_IN_ORDER,
       `--test-concurrency=${files.TEST_CONCURRENCY}`,
       `--test-timeout=${files.FILE_TIMEOUT_MS}`,
@@ -168,5 +168,32 @@ describe("run-in-order.mjs, the runner of npm test", () => {
       "--test-timeout=5",
       "f",
     ]);
+  });
+});
+
+describe("ts-register.cjs, the TypeScript of npm test's processes", () => {
+  test("runs a TypeScript file's types, enums and imports, and its stack traces name the .ts lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pps-ts-register-"));
+    try {
+      writeFileSync(join(dir, "shape.ts"), "export enum Shape { Round = 1 }\nexport type Unused = string;\n");
+      writeFileSync(
+        join(dir, "main.ts"),
+        [
+          'import { Shape } from "./shape";',
+          "class Box { readonly size: number = Shape.Round; }",
+          "const box: Box = new Box();",
+          'console.log("size " + box.size);',
+          'throw new Error("from line 5");',
+        ].join("\n"),
+      );
+      const run = await runProcess(process.execPath, ["--require", files.TS_REGISTER, join(dir, "main.ts")], {
+        cwd: dir,
+      });
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.equal(run.stdout, "size 1\n");
+      assert.match(run.stderr, /Error: from line 5\n\s+at .*main\.ts:5:7/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
