@@ -7,15 +7,18 @@
 // every `Run` (one `pulumi up` sends two: the preview, then the update) it starts a child `node` on
 // the SDK's own entry point, `@pulumi/pulumi/cmd/run`, resolved from the program's directory, with
 // the same arguments and environment. So `main` from Pulumi.yaml or package.json, TypeScript through
-// the SDK's own loader, `runtime.options` (typescript, tsconfig, nodeargs) and exit codes behave as
-// they do for users of a standard install. The one difference: the child talks to the engine's
+// the SDK's own loader, `runtime.options` (typescript, tsconfig, nodeargs: read from the project
+// file, as the CLI does not pass them to a `--client` host) and exit codes behave as they do for
+// users of a standard install. The one difference: the child talks to the engine's
 // resource monitor directly instead of through the host's forwarding proxy (which forwards
 // messages untouched), and gets no `--sync` directory (only the long-deprecated synchronous invokes
 // use it).
 "use strict";
 const { spawn } = require("node:child_process");
-const { join } = require("node:path");
+const { readFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
+const { join } = require("node:path");
+const yaml = require("js-yaml");
 
 /** Exit code with which `cmd/run` says it has already shown the user an actionable message. */
 const EXITED_AFTER_USER_ACTIONABLE_MESSAGE = 32;
@@ -36,9 +39,34 @@ function locateRunModule(programDirectory) {
   }
 }
 
-/** The project's `runtime.options`, with the real host's defaults (typescript: true). */
-function nodeOptions(info) {
-  const options = info?.getOptions()?.toJavaScript() ?? {};
+/**
+ * `runtime.options` of the project file in `rootDirectory` (Pulumi.yaml or Pulumi.yml), or none.
+ * The real host gets them in the request; in `--client` mode the CLI replaces the project's runtime
+ * by `{ name: client, options: { address } }` (pkg/cmd/pulumi/operations/io.go, v3.248.0), so they
+ * must be read from the file for `typescript: false` (and tsconfig, nodeargs) to take effect.
+ */
+function projectRuntimeOptions(rootDirectory) {
+  for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
+    let text;
+    try {
+      text = readFileSync(join(rootDirectory, name), "utf8");
+    } catch {
+      continue;
+    }
+    const runtime = yaml.load(text)?.runtime;
+    return (typeof runtime === "object" && runtime?.options) || {};
+  }
+  return {};
+}
+
+/**
+ * The project's `runtime.options` (from its project file under `--client`, see
+ * {@link projectRuntimeOptions}, then the request's), with the real host's defaults (typescript: true).
+ */
+function nodeOptions(info, projectDir = "") {
+  const { address: _client, ...given } = info?.getOptions()?.toJavaScript() ?? {};
+  const root = info?.getRootDirectory() || projectDir;
+  const options = { ...(root ? projectRuntimeOptions(root) : {}), ...given };
   const result = { typescript: true, tsconfig: "", nodeargs: "" };
   if (options.typescript !== undefined) {
     if (typeof options.typescript !== "boolean") throw new Error("typescript option must be a boolean");
@@ -99,9 +127,10 @@ function runArguments(req, runPath, engineAddress) {
 /**
  * Starts the language runtime for the CLI. Returns the `--client` address and a `close` function
  * to call once the CLI has exited. `env` is the environment the CLI itself runs with; each program
- * child gets it, as the real host's children inherit the host's environment.
+ * child gets it, as the real host's children inherit the host's environment. `output(chunk)`, when
+ * given, receives what the programs print; without it they print to this process's stdout and stderr.
  */
-async function startProgramHost(projectDir, env = process.env) {
+async function startProgramHost(projectDir, env = process.env, { output } = {}) {
   // gRPC and the protobuf classes come from this repository's SDK; the program's own SDK is the
   // one `cmd/run` is resolved from.
   const hostRequire = createRequire(__filename);
@@ -117,7 +146,7 @@ async function startProgramHost(projectDir, env = process.env) {
   async function run(req) {
     const info = req.getInfo();
     const programDirectory = info?.getProgramDirectory() || req.getPwd() || projectDir;
-    const options = nodeOptions(info);
+    const options = nodeOptions(info, projectDir);
     // In `--client` mode the CLI passes the engine's address as the first program argument.
     const programArgs = req.getArgsList();
     const engine = engineAddress || programArgs[0] || "";
@@ -133,8 +162,12 @@ async function startProgramHost(projectDir, env = process.env) {
     const child = spawn(process.execPath, argv, {
       cwd: programDirectory,
       env: childEnv,
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit"],
     });
+    if (output) {
+      child.stdout.on("data", output);
+      child.stderr.on("data", output);
+    }
     children.add(child);
     const code = await new Promise((resolve, reject) => {
       child.on("error", reject);
@@ -193,4 +226,4 @@ async function startProgramHost(projectDir, env = process.env) {
 /** CLI commands that run the program (and so need a language runtime). */
 const PROGRAM_COMMANDS = new Set(["up", "update", "preview", "pre", "refresh", "destroy", "down", "watch"]);
 
-module.exports = { startProgramHost, runArguments, PROGRAM_COMMANDS };
+module.exports = { startProgramHost, runArguments, nodeOptions, PROGRAM_COMMANDS };
