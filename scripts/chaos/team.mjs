@@ -13,6 +13,12 @@ import { alive } from "./processes.mjs";
 import { ChaosProject, waitFor } from "./project.mjs";
 import { lastError } from "./scenario.mjs";
 
+// Each member runs what a pull request's CI job runs (examples/preview-environment's workflow):
+// `up` and `destroy` without a separate preview, which would run the program and start a provider
+// host once more per command and send PlanetScale nothing.
+const UP = ["up", "--yes", "--skip-preview"];
+const DESTROY = ["destroy", "--yes", "--skip-preview"];
+
 const token = (name) => ({
   kind: "ApiToken",
   name,
@@ -178,7 +184,7 @@ export async function teamScenario(s, { backend, size }) {
     // Pulumi's table, and concurrent ones race in that CREATE TABLE ("duplicate key value violates
     // unique constraint pg_type_typname_nsp_index"), a failure of the CLI a team meets only once.
     for (const m of members) await m.init();
-    const first = await Promise.all(members.map((m, k) => m.pulumi(["up", "--yes"], { kill: kills[k] })));
+    const first = await Promise.all(members.map((m, k) => m.pulumi(UP, { kill: kills[k] })));
     s.emulator.setFaults({});
     for (const [k, r] of first.entries())
       s.log(
@@ -199,7 +205,7 @@ export async function teamScenario(s, { backend, size }) {
     await team.audit("after the first ups (two killed; shown, not counted)", { count: false });
 
     // 2. The killed stacks are recovered from their own runners while the others run again.
-    const again = members.slice(2).map((m) => m.pulumi(["up", "--yes"]));
+    const again = members.slice(2).map((m) => m.pulumi(UP));
     const recovered = await Promise.all(
       members.slice(0, 2).map((m) => m.packageCommand(["recover", "--stack", m.stack, "--cwd", dir])),
     );
@@ -207,7 +213,7 @@ export async function teamScenario(s, { backend, size }) {
     const ups = await Promise.all(
       members
         .slice(0, 2)
-        .map((m, k) => (recovered[k].code === 0 ? m.pulumi(["up", "--yes"]) : { code: 1, output: "" })),
+        .map((m, k) => (recovered[k].code === 0 ? m.pulumi(UP) : { code: 1, output: "" })),
     );
     for (const [k, r] of recovered.entries()) {
       const lines = r.output.trim().split("\n");
@@ -250,7 +256,7 @@ export async function teamScenario(s, { backend, size }) {
     const live = members.slice(0, -1);
     const held = new Set();
     for (const m of live) for (const id of await team.idsOf(m)) held.add(id);
-    const destroys = await Promise.all(live.map((m) => m.pulumi(["destroy", "--yes"])));
+    const destroys = await Promise.all(live.map((m) => m.pulumi(DESTROY)));
     s.log(`  destroy: ${destroys.map((r, k) => `${live[k].stack} exit ${r.code}`).join(", ")}`);
     await team.audit("after destroy", { allowedGone: held });
   } finally {
@@ -289,7 +295,7 @@ async function sameNameRace(s, team, racers) {
   s.emulator.setFaults({
     rules: [{ method: "POST", path: "/organizations/*/databases/*/branches", action: "status", status: 503 }],
   });
-  const runs = await Promise.all(racers.map((m) => m.pulumi(["up", "--yes"])));
+  const runs = await Promise.all(racers.map((m) => m.pulumi(UP)));
   s.emulator.setFaults({});
   const raceIds = new Set(
     s.emulator
@@ -316,7 +322,7 @@ async function sameNameRace(s, team, racers) {
     converged: team.members.filter((m) => !racers.includes(m)),
   });
   for (const [k, m] of racers.entries()) m.setProgram(programs[k]);
-  const removed = await Promise.all(holding.map((m) => m.pulumi(["up", "--yes"])));
+  const removed = await Promise.all(holding.map((m) => m.pulumi(UP)));
   s.log(`  race: the holder's up without it exit ${removed.map((r) => r.code).join(", ")}`);
   await team.audit("after the race branch's removal", { converged: racers, allowedGone: raceIds });
 }
