@@ -13,7 +13,8 @@ const BRANCH = "pulumi-nodejs:dynamic/planetscale:Branch";
 // The built package, resolved by name as a program resolves it.
 const ps: typeof planetscale = require("pulumi-planetscale");
 
-// One stack and emulator for the file: its suites run in order, each leaving nothing deployed.
+// One stack and emulator for the file: its suites run in order, the first leaving nothing deployed.
+// Nothing destroys the last suite's branches: they go with the emulator (cleanup).
 let env: TestStack;
 before(async () => {
   if (!skipWithoutCli) env = await createTestStack({ program: async () => ({}) });
@@ -55,18 +56,21 @@ describe("Branch end to end", { skip: skipWithoutCli }, () => {
     assert.ok(!state.includes(env.emulator.adminCredential.token));
   });
 
-  test("preview and up then show no changes and ask PlanetScale nothing", async () => {
+  // Automation API's up skips its own preview: it runs the check and diff a preview runs, once. The
+  // no-change preview is the one after the refresh, which asserts the same of the refreshed state.
+  test("up then shows no changes and asks PlanetScale nothing", async () => {
     env.emulator.clearRequests();
-    await env.stack.preview({ expectNoChanges: true });
     const up = await env.stack.up();
     assert.deepEqual(Object.keys(up.summary.resourceChanges ?? {}), ["same"]);
     assert.deepEqual(env.emulator.requests(), [], "no preflight for a resource whose inputs did not change");
   });
 
-  test("refresh then shows no changes, and preview still none", async () => {
+  test("refresh then shows no changes, and preview none, asking PlanetScale nothing", async () => {
     const refresh = await env.stack.refresh();
     assert.deepEqual(Object.keys(refresh.summary.resourceChanges ?? {}).sort(), ["same"]);
+    env.emulator.clearRequests();
     await env.stack.preview({ expectNoChanges: true });
+    assert.deepEqual(env.emulator.requests(), [], "no preflight for a resource whose inputs did not change");
   });
 
   test("rename happens in place: same branchId", async () => {
@@ -180,24 +184,6 @@ describe("Branch at preview time", { skip: skipWithoutCli }, () => {
   let program: pulumi.automation.PulumiFn;
   before(() => env.setProgram(async () => program()));
 
-  test("a branch whose inputs depend on another resource previews with unknowns", async () => {
-    program = async () => {
-      const parent = new ps.Branch("parent", { database: "app", name: "feature-base" });
-      // parent.name is unknown until the parent exists: check and diff must accept it.
-      const child = new ps.Branch("child", {
-        database: "app",
-        parentBranch: parent.name,
-        name: "feature-child",
-      });
-      return { child: child.name };
-    };
-    const preview = await env.stack.preview();
-    assert.equal(preview.changeSummary["create"], 3);
-    const result = await env.stack.up();
-    assert.equal(result.outputs["child"]?.value, "feature-child");
-    await env.stack.destroy();
-  });
-
   test("without credentials, up fails with the command to run, no API call and nothing in state", async () => {
     program = async () => ({ name: new ps.Branch("nocreds", { database: "app", name: "no-creds" }).name });
     await env.stack.removeAllConfig(["planetscale:serviceTokenId", "planetscale:serviceToken"]);
@@ -240,4 +226,23 @@ describe("Branch at preview time", { skip: skipWithoutCli }, () => {
       assert.deepEqual(env.emulator.requests(), []);
     });
   }
+
+  // Last: its two branches stay deployed, and the tests above run on an empty stack.
+  test("a branch whose inputs depend on another resource previews with unknowns", async () => {
+    program = async () => {
+      const parent = new ps.Branch("parent", { database: "app", name: "feature-base" });
+      // parent.name is unknown until the parent exists: check and diff must accept it.
+      const child = new ps.Branch("child", {
+        database: "app",
+        parentBranch: parent.name,
+        name: "feature-child",
+      });
+      return { child: child.name };
+    };
+    const preview = await env.stack.preview();
+    // Both branches; the stack itself is there since the failed up above.
+    assert.deepEqual({ ...preview.changeSummary }, { create: 2, same: 1 });
+    const result = await env.stack.up();
+    assert.equal(result.outputs["child"]?.value, "feature-child");
+  });
 });
