@@ -211,9 +211,7 @@ export async function teamScenario(s, { backend, size }) {
     );
     await Promise.all(again);
     const ups = await Promise.all(
-      members
-        .slice(0, 2)
-        .map((m, k) => (recovered[k].code === 0 ? m.pulumi(UP) : { code: 1, output: "" })),
+      members.slice(0, 2).map((m, k) => (recovered[k].code === 0 ? m.pulumi(UP) : { code: 1, output: "" })),
     );
     for (const [k, r] of recovered.entries()) {
       const lines = r.output.trim().split("\n");
