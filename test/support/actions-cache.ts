@@ -28,7 +28,7 @@ async function linkTree(from: string, to: string): Promise<void> {
 }
 
 /** Every entry of a tree with what a write in place changes: size and modification time, or a link's target. */
-export function treeManifest(dir: string): Map<string, string> {
+function treeManifest(dir: string): Map<string, string> {
   const manifest = new Map<string, string>();
   for (const name of readdirSync(dir, { recursive: true }) as string[]) {
     const path = join(dir, name);
