@@ -5,21 +5,10 @@ export function cliDirectory(): string;
 export function pulumiEnv(
   cliDir: string,
   projectDir?: string,
-  options?: { localBackend?: boolean; localDefaults?: boolean; baseEnv?: NodeJS.ProcessEnv },
+  options?: { localBackend?: boolean; localDefaults?: boolean },
 ): NodeJS.ProcessEnv;
 export function parseCliArgs(args: string[]): { command: string | undefined; cwd: string | undefined };
 export function projectRoot(dir: string): string;
-export function preparePulumi(
-  args: string[],
-  options?: {
-    projectDir?: string;
-    cliDir?: string | undefined;
-    env?: NodeJS.ProcessEnv;
-    baseEnv?: NodeJS.ProcessEnv;
-    localDefaults?: boolean;
-    output?: (chunk: Buffer) => void;
-  },
-): Promise<{ file: string; args: string[]; env: NodeJS.ProcessEnv; close: () => void }>;
 export function runPulumi(
   args: string[],
   options?: {

@@ -52,12 +52,8 @@ function loggedIn(home) {
  * to exist. `localDefaults: false` adds none of the project's defaults (backend, PULUMI_HOME,
  * passphrase), as for the `pulumi` launcher (scripts/bin/pulumi), which behaves as the Pulumi CLI.
  */
-export function pulumiEnv(
-  cliDir,
-  projectDir = root,
-  { localBackend = true, localDefaults = true, baseEnv = process.env } = {},
-) {
-  const env = { ...baseEnv };
+export function pulumiEnv(cliDir, projectDir = root, { localBackend = true, localDefaults = true } = {}) {
+  const env = { ...process.env };
   env.PATH = [cliDir, join(root, "node_modules/.bin"), env.PATH].join(delimiter);
   env.PULUMI_SKIP_UPDATE_CHECK ??= "true";
   env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ??= "true";
@@ -127,40 +123,6 @@ export function projectRoot(dir) {
 }
 
 /**
- * What `pulumi <args>` starts as for the project in `projectDir`: the CLI's path, its arguments
- * (with `--client` when scripts/lib/program-host.cjs, started here, runs the program) and its
- * environment (`pulumiEnv` of `baseEnv`, then `env` over it), and `close()` to call once the CLI
- * has exited. `output(chunk)`, when given, receives what programs print (else they inherit stdio).
- */
-export async function preparePulumi(
-  args,
-  {
-    projectDir = root,
-    cliDir = cliDirectory(),
-    env,
-    baseEnv = process.env,
-    localDefaults = true,
-    output,
-  } = {},
-) {
-  const { command } = parseCliArgs(args);
-  const localBackend = command !== "login" && command !== "logout";
-  const fullEnv = { ...pulumiEnv(cliDir, projectDir, { localBackend, localDefaults, baseEnv }), ...env };
-  const { startProgramHost, PROGRAM_COMMANDS } = require("./lib/program-host.cjs");
-  const needsHost =
-    PROGRAM_COMMANDS.has(command) &&
-    !args.some((a) => a.startsWith("--client")) &&
-    !existsSync(join(cliDir, "pulumi-language-nodejs"));
-  let host;
-  if (needsHost) {
-    // Programs run in child processes with the environment the CLI gets, as under the real host.
-    host = await startProgramHost(projectDir, fullEnv, { output });
-    args = [...args, `--client=${host.address}`];
-  }
-  return { file: join(cliDir, "pulumi"), args, env: fullEnv, close: () => host?.close() };
-}
-
-/**
  * Runs `pulumi <args>` from `cwd` (default: `projectDir`); resolves with its exit code. The local
  * state and PULUMI_HOME defaults live in `projectDir`, the project the command acts on.
  */
@@ -175,15 +137,28 @@ export async function runPulumi(
     localDefaults = true,
   } = {},
 ) {
-  const cli = await preparePulumi(args, { projectDir, cliDir, env, localDefaults });
-  const child = spawn(cli.file, cli.args, { cwd, env: cli.env, stdio });
+  const { command } = parseCliArgs(args);
+  const localBackend = command !== "login" && command !== "logout";
+  const fullEnv = { ...pulumiEnv(cliDir, projectDir, { localBackend, localDefaults }), ...env };
+  const { startProgramHost, PROGRAM_COMMANDS } = require("./lib/program-host.cjs");
+  const needsHost =
+    PROGRAM_COMMANDS.has(command) &&
+    !args.some((a) => a.startsWith("--client")) &&
+    !existsSync(join(cliDir, "pulumi-language-nodejs"));
+  let host;
+  if (needsHost) {
+    // Programs run in child processes with the environment the CLI gets, as under the real host.
+    host = await startProgramHost(projectDir, fullEnv);
+    args = [...args, `--client=${host.address}`];
+  }
+  const child = spawn(join(cliDir, "pulumi"), args, { cwd, env: fullEnv, stdio });
   const forward = (sig) => child.kill(sig);
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
   const code = await new Promise((resolve) => child.on("exit", (c, sig) => resolve(c ?? (sig ? 1 : 0))));
   process.off("SIGINT", forward);
   process.off("SIGTERM", forward);
-  cli.close();
+  host?.close();
   return code;
 }
 

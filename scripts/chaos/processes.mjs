@@ -1,6 +1,6 @@
-// Finding the processes of a `pulumi` run, so a chaos run can SIGKILL exactly one of them: the CLI
-// itself or its dynamic-provider host. Reads /proc (Linux), and only ever signals a process this
-// script started or one of its descendants.
+// Finding the processes a `pulumi` run started, so a chaos run can SIGKILL exactly one of them: the
+// CLI itself or its dynamic-provider host. Reads /proc (Linux), and only ever signals a descendant
+// of a process this script started.
 import { readdirSync, readFileSync } from "node:fs";
 
 /** Parent pid and command line of a live process, or undefined once it is gone. */
@@ -45,13 +45,9 @@ export const TARGETS = {
   host: (p) => p.cmdline.some((arg) => arg.includes("cmd/dynamic-provider")),
 };
 
-/**
- * SIGKILLs the first process of the run started as `root` (it, then its descendants) that `target`
- * matches; returns its pid, or undefined.
- */
-export function killInRun(root, target) {
-  const self = describe(root);
-  const victim = [...(self && self.state !== "Z" ? [self] : []), ...descendants(root)].find(TARGETS[target]);
+/** SIGKILLs the first descendant of `root` that `target` matches; returns its pid, or undefined. */
+export function killDescendant(root, target) {
+  const victim = descendants(root).find(TARGETS[target]);
   if (!victim) return undefined;
   try {
     process.kill(victim.pid, "SIGKILL");

@@ -1,8 +1,7 @@
-// One throwaway Pulumi project per chaos scenario, run by the real CLI as the repository's own
-// `runPulumi` (scripts/pulumi.mjs) starts it, each command in its own process as a user would run
-// it, with a local file backend and a private PULUMI_HOME. The program declares whatever the
-// scenario writes to its program file (chaos-program-<stack>.json), so one project can run several
-// programs in turn.
+// One throwaway Pulumi project per chaos scenario, run by the real CLI through the repository's own
+// `runPulumi` (scripts/pulumi.mjs), each command in its own process as a user would run it, with a
+// local file backend and a private PULUMI_HOME. The program declares whatever the scenario writes to
+// its program file (chaos-program-<stack>.json), so one project can run several programs in turn.
 import { spawn } from "node:child_process";
 import {
   mkdirSync,
@@ -17,8 +16,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { preparePulumi } from "../pulumi.mjs";
-import { alive, descendants, killInRun, TARGETS } from "./processes.mjs";
+import { alive, descendants, killDescendant, TARGETS } from "./processes.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const { redactBackendCredentials } = createRequire(import.meta.url)(
@@ -32,16 +30,6 @@ const { readFileSync } = require("node:fs");
 const planetscale = require("pulumi-planetscale");
 const spec = JSON.parse(readFileSync(process.env.CHAOS_PROGRAM_FILE, "utf8"));
 for (const r of spec) new planetscale[r.kind](r.name, r.args);
-`;
-
-// The program is JavaScript, and says so as Pulumi's docs have a JavaScript project do
-// (`typescript: false`): the SDK's `cmd/run` then registers no ts-node for it.
-const PULUMI_YAML = `name: chaos
-runtime:
-  name: nodejs
-  options:
-    typescript: false
-main: index.js
 `;
 
 /** Waits for `ms` (between polls of a condition, never in place of one). */
@@ -77,7 +65,7 @@ export class ChaosProject {
   static layout() {
     const dir = mkdtempSync(join(tmpdir(), "pps-chaos-"));
     mkdirSync(join(dir, "state"));
-    writeFileSync(join(dir, "Pulumi.yaml"), PULUMI_YAML);
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: chaos\nruntime: nodejs\nmain: index.js\n");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "chaos", private: true }));
     writeFileSync(join(dir, "index.js"), PROGRAM);
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
@@ -126,16 +114,12 @@ export class ChaosProject {
   async pulumi(args, { kill, record = true } = {}) {
     await this.init();
     if (!(args[0] === "stack" && args[1] === "export")) this.changes++;
-    // The CLI is this process's child (its language host, for the commands that run the program,
-    // is served from here and starts the program in a child `node`, as `runPulumi` does).
-    const start = (output) =>
-      preparePulumi([...args, "--stack", this.stack, "--non-interactive"], {
-        projectDir: this.dir,
-        cliDir: this.cliDir,
-        baseEnv: { ...process.env, ...this.env() },
-        output,
-      });
-    return this.#run(start, kill, record);
+    return this.#run(
+      [process.execPath, ["--input-type=module", "-e", RUNNER]],
+      [...args, "--stack", this.stack, "--non-interactive"],
+      kill,
+      record,
+    );
   }
 
   /** Runs the package's own `pulumi-planetscale` command (as `npx pulumi-planetscale` would). */
@@ -151,26 +135,27 @@ export class ChaosProject {
     );
     this.changes++;
     this.operatorRuns++;
-    const env = { ...process.env, ...this.env(), PATH: `${this.cliDir}:${process.env.PATH ?? ""}` };
-    return this.#run(async () => ({ file: process.execPath, args: [bin, ...args], env }), undefined, true);
+    return this.#run([process.execPath, [bin, ...args]], [], undefined, true);
   }
 
-  /**
-   * Starts the command `start(output)` describes (`{ file, args, env, close }`; programs print to
-   * `output`) and resolves once it exited, as {@link ChaosProject.pulumi} says.
-   */
-  async #run(start, kill, record) {
-    let output = "";
-    const keep = (chunk) => {
-      output += chunk;
-    };
-    const command = await start(keep);
+  #run([command, commandArgs], pulumiArgs, kill, record) {
     return new Promise((resolve) => {
-      const child = spawn(command.file, command.args, {
+      const child = spawn(command, commandArgs, {
         cwd: this.dir,
-        env: command.env,
+        env: {
+          ...process.env,
+          ...this.env(),
+          PATH: `${this.cliDir}:${process.env.PATH ?? ""}`,
+          CHAOS_ARGS: JSON.stringify(pulumiArgs),
+          CHAOS_DIR: this.dir,
+          CHAOS_CLI: this.cliDir,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
+      let output = "";
+      const keep = (chunk) => {
+        output += chunk;
+      };
       child.stdout.on("data", keep);
       child.stderr.on("data", keep);
       let killed;
@@ -182,13 +167,12 @@ export class ChaosProject {
           hosts = descendants(child.pid)
             .filter(TARGETS.host)
             .map((p) => p.pid);
-          const pid = killInRun(child.pid, kill.target);
+          const pid = killDescendant(child.pid, kill.target);
           if (pid !== undefined) killed = { pid, at: Date.now() };
         }, 20);
       }
       child.on("exit", (code) => {
         clearInterval(poll);
-        command.close?.();
         if (record) this.output += output;
         resolve({ code: code ?? 1, output, killed, hostsLeft: killed ? hosts.filter(alive) : [] });
       });
@@ -224,6 +208,13 @@ export class ChaosProject {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Runs one CLI command through `runPulumi` (scripts/pulumi.mjs: it supplies the language host),
+ * in a process of its own so that the program never runs inside this one (which serves the emulator).
+ */
+const RUNNER = `import { runPulumi } from ${JSON.stringify(join(root, "scripts/pulumi.mjs"))};
+process.exit(await runPulumi(JSON.parse(process.env.CHAOS_ARGS), { projectDir: process.env.CHAOS_DIR, cliDir: process.env.CHAOS_CLI, stdio: ["ignore", "inherit", "inherit"] }));`;
 
 /** Polls `condition` every 50 ms until it holds or `limitMs` passes; returns whether it held. */
 export async function waitFor(condition, limitMs) {
