@@ -127,10 +127,9 @@ function runArguments(req, runPath, engineAddress) {
 /**
  * Starts the language runtime for the CLI. Returns the `--client` address and a `close` function
  * to call once the CLI has exited. `env` is the environment the CLI itself runs with; each program
- * child gets it, as the real host's children inherit the host's environment. `output(chunk)`, when
- * given, receives what the programs print; without it they print to this process's stdout and stderr.
+ * child gets it, as the real host's children inherit the host's environment.
  */
-async function startProgramHost(projectDir, env = process.env, { output } = {}) {
+async function startProgramHost(projectDir, env = process.env) {
   // gRPC and the protobuf classes come from this repository's SDK; the program's own SDK is the
   // one `cmd/run` is resolved from.
   const hostRequire = createRequire(__filename);
@@ -162,12 +161,8 @@ async function startProgramHost(projectDir, env = process.env, { output } = {}) 
     const child = spawn(process.execPath, argv, {
       cwd: programDirectory,
       env: childEnv,
-      stdio: ["ignore", output ? "pipe" : "inherit", output ? "pipe" : "inherit"],
+      stdio: ["ignore", "inherit", "inherit"],
     });
-    if (output) {
-      child.stdout.on("data", output);
-      child.stderr.on("data", output);
-    }
     children.add(child);
     const code = await new Promise((resolve, reject) => {
       child.on("error", reject);
