@@ -18,7 +18,7 @@ describe("npm run chaos, team scenarios", { skip: skipWithoutCli }, () => {
       [join(repoRoot, "scripts/chaos/run.mjs"), "--quick", "--seed", "7", "--only", "team"],
       { cwd: repoRoot, env: { ...process.env, PULUMI_PLANETSCALE_CLI_DIR: cliDir } },
     );
-    const f = figures(run.stdout);
+    const f = figures(run.stdout, run.stderr);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(f["stacks"], "4");
     for (const name of [

@@ -28,7 +28,7 @@ describe("npm run chaos", { skip: skipWithoutCli }, () => {
       ],
       { cwd: repoRoot, env: { ...process.env, PULUMI_PLANETSCALE_CLI_DIR: cliDir } },
     );
-    const f = figures(run.stdout);
+    const f = figures(run.stdout, run.stderr);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.ok(Number(f["ops"]) > 0, "the runs called the API");
     assert.ok(Number(f["faults"]) >= 1, "the 503 on the create was injected");
