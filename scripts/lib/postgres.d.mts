@@ -10,4 +10,5 @@ export interface Postgres {
   stop(): Promise<void>;
 }
 
+export function untraversableDirectory(path: string): string | undefined;
 export function startPostgres(options?: { log?: (line: string) => void }): Promise<Postgres>;

