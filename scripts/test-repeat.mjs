@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTests, needsCli, reporterArgs, testRunArgs } from "./lib/test-files.mjs";
+import { findTests, needsCli, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -25,7 +25,7 @@ if (!Number.isInteger(times) || times < 1) {
 const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const env = { ...process.env };
+const env = testEnv();
 if (withCli && !env.PULUMI_PLANETSCALE_CLI_DIR) {
   const found = spawnSync("bash", ["scripts/pulumi-cli.sh"], {
     cwd: root,

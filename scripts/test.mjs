@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findTests, needsCli, reporterArgs, testRunArgs } from "./lib/test-files.mjs";
+import { findTests, needsCli, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const inCI = process.env.CI === "true" || process.env.CI === "1";
@@ -64,7 +64,7 @@ else if (!cliDir) {
   );
 }
 
-const env = { ...process.env };
+const env = testEnv();
 if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
 run(process.execPath, testRunArgs(files, [...reporters(args), ...args]), { env });
 

@@ -10,5 +10,7 @@ export function writeDurations(durations: Record<string, number>): void;
 export function reporterArgs(root: string, options?: { durations?: boolean }): string[];
 export const FILE_TIMEOUT_MS: number;
 export const TS_REGISTER: string;
+export const COMPILE_CACHE: string;
+export function testEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export const RUN_IN_ORDER: string;
 export function testRunArgs(files: string[], options?: string[]): string[];

@@ -31,6 +31,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
+import { COMPILE_CACHE } from "../../scripts/lib/test-files.mjs";
 import { actionsCache } from "./actions-cache";
 import { exampleLockDifferences, type LocalRegistry } from "./registry";
 import {
@@ -148,6 +149,13 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
       ([k]) => !/^(PULUMI_|PLANETSCALE_|INIT_CWD$|npm_|NODE_OPTIONS$)/i.test(k),
     ),
   );
+  // The test run's V8 code cache (scripts/lib/compile-cache.cjs) stays, as a warm disk would: it
+  // changes how fast the steps' Node.js processes start, not what they do.
+  const v8Cache = process.env["PULUMI_PLANETSCALE_V8_CACHE"];
+  if (v8Cache) {
+    inherited["NODE_OPTIONS"] = `--require ${JSON.stringify(COMPILE_CACHE)}`;
+    inherited["PULUMI_PLANETSCALE_V8_CACHE"] = v8Cache;
+  }
   // A runner's PATH: the system's, without this repository's tools or a `pulumi` a test put there.
   const path = (inherited["PATH"] ?? "")
     .split(delimiter)
