@@ -34,15 +34,10 @@ export const COMPILE_CACHE = join(dirname(new URL(import.meta.url).pathname), "c
  * The environment test files run in: `env` with {@link COMPILE_CACHE} required by every Node.js
  * process they start (hosts, programs, npm). `NODE_OPTIONS` carries it to processes the CLI starts;
  * test/support/runner.ts gives it to a workflow's steps, whose environment is otherwise a runner's.
- * The Go CLI collects no garbage below 1 GiB: its packages allocate ~60 MB of tables as it starts,
- * and collecting while they do was about half of a short command's CPU (`pulumi version` 0.11 s,
- * 0.06 s without).
  */
 export function testEnv(env = process.env) {
   const require = `--require ${JSON.stringify(COMPILE_CACHE)}`;
   return {
-    GOGC: "off",
-    GOMEMLIMIT: "1GiB",
     ...env,
     NODE_OPTIONS: env.NODE_OPTIONS?.includes(require)
       ? env.NODE_OPTIONS
