@@ -13,25 +13,20 @@
 //
 // Entries are keyed by content alone (the examples install the same files into a new folder for
 // each job; V8 takes the file name from the compile, not from the entry), under
-// PULUMI_PLANETSCALE_V8_CACHE (default ~/.cache/pulumi-planetscale/v8)/<V8's tag for its version
-// and flags>/; delete the folder at any time. They are written once the synchronous loading that
+// PULUMI_PLANETSCALE_V8_CACHE/<V8's tag for its version and flags>/ (without it, this does
+// nothing); delete the folder at any time. They are written once the synchronous loading that
 // compiled them is over (the hosts are often killed rather than ending), to a temporary file then
 // renamed, so that concurrent processes never read half an entry.
 const Module = require("node:module");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const v8 = require("node:v8");
 const vm = require("node:vm");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
-const root =
-  process.env.PULUMI_PLANETSCALE_V8_CACHE ||
-  path.join(
-    process.env.PULUMI_PLANETSCALE_CACHE || path.join(os.homedir(), ".cache", "pulumi-planetscale"),
-    "v8",
-  );
+/** Where entries are kept: `testEnv` in test-files.mjs sets it beside it, the one place it is chosen. */
+const root = process.env.PULUMI_PLANETSCALE_V8_CACHE;
 const folders = new Set();
 
 /**
@@ -130,6 +125,7 @@ function requireFor(module) {
 
 const compile = Module.prototype._compile;
 try {
+  if (!root) throw new Error("PULUMI_PLANETSCALE_V8_CACHE is not set");
   folder();
   Module.prototype._compile = function compileCached(...args) {
     const [content, filename, format] = args;
@@ -146,5 +142,5 @@ try {
   };
   process.once("exit", save);
 } catch {
-  // No cache folder: Node compiles as usual.
+  // No cache folder (none given, or it cannot be made): Node compiles as usual.
 }

@@ -31,7 +31,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
-import { COMPILE_CACHE } from "../../scripts/lib/test-files.mjs";
+import { testEnv } from "../../scripts/lib/test-files.mjs";
 import { actionsCache } from "./actions-cache";
 import { exampleLockDifferences, type LocalRegistry } from "./registry";
 import {
@@ -153,8 +153,9 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
   // changes how fast the steps' Node.js processes start, not what they do.
   const v8Cache = process.env["PULUMI_PLANETSCALE_V8_CACHE"];
   if (v8Cache) {
-    inherited["NODE_OPTIONS"] = `--require ${JSON.stringify(COMPILE_CACHE)}`;
-    inherited["PULUMI_PLANETSCALE_V8_CACHE"] = v8Cache;
+    const cache = testEnv({ PULUMI_PLANETSCALE_V8_CACHE: v8Cache });
+    inherited["NODE_OPTIONS"] = cache["NODE_OPTIONS"];
+    inherited["PULUMI_PLANETSCALE_V8_CACHE"] = cache["PULUMI_PLANETSCALE_V8_CACHE"];
   }
   // A runner's PATH: the system's, without this repository's tools or a `pulumi` a test put there.
   const path = (inherited["PATH"] ?? "")
