@@ -96,6 +96,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/dynamic",
   ],
   "provider/internal/ownership": [
+    "provider/internal/provider-host",
     "provider/internal/api",
     "provider/internal/backend",
     "provider/internal/client",
@@ -110,6 +111,8 @@ const ROOMS: Record<string, readonly string[]> = {
   "provider/internal/inputs": ["provider/internal/resource-errors", "@pulumi/pulumi", "zod"],
   "provider/internal/resource-errors": ["provider/internal/client"],
   "provider/internal/error-message": [],
+  // Whether this process is the engine's provider host.
+  "provider/internal/provider-host": [],
   // The dynamic-provider glue; the runtime loads each resource's logic by kind.
   "provider/internal/dynamic": [
     "provider/internal/branch",
@@ -121,6 +124,7 @@ const ROOMS: Record<string, readonly string[]> = {
     "provider/internal/client",
     "provider/internal/resource-errors",
     "provider/internal/error-message",
+    "provider/internal/provider-host",
     "pulumi-planetscale/internal/provider-runtime",
     "@pulumi/pulumi",
     "zod",

@@ -1,8 +1,12 @@
 // Level 3: the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) driven over gRPC
 // as the engine drives it, with the provider text exactly as `dynamic.Resource` serializes it.
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { type Intent, readJournal } from "../../provider/internal/ownership/journal";
 import { waitFor } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import {
@@ -182,5 +186,62 @@ describe("errors through the dynamic-provider host", () => {
     );
     const printed = host.stderr().slice(from);
     assert.ok(!printed.includes('database "nope"'), printed);
+  });
+});
+
+describe("the recovery journal in the dynamic-provider host", () => {
+  /** A host with its own journal directory, configured like the suite's. */
+  async function hostWithJournal(): Promise<{ host: DynamicProviderHost; journal: string }> {
+    const journal = join(mkdtempSync(join(tmpdir(), "pps-host-journal-")), "journal");
+    const started = await startDynamicProviderHost({ env: { PULUMI_PLANETSCALE_JOURNAL_DIR: journal } });
+    await started.configure({
+      "planetscale:serviceTokenId": emu.adminCredential.id,
+      "planetscale:serviceToken": secretValue(emu.adminCredential.token),
+      "planetscale:apiUrl": emu.apiUrl,
+      "planetscale:organization": "acme",
+    });
+    return { host: started, journal };
+  }
+  async function createBranch(on: DynamicProviderHost, name: string): Promise<string> {
+    const checked = await on.check(URN, {}, { __provider: providerText, database: "app", name });
+    return (await on.create(URN, checked.inputs)).id;
+  }
+  function records(journal: string): Intent[] {
+    return readJournal(journal, emu.adminCredential.id).entries.map((e) => e.intent);
+  }
+
+  test("a create's record stays, settled, until the engine ends the host with SIGINT; then it is gone", async () => {
+    const { host: own, journal } = await hostWithJournal();
+    try {
+      const id = await createBranch(own, "grpc-journal-1");
+      // The answer has left the host, but whether the engine saved it is unknown until it ends the host.
+      const [record, ...more] = records(journal);
+      assert.equal(more.length, 0);
+      assert.equal(record?.settled, true);
+      assert.deepEqual(
+        record?.attempts.map((a) => [a.state, a.id]),
+        [["created", id]],
+      );
+      await own.close();
+      assert.equal(own.exitSignal(), "SIGINT", "the host still ends by the engine's signal");
+      assert.deepEqual(readdirSync(journal), []);
+    } finally {
+      await own.close();
+      rmSync(dirname(journal), { recursive: true, force: true });
+    }
+  });
+
+  test("a host killed after its create returned leaves the settled record for `recover`", async () => {
+    const { host: own, journal } = await hostWithJournal();
+    try {
+      const id = await createBranch(own, "grpc-journal-2");
+      await own.kill();
+      assert.deepEqual(
+        records(journal).map((r) => [r.name, r.settled, r.attempts.at(-1)?.id]),
+        [["grpc-journal-2", true, id]],
+      );
+    } finally {
+      rmSync(dirname(journal), { recursive: true, force: true });
+    }
   });
 });

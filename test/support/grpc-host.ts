@@ -5,9 +5,11 @@
  * details (partial creates), which calling provider methods directly cannot.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as net from "node:net";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 const repoRoot = join(__dirname, "..", "..");
 const requireFromRepo = createRequire(join(repoRoot, "package.json"));
@@ -60,6 +62,13 @@ export interface DynamicProviderHost {
   stderr(): string;
   /** Resolves with the exit code once the host process has ended (by itself or by `close`). */
   exited(): Promise<number | null>;
+  /** The signal that ended the host, once it has ended by one. */
+  exitSignal(): NodeJS.Signals | null;
+  /** The host's own recovery journal (a temporary directory unless `env` names one). */
+  journalDir: string;
+  /** Kills the host at once (SIGKILL), as a crash or an OOM kill would. */
+  kill(): Promise<void>;
+  /** Ends the host as the engine does once the run's steps are saved: SIGINT. */
   close(): Promise<void>;
 }
 
@@ -89,6 +98,11 @@ export async function startDynamicProviderHost(
   options: { cwd?: string; env?: NodeJS.ProcessEnv; engineAddress?: string } = {},
 ): Promise<DynamicProviderHost> {
   const cwd = options.cwd ?? repoRoot;
+  // Never the user's own journal: a host killed by a test leaves its records there.
+  const ownJournal = options.env?.["PULUMI_PLANETSCALE_JOURNAL_DIR"] === undefined;
+  const journalDir =
+    options.env?.["PULUMI_PLANETSCALE_JOURNAL_DIR"] ??
+    join(mkdtempSync(join(tmpdir(), "pps-host-")), "journal");
   const script = requireFromRepo.resolve("@pulumi/pulumi/cmd/dynamic-provider");
   const engine = options.engineAddress === undefined ? await standInEngine() : undefined;
   const child: ChildProcess = spawn(
@@ -96,7 +110,13 @@ export async function startDynamicProviderHost(
     [script, options.engineAddress ?? (engine?.address as string)],
     {
       cwd,
-      env: { ...process.env, PULUMI_NODEJS_PROJECT: "test", PULUMI_PROJECT: "test", ...options.env },
+      env: {
+        ...process.env,
+        PULUMI_NODEJS_PROJECT: "test",
+        PULUMI_PROJECT: "test",
+        PULUMI_PLANETSCALE_JOURNAL_DIR: journalDir,
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -104,6 +124,7 @@ export async function startDynamicProviderHost(
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
       void engine?.close();
+      if (ownJournal) rmSync(dirname(journalDir), { recursive: true, force: true });
       resolve(code);
     }),
   );
@@ -134,6 +155,14 @@ export async function startDynamicProviderHost(
   }
 
   const struct = (v: Props) => Struct.fromJavaScript(v);
+
+  async function stop(signal: NodeJS.Signals): Promise<void> {
+    client.close();
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      await exited;
+    }
+  }
 
   return {
     async configure(config) {
@@ -213,14 +242,10 @@ export async function startDynamicProviderHost(
     },
     stderr: () => stderr,
     exited: () => exited,
-    async close() {
-      client.close();
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
-    },
+    exitSignal: () => child.signalCode,
+    journalDir,
+    kill: () => stop("SIGKILL"),
+    close: () => stop("SIGINT"),
   };
 }
 

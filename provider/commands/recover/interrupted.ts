@@ -29,6 +29,11 @@ export interface Interrupted {
    * killed CLI whose host wrote its records on another machine, or none).
    */
   attempts?: IntentAttempt[];
+  /**
+   * Every record of it says the create returned or threw (its host lived on until then), and no
+   * pending operation names it: only whether the engine received the answer is unknown.
+   */
+  settled?: boolean;
 }
 
 /** A create another process or stack has under way (or left interrupted): what it may make is not ours to delete. */
@@ -147,10 +152,12 @@ export function gatherEvidence(
       sources: [`journal ${file}`],
       journalFiles: [file],
       attempts: [...intent.attempts],
+      settled: intent.settled === true,
     };
     const key = identity(item);
     const known = byIdentity.get(key);
     if (known) {
+      known.settled = known.settled === true && item.settled === true;
       known.earliest = Math.min(known.earliest, item.earliest);
       known.sources.push(...item.sources);
       known.journalFiles.push(file);
@@ -181,6 +188,7 @@ export function gatherEvidence(
     const known = byIdentity.get(identity(item));
     if (known) {
       known.sources.unshift(op.resource.urn);
+      known.settled = false;
       continue;
     }
     const lockTime = options.lockTime;

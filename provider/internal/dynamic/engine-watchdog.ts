@@ -1,4 +1,5 @@
 import * as net from "node:net";
+import { isDynamicProviderHost } from "../provider-host";
 
 /** How often the engine is checked. */
 const INTERVAL_MS = 500;
@@ -20,10 +21,8 @@ export function watchEngine(
   argv: readonly string[] = process.argv,
   onGone: (address: string) => void = exitBecauseEngineIsGone,
 ): void {
-  if (started) return;
-  const script = argv[1] ?? "";
+  if (started || !isDynamicProviderHost(argv)) return;
   const address = argv[2] ?? "";
-  if (!/[\\/]cmd[\\/]dynamic-provider([\\/]index\.js)?$/.test(script)) return;
   const target = parseAddress(address);
   if (!target) return;
   started = true;

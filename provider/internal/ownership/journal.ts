@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { type AttemptState, type CreateAttempt, observeCreates } from "../api/create-attempts";
 import { redactBackendUrl } from "../backend/backend-url";
 import type { PlanetScaleClient } from "../client/client";
+import { isDynamicProviderHost } from "../provider-host";
 import { RecordFile } from "./record-file";
 
 /** Environment variable naming the journal directory (default: under the Pulumi home). */
@@ -27,10 +28,12 @@ export interface IntentAttempt {
 }
 
 /**
- * What a create is about to make, written before its first request, updated as each request
- * ends, and removed once the create returns or throws. A record that outlives its process is the
- * only trace of a create interrupted by a killed provider host (the engine records nothing then),
- * so `pulumi-planetscale recover` can find what the create left behind. A record is evidence of
+ * What a create is about to make, written before its first request and updated as each request
+ * ends. Once the create returns or throws it is marked `settled`, and removed: at once in a process
+ * that is not a dynamic-provider host, else when the engine ends the host
+ * ({@link keepSettledRecordsUntilEngineCloses}). A record that outlives its process is the only
+ * trace of a create interrupted by a killed provider host (the engine records nothing then), so
+ * `pulumi-planetscale recover` can find what the create left behind. A record is evidence of
  * what was attempted, never of who made an object: the creator is always compared with the
  * recovering stack's own credential.
  */
@@ -64,6 +67,11 @@ export interface Intent {
   backend?: string;
   /** The create requests sent so far, in order. */
   attempts: IntentAttempt[];
+  /**
+   * The create returned or threw, in a host the engine had not ended yet: whether the engine
+   * received its answer is unknown (the host may have been killed before the answer left).
+   */
+  settled?: true;
 }
 
 /** The journal directory: {@link JOURNAL_DIR_ENV}, else `$PULUMI_HOME/planetscale/journal`. */
@@ -88,6 +96,31 @@ export function notPrivate(stat: fs.Stats, what: "directory" | "file"): string |
   if ((stat.mode & 0o077) !== 0)
     return `is readable or writable by others (mode ${(stat.mode & 0o777).toString(8)})`;
   return undefined;
+}
+
+/** Whether settled records wait for the engine to end this process (the provider host). */
+let keepSettled = false;
+/** Records of settled creates that wait for the engine to end this process. */
+const settledRecords = new Set<string>();
+
+/**
+ * In the dynamic-provider host: keeps each settled create's record until the engine ends the host.
+ * The engine records a create's object only once the answer reaches it, and ends its provider hosts
+ * with SIGINT only after the run's steps are saved (`TerminateProcessGroup` in Pulumi's
+ * `plugin.Close`; a host has its own process group, so a terminal's Ctrl-C never reaches it). A
+ * host killed in between (by SIGKILL, or stopped by the engine watchdog because the CLI died) leaves
+ * its settled records: `recover` drops those whose object the stack holds and deals with the others
+ * as interrupted creates. On SIGINT the records are removed and the signal is raised again, so the
+ * host ends as it would without this handler.
+ */
+export function keepSettledRecordsUntilEngineCloses(): void {
+  if (keepSettled) return;
+  keepSettled = true;
+  process.once("SIGINT", () => {
+    for (const file of settledRecords) fs.rmSync(file, { force: true });
+    settledRecords.clear();
+    process.kill(process.pid, "SIGINT");
+  });
 }
 
 /** Directories {@link privateDir} has made or checked in this process. */
@@ -124,7 +157,8 @@ function concerns(attempt: CreateAttempt, intent: Intent): boolean {
 
 /**
  * Writes the intent record for a create that is about to start and returns the function that
- * removes it (call it when the create returns or throws). Each create request the client sends for
+ * settles it (call it when the create returns or throws): it is removed at once, or marked settled
+ * and kept until the engine ends the host ({@link keepSettledRecordsUntilEngineCloses}). Each create request the client sends for
  * this subject meanwhile is added to the record, before it is sent and when it ends. Each write
  * replaces the whole record at once (see `RecordFile`), so a kill never leaves half a record. A journal that cannot be
  * written does not stop the create: the CLI's own pending operation still covers a killed CLI; the
@@ -152,6 +186,7 @@ export function recordIntent(
     ...(env["PULUMI_BACKEND_URL"] ? { backend: redactBackendUrl(env["PULUMI_BACKEND_URL"]) } : {}),
     attempts: [],
   };
+  if (isDynamicProviderHost()) keepSettledRecordsUntilEngineCloses();
   const dir = journalDir(env);
   const file = path.join(dir, `${now}-${process.pid}-${randomBytes(4).toString("hex")}.json`);
   let record: RecordFile;
@@ -184,7 +219,19 @@ export function recordIntent(
   return () => {
     open = false;
     stop();
-    record.remove();
+    if (!keepSettled) {
+      record.remove();
+      return;
+    }
+    intent.settled = true;
+    try {
+      record.rewrite(JSON.stringify(intent));
+    } catch (error) {
+      // Unmarked, it still proves no more than an interrupted create: recover checks it as one.
+      log(`could not update the recovery journal in ${dir} (${(error as Error).message})`);
+    }
+    record.close();
+    settledRecords.add(file);
   };
 }
 

@@ -55,6 +55,12 @@ export class RecordFile {
     this.written = padded.length;
   }
 
+  /** Closes the record and keeps it: it can no longer be rewritten. */
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   /** Closes and deletes the record (a record already gone is fine). */
   remove(): void {
     if (this.fd !== undefined) fs.closeSync(this.fd);
