@@ -32,7 +32,7 @@ export const COMPILE_CACHE = join(dirname(new URL(import.meta.url).pathname), "c
 
 /**
  * The environment test files run in: `env` with {@link COMPILE_CACHE} required by every Node.js
- * process they start (hosts, programs, npm). `NODE_OPTIONS` carries it to processes the CLI starts;
+ * process they start (hosts, programs, npm), and {@link TS_REGISTER}'s cache. `NODE_OPTIONS` carries it to processes the CLI starts;
  * test/support/runner.ts gives it to a workflow's steps, whose environment is otherwise a runner's.
  */
 export function testEnv(env = process.env) {
@@ -43,6 +43,8 @@ export function testEnv(env = process.env) {
       ? env.NODE_OPTIONS
       : [env.NODE_OPTIONS, require].filter(Boolean).join(" "),
     PULUMI_PLANETSCALE_V8_CACHE: env.PULUMI_PLANETSCALE_V8_CACHE || join(dirname(DURATIONS_FILE), "v8"),
+    // The test files' compiled TypeScript (see TS_REGISTER's file).
+    PULUMI_PLANETSCALE_TS_CACHE: env.PULUMI_PLANETSCALE_TS_CACHE || join(dirname(DURATIONS_FILE), "ts"),
   };
 }
 
