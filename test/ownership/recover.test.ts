@@ -10,6 +10,7 @@ import {
   gatherEvidence,
   type Interrupted,
   LOCK_CLOCK_SKEW_MS,
+  recordedId,
   type StackIdentity,
 } from "../../provider/commands/recover/interrupted";
 import { type Ownership, resolveInterrupted } from "../../provider/commands/recover/resolve";
@@ -116,6 +117,9 @@ function own(over: Partial<Ownership> = {}): Ownership {
   };
 }
 
+/** A checkpoint with no resource and no pending operation. */
+const empty: Deployment = { version: 3, deployment: { resources: [] } };
+
 const unknownAttempt: IntentAttempt = { at: "2026-01-01T00:00:10.000Z", state: "unknown", status: 503 };
 
 describe("gathering the evidence of interrupted creates", () => {
@@ -174,6 +178,24 @@ describe("gathering the evidence of interrupted creates", () => {
     assert.equal(evidence.interrupted[0]?.earliest, Date.parse("2026-01-01T00:00:10.000Z"));
     assert.equal(evidence.interrupted[0]?.sources.length, 2);
     assert.deepEqual(evidence.interrupted[0]?.attempts, [unknownAttempt]);
+  });
+
+  test("a settled create's record: only removed when the stack holds its object, else an interrupted create", () => {
+    const created: IntentAttempt = { at: "2026-01-01T00:00:10.000Z", state: "created", id: "tok123" };
+    const settled: JournalEntry = { file: "s.json", intent: intent({ attempts: [created], settled: true }) };
+    const [item] = gatherEvidence(empty, [settled], { self: self(), lockTime }).interrupted;
+    assert.ok(item);
+    assert.equal(recordedId(item, new Set(["tok123"])), "tok123", "the engine received its answer");
+    assert.equal(recordedId(item, new Set()), undefined, "its answer was lost: resolved as interrupted");
+    // Not settled (the host died during the create), or joined by a pending create: interrupted.
+    const unsettled: JournalEntry = { file: "u.json", intent: intent({ attempts: [created] }) };
+    const [during] = gatherEvidence(empty, [unsettled], { self: self(), lockTime }).interrupted;
+    assert.equal(recordedId(during as Interrupted, new Set(["tok123"])), undefined);
+    const [joined] = gatherEvidence(pending(TOKEN_TYPE, "ci"), [settled], {
+      self: self(),
+      lockTime,
+    }).interrupted;
+    assert.equal(recordedId(joined as Interrupted, new Set(["tok123"])), undefined);
   });
 
   test("one project directory, several stacks: another stack's record is a claim, never this stack's case", () => {

@@ -96,6 +96,16 @@ export function recordOfStack(entry: JournalEntry, self: StackIdentity): boolean
 }
 
 /**
+ * The id of a settled create's object when this stack's state holds it (the engine received the
+ * answer: only its records are left to remove); undefined otherwise. A settled create whose object
+ * the state lacks lost its answer with its killed host, and is resolved as an interrupted create.
+ */
+export function recordedId(item: Interrupted, stateIds: ReadonlySet<string>): string | undefined {
+  if (item.settled !== true) return undefined;
+  return item.attempts?.find((a) => a.id !== undefined && stateIds.has(a.id))?.id;
+}
+
+/**
  * Joins the checkpoint's pending creates (a killed CLI) and this stack's journal records whose
  * writer is gone (a killed host, or the host of a killed CLI) into the list of interrupted creates,
  * one per remote identity. The lower time bound is the journal's (taken just before the first

@@ -7,7 +7,7 @@ import { shortName } from "../../internal/backend/stacks";
 import { describeSubject, subjectKindOfType } from "../../internal/backend/subjects";
 import type { PlanetScaleClient } from "../../internal/client/client";
 import { journalDir, readJournal } from "../../internal/ownership/journal";
-import { gatherEvidence, type Interrupted, recordOfStack, type StackIdentity } from "./interrupted";
+import { gatherEvidence, recordedId, recordOfStack, type StackIdentity } from "./interrupted";
 import { type Ownership, type Resolution, resolveInterrupted } from "./resolve";
 import { type PulumiStack, processAlive, projectOf } from "./stack";
 
@@ -184,7 +184,7 @@ export async function recover(
 
   // 4. Decide every interrupted create before acting on any. A settled create whose object this
   // stack holds was recorded by the engine: only its records are left to remove.
-  const recorded = evidence.interrupted.filter((item) => heldSettled(item, own.stateIds));
+  const recorded = evidence.interrupted.filter((item) => recordedId(item, own.stateIds) !== undefined);
   const order = (kind: string) => (kind === "branch" ? 1 : 0); // credentials first: a branch takes them with it
   const items = evidence.interrupted
     .filter((item) => !recorded.includes(item))
@@ -220,7 +220,7 @@ export async function recover(
 
   // 5. Act: deletions, then the lock and the checkpoint.
   for (const item of recorded) {
-    const id = item.attempts?.find((a) => a.id !== undefined && own.stateIds.has(a.id))?.id;
+    const id = recordedId(item, own.stateIds);
     report(`recorded ${describeSubject(item)} (id ${id}): its create returned and this stack holds it`);
     for (const file of item.journalFiles) fs.rmSync(file, { force: true });
   }
@@ -256,15 +256,6 @@ export async function recover(
     result.pendingCleared = pending.length;
   }
   return result;
-}
-
-/**
- * Whether a settled create's object is in this stack's state: the engine received the answer. (A
- * settled create whose object the stack lacks lost its answer when its host was killed, and is
- * resolved as an interrupted one.)
- */
-function heldSettled(item: Interrupted, stateIds: ReadonlySet<string>): boolean {
-  return item.settled === true && (item.attempts ?? []).some((a) => a.id !== undefined && stateIds.has(a.id));
 }
 
 function realpath(p: string): string {
