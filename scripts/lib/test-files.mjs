@@ -32,8 +32,9 @@ export const COMPILE_CACHE = join(dirname(new URL(import.meta.url).pathname), "c
 
 /**
  * The environment test files run in: `env` with {@link COMPILE_CACHE} required by every Node.js
- * process they start (hosts, programs, npm), {@link TS_REGISTER}'s cache, and the Go CLI's GC pace. `NODE_OPTIONS` carries it to processes the CLI starts;
- * test/support/runner.ts gives it to a workflow's steps, whose environment is otherwise a runner's.
+ * process they start (hosts, programs, npm), {@link TS_REGISTER}'s cache, and the Go CLI's GC
+ * pace. `NODE_OPTIONS` carries the first to processes the CLI starts; test/support/runner.ts gives
+ * it to a workflow's steps, whose environment is otherwise a runner's.
  */
 export function testEnv(env = process.env) {
   const require = `--require ${JSON.stringify(COMPILE_CACHE)}`;

@@ -64,8 +64,6 @@ export interface DynamicProviderHost {
   exited(): Promise<number | null>;
   /** The signal that ended the host, once it has ended by one. */
   exitSignal(): NodeJS.Signals | null;
-  /** The host's own recovery journal (a temporary directory unless `env` names one). */
-  journalDir: string;
   /** Kills the host at once (SIGKILL), as a crash or an OOM kill would. */
   kill(): Promise<void>;
   /** Ends the host as the engine does once the run's steps are saved: SIGINT. */
@@ -243,7 +241,6 @@ export async function startDynamicProviderHost(
     stderr: () => stderr,
     exited: () => exited,
     exitSignal: () => child.signalCode,
-    journalDir,
     kill: () => stop("SIGKILL"),
     close: () => stop("SIGINT"),
   };

@@ -184,10 +184,13 @@ export async function recover(
 
   // 4. Decide every interrupted create before acting on any. A settled create whose object this
   // stack holds was recorded by the engine: only its records are left to remove.
-  const recorded = evidence.interrupted.filter((item) => recordedId(item, own.stateIds) !== undefined);
+  const recorded = evidence.interrupted.flatMap((item) => {
+    const id = recordedId(item, own.stateIds);
+    return id === undefined ? [] : [{ item, id }];
+  });
   const order = (kind: string) => (kind === "branch" ? 1 : 0); // credentials first: a branch takes them with it
   const items = evidence.interrupted
-    .filter((item) => !recorded.includes(item))
+    .filter((item) => !recorded.some((r) => r.item === item))
     .sort((a, b) => order(a.kind) - order(b.kind));
   result.interrupted = items.length;
   const decided: Array<{ files: string[]; resolution: Resolution }> = [];
@@ -219,8 +222,7 @@ export async function recover(
   }
 
   // 5. Act: deletions, then the lock and the checkpoint.
-  for (const item of recorded) {
-    const id = recordedId(item, own.stateIds);
+  for (const { item, id } of recorded) {
     report(`recorded ${describeSubject(item)} (id ${id}): its create returned and this stack holds it`);
     for (const file of item.journalFiles) fs.rmSync(file, { force: true });
   }

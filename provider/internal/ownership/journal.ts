@@ -113,7 +113,7 @@ const settledRecords = new Set<string>();
  * as interrupted creates. On SIGINT the records are removed and the signal is raised again, so the
  * host ends as it would without this handler.
  */
-export function keepSettledRecordsUntilEngineCloses(): void {
+function keepSettledRecordsUntilEngineCloses(): void {
   if (keepSettled) return;
   keepSettled = true;
   process.once("SIGINT", () => {
@@ -158,8 +158,9 @@ function concerns(attempt: CreateAttempt, intent: Intent): boolean {
 /**
  * Writes the intent record for a create that is about to start and returns the function that
  * settles it (call it when the create returns or throws): it is removed at once, or marked settled
- * and kept until the engine ends the host ({@link keepSettledRecordsUntilEngineCloses}). Each create request the client sends for
- * this subject meanwhile is added to the record, before it is sent and when it ends. Each write
+ * and kept until the engine ends the host ({@link keepSettledRecordsUntilEngineCloses}). Each
+ * create request the client sends for this subject meanwhile is added to the record, before it is
+ * sent and when it ends. Each write
  * replaces the whole record at once (see `RecordFile`), so a kill never leaves half a record. A journal that cannot be
  * written does not stop the create: the CLI's own pending operation still covers a killed CLI; the
  * failure is logged.
