@@ -51,13 +51,6 @@ export class ChaosProject {
     this.programFile = join(this.dir, `chaos-program-${this.stack}.json`);
     /** Everything every command printed (stdout and stderr), for the leak scan. */
     this.output = "";
-    /**
-     * Commands run that may have changed this stack's state (every one but `stack export`), and
-     * operator commands (`pulumi-planetscale …`, which may touch any stack of the backend): a
-     * reader of the state knows from them when a stack export it holds is still current.
-     */
-    this.changes = 0;
-    this.operatorRuns = 0;
     this.setProgram([]);
   }
 
@@ -113,7 +106,6 @@ export class ChaosProject {
    */
   async pulumi(args, { kill, record = true } = {}) {
     await this.init();
-    if (!(args[0] === "stack" && args[1] === "export")) this.changes++;
     return this.#run(
       [process.execPath, ["--input-type=module", "-e", RUNNER]],
       [...args, "--stack", this.stack, "--non-interactive"],
@@ -133,8 +125,6 @@ export class ChaosProject {
       "commands",
       "cli.js",
     );
-    this.changes++;
-    this.operatorRuns++;
     return this.#run([process.execPath, [bin, ...args]], [], undefined, true);
   }
 

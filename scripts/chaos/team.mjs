@@ -29,36 +29,64 @@ const branch = (name) => ({ kind: "Branch", name, args: { database: "app", name 
 /** Member i's program: a branch and a token named after its stack, like a pull request's. */
 const programOf = (i) => [branch(`team-${i}`), token(`team-${i}-ci`)];
 
-/** Every stack of the team with its state (read through the CLI: every backend), and the audits. */
+/**
+ * The checkpoint of `stack` as the team's backend stores it (what `pulumi stack export` reads),
+ * undefined when there is none: the file backend's `.pulumi/stacks/chaos/<stack>.json`, or its row
+ * in PostgreSQL's `pulumi_state` table (JSON `{ data: <base64> }`). Audits read every stack after
+ * every step; through the CLI each read cost a command (a Node.js start and a passphrase key
+ * derivation), about a fifth of the scenario's CPU. `close()` ends its PostgreSQL connection.
+ */
+function checkpointReader(backendUrl, postgres) {
+  const path = (stack) => `.pulumi/stacks/chaos/${stack}.json`;
+  if (!postgres) {
+    const root = backendUrl.slice("file://".length);
+    return {
+      async read(stack) {
+        try {
+          return JSON.parse(readFileSync(join(root, path(stack)), "utf8"));
+        } catch (error) {
+          if (error.code === "ENOENT") return undefined;
+          throw error;
+        }
+      },
+      async close() {},
+    };
+  }
+  let client;
+  return {
+    async read(stack) {
+      if (!client) {
+        client = postgres.client();
+        await client.connect();
+      }
+      // The key is `<table>/<path>`, as Pulumi's gocloud PostgreSQL bucket names it.
+      const rows = await client.query("SELECT data FROM pulumi_state WHERE key = $1", [
+        `pulumi_state/${path(stack)}`,
+      ]);
+      const data = rows.rows[0]?.data?.data;
+      return data === undefined ? undefined : JSON.parse(Buffer.from(data, "base64").toString("utf8"));
+    },
+    async close() {
+      await client?.end();
+    },
+  };
+}
+
+/** Every stack of the team with its state (read from the backend's storage), and the audits. */
 class Team {
-  constructor(s, members) {
+  constructor(s, members, checkpoints) {
     this.s = s;
     this.members = members;
-    /** member → { key, state }: its last export, current while no command changed it since. */
-    this.exports = new Map();
+    this.checkpoints = checkpoints;
   }
 
-  /**
-   * Each member's state as `pulumi stack export` gives it (undefined for a removed stack). A stack
-   * is exported again only when a command ran on it, or any operator command ran on the backend,
-   * since its last export: an export costs a CLI command, and the audits read every stack often.
-   */
+  /** Each member's state as its backend holds it now (undefined for a removed stack). */
   async states() {
-    const operatorRuns = this.members.reduce((n, m) => n + m.operatorRuns, 0);
     return Promise.all(
-      this.members.map(async (m) => {
-        if (m.removed) return { member: m, state: stateOf(undefined) };
-        const key = `${m.changes}/${operatorRuns}`;
-        const known = this.exports.get(m);
-        if (known?.key === key) return { member: m, state: known.state };
-        try {
-          const state = stateOf(await m.exportStack(false));
-          this.exports.set(m, { key, state });
-          return { member: m, state };
-        } catch {
-          return { member: m, state: stateOf(undefined) };
-        }
-      }),
+      this.members.map(async (m) => ({
+        member: m,
+        state: stateOf(m.removed ? undefined : await this.checkpoints.read(m.stack)),
+      })),
     );
   }
 
@@ -161,7 +189,7 @@ export async function teamScenario(s, { backend, size }) {
   });
   s.extraProjects.push(...members);
   s.totals.stacks = Math.max(s.totals.stacks, size);
-  const team = new Team(s, members);
+  const team = new Team(s, members, checkpointReader(backendUrl, postgres));
   try {
     // 1. Everyone comes up at once; one branch create answers 503; two runs are killed.
     s.emulator.setFaults({
@@ -258,6 +286,7 @@ export async function teamScenario(s, { backend, size }) {
     s.log(`  destroy: ${destroys.map((r, k) => `${live[k].stack} exit ${r.code}`).join(", ")}`);
     await team.audit("after destroy", { allowedGone: held });
   } finally {
+    await team.checkpoints.close().catch(() => {});
     // Every file the provider and the commands wrote under the runners' homes (the journal).
     for (const m of members) s.extraTexts.push(...filesUnder(join(m.home, "planetscale")));
     if (postgres) {
