@@ -66,7 +66,7 @@ describe("GitOps of long-lived environments, by the workflow", { skip: skipWitho
   after(async () => {
     await emu?.stop();
     await registry?.stop();
-    runner?.cleanup();
+    await runner?.cleanup();
   });
 
   test("the example's package.json and lockfile are what npm locks for this tree", async () => {

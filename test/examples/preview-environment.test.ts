@@ -141,7 +141,7 @@ describe("a pull request's preview environment, by the workflow", { skip: skipWi
   after(async () => {
     await emu?.stop();
     await registry?.stop();
-    runner?.cleanup();
+    await runner?.cleanup();
   });
 
   test("the example's package.json and lockfile are what npm locks for this tree", async () => {

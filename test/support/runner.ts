@@ -18,17 +18,8 @@
  * for what the workflows ask of it, `gh pr comment`, kept as GitHub keeps a pull request's comments
  * (see {@link Runner.comments}); each job gets `$GITHUB_EVENT_PATH`, the event's payload.
  */
-import { execFileSync } from "node:child_process";
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative } from "node:path";
 import { testEnv } from "../../scripts/lib/test-files.mjs";
@@ -82,7 +73,17 @@ export interface Runner {
    * them: `--edit-last` replaces the last one.
    */
   comments(pr: number): string[];
-  cleanup(): void;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Removes a directory tree with `rm -rf`: a job's workspace holds an example's `node_modules`
+ * (20,000 files), which `rmSync` took ~0.8 CPU-s to remove against ~0.35 s for `rm`.
+ */
+function removeTree(dir: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile("rm", ["-rf", "--", dir], (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** The version `pulumi version` reports for the CLI in `cliDir` (e.g. `v3.248.0`). */
@@ -261,13 +262,13 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
           });
           if (result.ran) results[job] = result;
         } finally {
-          rmSync(workspace, { recursive: true, force: true });
+          await removeTree(workspace);
         }
       }
       return results;
     },
     relock: async () => exampleLockDifferences(infra, registry),
     comments: (pr) => (JSON.parse(readFileSync(commentLog, "utf8")) as Record<string, string[]>)[pr] ?? [],
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => removeTree(dir),
   };
 }
