@@ -33,8 +33,8 @@ const programOf = (i) => [branch(`team-${i}`), token(`team-${i}-ci`)];
  * The checkpoint of `stack` as the team's backend stores it (what `pulumi stack export` reads),
  * undefined when there is none: the file backend's `.pulumi/stacks/chaos/<stack>.json`, or its row
  * in PostgreSQL's `pulumi_state` table (JSON `{ data: <base64> }`). Audits read every stack after
- * every step; through the CLI each read cost a command (a Node.js start and a passphrase key
- * derivation), about a fifth of the scenario's CPU. `close()` ends its PostgreSQL connection.
+ * every step: through the CLI, each read was a command (a Node.js start and a passphrase key
+ * derivation), ~34 per backend. `close()` ends its PostgreSQL connection.
  */
 function checkpointReader(backendUrl, postgres) {
   const path = (stack) => `.pulumi/stacks/chaos/${stack}.json`;
