@@ -51,6 +51,8 @@ function loggedIn(home) {
  * default `.pulumi-state` for them would hide that a real `pulumi login file://<dir>` needs `<dir>`
  * to exist. `localDefaults: false` adds none of the project's defaults (backend, PULUMI_HOME,
  * passphrase), as for the `pulumi` launcher (scripts/bin/pulumi), which behaves as the Pulumi CLI.
+ * That launcher sets the same PATH and settings itself for the commands it runs directly
+ * (test/scripts/pulumi-launcher.test.ts compares the two): change both together.
  */
 export function pulumiEnv(cliDir, projectDir = root, { localBackend = true, localDefaults = true } = {}) {
   const env = { ...process.env };

@@ -29,6 +29,9 @@ const branch = (name) => ({ kind: "Branch", name, args: { database: "app", name 
 /** Member i's program: a branch and a token named after its stack, like a pull request's. */
 const programOf = (i) => [branch(`team-${i}`), token(`team-${i}-ci`)];
 
+/** The text of a `pulumi_state` row's `data` (JSON `{ data: <base64> }`), "" for none. */
+const rowText = (data) => Buffer.from(data?.data ?? "", "base64").toString("utf8");
+
 /**
  * The checkpoint of `stack` as the team's backend stores it (what `pulumi stack export` reads),
  * undefined when there is none: the file backend's `.pulumi/stacks/chaos/<stack>.json`, or its row
@@ -63,8 +66,8 @@ function checkpointReader(backendUrl, postgres) {
       const rows = await client.query("SELECT data FROM pulumi_state WHERE key = $1", [
         `pulumi_state/${path(stack)}`,
       ]);
-      const data = rows.rows[0]?.data?.data;
-      return data === undefined ? undefined : JSON.parse(Buffer.from(data, "base64").toString("utf8"));
+      const text = rowText(rows.rows[0]?.data);
+      return text === "" ? undefined : JSON.parse(text);
     },
     async close() {
       await client?.end();
@@ -299,7 +302,7 @@ export async function teamScenario(s, { backend, size }) {
         s.extraTexts.push(
           ...rows.rows.map((r) => ({
             where: `postgres ${r.key}`,
-            text: Buffer.from(r.data?.data ?? "", "base64").toString("utf8"),
+            text: rowText(r.data),
           })),
         );
       } catch (error) {
