@@ -11,6 +11,7 @@ export function reporterArgs(root: string, options?: { durations?: boolean }): s
 export const FILE_TIMEOUT_MS: number;
 export const TS_REGISTER: string;
 export const COMPILE_CACHE: string;
+export const DEFER_SDK_MODULES: string;
 export function testEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export const RUN_IN_ORDER: string;
 export function testRunArgs(files: string[], options?: string[]): string[];

@@ -30,14 +30,17 @@ export const TS_REGISTER = join(dirname(new URL(import.meta.url).pathname), "ts-
 /** The V8 code cache of a test run's Node.js processes (see the file): speed only. */
 export const COMPILE_CACHE = join(dirname(new URL(import.meta.url).pathname), "compile-cache.cjs");
 
+/** Two modules the Pulumi SDK loads at start, loaded on first use instead (see the file): speed only. */
+export const DEFER_SDK_MODULES = join(dirname(new URL(import.meta.url).pathname), "defer-sdk-modules.cjs");
+
 /**
- * The environment test files run in: `env` with {@link COMPILE_CACHE} required by every Node.js
- * process they start (hosts, programs, npm), {@link TS_REGISTER}'s cache, and the Go CLI's GC
- * pace. `NODE_OPTIONS` carries the first to processes the CLI starts; test/support/runner.ts gives
+ * The environment test files run in: `env` with {@link COMPILE_CACHE} and {@link DEFER_SDK_MODULES}
+ * required by every Node.js process they start (hosts, programs, npm), {@link TS_REGISTER}'s cache,
+ * and the Go CLI's GC pace. `NODE_OPTIONS` carries the first two to processes the CLI starts; test/support/runner.ts gives
  * it to a workflow's steps, whose environment is otherwise a runner's.
  */
 export function testEnv(env = process.env) {
-  const require = `--require ${JSON.stringify(COMPILE_CACHE)}`;
+  const require = [COMPILE_CACHE, DEFER_SDK_MODULES].map((f) => `--require ${JSON.stringify(f)}`).join(" ");
   return {
     ...env,
     NODE_OPTIONS: env.NODE_OPTIONS?.includes(require)

@@ -17,7 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { COMPILE_CACHE, testEnv } from "../../scripts/lib/test-files.mjs";
+import { COMPILE_CACHE, DEFER_SDK_MODULES, testEnv } from "../../scripts/lib/test-files.mjs";
 
 let dir: string;
 let cache: string;
@@ -108,7 +108,10 @@ const entryFile = (name: string) => {
 
 test("the test run's processes require the cache through NODE_OPTIONS, once", () => {
   const env = testEnv({ NODE_OPTIONS: "--max-old-space-size=4096" });
-  assert.equal(env["NODE_OPTIONS"], `--max-old-space-size=4096 --require ${JSON.stringify(COMPILE_CACHE)}`);
+  assert.equal(
+    env["NODE_OPTIONS"],
+    `--max-old-space-size=4096 --require ${JSON.stringify(COMPILE_CACHE)} --require ${JSON.stringify(DEFER_SDK_MODULES)}`,
+  );
   assert.equal(testEnv(env)["NODE_OPTIONS"], env["NODE_OPTIONS"]);
 });
 

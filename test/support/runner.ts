@@ -151,8 +151,9 @@ export function createRunner(example: string, cliDir: string, registry: LocalReg
       ([k]) => !/^(PULUMI_|PLANETSCALE_|INIT_CWD$|npm_|NODE_OPTIONS$)/i.test(k),
     ),
   );
-  // The test run's V8 code cache (scripts/lib/compile-cache.cjs) stays, as a warm disk would: it
-  // changes how fast the steps' Node.js processes start, not what they do.
+  // The test run's V8 code cache (scripts/lib/compile-cache.cjs) stays, as a warm disk would, and
+  // so do its deferred SDK modules (scripts/lib/defer-sdk-modules.cjs): they change how fast the
+  // steps' Node.js processes start, not what they do.
   const v8Cache = process.env["PULUMI_PLANETSCALE_V8_CACHE"];
   if (v8Cache) {
     const cache = testEnv({ PULUMI_PLANETSCALE_V8_CACHE: v8Cache });
