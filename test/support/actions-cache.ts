@@ -16,7 +16,7 @@
  * the entry is still exactly what was saved, and fails naming the file a job changed.
  */
 import { execFile } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { ActionImplementation, StepOutcome } from "./workflow";
@@ -27,16 +27,22 @@ async function linkTree(from: string, to: string): Promise<void> {
   await promisify(execFile)("cp", ["-al", `${from}/.`, to]);
 }
 
-/** Every entry of a tree with what a write in place changes: size and modification time, or a link's target. */
-function treeManifest(dir: string): Map<string, string> {
+/**
+ * Every entry of a tree with what a write in place changes: type, size, modification time and
+ * permissions, or a link's target. `find` lists them (a record of path and facts, each ended by a
+ * NUL): 20,000 `lstat`s made from JavaScript cost the test process ~0.7 CPU-s per check.
+ */
+async function treeManifest(dir: string): Promise<Map<string, string>> {
+  const { stdout } = await promisify(execFile)(
+    "find",
+    [dir, "-mindepth", "1", "-printf", "%P\\0%y %s %T@ %m %l\\0"],
+    {
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  const fields = stdout.split("\0");
   const manifest = new Map<string, string>();
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const path = join(dir, name);
-    const stat = lstatSync(path);
-    if (stat.isSymbolicLink()) manifest.set(name, `-> ${readlinkSync(path)}`);
-    else if (stat.isFile()) manifest.set(name, `${stat.size} ${stat.mtimeMs} ${stat.mode}`);
-    else manifest.set(name, `dir ${stat.mode}`);
-  }
+  for (let i = 0; i + 1 < fields.length; i += 2) manifest.set(fields[i] ?? "", fields[i + 1] ?? "");
   return manifest;
 }
 
@@ -70,7 +76,7 @@ export function actionsCache(dir: string): ActionImplementation {
     const matched = entries.has(key) ? key : [...entries.keys()].reverse().find((k) => k.startsWith(key));
     const entry = matched === undefined ? undefined : entries.get(matched);
     if (entry !== undefined) {
-      const changed = firstChange(entry.manifest, treeManifest(entry.dir));
+      const changed = firstChange(entry.manifest, await treeManifest(entry.dir));
       if (changed !== undefined)
         throw new Error(
           `actions/cache: ${join(path, changed)}, restored from key ${matched}, was changed in place by a job; the test runner restores entries as hard links, so a job must replace such a file, not write into it`,
@@ -98,7 +104,7 @@ export function actionsCache(dir: string): ActionImplementation {
           );
         const saved = join(dir, String(entries.size + 1));
         await linkTree(target, saved);
-        entries.set(key, { dir: saved, manifest: treeManifest(saved) });
+        entries.set(key, { dir: saved, manifest: await treeManifest(saved) });
         return info(`Cache saved with key: ${key}`);
       },
     };
