@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTests, needsCli, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
+import { findTests, needsCli, packForRun, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -40,6 +40,7 @@ if (withCli && !env.PULUMI_PLANETSCALE_CLI_DIR) {
   env.PULUMI_PLANETSCALE_CLI_DIR = found.stdout.trim().split("\n").pop();
 }
 const files = named.length > 0 ? named : findTests(root).filter((f) => withCli || !needsCli(f));
+if (files.some(needsCli)) packForRun(env);
 const logDir = mkdtempSync(join(tmpdir(), "pulumi-planetscale-repeat-"));
 console.log(`${times} runs of ${files.length} test files; logs in ${logDir}`);
 

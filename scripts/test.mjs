@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findTests, needsCli, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
+import { findTests, needsCli, packForRun, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const inCI = process.env.CI === "true" || process.env.CI === "1";
@@ -66,6 +66,9 @@ else if (!cliDir) {
 
 const env = testEnv();
 if (cliDir) env.PULUMI_PLANETSCALE_CLI_DIR = cliDir;
+// The files that install the package (the examples, the README's and a new user's project) take
+// one tarball of this build instead of packing it each.
+if (files.some(needsCli)) packForRun(env);
 run(process.execPath, testRunArgs(files, [...reporters(args), ...args]), { env });
 
 /**

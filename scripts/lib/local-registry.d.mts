@@ -9,6 +9,7 @@ export interface LocalRegistry {
 }
 export function ownPackage(): { name: string; version: string };
 export function upstreamRegistry(): string;
+export const PACKED_TARBALL: string;
 export function packTree(dir: string): string;
 export function startLocalRegistry(options?: { own?: string[]; uplink?: string }): Promise<LocalRegistry>;
 export function startRegistryWithTree(): Promise<LocalRegistry & { integrity: string }>;

@@ -4,10 +4,10 @@
 // configured with (the public one by default), so what those resolve to is what users get.
 // Used by `npm run examples:lock` and by the tests that run the examples (test/support/registry.ts).
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 
 const require = createRequire(import.meta.url);
@@ -27,10 +27,24 @@ export function upstreamRegistry() {
 }
 
 /**
+ * The environment variable that names a tarball `npm test` packed once for the whole run, after
+ * its build (`packForRun` in test-files.mjs): five test files install the package, and each
+ * `npm pack` cost ~2.3 CPU-s.
+ */
+export const PACKED_TARBALL = "PULUMI_PLANETSCALE_PACKED_TARBALL";
+
+/**
  * Packs this repository as `npm pack` does for `npm publish` (from the dist/ already built: run
- * `npm run build` first) into `dir`; returns the tarball's path.
+ * `npm run build` first) into `dir`; returns the tarball's path. Within `npm test`, a copy of the
+ * run's tarball ({@link PACKED_TARBALL}), packed from the same build.
  */
 export function packTree(dir) {
+  const packed = process.env[PACKED_TARBALL];
+  if (packed) {
+    const copy = join(dir, basename(packed));
+    copyFileSync(packed, copy);
+    return copy;
+  }
   const out = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
     cwd: root,
     encoding: "utf8",

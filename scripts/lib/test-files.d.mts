@@ -13,5 +13,6 @@ export const TS_REGISTER: string;
 export const COMPILE_CACHE: string;
 export const DEFER_SDK_MODULES: string;
 export function testEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function packForRun(env: NodeJS.ProcessEnv): void;
 export const RUN_IN_ORDER: string;
 export function testRunArgs(files: string[], options?: string[]): string[];

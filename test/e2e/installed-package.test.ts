@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { packTree } from "../../scripts/lib/local-registry.mjs";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
 
@@ -36,10 +37,7 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
   before(async () => {
     emu = await emulator();
     dir = mkdtempSync(join(tmpdir(), "pps-installed-"));
-    const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
-      cwd: repoRoot,
-      encoding: "utf8",
-    }).trim();
+    const tarball = basename(packTree(dir));
     const sdk = JSON.parse(
       readFileSync(join(repoRoot, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
     ).version;
@@ -48,7 +46,7 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
       JSON.stringify({
         name: "user-infra",
         private: true,
-        dependencies: { "@pulumi/pulumi": sdk, "pulumi-planetscale": `file:./${tarball.split("\n").pop()}` },
+        dependencies: { "@pulumi/pulumi": sdk, "pulumi-planetscale": `file:./${tarball}` },
       }),
     );
     execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { packTree } from "../../scripts/lib/local-registry.mjs";
 import { call } from "../support/api";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
@@ -34,16 +35,7 @@ describe("README: start a new project", { skip: skipWithoutCli }, () => {
   before(async () => {
     emu = await emulator();
     dir = mkdtempSync(join(tmpdir(), "pps-readme-"));
-    tarball = join(
-      dir,
-      execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
-        cwd: repoRoot,
-        encoding: "utf8",
-      })
-        .trim()
-        .split("\n")
-        .pop() ?? "",
-    );
+    tarball = packTree(dir);
     // The CLI cache as a first run of the launcher leaves it (here: the CLI the suite uses).
     const version = execFileSync(join(cliDir ?? "", "pulumi"), ["version"], { encoding: "utf8" }).trim();
     const cached = join(dir, "cache", "cli", version, "bin");

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { packTree } from "../../scripts/lib/local-registry.mjs";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
 import { runProcess } from "../support/process";
@@ -70,13 +71,7 @@ describe("a new user's own TypeScript project through npm run pulumi", { skip: s
   before(async () => {
     emu = await emulator();
     dir = mkdtempSync(join(tmpdir(), "pps-new-user-"));
-    const tarball = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], {
-      cwd: repoRoot,
-      encoding: "utf8",
-    })
-      .trim()
-      .split("\n")
-      .pop();
+    const tarball = basename(packTree(dir));
     const versionOf = (pkg: string) =>
       JSON.parse(readFileSync(join(repoRoot, "node_modules", pkg, "package.json"), "utf8")).version;
     writeFileSync(

@@ -197,3 +197,24 @@ describe("ts-register.cjs, the TypeScript of npm test's processes", () => {
     }
   });
 });
+
+describe("one tarball per test run", () => {
+  test("within a run that packed once, packTree copies the run's tarball instead of packing", async () => {
+    const registry = await import("../../scripts/lib/local-registry.mjs");
+    const packed = join(dir, "run", "pulumi-planetscale-0.0.0-probe.tgz");
+    mkdirSync(dirname(packed), { recursive: true });
+    writeFileSync(packed, "the run's tarball");
+    const before = process.env[registry.PACKED_TARBALL];
+    process.env[registry.PACKED_TARBALL] = packed;
+    try {
+      const into = join(dir, "project");
+      mkdirSync(into);
+      const copy = registry.packTree(into);
+      assert.equal(copy, join(into, "pulumi-planetscale-0.0.0-probe.tgz"));
+      assert.equal(readFileSync(copy, "utf8"), "the run's tarball");
+    } finally {
+      if (before === undefined) delete process.env[registry.PACKED_TARBALL];
+      else process.env[registry.PACKED_TARBALL] = before;
+    }
+  });
+});
