@@ -35,7 +35,10 @@ Module._load = function loadDeferred(...args) {
     return real;
   };
   // `__esModule` answers without loading: the SDK's `__importStar` then keeps this object as it is
-  // instead of copying every property (which would load the module at once).
+  // instead of copying every property (which would load the module at once). Checked in SDK
+  // 3.248: codePaths.js takes arborist through `__importStar` and reads `.Arborist`; every
+  // requirer of typescript-shim.js (closure/*.js, tsutils.js, analyzer.js) takes it with a plain
+  // `require` and reads properties. None uses `__importDefault`, for which this answer would be wrong.
   return new Proxy(
     {},
     {
