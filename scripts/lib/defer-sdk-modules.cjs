@@ -1,7 +1,7 @@
 "use strict";
 // Two modules the Pulumi SDK loads on start-up, loaded instead on their first use, for the Node.js
 // processes of a test run (`npm test` puts `--require` of this file in NODE_OPTIONS: `testEnv` in
-// test-files.mjs). Every dynamic-provider host (~350 a run) loads `@pulumi/pulumi/runtime`, which
+// test-files.mjs). Every dynamic-provider host (~300 a run) loads `@pulumi/pulumi/runtime`, which
 // loads `@npmcli/arborist` (runtime/closure/codePaths.js, for packaging a function's dependencies)
 // and TypeScript (typescript-shim.js, for parsing a function's text when serializing it). A host
 // uses neither: it deserializes a provider, never serializes one. They were ~0.35 of a host's

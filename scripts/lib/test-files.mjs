@@ -46,8 +46,8 @@ export const DEFER_SDK_MODULES = join(dirname(new URL(import.meta.url).pathname)
 /**
  * The environment test files run in: `env` with {@link COMPILE_CACHE} and {@link DEFER_SDK_MODULES}
  * required by every Node.js process they start (hosts, programs, npm), {@link TS_REGISTER}'s cache,
- * and the Go CLI's GC pace. `NODE_OPTIONS` carries the first two to processes the CLI starts; test/support/runner.ts gives
- * it to a workflow's steps, whose environment is otherwise a runner's.
+ * and the Go CLI's GC pace. `NODE_OPTIONS` carries the first two to processes the CLI starts;
+ * test/support/runner.ts gives them to a workflow's steps, whose environment is otherwise a runner's.
  */
 export function testEnv(env = process.env) {
   const require = [COMPILE_CACHE, DEFER_SDK_MODULES].map((f) => `--require ${JSON.stringify(f)}`).join(" ");
