@@ -8,11 +8,11 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { redactBackendCredentials, redactBackendUrl } from "../../provider/internal/backend/backend-url";
-import { PulumiCliMissingError } from "../../provider/internal/backend/errors";
+import { PulumiCliError, PulumiCliMissingError } from "../../provider/internal/backend/errors";
 import { BackendEvidence, holdingsOf } from "../../provider/internal/backend/evidence";
 import { cancelLocks, parseLockError, probeLocks } from "../../provider/internal/backend/locks";
 import { PulumiCli } from "../../provider/internal/backend/pulumi-cli";
-import { listStacks } from "../../provider/internal/backend/stacks";
+import { exportStack, listStacks } from "../../provider/internal/backend/stacks";
 import { moveEmptyAttrsAside } from "../../provider/internal/backend/truncated-attrs";
 import { cliDir, skipWithoutCli } from "../support/engine";
 
@@ -112,6 +112,55 @@ describe("what a checkpoint holds", () => {
         timestamp: Date.parse("2026-12-06T03:00:00Z"),
       },
     ]);
+  });
+});
+
+describe("a read that finds a checkpoint's attribute file being rewritten", () => {
+  /** A CLI whose first `failures` commands fail as the file backend does on an empty `.attrs`. */
+  function flakyCli(failures: number, stdout: string) {
+    const calls: string[][] = [];
+    const cli = new (class extends PulumiCli {
+      override async run(args: readonly string[]): Promise<string> {
+        calls.push([...args]);
+        if (calls.length <= failures)
+          throw new PulumiCliError(`\`pulumi ${args.join(" ")}\` failed (exit 1): error: EOF`);
+        return stdout;
+      }
+    })({ cwd: tmpdir(), env: {} });
+    return { cli, calls };
+  }
+
+  test("is tried again while it fails with EOF, and then answers", async () => {
+    const { cli, calls } = flakyCli(3, JSON.stringify([{ name: "organization/web/pr-1" }]));
+    assert.deepEqual(
+      (await listStacks(cli, [0, 0, 0, 0])).map((s) => s.name),
+      ["organization/web/pr-1"],
+    );
+    assert.equal(calls.length, 4);
+    const exported = flakyCli(1, JSON.stringify({ version: 3, deployment: { resources: [] } }));
+    assert.deepEqual(await exportStack(exported.cli, "pr-1", [0]), {
+      version: 3,
+      deployment: { resources: [] },
+    });
+    assert.deepEqual(exported.calls, [
+      ["stack", "export", "--stack", "pr-1"],
+      ["stack", "export", "--stack", "pr-1"],
+    ]);
+  });
+
+  test("fails with the CLI's error once every wait is spent, and at once on any other failure", async () => {
+    const { cli, calls } = flakyCli(10, "[]");
+    await assert.rejects(listStacks(cli, [0, 0]), /error: EOF/);
+    assert.equal(calls.length, 3);
+    const other = new (class extends PulumiCli {
+      tries = 0;
+      override async run(): Promise<string> {
+        this.tries++;
+        throw new PulumiCliError("`pulumi stack ls` failed (exit 1): error: could not read the backend");
+      }
+    })({ cwd: tmpdir(), env: {} });
+    await assert.rejects(listStacks(other, [0, 0]), /could not read the backend/);
+    assert.equal(other.tries, 1);
   });
 });
 

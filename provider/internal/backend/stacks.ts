@@ -1,4 +1,29 @@
 import type { PulumiCli } from "./pulumi-cli";
+import { isTruncatedAttrsFailure } from "./truncated-attrs";
+
+/**
+ * The waits before each new try of a read that failed with "EOF" (~1.5 s in all). The file
+ * backend rewrites a checkpoint's `.attrs` file in place (gocloud.dev's fileblob `setAttrs`:
+ * `os.Create`, then the JSON), so a read made while a running update saves its checkpoint can find
+ * it empty for a moment: the ownership check of an unknown-outcome create runs `pulumi stack ls`
+ * while its own `up` saves the resources that finished. A file a killed CLI left empty still fails
+ * after the last try (`recover` moves it aside).
+ */
+export const EMPTY_ATTRS_RETRY_MS: readonly number[] = [50, 100, 200, 400, 800];
+
+/** `cli.run(args)`, tried again after each wait of `waits` while it fails with "EOF". */
+async function readBackend(cli: PulumiCli, args: string[], waits: readonly number[]): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await cli.run(args);
+    } catch (error) {
+      const wait = waits[attempt];
+      if (wait === undefined || !(error instanceof Error) || !isTruncatedAttrsFailure(error.message))
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
 
 /** A resource or a pending operation's resource, as `pulumi stack export` writes it. */
 export interface StateResource {
@@ -43,8 +68,15 @@ export interface StackSummary {
 }
 
 /** Every stack of the backend, of every project. */
-export async function listStacks(cli: PulumiCli): Promise<StackSummary[]> {
-  const text = await cli.run(["stack", "ls", "--all", "--json", "--fully-qualify-stack-names"]);
+export async function listStacks(
+  cli: PulumiCli,
+  waits: readonly number[] = EMPTY_ATTRS_RETRY_MS,
+): Promise<StackSummary[]> {
+  const text = await readBackend(
+    cli,
+    ["stack", "ls", "--all", "--json", "--fully-qualify-stack-names"],
+    waits,
+  );
   const parsed = JSON.parse(text) as unknown;
   if (!Array.isArray(parsed)) return [];
   return parsed
@@ -53,8 +85,12 @@ export async function listStacks(cli: PulumiCli): Promise<StackSummary[]> {
 }
 
 /** A stack's checkpoint, secrets encrypted (`pulumi stack export --stack <name>`). */
-export async function exportStack(cli: PulumiCli, stack: string): Promise<Deployment> {
-  return JSON.parse(await cli.run(["stack", "export", "--stack", stack])) as Deployment;
+export async function exportStack(
+  cli: PulumiCli,
+  stack: string,
+  waits: readonly number[] = EMPTY_ATTRS_RETRY_MS,
+): Promise<Deployment> {
+  return JSON.parse(await readBackend(cli, ["stack", "export", "--stack", stack], waits)) as Deployment;
 }
 
 /** The short name of a stack (`organization/app/pr-7` → `pr-7`). */
