@@ -9,7 +9,7 @@ import { isTruncatedAttrsFailure } from "./truncated-attrs";
  * while its own `up` saves the resources that finished. A file a killed CLI left empty still fails
  * after the last try (`recover` moves it aside).
  */
-export const EMPTY_ATTRS_RETRY_MS: readonly number[] = [50, 100, 200, 400, 800];
+const EMPTY_ATTRS_RETRY_MS: readonly number[] = [50, 100, 200, 400, 800];
 
 /** `cli.run(args)`, tried again after each wait of `waits` while it fails with "EOF". */
 async function readBackend(cli: PulumiCli, args: string[], waits: readonly number[]): Promise<string> {
