@@ -1,6 +1,7 @@
-// scripts/lib/defer-sdk-modules.cjs: a test run's Node.js processes load the Pulumi SDK's runtime
-// without @npmcli/arborist and TypeScript, which load on their first use and then behave as the
-// real modules; a missing module still throws where it is required.
+// scripts/lib/defer-sdk-modules.cjs: a test run's Node.js processes load the Pulumi SDK without
+// what serializing a function and packaging its dependencies need (TypeScript, arborist,
+// normalize-package-data, fdir) and without its Automation API; each loads on its first use and
+// then behaves as the real module; a missing module still throws where it is required.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -36,52 +37,72 @@ function probe(script: string, options: { defer: boolean; cwd?: string }): unkno
   return JSON.parse(out);
 }
 
-const LOADED = `const loaded = () => ["/@npmcli/arborist/", "/typescript/lib/typescript.js"].filter((m) => Object.keys(require.cache).some((f) => f.includes(m)));`;
+/** The deferred modules, by a path inside each. */
+const DEFERRED = [
+  "/@npmcli/arborist/",
+  "/typescript/lib/typescript.js",
+  "/normalize-package-data/",
+  "/fdir/",
+  "/@pulumi/pulumi/automation/",
+];
+const LOADED = `const loaded = () => ${JSON.stringify(DEFERRED)}.filter((m) => Object.keys(require.cache).some((f) => f.includes(m)));`;
 
 test("the test run's processes require it through NODE_OPTIONS", () => {
   assert.ok(testEnv({})["NODE_OPTIONS"]?.includes(`--require ${JSON.stringify(DEFER_SDK_MODULES)}`));
 });
 
-test("a provider host's modules load without arborist and TypeScript, which load on first use as the real modules", () => {
+test("a provider host's modules load without the deferred modules, which load on first use as the real modules", () => {
   const script = `${LOADED}
     require("@pulumi/pulumi/runtime");
-    const atStart = loaded();
     const pulumi = require("@pulumi/pulumi");
+    const atStart = loaded();
     // What a program does with TypeScript: serialize a function (a dynamic provider's methods).
     pulumi.runtime.serializeFunction(function answer() { return 42; }).then(async (f) => {
       const ts = require("@pulumi/pulumi/typescript-shim");
       const kind = ts.SyntaxKind.Identifier;
-      // What arborist is there for: a function's packages.
+      // What arborist, normalize-package-data and fdir are there for: a function's packages, here
+      // in a workspace (fdir finds its members).
+      process.chdir("member");
       const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: ["probe"] });
+      const { LocalWorkspace, fullyQualifiedStackName } = pulumi.automation;
       process.stdout.write(JSON.stringify({
         atStart,
         atEnd: loaded(),
         text: f.text.includes("return 42"),
         kind,
         probe: [...paths.keys()].some((p) => p.endsWith("node_modules/probe")),
+        automation: [typeof LocalWorkspace.create, fullyQualifiedStackName("o", "p", "s")],
       }));
     });`;
-  // A project with one package, and this repository's SDK.
+  // A workspace with one member and one package, and this repository's SDK.
   const project = temporary();
   mkdirSync(join(project, "node_modules", "probe"), { recursive: true });
-  writeFileSync(join(project, "package.json"), JSON.stringify({ dependencies: { probe: "1.0.0" } }));
+  mkdirSync(join(project, "member"));
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ workspaces: ["member"], dependencies: { probe: "1.0.0" } }),
+  );
+  writeFileSync(
+    join(project, "member", "package.json"),
+    JSON.stringify({ name: "member", version: "1.0.0" }),
+  );
   writeFileSync(
     join(project, "node_modules", "probe", "package.json"),
     JSON.stringify({ name: "probe", version: "1.0.0" }),
   );
   symlinkSync(join(repoRoot, "node_modules", "@pulumi"), join(project, "node_modules", "@pulumi"));
   const deferred = probe(script, { defer: true, cwd: project });
-  const both = ["/@npmcli/arborist/", "/typescript/lib/typescript.js"];
   assert.deepEqual(deferred, {
     atStart: [],
-    atEnd: both,
+    atEnd: DEFERRED,
     text: true,
     kind: ts.SyntaxKind.Identifier,
     probe: true,
+    automation: ["function", "o/p/s"],
   });
-  // Without it, the same start loads both.
-  const atStart = `${LOADED} require("@pulumi/pulumi/runtime"); process.stdout.write(JSON.stringify(loaded()));`;
-  assert.deepEqual(probe(atStart, { defer: false, cwd: project }), both);
+  // Without it, the same start loads every one of them.
+  const atStart = `${LOADED} require("@pulumi/pulumi/runtime"); require("@pulumi/pulumi"); process.stdout.write(JSON.stringify(loaded()));`;
+  assert.deepEqual(probe(atStart, { defer: false, cwd: project }), DEFERRED);
 });
 
 test("a module that is missing still throws where it is required: the SDK's TypeScript shim falls back", () => {
