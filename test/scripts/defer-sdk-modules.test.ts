@@ -1,6 +1,6 @@
 // scripts/lib/defer-sdk-modules.cjs: a test run's Node.js processes load the Pulumi SDK without
 // what serializing a function and packaging its dependencies need (TypeScript, arborist,
-// normalize-package-data, fdir) and without its Automation API; each loads on its first use and
+// normalize-package-data, fdir), semver and its Automation API; each loads on its first use and
 // then behaves as the real module; a missing module still throws where it is required.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -44,6 +44,7 @@ const DEFERRED = [
   "/normalize-package-data/",
   "/fdir/",
   "/@pulumi/pulumi/automation/",
+  "/semver/",
 ];
 const LOADED = `const loaded = () => ${JSON.stringify(DEFERRED)}.filter((m) => Object.keys(require.cache).some((f) => f.includes(m)));`;
 
@@ -65,6 +66,9 @@ test("a provider host's modules load without the deferred modules, which load on
       process.chdir("member");
       const paths = await pulumi.runtime.computeCodePaths({ extraIncludePackages: ["probe"] });
       const { LocalWorkspace, fullyQualifiedStackName } = pulumi.automation;
+      // What semver is there for in the runtime: a resource package's version.
+      pulumi.runtime.registerResourcePackage("probe", { version: "1.2.3", constructProvider: () => undefined });
+      const registered = pulumi.runtime.getResourcePackage("probe", "1.2.3") !== undefined;
       process.stdout.write(JSON.stringify({
         atStart,
         atEnd: loaded(),
@@ -72,6 +76,7 @@ test("a provider host's modules load without the deferred modules, which load on
         kind,
         probe: [...paths.keys()].some((p) => p.endsWith("node_modules/probe")),
         automation: [typeof LocalWorkspace.create, fullyQualifiedStackName("o", "p", "s")],
+        registered,
       }));
     });`;
   // A workspace with one member and one package, and this repository's SDK.
@@ -99,6 +104,7 @@ test("a provider host's modules load without the deferred modules, which load on
     kind: ts.SyntaxKind.Identifier,
     probe: true,
     automation: ["function", "o/p/s"],
+    registered: true,
   });
   // Without it, the same start loads every one of them.
   const atStart = `${LOADED} require("@pulumi/pulumi/runtime"); require("@pulumi/pulumi"); process.stdout.write(JSON.stringify(loaded()));`;
