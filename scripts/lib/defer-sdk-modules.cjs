@@ -8,6 +8,8 @@
 // SDK's index.js, the whole Automation API (execa, js-yaml, ...). A host uses none of them: it
 // deserializes a provider, never serializes one, and drives no CLI. Arborist and TypeScript were
 // ~0.35 of a host's ~0.7 CPU-s of loading; the others ~0.12 of the ~0.35 left (324 → 168 modules).
+// A program (`@pulumi/pulumi/cmd/run`) also loads six OpenTelemetry packages for `--tracing`,
+// which the engine passes only when tracing is on: ~0.11 CPU-s of its start.
 //
 // Only when they load changes: the same files run, on the first use of the module (a program
 // serializing its dynamic providers still loads TypeScript, and uses the real module).
@@ -35,6 +37,19 @@ const DEFERRED = new Map([
   [`${SDK}runtime${path.sep}rpc.js`, new Map([["semver", "namespace"]])],
   [`${SDK}runtime${path.sep}closure${path.sep}rewriteSuper.js`, new Map([["semver", "namespace"]])],
   [`${SDK}index.js`, new Map([["./automation", "namespace"]])],
+  [
+    `${SDK}cmd${path.sep}run${path.sep}tracing.js`,
+    new Map(
+      [
+        "@opentelemetry/resources",
+        "@opentelemetry/sdk-trace-base",
+        "@opentelemetry/exporter-zipkin",
+        "@opentelemetry/instrumentation-grpc",
+        "@opentelemetry/sdk-trace-node",
+        "@opentelemetry/instrumentation",
+      ].map((request) => [request, "namespace"]),
+    ),
+  ],
 ]);
 
 const load = Module._load;

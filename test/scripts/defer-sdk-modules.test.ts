@@ -111,6 +111,20 @@ test("a provider host's modules load without the deferred modules, which load on
   assert.deepEqual(probe(atStart, { defer: false, cwd: project }), DEFERRED);
 });
 
+test("a program's start loads no tracing package, which load when `--tracing` starts tracing", () => {
+  const otel = `const otel = () => Object.keys(require.cache).filter((f) => f.includes("/@opentelemetry/") && !f.includes("/@opentelemetry/api/")).length;`;
+  // What a program's `--tracing=<url>` does (cmd/run/run.js calls start); no span ends, so nothing is sent.
+  const script = `${otel}
+    const tracing = require("@pulumi/pulumi/cmd/run/tracing");
+    const atStart = otel();
+    tracing.start("http://127.0.0.1:9/api/v2/spans");
+    const span = tracing.newSpan("probe");
+    process.stdout.write(JSON.stringify({ atStart, loaded: otel() > 0, traced: span.spanContext().traceId.length }));`;
+  assert.deepEqual(probe(script, { defer: true }), { atStart: 0, loaded: true, traced: 32 });
+  const plain = `${otel} require("@pulumi/pulumi/cmd/run/tracing"); process.stdout.write(JSON.stringify(otel() > 0));`;
+  assert.equal(probe(plain, { defer: false }), true);
+});
+
 test("a module that is missing still throws where it is required: the SDK's TypeScript shim falls back", () => {
   // The SDK's shim, in a tree without TypeScript: it must take its vendored copy, as without this.
   const dir = temporary();
