@@ -43,7 +43,7 @@ describe("the serialized provider", () => {
       const serialized = await serialize(kind);
       // Here the package is a checkout, not under node_modules: the shell is stored by value, eight
       // small method wrappers (~4 KB); the library itself would be hundreds of KB. Installed, it is
-      // one require (see test/e2e/installed-package.test.ts).
+      // one require (see test/e2e/user-project.test.ts).
       assert.ok(serialized.text.length < 8000, `serialized provider is ${serialized.text.length} bytes`);
       assert.equal(serialized.containsSecrets, false);
       assert.match(serialized.text, /require\("pulumi-planetscale\/internal\/provider-runtime"\)/);
