@@ -31,6 +31,15 @@ const repoRoot = join(__dirname, "..", "..");
 const versionOf = (pkg: string): string =>
   JSON.parse(readFileSync(join(repoRoot, "node_modules", pkg, "package.json"), "utf8")).version;
 
+/**
+ * What the TypeScript project depends on: the SDK and the packed package, and TypeScript to compile
+ * the program. The JavaScript project's `dependencies` are the same.
+ */
+const typeScriptProjectDependencies = (tarball: string) => ({
+  devDependencies: { "@types/node": versionOf("@types/node"), typescript: versionOf("typescript") },
+  dependencies: { "@pulumi/pulumi": versionOf("@pulumi/pulumi"), "pulumi-planetscale": `file:./${tarball}` },
+});
+
 /** The one install both projects copy: the packed tarball, a package.json, and `node_modules`. */
 let installed: { dir: string; tarball: string } | undefined;
 
@@ -40,15 +49,7 @@ before(() => {
   const tarball = basename(packTree(dir));
   writeFileSync(
     join(dir, "package.json"),
-    JSON.stringify({
-      name: "install",
-      private: true,
-      devDependencies: { "@types/node": versionOf("@types/node"), typescript: versionOf("typescript") },
-      dependencies: {
-        "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
-        "pulumi-planetscale": `file:./${tarball}`,
-      },
-    }),
+    JSON.stringify({ name: "install", private: true, ...typeScriptProjectDependencies(tarball) }),
   );
   execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: dir,
@@ -129,11 +130,7 @@ describe("a new user's own TypeScript project through npm run pulumi", { skip: s
     dir = projectWithInstall("pps-new-user-", (tarball) => ({
       name: "new-user",
       main: "index.ts",
-      devDependencies: { "@types/node": versionOf("@types/node"), typescript: versionOf("typescript") },
-      dependencies: {
-        "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
-        "pulumi-planetscale": `file:./${tarball}`,
-      },
+      ...typeScriptProjectDependencies(tarball),
     }));
     writeFileSync(
       join(dir, "Pulumi.yaml"),
@@ -251,10 +248,7 @@ describe("a project that installs the packed package", { skip: skipWithoutCli },
     dir = projectWithInstall("pps-installed-", (tarball) => ({
       name: "user-infra",
       private: true,
-      dependencies: {
-        "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
-        "pulumi-planetscale": `file:./${tarball}`,
-      },
+      dependencies: typeScriptProjectDependencies(tarball).dependencies,
     }));
     writeFileSync(join(dir, "Pulumi.yaml"), "name: user-infra\nruntime: nodejs\nmain: index.js\n");
     writeFileSync(join(dir, "index.js"), JS_PROGRAM);
