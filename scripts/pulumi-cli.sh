@@ -3,8 +3,10 @@
 # directory that holds it (last line of stdout). Order of preference:
 #   1. a `pulumi` on PATH whose version matches exactly (major.minor.patch), shims of this
 #      repository excepted (see below);
-#   2. a cached build under ${PULUMI_PLANETSCALE_CACHE:-~/.cache/pulumi-planetscale}/cli/v<version>/bin;
-#   3. a fresh build from the Go module proxy (several minutes on 2 cores), then cached.
+#   2. a cached build under ${PULUMI_PLANETSCALE_CACHE:-~/.cache/pulumi-planetscale}/cli/v<version>-<recipe>/bin;
+#   3. a fresh build from the Go module proxy (several minutes on 2 cores), then cached. The build
+#      is upstream's, but for one change: the two password-strength libraries it links decode their
+#      word lists on first use, not at every start (scripts/lib/lazy-zxcvbn.mjs).
 # The engine also needs `pulumi-resource-pulumi-nodejs` (shipped in node_modules/@pulumi/pulumi)
 # to run dynamic providers; it is put next to a built `pulumi`. Programs get their language runtime
 # from scripts/lib/program-host.cjs (the Go language host is not served by the module proxy).
@@ -21,7 +23,10 @@ if [[ ! -f $sdk_pkg ]]; then
 fi
 version=$(node -p "require('$sdk_pkg').version")
 cache=${PULUMI_PLANETSCALE_CACHE:-$HOME/.cache/pulumi-planetscale}
-dir="$cache/cli/v$version/bin"
+# The build's recipe: a new one (a change to how the CLI is built) builds again instead of taking
+# a cached build of the previous recipe.
+recipe=lazy-zxcvbn
+dir="$cache/cli/v$version-$recipe/bin"
 
 # The dynamic-provider plugin is a thin script, copied again every run so a changed node_modules
 # is always the one used.
@@ -97,6 +102,27 @@ mkdir -p "$src"
 cp -r "$modcache/github.com/pulumi/pulumi/pkg/v3@v$version" "$src/pkg"
 cp -r "$modcache/github.com/pulumi/pulumi/sdk/v3@v$version" "$src/sdk"
 chmod -R u+w "$src"
+
+# The password-strength libraries (zxcvbn-go, and its fork that pulumi/esc links) decoded ~10 MB
+# of word lists at every start of the CLI: 0.12 of its 0.20 CPU-s for `pulumi version`. Copies of
+# them load the lists on first use (the same lists, the same answers) and replace the originals.
+log "making the word lists of zxcvbn-go load on first use"
+(cd "$src/pkg" && go mod download -json github.com/nbutton23/zxcvbn-go github.com/ccojocar/zxcvbn-go) >"$work/zxcvbn.json"
+while IFS=$'\t' read -r path from; do
+  copy="$src/replaced/$path"
+  mkdir -p "$(dirname "$copy")"
+  cp -r "$from" "$copy"
+  chmod -R u+w "$copy"
+  # The original has no go.mod (a pre-modules release); a replacement directory needs one.
+  [[ -f $copy/go.mod ]] || printf 'module %s\n\ngo 1.12\n' "$path" >"$copy/go.mod"
+  node "$root/scripts/lib/lazy-zxcvbn.mjs" "$copy"
+  (cd "$src/pkg" && go mod edit -replace "$path=../replaced/$path")
+done < <(node -e '
+  const text = require("fs").readFileSync(process.argv[1], "utf8");
+  for (const m of text.split(/\n(?=\{)/).map((j) => JSON.parse(j))) {
+    if (!m.Dir) throw new Error(`go mod download: no directory for ${m.Path}: ${m.Error ?? ""}`);
+    console.log(`${m.Path}\t${m.Dir}`);
+  }' "$work/zxcvbn.json")
 
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version"
 log "compiling (go build ./cmd/pulumi)"

@@ -1,15 +1,18 @@
 // scripts/pulumi-cli.sh finds the Pulumi CLI whatever `pulumi` is on PATH: a shim that runs
 // `npm run pulumi` (which itself asks scripts/pulumi-cli.sh) or this repository's launcher is
-// never taken for the CLI, so nothing recurses, and the shim itself then works.
+// never taken for the CLI, so nothing recurses, and the shim itself then works. The CLI it builds
+// is upstream's with one change, checked here: zxcvbn-go's word lists load on first use.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { cliDir, skipWithoutCli } from "../support/engine";
 
 const repoRoot = join(__dirname, "..", "..");
+/** The build recipe that names a cached build's directory (`cli/v<version>-<recipe>/bin`). */
+const recipe = /^recipe=(\S+)$/m.exec(readFileSync(join(repoRoot, "scripts/pulumi-cli.sh"), "utf8"))?.[1];
 
 /** Runs a command in its own process group; kills the whole group if it outlives `limitMs`. */
 function bounded(
@@ -57,7 +60,7 @@ describe("scripts/pulumi-cli.sh with shims on PATH", { skip: skipWithoutCli }, (
     dir = mkdtempSync(join(tmpdir(), "pps-cli-shim-"));
     version = execFileSync(join(cliDir ?? "", "pulumi"), ["version"], { encoding: "utf8" }).trim();
     // The cache as a first build leaves it (here: the CLI the suite uses).
-    cached = join(dir, "cache", "cli", version, "bin");
+    cached = join(dir, "cache", "cli", `${version}-${recipe}`, "bin");
     mkdirSync(cached, { recursive: true });
     symlinkSync(join(cliDir ?? "", "pulumi"), join(cached, "pulumi"));
     // The obvious shim: `pulumi` running this repository's `npm run pulumi`, and the launcher.
@@ -97,6 +100,61 @@ describe("scripts/pulumi-cli.sh with shims on PATH", { skip: skipWithoutCli }, (
       assert.equal(r.killed, false, `${shim}: did not finish:\n${r.stderr}`);
       assert.equal(r.code, 0, `${shim}: ${r.stderr}`);
       assert.equal(r.stdout.trim(), version, shim);
+    }
+  });
+});
+
+describe("the Pulumi CLI scripts/pulumi-cli.sh builds", {
+  skip:
+    skipWithoutCli ||
+    (!cliDir?.endsWith(`-${recipe}/bin`) && "the suite's CLI is not this repository's build"),
+}, () => {
+  const pulumi = join(cliDir ?? "", "pulumi");
+
+  test("starts without decoding zxcvbn-go's word lists (upstream: ~10 MB at every command)", () => {
+    const run = spawnSync(pulumi, ["version"], {
+      encoding: "utf8",
+      env: { ...process.env, GODEBUG: "inittrace=1" },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    // e.g. "init github.com/nbutton23/zxcvbn-go/frequency @8.9 ms, 0 ms clock, 48 bytes, 1 allocs"
+    const inits = [
+      ...run.stderr.matchAll(/^init (github\.com\/[\w-]+\/zxcvbn-go)\/frequency .* (\d+) bytes/gm),
+    ];
+    assert.deepEqual(inits.map((m) => m[1]).sort(), [
+      "github.com/ccojocar/zxcvbn-go",
+      "github.com/nbutton23/zxcvbn-go",
+    ]);
+    for (const [line, , bytes] of inits) assert.ok(Number(bytes) < 10_000, line);
+  });
+
+  test("`pulumi config set` still refuses, in plaintext, a value that looks like a secret", () => {
+    const home = mkdtempSync(join(tmpdir(), "pps-cli-zxcvbn-"));
+    try {
+      mkdirSync(join(home, "project"));
+      mkdirSync(join(home, "state"));
+      writeFileSync(join(home, "project", "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+      const env = {
+        ...process.env,
+        PULUMI_HOME: join(home, "home"),
+        PULUMI_BACKEND_URL: `file://${join(home, "state")}`,
+        PULUMI_CONFIG_PASSPHRASE: "test",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+      };
+      const cli = (...args: string[]) =>
+        spawnSync(pulumi, [...args, "--non-interactive"], {
+          cwd: join(home, "project"),
+          encoding: "utf8",
+          env,
+        });
+      assert.equal(cli("stack", "init", "dev").status, 0);
+      const secret = cli("config", "set", "dbPassword", "Zx8kQ2vL9pW4mN7rT5yB3cD6");
+      assert.notEqual(secret.status, 0);
+      assert.match(secret.stderr, /config value for 'p:dbPassword' looks like a secret; rerun with --secret/);
+      const plain = cli("config", "set", "dbPassword", "password");
+      assert.equal(plain.status, 0, plain.stderr);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });
