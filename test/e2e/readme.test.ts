@@ -11,6 +11,7 @@ import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { packTree } from "../../scripts/lib/local-registry.mjs";
 import { call } from "../support/api";
+import { cachedCliDir } from "../support/cli-cache";
 import { type Emulator, emulator } from "../support/emulator";
 import { cliDir, skipWithoutCli } from "../support/engine";
 import { runProcess } from "../support/process";
@@ -38,7 +39,7 @@ describe("README: start a new project", { skip: skipWithoutCli }, () => {
     tarball = packTree(dir);
     // The CLI cache as a first run of the launcher leaves it (here: the CLI the suite uses).
     const version = execFileSync(join(cliDir ?? "", "pulumi"), ["version"], { encoding: "utf8" }).trim();
-    const cached = join(dir, "cache", "cli", version, "bin");
+    const cached = cachedCliDir(join(dir, "cache"), version);
     mkdirSync(cached, { recursive: true });
     symlinkSync(join(cliDir ?? "", "pulumi"), join(cached, "pulumi"));
     mkdirSync(join(dir, "home"));

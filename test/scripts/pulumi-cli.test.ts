@@ -4,15 +4,14 @@
 // is upstream's with one change, checked here: zxcvbn-go's word lists load on first use.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { CLI_BUILD_RECIPE, cachedCliDir } from "../support/cli-cache";
 import { cliDir, skipWithoutCli } from "../support/engine";
 
 const repoRoot = join(__dirname, "..", "..");
-/** The build recipe that names a cached build's directory (`cli/v<version>-<recipe>/bin`). */
-const recipe = /^recipe=(\S+)$/m.exec(readFileSync(join(repoRoot, "scripts/pulumi-cli.sh"), "utf8"))?.[1];
 
 /** Runs a command in its own process group; kills the whole group if it outlives `limitMs`. */
 function bounded(
@@ -60,7 +59,7 @@ describe("scripts/pulumi-cli.sh with shims on PATH", { skip: skipWithoutCli }, (
     dir = mkdtempSync(join(tmpdir(), "pps-cli-shim-"));
     version = execFileSync(join(cliDir ?? "", "pulumi"), ["version"], { encoding: "utf8" }).trim();
     // The cache as a first build leaves it (here: the CLI the suite uses).
-    cached = join(dir, "cache", "cli", `${version}-${recipe}`, "bin");
+    cached = cachedCliDir(join(dir, "cache"), version);
     mkdirSync(cached, { recursive: true });
     symlinkSync(join(cliDir ?? "", "pulumi"), join(cached, "pulumi"));
     // The obvious shim: `pulumi` running this repository's `npm run pulumi`, and the launcher.
@@ -107,7 +106,7 @@ describe("scripts/pulumi-cli.sh with shims on PATH", { skip: skipWithoutCli }, (
 describe("the Pulumi CLI scripts/pulumi-cli.sh builds", {
   skip:
     skipWithoutCli ||
-    (!cliDir?.endsWith(`-${recipe}/bin`) && "the suite's CLI is not this repository's build"),
+    (!cliDir?.endsWith(`-${CLI_BUILD_RECIPE}/bin`) && "the suite's CLI is not this repository's build"),
 }, () => {
   const pulumi = join(cliDir ?? "", "pulumi");
 
