@@ -2,9 +2,10 @@
 // Edits a copy of a zxcvbn-go module (github.com/nbutton23/zxcvbn-go or its fork
 // github.com/ccojocar/zxcvbn-go) so its word lists are decoded on first use instead of at program
 // start. The Pulumi CLI links both (`pulumi config set` asks one whether a value looks like a
-// secret; `esc env set` the other), and their `init` functions decoded ~10 MB of JSON in every
-// command: 0.20 → 0.08 CPU-s for `pulumi version`, over the ~760 CLI commands of a test run.
-// Nothing else changes: the first PasswordStrength call loads the same lists, once (sync.Once).
+// secret; `pulumi env set`, pulumi/esc's command, the other), and their `init` functions decoded
+// ~10 MB of JSON in every command: 0.20 → 0.08 CPU-s for `pulumi version`, over the ~760 CLI
+// commands of a test run. Nothing else changes: the first PasswordStrength call loads the same
+// lists, once (sync.Once).
 // Usage: node lazy-zxcvbn.mjs <module dir>   (scripts/pulumi-cli.sh runs it on each copy)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
