@@ -4,13 +4,21 @@
 // run, for the "passes N times in a row" check of flaky tests.
 //   default   every tier that needs no Pulumi CLI (test/**, less test/e2e and test/examples)
 //   --cli     the CLI tiers too (the CLI from PULUMI_PLANETSCALE_CLI_DIR or the cached build)
-//   file ...  only these test files
+//   file ...  only these test files (started longest first, as npm test starts them)
 // Each run's full output goes to a log file, named in its line. Exits non-zero when any run failed.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTests, needsCli, packForRun, reporterArgs, testEnv, testRunArgs } from "./lib/test-files.mjs";
+import {
+  findTests,
+  longestFirst,
+  needsCli,
+  packForRun,
+  reporterArgs,
+  testEnv,
+  testRunArgs,
+} from "./lib/test-files.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -39,7 +47,9 @@ if (withCli && !env.PULUMI_PLANETSCALE_CLI_DIR) {
   }
   env.PULUMI_PLANETSCALE_CLI_DIR = found.stdout.trim().split("\n").pop();
 }
-const files = named.length > 0 ? named : findTests(root).filter((f) => withCli || !needsCli(f));
+// Named files start in npm test's order too (longest first), so a part of the suite is timed as the
+// whole would schedule it.
+const files = named.length > 0 ? longestFirst(named) : findTests(root).filter((f) => withCli || !needsCli(f));
 if (files.some(needsCli)) packForRun(env);
 const logDir = mkdtempSync(join(tmpdir(), "pulumi-planetscale-repeat-"));
 console.log(`${times} runs of ${files.length} test files; logs in ${logDir}`);

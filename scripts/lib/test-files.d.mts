@@ -4,6 +4,7 @@ export const CLI_TIER_DIRS: string[];
 export const TEST_CONCURRENCY: number;
 export const DURATIONS_FILE: string;
 export function findTests(root: string, durations?: Record<string, number>): string[];
+export function longestFirst(files: string[], durations?: Record<string, number>): string[];
 export function needsCli(file: string): boolean;
 export function readDurations(): Record<string, number>;
 export function writeDurations(durations: Record<string, number>): void;

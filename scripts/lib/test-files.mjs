@@ -118,8 +118,16 @@ export const DURATIONS_FILE = join(
  * counts as long when it drives the CLI, as short otherwise.
  */
 export function findTests(root, durations = readDurations()) {
+  return longestFirst(findTestFiles(root, join(root, "test")), durations);
+}
+
+/**
+ * `files` (relative to the repository) in the order {@link findTests} gives them, for a run of
+ * some files only (`npm run test:repeat -- N file …`), so that it is scheduled as in a whole run.
+ */
+export function longestFirst(files, durations = readDurations()) {
   const expected = (file) => durations[file] ?? (needsCli(file) ? Number.POSITIVE_INFINITY : 0);
-  return findTestFiles(root, join(root, "test")).sort(
+  return [...files].sort(
     (a, b) => expected(b) - expected(a) || Number(needsCli(b)) - Number(needsCli(a)) || a.localeCompare(b),
   );
 }

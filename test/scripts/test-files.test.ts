@@ -63,6 +63,17 @@ describe("findTests", () => {
       "test/client/y.test.ts",
     ]);
   });
+
+  test("some files only (test:repeat's named files): in the same order, whatever order they are given in", () => {
+    const durations = { "test/client/x.test.ts": 90_000, "test/e2e/a.test.ts": 20_000 };
+    assert.deepEqual(
+      files.longestFirst(
+        ["test/client/y.test.ts", "test/e2e/a.test.ts", "test/e2e/b.test.ts", "test/client/x.test.ts"],
+        durations,
+      ),
+      ["test/e2e/b.test.ts", "test/client/x.test.ts", "test/e2e/a.test.ts", "test/client/y.test.ts"],
+    );
+  });
 });
 
 test("the durations reporter records each file's duration and prints the slowest", async () => {
